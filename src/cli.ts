@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs'
+import { hideBin } from 'yargs/helpers'
+import { ConfigError } from './scenario/errors.js'
+import { runCommand } from './commands/run.js'
+import { executeRun } from './commands/execute-run.js'
+import { scenarioFromSiegeFlags, type SiegeFlags } from './commands/siege-flags.js'
+import { version } from './version.js'
+
+const warned = new Set<string>()
+function warn (message: string): void {
+  if (warned.has(message)) return
+  warned.add(message)
+  process.stderr.write(`memsiege: warning: ${message}\n`)
+}
+
+class UsageError extends Error {}
+
+function outputOptions (y: Argv) {
+  return y
+    .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
+}
+
+function positiveInteger (name: string) {
+  return (value: unknown): number | undefined => {
+    if (value === undefined) return undefined
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of at least 1, not "${String(value)}"`)
+    return n
+  }
+}
+
+async function main (argv: string[]): Promise<number> {
+  let status = 0
+  await yargs(argv)
+    .scriptName('memsiege')
+    .usage('$0 run SCENARIO.yml [options]\n$0 [siege flags] [URL]')
+    .command('run <scenario>', 'run a scenario file', (y) => outputOptions(y)
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
+      .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
+      .option('duration', { alias: 't', type: 'string', describe: 'run this long (30s, 10m, 8h)' })
+      .option('requests', { coerce: positiveInteger('--requests'), describe: 'stop after this many requests' })
+      .option('passes', { coerce: positiveInteger('--passes'), describe: 'full passes over the list by each user' })
+      .option('out', { type: 'string', describe: 'results folder' }),
+    async (args) => {
+      status = await runCommand({ ...args, scenario: args.scenario as string }, warn)
+    })
+    .command('$0 [url]', 'siege-compatible: replay a URL or a URL file', (y) => outputOptions(y)
+      .positional('url', { type: 'string', describe: 'one URL (overrides -f)' })
+      .option('concurrent', { alias: 'c', coerce: positiveInteger('-c'), describe: 'simulated users (default 25)' })
+      .option('reps', { alias: 'r', coerce: positiveInteger('-r'), describe: 'requests per user (siege -r)' })
+      .option('time', { alias: 't', type: 'string', describe: 'run this long: NUM[S|M|H], bare number = minutes' })
+      .option('delay', { alias: 'd', type: 'number', describe: 'random think time 0..N seconds after each request' })
+      .option('benchmark', { alias: 'b', type: 'boolean', describe: 'no delay' })
+      .option('internet', { alias: 'i', type: 'boolean', describe: 'pick URLs at random' })
+      .option('file', { alias: 'f', type: 'string', describe: 'siege URL file' })
+      .option('header', { alias: 'H', type: 'string', array: true, describe: "extra header 'Name: value' (repeatable)" })
+      .option('user-agent', { alias: 'A', type: 'string', describe: 'User-Agent header' })
+      .option('content-type', { alias: 'T', type: 'string', describe: 'Content-Type of bodies' })
+      .option('follow', { type: 'boolean', default: true, describe: 'follow redirects (--no-follow to stop)' })
+      .option('insecure', { type: 'boolean', default: false, describe: 'accept self-signed TLS certificates' })
+      .option('out', { type: 'string', describe: 'results folder' }),
+    async (args) => {
+      if (!args.url && !args.file) throw new UsageError('no URL: give one, -f FILE, or `memsiege run SCENARIO.yml` (see --help)')
+      const scenario = scenarioFromSiegeFlags(args as SiegeFlags, warn)
+      status = await executeRun(scenario, args)
+    })
+    .version(version)
+    .alias('version', 'V')
+    .help()
+    .alias('help', 'h')
+    .strict()
+    .parserConfiguration({ 'boolean-negation': true })
+    .fail((message, err) => {
+      throw err ?? new UsageError(message)
+    })
+    .parseAsync()
+  return status
+}
+
+main(hideBin(process.argv)).then(
+  (status) => { process.exitCode = status },
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`memsiege: ${err.message}\n`)
+      process.exitCode = 2
+    } else {
+      process.stderr.write(`memsiege: error: ${err instanceof Error ? err.message : String(err)}\n`)
+      process.exitCode = 1
+    }
+  }
+)

@@ -1,0 +1,79 @@
+import { resolve } from 'node:path'
+import { parseDuration } from '../scenario/duration.js'
+import { ConfigError } from '../scenario/errors.js'
+import type { Scenario, StopCondition } from '../scenario/types.js'
+import { parseUrlList, readUrlFile } from '../scenario/urlfile/parse.js'
+
+/** siege's replay flags, as yargs hands them over. */
+export interface SiegeFlags {
+  url?: string
+  concurrent?: number
+  reps?: number
+  time?: string
+  delay?: number
+  benchmark?: boolean
+  internet?: boolean
+  file?: string
+  header?: string[]
+  userAgent?: string
+  contentType?: string
+  follow?: boolean
+  insecure?: boolean
+  out?: string
+}
+
+/** siege's shipped siegerc runs 25 users when -c is not given. */
+export const SIEGE_DEFAULT_USERS = 25
+
+/** Builds the same in-memory scenario a YAML file would, from siege's flags. */
+export function scenarioFromSiegeFlags (flags: SiegeFlags, warn: (message: string) => void): Scenario {
+  const headers = (flags.header ?? []).map(parseHeaderFlag)
+  if (flags.userAgent) headers.push(['User-Agent', flags.userAgent])
+  const urls = readList(flags, warn)
+  return {
+    name: 'siege',
+    target: { url: undefined, insecure: flags.insecure ?? false, readyTimeout: 30, tree: true },
+    urls,
+    concurrency: flags.concurrent ?? SIEGE_DEFAULT_USERS,
+    stop: stopCondition(flags, warn),
+    delay: flags.benchmark ? 0 : flags.delay ?? 0,
+    order: flags.internet ? 'random' : 'sequential',
+    headers,
+    timeout: 30,
+    follow: flags.follow ?? true,
+    cookies: true,
+    sample: { interval: 1, pssInterval: 30 },
+    out: flags.out
+  }
+}
+
+function readList (flags: SiegeFlags, warn: (message: string) => void): Scenario['urls'] {
+  // As in siege, a URL on the command line wins over -f.
+  if (flags.url) {
+    return { text: flags.url + '\n', entries: parseUrlList({ source: '<command line>', text: flags.url, contentType: flags.contentType, warn }) }
+  }
+  if (!flags.file) throw new ConfigError('no URL: give one on the command line, -f FILE, or a scenario with `memsiege run FILE.yml`')
+  const file = resolve(flags.file)
+  return { file, ...readUrlFile(file, { contentType: flags.contentType, warn }) }
+}
+
+function stopCondition (flags: SiegeFlags, warn: (message: string) => void): StopCondition {
+  if (flags.time !== undefined) {
+    if (flags.reps !== undefined) warn('-t and -r both given: time wins, as in siege')
+    let seconds: number
+    try {
+      seconds = parseDuration(flags.time, { bareUnit: 'm' })
+    } catch (err) {
+      throw new ConfigError(`-t ${flags.time}: ${(err as Error).message}`)
+    }
+    return { kind: 'duration', seconds }
+  }
+  if (flags.reps !== undefined) return { kind: 'repetitions', count: flags.reps }
+  return { kind: 'forever' }
+}
+
+function parseHeaderFlag (header: string): [string, string] {
+  const colon = header.indexOf(':')
+  if (colon <= 0) throw new ConfigError(`-H '${header}': no ':' in the header (write -H 'Name: value')`)
+  return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()]
+}

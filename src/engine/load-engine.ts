@@ -1,0 +1,96 @@
+import type { Scenario } from '../scenario/types.js'
+import type { RunStats } from '../metrics/run-stats.js'
+import { UserCookies } from './cookie-jar.js'
+import { PoolSet } from './pools.js'
+import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
+import { randomOrder, sequentialOrder } from './url-order.js'
+import { VirtualUser, type Transaction, type UserHost } from './virtual-user.js'
+import { defaultHeaders } from './default-headers.js'
+
+export interface LoadEngineOptions {
+  onTransaction?: (transaction: Transaction) => void
+}
+
+/**
+ * The closed-model load of siege's -c: `concurrency` users, each with one request in flight.
+ * Stops by itself on a request, pass or repetition budget; a duration or a signal stops it from
+ * outside, through `stop` (let in-flight requests finish) or `halt` (abort them uncounted).
+ */
+export class LoadEngine implements UserHost {
+  readonly stats: RunStats
+  readonly plan: readonly PreparedRequest[]
+  readonly context: RequestContext
+  readonly follow: boolean
+  readonly delay: number
+  readonly onTransaction?: (transaction: Transaction) => void
+  stopping = false
+  halted = false
+
+  readonly #pools: PoolSet
+  readonly #users: VirtualUser[] = []
+  #tickets: number
+  #running = 0
+  #finished!: () => void
+  readonly #done: Promise<void>
+
+  constructor (scenario: Scenario, stats: RunStats, options: LoadEngineOptions = {}) {
+    this.stats = stats
+    this.follow = scenario.follow
+    this.delay = scenario.delay
+    this.onTransaction = options.onTransaction
+    this.#pools = new PoolSet({ connections: scenario.concurrency, timeout: scenario.timeout, insecure: scenario.target.insecure })
+    this.context = {
+      pools: this.#pools,
+      endpoints: stats.endpoints,
+      headers: defaultHeaders(scenario.headers),
+      methodOverride: scenario.methodOverride
+    }
+    this.plan = scenario.urls.entries.map((entry) => prepareRequest({
+      method: entry.method,
+      url: new URL(entry.url),
+      body: entry.body,
+      contentType: entry.contentType
+    }, this.context))
+    const { stop, concurrency } = scenario
+    this.#tickets = stop.kind === 'requests' ? stop.count : Infinity
+    const perUser = stop.kind === 'passes' ? stop.count * this.plan.length : stop.kind === 'repetitions' ? stop.count : Infinity
+    for (let i = 0; i < concurrency; i++) {
+      const order = scenario.order === 'random' ? randomOrder(this.plan.length) : sequentialOrder(this.plan.length, i, concurrency)
+      this.#users.push(new VirtualUser(i, this, order, perUser, scenario.cookies ? new UserCookies() : undefined))
+    }
+    this.#done = new Promise((resolve) => { this.#finished = resolve })
+  }
+
+  /** Starts every user; resolves once all of them have stopped. */
+  run (): Promise<void> {
+    this.#running = this.#users.length
+    for (const user of this.#users) user.start()
+    return this.#done
+  }
+
+  takeTicket (): boolean {
+    if (this.#tickets <= 0) return false
+    this.#tickets--
+    return true
+  }
+
+  userDone (): void {
+    if (--this.#running === 0) this.#finished()
+  }
+
+  /** No new requests; in-flight ones finish and count. */
+  stop (): void {
+    this.stopping = true
+  }
+
+  /** Aborts what is in flight without counting it, as siege does at its deadline. */
+  halt (): void {
+    this.stopping = true
+    this.halted = true
+    for (const user of this.#users) user.halt()
+  }
+
+  close (): Promise<void> {
+    return this.#pools.close()
+  }
+}

@@ -1,0 +1,52 @@
+import type { Dispatcher, Pool } from 'undici'
+import type { EndpointStats, EndpointTable } from '../metrics/endpoint-stats.js'
+import { endpointKey } from '../metrics/endpoint-stats.js'
+import { overrideMethod, type RequestShape } from './method-override.js'
+import type { PoolSet } from './pools.js'
+
+/** Everything needed to send one request template, built once (per URL line, or per redirect hop). */
+export interface PreparedRequest {
+  /** The method and URL as the list means them, before any rewrite: for -v and redirects. */
+  method: string
+  url: URL
+  pool: Pool
+  options: Dispatcher.DispatchOptions & { headers: string[] }
+  endpoint: EndpointStats
+  /** What a 307/308 redirect repeats. */
+  body?: Buffer
+  contentType?: string
+}
+
+export interface RequestContext {
+  pools: PoolSet
+  endpoints: EndpointTable
+  /** Headers every request carries, flat name/value pairs in order. */
+  headers: string[]
+  methodOverride?: { header: string }
+}
+
+export function prepareRequest (shape: RequestShape, context: RequestContext): PreparedRequest {
+  const sent: ReturnType<typeof overrideMethod> = context.methodOverride ? overrideMethod(shape, context.methodOverride.header) : shape
+  const headers = [...context.headers]
+  if (shape.url.username) {
+    const credentials = `${decodeURIComponent(shape.url.username)}:${decodeURIComponent(shape.url.password)}`
+    headers.push('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`)
+  }
+  if (sent.overrideHeader) headers.push(...sent.overrideHeader)
+  if (sent.body !== undefined) headers.push('content-type', sent.contentType ?? 'application/x-www-form-urlencoded')
+  return {
+    method: shape.method,
+    url: shape.url,
+    pool: context.pools.get(shape.url.origin),
+    options: {
+      origin: shape.url.origin,
+      path: sent.url.pathname + sent.url.search,
+      method: sent.method as Dispatcher.HttpMethod,
+      headers,
+      body: sent.body
+    },
+    endpoint: context.endpoints.get(endpointKey(shape.method, shape.url)),
+    body: shape.body,
+    contentType: shape.contentType
+  }
+}

@@ -1,0 +1,179 @@
+import type { Dispatcher } from 'undici'
+import { errorKind, type ErrorKind } from '../metrics/error-kind.js'
+import type { RunStats } from '../metrics/run-stats.js'
+import type { UserCookies } from './cookie-jar.js'
+import { followRedirect, MAX_REDIRECTS } from './redirect.js'
+import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
+import type { UrlOrder } from './url-order.js'
+
+/** One finished request, handed to the -v printer; only built when someone listens. */
+export interface Transaction {
+  user: number
+  request: PreparedRequest
+  status: number
+  bytes: number
+  latencyUs: number
+  error?: ErrorKind
+}
+
+/** What users share: the list, the counters, and the engine's stop state. */
+export interface UserHost {
+  readonly stats: RunStats
+  readonly plan: readonly PreparedRequest[]
+  readonly context: RequestContext
+  readonly follow: boolean
+  /** siege -d, seconds. */
+  readonly delay: number
+  /** No new requests; those in flight still count. */
+  readonly stopping: boolean
+  /** In-flight requests were aborted and must not count. */
+  readonly halted: boolean
+  /** Claims one top-level request from a run-wide budget; false when it is spent. */
+  takeTicket (): boolean
+  userDone (): void
+  onTransaction?: (transaction: Transaction) => void
+}
+
+const LOCATION = 'location'
+const SET_COOKIE = 'set-cookie'
+
+/**
+ * A siege user: sends one request, waits for the whole response, thinks, sends the next.
+ * The user is itself the undici dispatch handler (the legacy callback shape, which undici 7
+ * calls natively; the newer controller shape would add a wrapper and parsed headers per
+ * request), so a request costs no allocation of ours beyond what undici makes.
+ */
+export class VirtualUser implements Dispatcher.DispatchHandler {
+  readonly #id: number
+  readonly #host: UserHost
+  readonly #order: UrlOrder
+  readonly #cookies: UserCookies | undefined
+  #remaining: number
+  #current!: PreparedRequest
+  #hops = 0
+  #startedAt = 0
+  #status = 0
+  #bytes = 0
+  #location: string | undefined
+  #abort: ((reason?: Error) => void) | undefined
+  #timer: NodeJS.Timeout | undefined
+  #done = false
+
+  constructor (id: number, host: UserHost, order: UrlOrder, budget: number, cookies?: UserCookies) {
+    this.#id = id
+    this.#host = host
+    this.#order = order
+    this.#remaining = budget
+    this.#cookies = cookies
+  }
+
+  start (): void {
+    this.#next()
+  }
+
+  /** Ends a think-time wait or an in-flight request now (the engine has halted). */
+  halt (): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+      this.#finish()
+    } else {
+      this.#abort?.()
+    }
+  }
+
+  #next (): void {
+    const host = this.#host
+    if (host.stopping || this.#remaining <= 0 || !host.takeTicket()) return this.#finish()
+    this.#remaining--
+    this.#hops = 0
+    this.#send(host.plan[this.#order.next()])
+  }
+
+  #send (request: PreparedRequest): void {
+    this.#current = request
+    this.#status = 0
+    this.#bytes = 0
+    this.#location = undefined
+    this.#abort = undefined
+    let options = request.options
+    const cookie = this.#cookies?.header(request.url)
+    if (cookie) options = { ...options, headers: [...options.headers, 'cookie', cookie] }
+    this.#startedAt = performance.now()
+    request.pool.dispatch(options, this)
+  }
+
+  onConnect (abort: (err?: Error) => void): void {
+    this.#abort = abort
+  }
+
+  onHeaders (statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.#status = statusCode
+    const wantLocation = this.#host.follow && statusCode >= 301 && statusCode <= 308
+    if (wantLocation || this.#cookies) this.#readHeaders(rawHeaders, wantLocation)
+    return true
+  }
+
+  onData (chunk: Buffer): boolean {
+    this.#bytes += chunk.length
+    return true
+  }
+
+  onComplete (): void {
+    this.#abort = undefined
+    const host = this.#host
+    if (host.halted) return this.#finish()
+    const latencyUs = Math.round((performance.now() - this.#startedAt) * 1000) || 1
+    const request = this.#current
+    host.stats.recordResponse(request.endpoint, this.#status, this.#bytes, latencyUs)
+    host.onTransaction?.({ user: this.#id, request, status: this.#status, bytes: this.#bytes, latencyUs })
+    const hop = this.#location !== undefined && this.#hops < MAX_REDIRECTS && !host.stopping
+      ? followRedirect(request, this.#status, this.#location)
+      : undefined
+    if (hop) {
+      this.#hops++
+      return this.#send(prepareRequest(hop, host.context))
+    }
+    this.#afterRequest()
+  }
+
+  onError (err: Error): void {
+    this.#abort = undefined
+    const host = this.#host
+    if (host.halted) return this.#finish()
+    const kind = errorKind(err)
+    host.stats.recordError(this.#current.endpoint, kind)
+    host.onTransaction?.({ user: this.#id, request: this.#current, status: 0, bytes: 0, latencyUs: 0, error: kind })
+    // Errors can arrive synchronously from dispatch(): going on in the same stack could recurse without end.
+    setImmediate(() => this.#afterRequest())
+  }
+
+  #afterRequest (): void {
+    const delay = this.#host.delay
+    if (delay > 0 && !this.#host.stopping) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined
+        this.#next()
+      }, Math.random() * delay * 1000)
+      return
+    }
+    this.#next()
+  }
+
+  #readHeaders (raw: Buffer[], wantLocation: boolean): void {
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]
+      if (wantLocation && name.length === LOCATION.length && name.toString('latin1').toLowerCase() === LOCATION) {
+        this.#location = raw[i + 1].toString('latin1')
+      } else if (this.#cookies && name.length === SET_COOKIE.length && name.toString('latin1').toLowerCase() === SET_COOKIE) {
+        this.#cookies.store(raw[i + 1].toString('latin1'), this.#current.url)
+      }
+    }
+  }
+
+  #finish (): void {
+    if (this.#done) return
+    this.#done = true
+    this.#host.userDone()
+  }
+}

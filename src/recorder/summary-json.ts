@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Scenario } from '../scenario/types.js'
+import { latencyPercentiles, type LatencyPercentiles } from '../metrics/latency-histogram.js'
+import type { RunStats } from '../metrics/run-stats.js'
+import { siegeFigures, type SiegeFigures } from '../metrics/siege-figures.js'
+import { version } from '../version.js'
+import { redactHeaders, redactUrl } from './redact.js'
+
+export const SCHEMA_VERSION = 1
+
+export interface EndpointSummary {
+  endpoint: string
+  transactions: number
+  successful: number
+  failed: number
+  bytes: number
+  latency: LatencyPercentiles
+}
+
+export interface RunSummary extends SiegeFigures {
+  schemaVersion: number
+  name: string
+  versions: { memsiege: string; node: string; undici: string }
+  started_at: string
+  ended_at: string
+  interrupted: boolean
+  results_dir: string
+  config: ReturnType<typeof effectiveConfig>
+  latency: LatencyPercentiles
+  status_codes: Record<string, number>
+  errors: RunStats['errors']
+  endpoints: EndpointSummary[]
+}
+
+export interface RunTimes {
+  startedAt: Date
+  endedAt: Date
+  elapsedS: number
+}
+
+export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTimes, dir: string, interrupted: boolean): RunSummary {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    name: scenario.name,
+    versions: { memsiege: version, node: process.versions.node, undici: undiciVersion() },
+    started_at: times.startedAt.toISOString(),
+    ended_at: times.endedAt.toISOString(),
+    interrupted,
+    results_dir: dir,
+    config: effectiveConfig(scenario),
+    ...siegeFigures(stats, times.elapsedS),
+    latency: latencyPercentiles(stats.latency),
+    status_codes: stats.statusCodes(),
+    errors: stats.errors,
+    endpoints: stats.endpoints.all().map((e) => ({
+      endpoint: e.key,
+      transactions: e.transactions,
+      successful: e.successful,
+      failed: e.failed,
+      bytes: e.bytes,
+      latency: latencyPercentiles(e.latency)
+    }))
+  }
+}
+
+export function writeSummary (path: string, summary: RunSummary): void {
+  writeFileSync(path, JSON.stringify(summary, null, 2) + '\n')
+}
+
+/** The scenario as it ran, without the parsed list (copied beside it) and without secrets. */
+function effectiveConfig (scenario: Scenario) {
+  const { urls, headers, target, ...rest } = scenario
+  return {
+    ...rest,
+    target: { ...target, url: redactUrl(target.url) },
+    headers: redactHeaders(headers),
+    urls: { file: urls.file, lines: urls.entries.length }
+  }
+}
+
+function undiciVersion (): string {
+  const require = createRequire(import.meta.url)
+  return (require('undici/package.json') as { version: string }).version
+}

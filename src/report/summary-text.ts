@@ -1,0 +1,43 @@
+import type { RunSummary } from '../recorder/summary-json.js'
+import { mib, ms, pad } from './format.js'
+
+/**
+ * siege's summary block, label for label (4.1's layout: times in ms), then what siege can't
+ * say: percentiles, status codes, errors by kind and a per-endpoint table.
+ */
+export function summaryText (s: RunSummary): string {
+  const num = (v: number) => pad(v.toFixed(2), 12)
+  const int = (v: number) => pad(v, 12)
+  const lines = [
+    '',
+    `Transactions:\t\t${int(s.transactions)} hits`,
+    `Availability:\t\t${num(s.availability_percent)} %`,
+    `Elapsed time:\t\t${num(s.elapsed_s)} secs`,
+    `Data transferred:\t${pad(mib(s.data_transferred_bytes), 12)} MB`,
+    `Response time:\t\t${pad(ms(s.response_time_ms), 12)} ms`,
+    `Transaction rate:\t${num(s.transaction_rate_per_s)} trans/sec`,
+    `Throughput:\t\t${pad(mib(s.throughput_bytes_per_s), 12)} MB/sec`,
+    `Concurrency:\t\t${num(s.concurrency)}`,
+    `Successful transactions:${int(s.successful_transactions)}`,
+    `Failed transactions:\t${int(s.failed_transactions)}`,
+    `Longest transaction:\t${pad(ms(s.longest_ms), 12)} ms`,
+    `Shortest transaction:\t${pad(ms(s.shortest_ms), 12)} ms`,
+    '',
+    `Latency (ms):\tp50 ${ms(s.latency.p50_ms)}   p90 ${ms(s.latency.p90_ms)}   p99 ${ms(s.latency.p99_ms)}   p99.9 ${ms(s.latency.p999_ms)}   max ${ms(s.latency.max_ms)}`,
+    `Status codes:\t${Object.entries(s.status_codes).map(([code, n]) => `${code}: ${n}`).join('   ') || 'none'}`
+  ]
+  const errors = Object.entries(s.errors).filter(([, n]) => n > 0)
+  if (errors.length > 0) lines.push(`Errors:\t\t${errors.map(([kind, n]) => `${kind}: ${n}`).join('   ')}`)
+  if (s.interrupted) lines.push('Interrupted:\tyes (the figures cover the run until the interruption)')
+  lines.push('', endpointTable(s), '', `Results:\t${s.results_dir}`, '')
+  return lines.join('\n')
+}
+
+function endpointTable (s: RunSummary): string {
+  const rows = [...s.endpoints].sort((a, b) => b.transactions + b.failed - (a.transactions + a.failed))
+  const width = Math.max(8, ...rows.map((r) => r.endpoint.length))
+  const header = `${'Endpoint'.padEnd(width)}  ${pad('Trans', 9)}  ${pad('Failed', 7)}  ${pad('p50 ms', 9)}  ${pad('p99 ms', 9)}  ${pad('max ms', 9)}`
+  return [header, ...rows.map((r) =>
+    `${r.endpoint.padEnd(width)}  ${pad(r.transactions, 9)}  ${pad(r.failed, 7)}  ${pad(ms(r.latency.p50_ms), 9)}  ${pad(ms(r.latency.p99_ms), 9)}  ${pad(ms(r.latency.max_ms), 9)}`
+  )].join('\n')
+}

@@ -1,0 +1,135 @@
+import { copyFileSync, writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { LoadEngine } from '../engine/load-engine.js'
+import type { Transaction } from '../engine/virtual-user.js'
+import { RunStats } from '../metrics/run-stats.js'
+import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
+import { SamplesCsv } from '../recorder/samples-csv.js'
+import { buildSummary, writeSummary, type RunSummary } from '../recorder/summary-json.js'
+import type { Sampler } from '../sampler/types.js'
+import type { Scenario } from '../scenario/types.js'
+import { IntervalClock } from './interval-clock.js'
+import { LOAD_COLUMNS, loadCells } from './load-columns.js'
+
+export interface RunOptions {
+  /** Columns beside the load figures in samples.csv, read on the same clock. */
+  samplers?: Sampler[]
+  onTransaction?: (transaction: Transaction) => void
+  /** Called once a second (or per interval) with the figures so far, for a progress line. */
+  onProgress?: (progress: RunProgress) => void
+  /** How long in-flight requests may finish after an interruption before they are aborted. */
+  graceSeconds?: number
+}
+
+export interface RunProgress {
+  elapsedS: number
+  /** Seconds left for a duration run; undefined otherwise. */
+  remainingS?: number
+  requests: number
+  errors: number
+  rps: number
+}
+
+export interface RunResult {
+  dir: string
+  summary: RunSummary
+  interrupted: boolean
+}
+
+export interface RunHandle {
+  /** The results folder, known as soon as the run starts. */
+  readonly dir: string
+  readonly done: Promise<RunResult>
+  /** First Ctrl-C: no new requests, those in flight get a grace period, then the summary is written. */
+  interrupt (): void
+}
+
+/**
+ * One run: the load engine and the samplers on one clock, samples.csv written as it goes,
+ * summary.json at the end — also when the run is interrupted.
+ */
+export function startRun (scenario: Scenario, options: RunOptions = {}): RunHandle {
+  const dir = createResultsDir(scenario.name, scenario.out)
+  copyInputs(scenario, dir)
+  let interrupted = false
+  let engine: LoadEngine | undefined
+  const grace = (options.graceSeconds ?? 2) * 1000
+  let onInterrupt = (): void => {}
+  const done = run()
+
+  async function run (): Promise<RunResult> {
+    const stats = new RunStats()
+    let summary: RunSummary
+    const samplers = options.samplers ?? []
+    for (const sampler of samplers) await sampler.start()
+    const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
+    const startedAt = new Date()
+    const t0 = performance.now()
+    let last = t0
+    const interval = scenario.sample.interval
+
+    const writeRow = async (): Promise<void> => {
+      const now = performance.now()
+      const figures = stats.takeInterval()
+      const intervalS = (now - last) / 1000
+      last = now
+      const elapsedS = (now - t0) / 1000
+      const samples = await Promise.all(samplers.map((s) => s.read()))
+      const row = [...loadCells(new Date(), elapsedS, intervalS, stats, figures), ...samples.flat()]
+      csv.write(row)
+      options.onProgress?.({
+        elapsedS,
+        remainingS: scenario.stop.kind === 'duration' ? Math.max(0, scenario.stop.seconds - elapsedS) : undefined,
+        requests: stats.completed,
+        errors: stats.failed,
+        rps: intervalS > 0 ? figures.requests / intervalS : 0
+      })
+    }
+
+    await writeRow()
+    const clock = new IntervalClock(interval, writeRow)
+    engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
+    let deadline: NodeJS.Timeout | undefined
+    if (scenario.stop.kind === 'duration') deadline = setTimeout(() => engine!.halt(), scenario.stop.seconds * 1000)
+    let graceTimer: NodeJS.Timeout | undefined
+    onInterrupt = () => {
+      interrupted = true
+      engine!.stop()
+      graceTimer = setTimeout(() => engine!.halt(), grace)
+    }
+    if (interrupted) onInterrupt()
+    clock.start()
+    try {
+      await engine.run()
+    } finally {
+      clearTimeout(deadline)
+      clearTimeout(graceTimer)
+      await clock.stop()
+      const endedAt = new Date()
+      const elapsedS = (performance.now() - t0) / 1000
+      await writeRow()
+      csv.close()
+      await Promise.all(samplers.map((s) => s.stop()))
+      await engine.close()
+      summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted)
+      writeSummary(resultsPath(dir, 'summary.json'), summary)
+    }
+    return { dir, summary, interrupted }
+  }
+
+  return {
+    dir,
+    done,
+    interrupt () {
+      if (interrupted) return
+      interrupted = true
+      onInterrupt()
+    }
+  }
+}
+
+function copyInputs (scenario: Scenario, dir: string): void {
+  if (scenario.file) copyFileSync(scenario.file, resultsPath(dir, basename(scenario.file)))
+  const listName = scenario.urls.file ? basename(scenario.urls.file) : 'urls.txt'
+  writeFileSync(resultsPath(dir, listName === basename(scenario.file ?? '') ? 'urls.txt' : listName), scenario.urls.text)
+}

@@ -1,0 +1,17 @@
+/** A cell of samples.csv: a number, a string, or empty when the reading failed. */
+export type Cell = number | string | undefined
+
+/**
+ * A source of columns for samples.csv beside the load figures (the target's /proc, its GC
+ * endpoint, memsiege itself). The run loop reads every sampler once per interval, on the same
+ * clock as the load figures, and writes one whole row.
+ */
+export interface Sampler {
+  /** Fixed once `start` has resolved: the header of samples.csv is written from it. */
+  readonly columns: readonly string[]
+  /** Called before the load starts; its first reading is the baseline. */
+  start(): Promise<void>
+  /** One value per column, in `columns` order; never throws (a failed reading gives empty cells). */
+  read(): Promise<Cell[]>
+  stop(): Promise<void>
+}

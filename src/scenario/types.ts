@@ -1,0 +1,93 @@
+/** One request template: a line of a siege URL file after variables, method keyword and body are read. */
+export interface UrlEntry {
+  /** The file it came from (or `<inline>`), and its 1-based line: for errors, warnings and `-v`. */
+  source: string
+  line: number
+  /** GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS. */
+  method: string
+  /** Absolute URL (http: or https:), resolved against the scenario's base URL when the line was relative. */
+  url: string
+  /** Present for lines with a method keyword (siege's "body slot"), even when empty. */
+  body?: Buffer
+  /** Content type for the body slot: `-T`/`contentType`, else application/x-www-form-urlencoded. */
+  contentType?: string
+}
+
+export type StopCondition =
+  | { kind: 'duration'; seconds: number }
+  /** Total top-level requests across all users. */
+  | { kind: 'requests'; count: number }
+  /** Full passes over the list by each user. */
+  | { kind: 'passes'; count: number }
+  /** siege's -r: each user sends N lines of the list (and their redirect hops). */
+  | { kind: 'repetitions'; count: number }
+  /** Neither: until SIGINT, as siege does. */
+  | { kind: 'forever' }
+
+export interface TargetConfig {
+  /** Base URL for relative URL-list lines. */
+  url?: string
+  insecure: boolean
+  /** The process to sample: the one listening on this TCP port, ... */
+  port?: number
+  /** ... or this pid, ... */
+  pid?: number
+  /** ... or one memsiege starts (and stops) itself. */
+  command?: string
+  /** Working directory for `command`, absolute (resolved against the scenario's folder). */
+  cwd?: string
+  env?: Record<string, string>
+  /** With `command`: a path or URL polled until it answers 2xx before the load starts. */
+  ready?: string
+  /** Seconds to wait for `ready`. */
+  readyTimeout: number
+  /** Sample the process and all its descendants (puma workers). */
+  tree: boolean
+}
+
+export interface GcEndpointConfig {
+  /** Path (resolved against target.url) or absolute URL of the app's GC stats. */
+  url: string
+  /** Seconds between fetches. */
+  interval: number
+  format: 'auto' | 'json' | 'prometheus'
+  /** Prometheus only: the metric names to keep (all gauges and counters when absent). */
+  metrics?: string[]
+}
+
+export interface SampleConfig {
+  /** Seconds between rows of samples.csv. */
+  interval: number
+  /** Seconds between reads of /proc/PID/smaps_rollup (it walks the target's page tables). */
+  pssInterval: number
+  gc?: GcEndpointConfig
+}
+
+export interface Scenario {
+  name: string
+  /** The scenario file, when there is one (siege flags build a scenario without a file). */
+  file?: string
+  target: TargetConfig
+  urls: {
+    /** The URL file, when the list came from one; absent for an inline list or a command-line URL. */
+    file?: string
+    /** The list's text as read, copied into the results folder. */
+    text: string
+    entries: UrlEntry[]
+  }
+  concurrency: number
+  stop: StopCondition
+  /** siege -d: after each request, think for a uniform random 0..delay seconds. */
+  delay: number
+  order: 'sequential' | 'random'
+  /** Extra request headers in order (siege -H), names as written. */
+  headers: Array<[string, string]>
+  /** Per-request timeout, seconds (connect, headers and body each). */
+  timeout: number
+  methodOverride?: { header: string }
+  follow: boolean
+  cookies: boolean
+  sample: SampleConfig
+  /** Results folder; default results/<UTC time>-<name>/. */
+  out?: string
+}

@@ -1,0 +1,3 @@
+import t from 'tap'
+import { version } from '../src/index.js'
+t.equal(typeof version, 'string')
