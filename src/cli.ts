@@ -72,9 +72,11 @@ async function main (argv: string[]): Promise<number> {
     .help()
     .alias('help', 'h')
     .strict()
-    .parserConfiguration({ 'boolean-negation': true })
+    .parserConfiguration({ 'boolean-negation': true, 'greedy-arrays': false })
     .fail((message, err) => {
-      throw err ?? new UsageError(message)
+      // yargs reports both its own usage errors and whatever a command handler threw.
+      if (!err || err.name === 'YError') throw new UsageError(message || err.message)
+      throw err
     })
     .parseAsync()
   return status

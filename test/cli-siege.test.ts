@@ -1,0 +1,108 @@
+import t from 'tap'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startHttpFixture } from './fixtures/http-fixture.js'
+import { runCli } from './helpers/cli.js'
+
+const fixture = await startHttpFixture()
+t.teardown(() => fixture.close())
+t.beforeEach(() => { fixture.requests.length = 0 })
+
+t.test('siege flags: -c -r with a URL, summary block on stdout', async (t) => {
+  const out = t.testdir()
+  const r = await runCli(['-c', '3', '-r', '4', '--out', out, `${fixture.url}/api/Ping`])
+  t.equal(r.status, 0, r.stderr)
+  t.equal(fixture.requests.length, 12)
+  for (const label of ['Transactions:', 'Availability:', 'Elapsed time:', 'Data transferred:', 'Response time:', 'Transaction rate:', 'Throughput:', 'Concurrency:', 'Successful transactions:', 'Failed transactions:', 'Longest transaction:', 'Shortest transaction:']) {
+    t.match(r.stdout, label)
+  }
+  t.match(r.stdout, /Transactions:\s+12 hits/)
+  t.match(r.stdout, /p99 \d+\.\d{3}/, 'percentiles with microsecond resolution')
+  t.match(r.stdout, /GET \/api\/Ping\s+12/)
+  t.equal(r.stderr, '', 'no progress line when stderr is not a TTY')
+})
+
+t.test('siege flags: -f file, -t, -d, -H, -A, -T, --json', async (t) => {
+  const dir = t.testdir({ 'urls.txt': `HOST=${fixture.url}\n$(HOST)/a?x=1\n$(HOST)/b POST k=v\n` })
+  const r = await runCli(['-c', '2', '-t', '1S', '-d', '0.05', '-H', 'X-Tag: one', '-A', 'agent/1', '-T', 'text/plain', '-j', '--out', join(dir, 'out'), '-f', join(dir, 'urls.txt')])
+  t.equal(r.status, 0, r.stderr)
+  const summary = JSON.parse(r.stdout)
+  t.ok(summary.elapsed_s >= 1 && summary.elapsed_s < 1.5, `elapsed ${summary.elapsed_s}`)
+  t.ok(summary.transactions > 4)
+  const post = fixture.requests.find((q) => q.method === 'POST')!
+  t.equal(post.body, 'k=v')
+  t.equal(post.headers['content-type'], 'text/plain')
+  t.equal(post.headers['x-tag'], 'one')
+  t.equal(post.headers['user-agent'], 'agent/1')
+  t.ok(fixture.requests.some((q) => q.url === '/a?x=1'))
+  t.equal(readFileSync(join(dir, 'out', 'urls.txt'), 'utf8'), readFileSync(join(dir, 'urls.txt'), 'utf8'), 'the list as run is copied')
+})
+
+t.test('siege flags: -v prints a line per request, -q prints nothing', async (t) => {
+  const out = t.testdir()
+  const v = await runCli(['-c', '1', '-r', '2', '-v', '--out', join(out, 'v'), `${fixture.url}/ok`])
+  t.match(v.stdout, /^HTTP\/1\.1 200 +\d\.\d{3} secs: +5 bytes ==> GET  \/ok$/m)
+  const q = await runCli(['-c', '1', '-r', '2', '-q', '--out', join(out, 'q'), `${fixture.url}/ok`])
+  t.equal(q.stdout, '')
+  t.equal(q.status, 0)
+})
+
+t.test('a bare -t number is minutes, as in siege; time wins over -r', async (t) => {
+  const out = t.testdir()
+  const r = await runCli(['-c', '1', '-t', '0.02', '-r', '1000000', '-j', '--out', out, `${fixture.url}/ok`], { timeoutMs: 10_000 })
+  t.equal(r.status, 0)
+  t.match(r.stderr, /time wins/)
+  const summary = JSON.parse(r.stdout)
+  t.ok(summary.elapsed_s >= 1.1 && summary.elapsed_s < 1.8, `0.02 minutes ran ${summary.elapsed_s} s`)
+})
+
+t.test('bad input: one line, exit 2, no stack trace', async (t) => {
+  const dir = t.testdir({ 'bad.txt': 'ftp://127.0.0.1/x\n', 'nobody.txt': 'http://127.0.0.1:1/x POST <missing-body.txt\n' })
+  const cases: Array<[string[], RegExp]> = [
+    [['-H', 'NoColon', fixture.url], /-H 'NoColon': no ':'/],
+    [['-c', 'zero', fixture.url], /-c must be a whole number/],
+    [['-t', '10X', fixture.url], /-t 10X/],
+    [['-f', join(dir, 'absent.txt')], /absent\.txt/],
+    [['-f', join(dir, 'bad.txt')], /bad\.txt:1: .*scheme/],
+    [['-f', join(dir, 'nobody.txt')], /nobody\.txt:1: .*missing-body\.txt/],
+    [['--bogus', fixture.url], /Unknown argument: bogus/]
+  ]
+  for (const [args, message] of cases) {
+    const r = await runCli([...args, '--out', join(dir, 'out')])
+    t.equal(r.status, 2, args.join(' '))
+    t.match(r.stderr, message, args.join(' '))
+    t.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr.trim()}`)
+    t.notMatch(r.stderr, /\n\s+at /, 'no stack trace')
+  }
+  t.equal(fixture.requests.length, 0)
+})
+
+t.test('SIGINT mid-run: summary written and marked interrupted, exit 130, every CSV row whole', async (t) => {
+  const out = t.testdir()
+  const r = await runCli(['-c', '4', '-t', '30S', '--out', out, `${fixture.url}/slow?ms=30`], {
+    onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 2500)
+  })
+  t.equal(r.status, 130)
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))
+  t.equal(summary.interrupted, true)
+  t.ok(summary.transactions > 50)
+  t.match(r.stdout, /Interrupted/)
+  const rows = readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\n')
+  t.ok(rows.length >= 3)
+  for (const row of rows) t.equal(row.split(',').length, 8, row)
+  t.equal(Number(rows.at(-1)!.split(',')[2]), summary.transactions)
+})
+
+t.test('a second SIGINT exits at once', async (t) => {
+  const out = t.testdir()
+  writeFileSync(join(out, 'x'), '')
+  const started = Date.now()
+  const r = await runCli(['-c', '2', '-t', '30S', '--out', out, `${fixture.url}/slow?ms=5000`], {
+    onSpawn: (child) => {
+      setTimeout(() => child.kill('SIGINT'), 1000)
+      setTimeout(() => child.kill('SIGINT'), 1300)
+    }
+  })
+  t.equal(r.status, 130)
+  t.ok(Date.now() - started < 2500, 'did not wait for the grace period')
+})
