@@ -1,0 +1,226 @@
+/**
+ * The scenario file's keys: their types, limits and defaults, as data. `validate.ts` walks a YAML
+ * document against this table; `load.ts` turns the result into a `Scenario`.
+ *
+ * Durations are seconds (a number, or a string such as `30s`, `10m`, `500ms`; a bare number is
+ * seconds). Every mapping rejects keys it does not list, except `analysis`, which is reserved.
+ */
+
+/** Checks on a string's content, implemented in validate.ts. */
+export type StringFormat =
+  /** An absolute http: or https: URL. */
+  | 'http-url'
+  /** A path starting with `/` (resolved against target.url), or an absolute http(s) URL. */
+  | 'path-or-http-url'
+  /** An HTTP token (RFC 9110): header names. */
+  | 'token'
+  /** No CR, LF or NUL: header values. */
+  | 'header-value'
+  /** `type/subtype` with optional parameters. */
+  | 'media-type'
+  /** Usable as part of a folder name: no slashes or control characters. */
+  | 'name'
+  /** An environment variable's name: not empty, no `=` or NUL. */
+  | 'env-name'
+  /** Not empty or only blanks. */
+  | 'non-empty'
+
+interface SpecBase {
+  /** One line for people reading this table. */
+  doc: string
+  /** A mapping reports the key as missing when absent. */
+  required?: boolean
+  /** Added to the message when the value has the wrong type. */
+  hint?: string
+}
+
+export interface StringSpec extends SpecBase {
+  type: 'string'
+  default?: string
+  format?: StringFormat
+}
+
+export interface BooleanSpec extends SpecBase {
+  type: 'boolean'
+  default?: boolean
+}
+
+export interface IntegerSpec extends SpecBase {
+  type: 'integer'
+  min: number
+  max?: number
+  default?: number
+}
+
+/** Seconds: a number, or a duration string (bare numbers are seconds). */
+export interface DurationSpec extends SpecBase {
+  type: 'duration'
+  /** When true, 0 is rejected too. */
+  positive: boolean
+  default?: number
+}
+
+export interface EnumSpec extends SpecBase {
+  type: 'enum'
+  values: readonly string[]
+  default?: string
+}
+
+export interface ListSpec extends SpecBase {
+  type: 'list'
+  of: Spec
+  /** Fewest items allowed. */
+  minItems: number
+}
+
+/** A mapping of free names to string values (env, headers), in the order written. */
+export interface DictSpec extends SpecBase {
+  type: 'dict'
+  keyFormat: StringFormat
+  valueFormat?: StringFormat
+  /** Accept numbers as values, turned into strings (env: `SLOTS: 10000`). */
+  numbersAsStrings: boolean
+}
+
+/** A mapping with a fixed set of keys. */
+export interface MapSpec extends SpecBase {
+  type: 'map'
+  keys: Record<string, Spec>
+  /** Build it from its keys' defaults when absent. */
+  defaultEmpty?: boolean
+  /** Groups of keys of which at most one may be given; `{keys}` in the message becomes "a and b". */
+  exclusive?: ReadonlyArray<{ keys: readonly string[]; message: string }>
+  /** key → the key it is only used with. */
+  requires?: Record<string, string>
+}
+
+/** Anything at all (a mapping or nothing); not looked into. */
+export interface AnyMapSpec extends SpecBase {
+  type: 'any-map'
+}
+
+/** The first option whose YAML kind (string, number, boolean, mapping, list) fits the value. */
+export interface OneOfSpec extends SpecBase {
+  type: 'one-of'
+  options: readonly Spec[]
+  default?: unknown
+}
+
+export type Spec = StringSpec | BooleanSpec | IntegerSpec | DurationSpec | EnumSpec | ListSpec | DictSpec | MapSpec | AnyMapSpec | OneOfSpec
+
+/** Most concurrent users accepted: beyond this memsiege itself is what you would be measuring. */
+export const MAX_CONCURRENCY = 10000
+
+/** The header `methodOverride: true` uses. */
+export const DEFAULT_METHOD_OVERRIDE_HEADER = 'X-Method'
+
+export const scenarioSchema: MapSpec = {
+  type: 'map',
+  doc: 'A memsiege scenario.',
+  exclusive: [{ keys: ['duration', 'requests', 'passes'], message: 'conflicting stop conditions: {keys}' }],
+  keys: {
+    name: { type: 'string', format: 'name', doc: "Names the results folder; default: the scenario file's name without extension." },
+    target: {
+      type: 'map',
+      doc: 'The server under test and the process to sample.',
+      defaultEmpty: true,
+      exclusive: [{ keys: ['port', 'pid', 'command'], message: 'target: give only one of port, pid or command (got {keys})' }],
+      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready' },
+      keys: {
+        url: { type: 'string', format: 'http-url', doc: 'Base URL; relative URL-list lines resolve against it.' },
+        insecure: { type: 'boolean', default: false, doc: 'Accept self-signed TLS certificates.' },
+        port: { type: 'integer', min: 1, max: 65535, doc: 'Sample the process listening on this TCP port.' },
+        pid: { type: 'integer', min: 1, doc: 'Sample this process.' },
+        command: { type: 'string', format: 'non-empty', doc: 'A shell command memsiege starts, samples and stops.' },
+        cwd: { type: 'string', format: 'non-empty', doc: "Working directory for command, relative to the scenario's folder." },
+        env: { type: 'dict', keyFormat: 'env-name', numbersAsStrings: true, doc: 'Extra environment for command.' },
+        ready: { type: 'string', format: 'path-or-http-url', doc: 'With command: polled until it answers 2xx before the load starts.' },
+        readyTimeout: { type: 'duration', positive: true, default: 30, doc: 'Seconds to wait for ready.' },
+        tree: { type: 'boolean', default: true, doc: 'Sample the process and all its descendants.' },
+      },
+    },
+    urls: {
+      type: 'one-of',
+      required: true,
+      doc: "A siege URL file relative to the scenario's folder, a literal block (|) of its lines, or a list of lines.",
+      options: [
+        { type: 'string', format: 'non-empty', doc: 'A URL file, or the lines themselves as a literal block.' },
+        { type: 'list', minItems: 1, of: { type: 'string', doc: 'One URL-list line.', hint: 'quote URL-list lines that contain ": " or " #" or start with { or [' }, doc: 'The lines of a URL list.' },
+      ],
+    },
+    concurrency: { type: 'integer', min: 1, max: MAX_CONCURRENCY, default: 1, doc: 'Simulated users (siege -c).' },
+    duration: { type: 'duration', positive: true, doc: 'Stop after this long (siege -t).' },
+    requests: { type: 'integer', min: 1, doc: 'Stop after this many requests in all.' },
+    passes: { type: 'integer', min: 1, doc: 'Stop after each user has gone through the list this many times.' },
+    delay: { type: 'duration', positive: false, default: 0, doc: 'Think time: uniform random 0..delay seconds after each request (siege -d).' },
+    order: { type: 'enum', values: ['sequential', 'random'], default: 'sequential', doc: 'Order of the list (random is siege -i).' },
+    headers: { type: 'dict', keyFormat: 'token', valueFormat: 'header-value', numbersAsStrings: false, doc: 'Extra request headers (siege -H).' },
+    contentType: { type: 'string', format: 'media-type', doc: 'Content type of bodies in the URL list (siege -T).' },
+    userAgent: { type: 'string', format: 'header-value', doc: 'The User-Agent header.' },
+    timeout: { type: 'duration', positive: true, default: 30, doc: 'Per-request timeout.' },
+    methodOverride: {
+      type: 'one-of',
+      doc: 'Send every request as POST with the real method in a header (true: X-Method).',
+      options: [
+        { type: 'boolean', doc: 'true for the X-Method header.' },
+        {
+          type: 'map',
+          doc: 'The header to use.',
+          keys: { header: { type: 'string', format: 'token', default: DEFAULT_METHOD_OVERRIDE_HEADER, doc: 'Header carrying the real method.' } },
+        },
+      ],
+    },
+    follow: { type: 'boolean', default: true, doc: 'Follow redirects.' },
+    cookies: { type: 'boolean', default: true, doc: 'A cookie jar per user.' },
+    out: { type: 'string', format: 'non-empty', doc: 'Results folder, relative to the current directory.' },
+    sample: {
+      type: 'map',
+      doc: 'What to read from the target while the load runs.',
+      defaultEmpty: true,
+      keys: {
+        interval: { type: 'duration', positive: true, default: 1, doc: 'Seconds between rows of samples.csv.' },
+        pssInterval: { type: 'duration', positive: true, default: 30, doc: 'Seconds between reads of smaps_rollup.' },
+        gc: {
+          type: 'map',
+          doc: "The app's GC statistics endpoint.",
+          keys: {
+            url: { type: 'string', format: 'path-or-http-url', required: true, doc: 'Path (resolved against target.url) or absolute URL.' },
+            interval: { type: 'duration', positive: true, default: 5, doc: 'Seconds between fetches.' },
+            format: { type: 'enum', values: ['auto', 'json', 'prometheus'], default: 'auto', doc: 'How to read the response.' },
+            metrics: { type: 'list', minItems: 1, of: { type: 'string', format: 'non-empty', doc: 'A metric name.' }, doc: 'Prometheus only: the metrics to keep.' },
+          },
+        },
+      },
+    },
+    analysis: { type: 'any-map', doc: 'Reserved for the analysis settings; not checked yet.' },
+  },
+}
+
+/**
+ * Keys people coming from siege (or other tools) may write, and the key they mean; used only to
+ * suggest, never accepted.
+ */
+export const keyAliases: Record<string, string> = {
+  concurrent: 'concurrency',
+  users: 'concurrency',
+  time: 'duration',
+  reps: 'passes',
+  repetitions: 'passes',
+  file: 'urls',
+  urlFile: 'urls',
+  internet: 'order',
+  header: 'headers',
+  agent: 'userAgent',
+  followLocation: 'follow',
+  redirects: 'follow',
+  cookie: 'cookies',
+  output: 'out',
+  results: 'out',
+  host: 'url',
+  baseUrl: 'url',
+  base: 'url',
+  dir: 'cwd',
+  workdir: 'cwd',
+  cmd: 'command',
+  environment: 'env',
+}
