@@ -106,3 +106,14 @@ t.test('a second SIGINT exits at once', async (t) => {
   t.equal(r.status, 130)
   t.ok(Date.now() - started < 2500, 'did not wait for the grace period')
 })
+
+t.test('on a terminal, a live progress line on stderr', async (t) => {
+  const out = t.testdir()
+  const { spawnSync } = await import('node:child_process')
+  const { CLI } = await import('./helpers/cli.js')
+  // script(1) gives the CLI a real pseudo-terminal.
+  const r = spawnSync('script', ['-qfec', `${process.execPath} ${CLI} -c 2 -t 2S --out ${out} ${fixture.url}/slow?ms=10`, '/dev/null'], { encoding: 'utf8', timeout: 20_000 })
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.stdout, /\r\x1b\[K00:0\d \/ 00:0\d left +\d+ requests +\d+ req\/s +0 errors/)
+  t.match(r.stdout, /Transactions:/)
+})
