@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ConfigError } from '../src/scenario/errors.js'
 import { loadScenario, parseScenario, type ScenarioOverrides } from '../src/scenario/load.js'
 import type { Scenario } from '../src/scenario/types.js'
@@ -16,7 +16,7 @@ function scenarioFile(t: Tap, yaml: string, files: Record<string, string | Recor
   return join(dir, name)
 }
 
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0]
+type Tap = Test
 
 function load(t: Tap, yaml: string, overrides?: ScenarioOverrides, files?: Record<string, string | Record<string, string>>): Scenario {
   return loadScenario(scenarioFile(t, yaml, files), overrides, () => {})
