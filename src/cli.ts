@@ -5,6 +5,7 @@ import { ConfigError } from './scenario/errors.js'
 import { runCommand } from './commands/run.js'
 import { executeRun } from './commands/execute-run.js'
 import { scenarioFromSiegeFlags, type SiegeFlags } from './commands/siege-flags.js'
+import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
 import { version } from './version.js'
 
 const warned = new Set<string>()
@@ -16,8 +17,8 @@ function warn (message: string): void {
 
 class UsageError extends Error {}
 
-function outputOptions (y: Argv) {
-  return y
+function runOptions (y: Argv) {
+  return targetOptions(y)
     .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
@@ -37,7 +38,7 @@ async function main (argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName('memsiege')
     .usage('$0 run SCENARIO.yml [options]\n$0 [siege flags] [URL]')
-    .command('run <scenario>', 'run a scenario file', (y) => outputOptions(y)
+    .command('run <scenario>', 'run a scenario file', (y) => runOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
       .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
       .option('duration', { alias: 't', type: 'string', describe: 'run this long (30s, 10m, 8h)' })
@@ -47,7 +48,7 @@ async function main (argv: string[]): Promise<number> {
     async (args) => {
       status = await runCommand({ ...args, scenario: args.scenario as string }, warn)
     })
-    .command('$0 [url]', 'siege-compatible: replay a URL or a URL file', (y) => outputOptions(y)
+    .command('$0 [url]', 'siege-compatible: replay a URL or a URL file', (y) => runOptions(y)
       .positional('url', { type: 'string', describe: 'one URL (overrides -f)' })
       .option('concurrent', { alias: 'c', coerce: positiveInteger('-c'), describe: 'simulated users (default 25)' })
       .option('reps', { alias: 'r', coerce: positiveInteger('-r'), describe: 'requests per user (siege -r)' })
@@ -64,8 +65,8 @@ async function main (argv: string[]): Promise<number> {
       .option('out', { type: 'string', describe: 'results folder' }),
     async (args) => {
       if (!args.url && !args.file) throw new UsageError('no URL: give one, -f FILE, or `memsiege run SCENARIO.yml` (see --help)')
-      const scenario = scenarioFromSiegeFlags(args as SiegeFlags, warn)
-      status = await executeRun(scenario, args)
+      const scenario = applyTargetFlags(scenarioFromSiegeFlags(args as SiegeFlags, warn), args)
+      status = await executeRun(scenario, args, warn)
     })
     .version(version)
     .alias('version', 'V')

@@ -123,9 +123,9 @@ t.test('method override: Silverlight-style POST with the verb in a header and th
 t.test('samples.csv: a header and whole rows as the run goes; summary.json with units', async (t) => {
   const { dir, summary } = await run(testScenario([`${fixture.url}/slow?ms=20`], { concurrency: 2, stop: { kind: 'duration', seconds: 2.2 }, sample: { interval: 0.5, pssInterval: 30 } }))
   const rows = readFileSync(join(dir, 'samples.csv'), 'utf8').trim().split('\n')
-  t.equal(rows[0], 'time,elapsed_s,requests,errors,rps,p50_ms,p99_ms,bytes')
+  t.equal(rows[0], 'time,elapsed_s,requests,errors,rps,p50_ms,p99_ms,bytes,self_rss_bytes,self_heap_used_bytes', 'memsiege samples itself even without a target')
   t.ok(rows.length >= 6 && rows.length <= 8, `${rows.length - 1} rows for 2.2 s at 0.5 s`)
-  for (const row of rows.slice(1)) t.equal(row.split(',').length, 8)
+  for (const row of rows.slice(1)) t.equal(row.split(',').length, 10)
   const last = rows.at(-1)!.split(',')
   t.equal(Number(last[2]), summary.transactions)
   const json = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))

@@ -12,12 +12,19 @@ export interface OutputOptions {
   verbose: boolean
   /** siege -q: print nothing. */
   quiet: boolean
+  /** Exit 0 even when the target exited during the run. */
+  keepGoing: boolean
 }
 
+/** The run finished, but the target exited during it (without --keep-going). */
+export const EXIT_TARGET_EXITED = 5
+
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
-export async function executeRun (scenario: Scenario, output: OutputOptions): Promise<number> {
+export async function executeRun (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
   const live = process.stderr.isTTY && !output.quiet
   const handle = startRun(scenario, {
+    warn,
+    onEvent: (e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${e.type}: pid ${e.pid} ${e.detail}\n`),
     onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined,
     onProgress: live ? (p) => process.stderr.write(`\r\x1b[K${progressLine(p)}`) : undefined
   })
@@ -26,8 +33,11 @@ export async function executeRun (scenario: Scenario, output: OutputOptions): Pr
     signal = first
     handle.interrupt()
   })
+  let targetExited = false
   try {
-    const { summary } = await handle.done
+    const result = await handle.done
+    const { summary } = result
+    targetExited = result.targetExited
     if (live) process.stderr.write('\r\x1b[K')
     if (output.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
     else if (!output.quiet) process.stdout.write(summaryText(summary))
@@ -36,5 +46,5 @@ export async function executeRun (scenario: Scenario, output: OutputOptions): Pr
   }
   if (signal === 'SIGINT') return 130
   if (signal === 'SIGTERM') return 143
-  return 0
+  return targetExited && !output.keepGoing ? EXIT_TARGET_EXITED : 0
 }

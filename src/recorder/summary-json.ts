@@ -5,6 +5,7 @@ import { latencyPercentiles, type LatencyPercentiles } from '../metrics/latency-
 import type { RunStats } from '../metrics/run-stats.js'
 import { siegeFigures, type SiegeFigures } from '../metrics/siege-figures.js'
 import { version } from '../version.js'
+import type { EventRecord } from './events-csv.js'
 import { redactHeaders, redactUrl } from './redact.js'
 
 export const SCHEMA_VERSION = 1
@@ -31,6 +32,8 @@ export interface RunSummary extends SiegeFigures {
   status_codes: Record<string, number>
   errors: RunStats['errors']
   endpoints: EndpointSummary[]
+  /** What happened to the target: exits and restarts, as in events.csv. */
+  events: EventRecord[]
 }
 
 export interface RunTimes {
@@ -39,7 +42,7 @@ export interface RunTimes {
   elapsedS: number
 }
 
-export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTimes, dir: string, interrupted: boolean): RunSummary {
+export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTimes, dir: string, interrupted: boolean, events: EventRecord[]): RunSummary {
   return {
     schemaVersion: SCHEMA_VERSION,
     name: scenario.name,
@@ -60,7 +63,8 @@ export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTim
       failed: e.failed,
       bytes: e.bytes,
       latency: latencyPercentiles(e.latency)
-    }))
+    })),
+    events
   }
 }
 

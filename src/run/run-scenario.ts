@@ -6,14 +6,16 @@ import { RunStats } from '../metrics/run-stats.js'
 import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
 import { buildSummary, writeSummary, type RunSummary } from '../recorder/summary-json.js'
-import type { Sampler } from '../sampler/types.js'
+import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv.js'
 import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
+import { openTargetSession } from './target-session.js'
 
 export interface RunOptions {
-  /** Columns beside the load figures in samples.csv, read on the same clock. */
-  samplers?: Sampler[]
+  warn?: (message: string) => void
+  /** Something happened to the target (it exited, or a new process took its port). */
+  onEvent?: (event: EventRecord) => void
   onTransaction?: (transaction: Transaction) => void
   /** Called once a second (or per interval) with the figures so far, for a progress line. */
   onProgress?: (progress: RunProgress) => void
@@ -34,6 +36,8 @@ export interface RunResult {
   dir: string
   summary: RunSummary
   interrupted: boolean
+  /** The target exited during the run. */
+  targetExited: boolean
 }
 
 export interface RunHandle {
@@ -60,8 +64,26 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   async function run (): Promise<RunResult> {
     const stats = new RunStats()
     let summary: RunSummary
-    const samplers = options.samplers ?? []
-    for (const sampler of samplers) await sampler.start()
+    const events: EventRecord[] = []
+    let eventsCsv: EventsCsv | undefined
+    const session = await openTargetSession(scenario, {
+      logFile: resultsPath(dir, 'target.log'),
+      warn: options.warn ?? (() => {}),
+      onEvent: (event) => {
+        const record = eventRecord(event)
+        events.push(record)
+        eventsCsv ??= new EventsCsv(resultsPath(dir, 'events.csv'))
+        eventsCsv.write(record)
+        options.onEvent?.(record)
+      }
+    })
+    const samplers = session.samplers
+    try {
+      for (const sampler of samplers) await sampler.start()
+    } catch (err) {
+      await session.close()
+      throw err
+    }
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
     const startedAt = new Date()
     const t0 = performance.now()
@@ -110,11 +132,13 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await writeRow()
       csv.close()
       await Promise.all(samplers.map((s) => s.stop()))
+      await session.close()
+      eventsCsv?.close()
       await engine.close()
-      summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted)
+      summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       writeSummary(resultsPath(dir, 'summary.json'), summary)
     }
-    return { dir, summary, interrupted }
+    return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited') }
   }
 
   return {

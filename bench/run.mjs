@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+// npm run bench — memsiege against autocannon and wrk on targets this script installs and starts itself.
+//
+// Targets (pinned to core 0): nginx (Debian nginx-light, temp prefix, one process) and bench/node-target.mjs.
+// Load generators (pinned to core 1): memsiege (node dist/cli.js), autocannon (npm), wrk (Debian).
+// Interleaved: for each round, for each target, for each concurrency, for each tool, one run of BENCH_SECONDS.
+// Then the memory-growth check: memsiege's RSS after 100 k requests and after BENCH_GROWTH_REQUESTS.
+//
+// Environment:
+//   BENCH_SECONDS=10            seconds per run
+//   BENCH_ROUNDS=3              interleaved rounds (medians are over these)
+//   BENCH_CONCURRENCY=15,100    concurrencies
+//   BENCH_TARGETS=nginx,node    targets
+//   BENCH_TOOLS=memsiege,autocannon,wrk
+//   BENCH_WARMUP=2              seconds of wrk against each target before the first round (0: none)
+//   BENCH_GROWTH=1              0 skips the memory-growth check
+//   BENCH_GROWTH_REQUESTS=2000000  requests of the long growth run (the short one is 100 000)
+//   BENCH_BUILD=1               0: do not rebuild dist/ when src/ is newer
+//   BENCH_STRICT=0              1: exit 1 when a target (1.10× autocannon, ≤ 10 MiB growth) is missed
+// Traffic goes to 127.0.0.1 only.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { ensureDebianPackages } from './lib/deps.mjs'
+import { cleanup, detectHelpers, installCleanupHandlers, isExiting, machineBusyS, processCpuS, sleep } from './lib/proc.mjs'
+import { fmt, ratios, summarize, table } from './lib/report.mjs'
+import { startNginx, startNodeTarget } from './lib/targets.mjs'
+import { autocannonBin, MEMSIEGE_CLI, memsiegeAvailable, ROOT, runAutocannon, runMemsiege, runWrk, wrkVersion } from './lib/tools.mjs'
+
+const TARGET_CORE = 0
+const LOAD_CORE = 1
+const RATIO_TARGET = 1.10
+const GROWTH_LIMIT_MIB = 10
+const GROWTH_USERS = 10
+const GROWTH_BASE_REQUESTS = 100_000
+
+const env = process.env
+const intEnv = (name, def) => {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return def
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not "${raw}"`)
+  return n
+}
+const listEnv = (name, def) => (env[name] ? env[name].split(',').map((s) => s.trim()).filter(Boolean) : def)
+
+const config = {
+  seconds: Math.max(1, intEnv('BENCH_SECONDS', 10)),
+  rounds: Math.max(1, intEnv('BENCH_ROUNDS', 3)),
+  concurrencies: listEnv('BENCH_CONCURRENCY', ['15', '100']).map(Number),
+  targets: listEnv('BENCH_TARGETS', ['nginx', 'node']),
+  tools: listEnv('BENCH_TOOLS', ['memsiege', 'autocannon', 'wrk']),
+  warmup: intEnv('BENCH_WARMUP', 2),
+  growth: env.BENCH_GROWTH !== '0',
+  growthRequests: Math.max(GROWTH_USERS, intEnv('BENCH_GROWTH_REQUESTS', 2_000_000)),
+  build: env.BENCH_BUILD !== '0',
+  strict: env.BENCH_STRICT === '1'
+}
+
+const log = (line = '') => process.stdout.write(`${line}\n`)
+const warn = (line) => process.stderr.write(`bench: warning: ${line}\n`)
+
+async function main () {
+  installCleanupHandlers()
+  log('memsiege bench — all traffic to 127.0.0.1')
+  for (const w of ensureDebianPackages(log)) warn(w)
+  const helpers = detectHelpers()
+  if (!helpers.taskset) warn('taskset (util-linux) not found: targets and load generators are NOT pinned to separate cores')
+  if (os.cpus().length < 2) warn(`only ${os.cpus().length} CPU: pinning target and load generator to different cores is not possible`)
+  if (!helpers.time) warn('/usr/bin/time not found: peak RSS is polled from /proc (VmHWM) instead')
+
+  const memsiegeNote = config.tools.includes('memsiege') ? buildMemsiege() : undefined
+  const ac = autocannonBin()
+  if (config.tools.includes('autocannon') && !ac) warn('autocannon is not installed: run `npm install` (it is a devDependency)')
+
+  const started = {}
+  for (const name of config.targets) {
+    try {
+      started[name] = name === 'nginx' ? await startNginx(TARGET_CORE) : name === 'node' ? await startNodeTarget(TARGET_CORE) : undefined
+      if (!started[name]) warn(`unknown target "${name}" (nginx, node)`)
+    } catch (err) {
+      warn(`target ${name} did not start: ${err.message}`)
+    }
+  }
+  const targets = config.targets.filter((t) => started[t])
+  if (targets.length === 0) throw new Error('no target started')
+
+  let memsiegeOk = config.tools.includes('memsiege') && memsiegeAvailable()
+  let memsiegeProblem = memsiegeNote
+  if (memsiegeOk) {
+    const smoke = await runMemsiege({ url: started[targets[0]].url, concurrency: 1, stop: ['-r', '1'], core: LOAD_CORE })
+    if (!smoke.ok) {
+      memsiegeOk = false
+      memsiegeProblem = `memsiege smoke run failed: ${smoke.note}`
+    }
+  } else if (config.tools.includes('memsiege') && !memsiegeProblem) {
+    memsiegeProblem = `${MEMSIEGE_CLI} does not exist (npm run build)`
+  }
+  if (memsiegeProblem) warn(memsiegeProblem)
+
+  const machine = {
+    cpu: os.cpus()[0]?.model,
+    cpus: os.cpus().length,
+    loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+    node: process.versions.node,
+    nginx: started.nginx?.version,
+    wrk: wrkVersion(),
+    autocannon: ac?.version,
+    pinned: helpers.taskset ? `targets on core ${TARGET_CORE}, load generators on core ${LOAD_CORE}` : 'no (taskset missing)'
+  }
+  log(`machine: ${machine.cpus} × ${machine.cpu}, load average ${machine.loadavg.join(' ')}`)
+  log(`versions: node ${machine.node}, nginx ${machine.nginx ?? 'n/a'}, ${machine.wrk ?? 'wrk n/a'}, autocannon ${machine.autocannon ?? 'n/a'}`)
+  log(`pinning: ${machine.pinned}`)
+  if (machine.loadavg[0] > 1) warn(`the machine is busy (load average ${machine.loadavg[0]}): figures will be noisy; see the "others CPU%" column`)
+  for (const t of targets) log(`target ${t}: ${started[t].url} (pid ${started[t].pid})`)
+  log(`plan: ${config.rounds} round(s) × ${targets.length} target(s) × c=${config.concurrencies.join(',')} × ${config.tools.join(', ')}, ${config.seconds} s each`)
+
+  if (config.warmup > 0) {
+    for (const t of targets) {
+      if (isExiting()) return
+      log(`warm-up: ${t}, ${config.warmup} s`)
+      if (wrkVersion()) await runWrk({ url: started[t].url, concurrency: 15, seconds: config.warmup, core: LOAD_CORE })
+      else if (ac) await runAutocannon({ url: started[t].url, concurrency: 15, seconds: config.warmup, core: LOAD_CORE })
+    }
+  }
+
+  const runs = []
+  const total = config.rounds * targets.length * config.concurrencies.length * config.tools.length
+  log()
+  for (let round = 1; round <= config.rounds; round++) {
+    for (const target of targets) {
+      for (const concurrency of config.concurrencies) {
+        for (const tool of config.tools) {
+          if (isExiting()) return
+          const args = { url: started[target].url, concurrency, seconds: config.seconds, core: LOAD_CORE }
+          const r = await measured(started[target].pid, async () => {
+            if (tool === 'memsiege') return memsiegeOk ? runMemsiege({ ...args, stop: ['-t', `${config.seconds}S`] }) : { ok: false, note: memsiegeProblem }
+            if (tool === 'autocannon') return runAutocannon(args)
+            if (tool === 'wrk') return runWrk(args)
+            return { ok: false, note: `unknown tool "${tool}"` }
+          })
+          const run = { round, target, concurrency, tool, ...r }
+          runs.push(run)
+          const detail = r.ok
+            ? `${fmt(r.rps)} req/s, peak RSS ${fmt(r.peakMiB, 1)} MiB, CPU % generator ${fmt(r.genCpuPct)} target ${fmt(r.targetCpuPct)} others ${fmt(r.otherCpuPct)}${r.errors ? `, ${r.errors} errors` : ''}`
+            : `FAILED (${r.note})`
+          log(`[${String(runs.length).padStart(String(total).length)}/${total}] round ${round} ${target.padEnd(5)} c=${String(concurrency).padEnd(3)} ${tool.padEnd(10)} ${detail}`)
+          await sleep(500)
+        }
+      }
+    }
+  }
+
+  const groups = summarize(runs, targets, config.concurrencies, config.tools)
+  const rat = ratios(groups, targets, config.concurrencies, RATIO_TARGET)
+  log()
+  log(`Throughput — medians of ${config.rounds} interleaved run(s) of ${config.seconds} s`)
+  log(table(
+    ['target', 'c', 'tool', 'median req/s', 'runs req/s', 'peak RSS MiB', 'gen CPU%', 'target CPU%', 'others CPU%', 'errors'],
+    groups.map((g) => [g.target, g.concurrency, g.tool, fmt(g.medianRps), g.rpsRuns.map((x) => fmt(x)).join(' '), fmt(g.medianPeakMiB, 1),
+      fmt(g.medianGenCpuPct), fmt(g.medianTargetCpuPct), fmt(g.medianOtherCpuPct), g.okRuns ? g.errors : 'n/a']),
+    3
+  ))
+  log('(medians; CPU% = 100 per fully busy core over the run\'s wall time; "others" = the rest of the machine, e.g. other people\'s tests)')
+  log()
+  log(`Ratios of medians (target: memsiege ≥ ${RATIO_TARGET.toFixed(2)}× autocannon at every concurrency)`)
+  log(table(
+    ['target', 'c', 'memsiege/autocannon', 'memsiege/wrk', `≥ ${RATIO_TARGET.toFixed(2)}×?`],
+    rat.map((r) => [r.target, r.concurrency, r.vsAutocannon === undefined ? 'n/a' : `${r.vsAutocannon.toFixed(2)}×`, r.vsWrk === undefined ? 'n/a' : `${r.vsWrk.toFixed(2)}×`, r.met === undefined ? 'n/a' : r.met ? 'MET' : 'MISSED']),
+    2
+  ))
+  for (const g of groups) for (const note of g.notes) warn(`${g.target} c=${g.concurrency} ${g.tool}: ${note}`)
+
+  let growth
+  if (config.growth) {
+    if (isExiting()) return
+    growth = await growthCheck(started[targets.includes('nginx') ? 'nginx' : targets[0]], memsiegeOk, memsiegeProblem)
+  }
+
+  const file = writeResults({ config, machine, runs, groups, ratios: rat, growth })
+  log()
+  log(`results: ${file}`)
+  await cleanup()
+
+  const missed = rat.some((r) => r.met === false) || growth?.met === false
+  process.exitCode = config.strict && missed ? 1 : 0
+}
+
+/**
+ * Runs fn (one load-generator run) and adds CPU figures: the generator's own (from /usr/bin/time),
+ * the target's (from /proc), and everything else on the machine (noise from other work).
+ */
+async function measured (targetPid, fn) {
+  const wall0 = performance.now()
+  const busy0 = machineBusyS()
+  const target0 = processCpuS(targetPid)
+  const self0 = process.cpuUsage()
+  const r = await fn()
+  const wallS = (performance.now() - wall0) / 1000
+  const busy = machineBusyS() - busy0
+  const target = processCpuS(targetPid) - target0
+  const selfUsage = process.cpuUsage(self0)
+  const self = (selfUsage.user + selfUsage.system) / 1e6
+  const pct = (s) => (Number.isFinite(s) && wallS > 0 ? Math.max(0, (s / wallS) * 100) : undefined)
+  return {
+    ...r,
+    wallS,
+    genCpuPct: pct(r.cpuS),
+    targetCpuPct: pct(target),
+    otherCpuPct: r.cpuS === undefined ? undefined : pct(busy - target - r.cpuS - self)
+  }
+}
+
+/** memsiege's RSS at the end of a 100 k-request run and of a BENCH_GROWTH_REQUESTS run (c = 10, -r). */
+async function growthCheck (target, memsiegeOk, memsiegeProblem) {
+  log()
+  log(`Memory growth — memsiege -c ${GROWTH_USERS} -r N against ${target.name}; RSS = last VmRSS polled every 200 ms before exit`)
+  if (!memsiegeOk) {
+    warn(`growth check skipped: ${memsiegeProblem}`)
+    return { skipped: memsiegeProblem }
+  }
+  const sizes = [GROWTH_BASE_REQUESTS, config.growthRequests]
+  const results = []
+  for (const requests of sizes) {
+    const reps = Math.ceil(requests / GROWTH_USERS)
+    const t0 = Date.now()
+    const r = await runMemsiege({ url: target.url, concurrency: GROWTH_USERS, stop: ['-r', String(reps)], core: LOAD_CORE })
+    const wall = (Date.now() - t0) / 1000
+    results.push({ requests: GROWTH_USERS * reps, wallS: wall, ...r })
+    log(r.ok
+      ? `  ${fmt(r.requests).padStart(10)} requests in ${fmt(r.elapsedS, 1)} s (${fmt(r.rps)} req/s): RSS at end ${fmt(r.lastRssMiB, 1)} MiB, peak ${fmt(r.peakMiB, 1)} MiB${r.errors ? `, ${r.errors} errors` : ''}`
+      : `  ${fmt(GROWTH_USERS * reps).padStart(10)} requests: FAILED (${r.note})`)
+    if (isExiting()) return { results }
+  }
+  const [small, large] = results
+  const growthMiB = small.ok && large.ok && small.lastRssMiB !== undefined && large.lastRssMiB !== undefined ? large.lastRssMiB - small.lastRssMiB : undefined
+  const met = growthMiB === undefined ? undefined : growthMiB <= GROWTH_LIMIT_MIB
+  log(`  growth ${fmt(small.requests)} → ${fmt(large.requests)} requests: ${growthMiB === undefined ? 'n/a' : `${growthMiB >= 0 ? '+' : ''}${fmt(growthMiB, 1)} MiB`} (target ≤ ${GROWTH_LIMIT_MIB} MiB): ${met === undefined ? 'n/a' : met ? 'MET' : 'MISSED'}`)
+  return { users: GROWTH_USERS, results, growthMiB, limitMiB: GROWTH_LIMIT_MIB, met }
+}
+
+/** Rebuilds dist/ when src/ is newer. Returns a problem note when memsiege cannot be used. */
+function buildMemsiege () {
+  if (!config.build) return undefined
+  const newest = (dir) => {
+    let t = 0
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name)
+      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+    }
+    return t
+  }
+  let stale = true
+  try {
+    stale = newest(join(ROOT, 'src')) > statSync(MEMSIEGE_CLI).mtimeMs
+  } catch {}
+  if (!stale) return undefined
+  log('building memsiege (tsc -p tsconfig.json)…')
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' })
+  if (r.status === 0) return undefined
+  const first = `${r.stdout}${r.stderr}`.trim().split('\n').slice(0, 5).join('\n  ')
+  if (memsiegeAvailable()) {
+    warn(`the build failed; using the existing dist/ (it may be stale):\n  ${first}`)
+    return undefined
+  }
+  return `memsiege does not build:\n  ${first}`
+}
+
+function writeResults (doc) {
+  const dir = join(ROOT, 'results')
+  mkdirSync(dir, { recursive: true })
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const file = join(dir, `bench-${stamp}.json`)
+  writeFileSync(file, JSON.stringify({ schema: 'memsiege-bench/1', written_at: new Date().toISOString(), ...doc }, null, 2) + '\n')
+  return file
+}
+
+main().catch(async (err) => {
+  if (isExiting()) return // Ctrl-C: the signal handler stops the children and exits
+  process.stderr.write(`bench: ${err.stack ?? err}\n`)
+  await cleanup()
+  process.exit(1)
+})

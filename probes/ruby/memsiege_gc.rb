@@ -1,0 +1,87 @@
+# frozen_string_literal: true
+
+# memsiege's probe for Ruby apps: a Rack middleware answering GET /__memsiege/gc with this
+# process's GC figures as JSON, for memsiege's `sample.gc: { url: /__memsiege/gc }`.
+#
+#   # config.ru
+#   require_relative 'memsiege_gc'
+#   use MemsiegeGC                          # loopback clients only
+#   use MemsiegeGC, allow: ['10.0.0.5']     # ... and these addresses ('*': anyone)
+#
+# The answer: pid, rss_bytes / rss_anon_bytes / hwm_bytes (Linux), stat (GC.stat), stat_heap
+# (GC.stat_heap, Ruby 3.2+), latest_gc (GC.latest_gc_info), and objects
+# (ObjectSpace.count_objects) only with ?objects=1, because counting walks the whole heap.
+#
+# Every other request, and this path from a client not allowed, goes to the app untouched.
+# The client is REMOTE_ADDR, never X-Forwarded-For, which any client can forge.
+#
+# Under puma's cluster mode the worker that accepted the connection answers: read `pid`.
+# No dependencies besides the json standard library; Ruby 2.4 or later, Rack 2 or 3.
+require 'json'
+
+class MemsiegeGC
+  PATH = '/__memsiege/gc'
+
+  def initialize(app, allow: [], path: PATH)
+    @app = app
+    @path = path
+    @allow = allow.map { |a| normalize(a.to_s) }
+  end
+
+  def call(env)
+    return @app.call(env) unless probe?(env)
+
+    objects = /(?:\A|&)objects=(?:1|true)(?:&|\z)/.match?(env['QUERY_STRING'].to_s)
+    body = JSON.generate(self.class.stats(objects: objects))
+    headers = {
+      'content-type' => 'application/json',
+      'cache-control' => 'no-store',
+      'content-length' => body.bytesize.to_s
+    }
+    [200, headers, env['REQUEST_METHOD'] == 'HEAD' ? [] : [body]]
+  end
+
+  def self.stats(objects: false)
+    out = { pid: Process.pid, ruby_version: RUBY_VERSION }
+    out.merge!(proc_status)
+    out[:stat] = GC.stat
+    out[:stat_heap] = GC.stat_heap if GC.respond_to?(:stat_heap)
+    out[:latest_gc] = GC.latest_gc_info
+    out[:objects] = ObjectSpace.count_objects if objects
+    out
+  end
+
+  STATUS_FIELDS = { 'VmRSS' => :rss_bytes, 'RssAnon' => :rss_anon_bytes, 'VmHWM' => :hwm_bytes }.freeze
+
+  # Sizes from /proc/self/status in bytes; {} where there is no /proc.
+  def self.proc_status
+    out = {}
+    File.foreach('/proc/self/status') do |line|
+      key, value = line.split(':', 2)
+      name = STATUS_FIELDS[key]
+      out[name] = value.to_i * 1024 if name
+    end
+    out
+  rescue SystemCallError
+    {}
+  end
+
+  private
+
+  def probe?(env)
+    method = env['REQUEST_METHOD']
+    return false unless method == 'GET' || method == 'HEAD'
+    return false unless "#{env['SCRIPT_NAME']}#{env['PATH_INFO']}" == @path || env['PATH_INFO'] == @path
+
+    allowed?(env['REMOTE_ADDR'].to_s)
+  end
+
+  def allowed?(address)
+    a = normalize(address)
+    a.start_with?('127.') || a == '::1' || @allow.include?(a) || @allow.include?('*')
+  end
+
+  def normalize(address)
+    address.start_with?('::ffff:') ? address[7..-1] : address
+  end
+end

@@ -1,0 +1,157 @@
+/**
+ * A demo target with known memory behaviour, for trying memsiege and for its tests:
+ *   GET  /flat          allocates ~10 KB and drops it: memory stays flat
+ *   GET  /cache?key=K   caches ~10 KB under K, at most CACHE_ENTRIES keys: grows, then plateaus
+ *   GET  /leak          keeps ~10 KB forever: grows without bound
+ *   POST /echo          answers {"bytes": N} for the body it read
+ *   GET  /stats         process.memoryUsage(), v8.getHeapStatistics() and the demo's counts
+ *   GET  /__memsiege/gc the Node probe
+ *
+ *   node dist/demo/server.js --port N   (0 or absent picks a free port; prints the URL)
+ *
+ * Dependency-free on purpose: it must start anywhere memsiege is installed.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { getHeapStatistics } from 'node:v8'
+import { probeMiddleware } from '../probe/index.js'
+
+export const BLOB_BYTES = 10 * 1024
+export const CACHE_ENTRIES = 1000
+
+/** Module-level on purpose: /leak is a leak. */
+const leaked: string[] = []
+/** Map iteration order is insertion order: re-inserting on hit makes the first key the least recent. */
+const cache = new Map<string, string>()
+let blobs = 0
+
+/** A fresh ~10 KB heap string (distinct content, so V8 can't share it between requests). */
+function blob(): string {
+  blobs++
+  return Buffer.alloc(BLOB_BYTES, `${blobs}:`).toString('latin1')
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://demo')
+  const route = `${req.method} ${url.pathname}`
+  switch (route) {
+    case 'GET /flat': {
+      const dropped = blob()
+      json(res, 200, { ok: true, bytes: dropped.length })
+      return
+    }
+    case 'GET /cache': {
+      const key = url.searchParams.get('key') ?? ''
+      let value = cache.get(key)
+      if (value !== undefined) {
+        cache.delete(key)
+      } else {
+        value = blob()
+        if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(key, value)
+      json(res, 200, { ok: true, size: cache.size })
+      return
+    }
+    case 'GET /leak': {
+      leaked.push(blob())
+      json(res, 200, { ok: true, leaked: leaked.length })
+      return
+    }
+    case 'POST /echo': {
+      let bytes = 0
+      req.on('data', (chunk: Buffer) => (bytes += chunk.length))
+      req.on('end', () => json(res, 200, { bytes }))
+      req.on('error', () => res.destroy())
+      return
+    }
+    case 'GET /stats':
+      json(res, 200, {
+        pid: process.pid,
+        memoryUsage: process.memoryUsage(),
+        heap: getHeapStatistics(),
+        leaked: leaked.length,
+        cached: cache.size,
+      })
+      return
+    default:
+      json(res, 404, { error: 'not found', routes: ['/flat', '/cache?key=', '/leak', 'POST /echo', '/stats', '/__memsiege/gc'] })
+  }
+}
+
+export interface DemoServer {
+  server: Server
+  port: number
+  url: string
+  close(): Promise<void>
+}
+
+/** Starts the demo on 127.0.0.1 (`port` 0 picks one). */
+export async function startDemoServer(port = 0, host = '127.0.0.1'): Promise<DemoServer> {
+  const probe = probeMiddleware()
+  const server = createServer((req, res) => {
+    if (probe(req, res)) return
+    handle(req, res)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const actual = (server.address() as AddressInfo).port
+  return {
+    server,
+    port: actual,
+    url: `http://${host}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+function parsePort(argv: string[]): number {
+  const i = argv.findIndex((a) => a === '--port' || a.startsWith('--port='))
+  if (i < 0) return 0
+  const text = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]
+  const port = Number(text)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`demo server: --port wants 0..65535, got ${JSON.stringify(text)}\n`)
+    process.exit(2)
+  }
+  return port
+}
+
+async function main(): Promise<void> {
+  const demo = await startDemoServer(parsePort(process.argv.slice(2)))
+  process.stdout.write(`listening on ${demo.url}\n`)
+  const shutdown = () => {
+    void demo.close().then(() => process.exit(0))
+  }
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
+}
+
+function isMain(): boolean {
+  if (!process.argv[1]) return false
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isMain()) {
+  main().catch((err: Error) => {
+    process.stderr.write(`demo server: ${err.message}\n`)
+    process.exit(1)
+  })
+}

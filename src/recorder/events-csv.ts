@@ -1,0 +1,37 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { stringify } from 'csv-stringify/sync'
+import type { TargetEvent } from '../sampler/target-events.js'
+import { describeExit } from '../sampler/target-events.js'
+
+/** One row of events.csv and one entry of summary.json's `events`. */
+export interface EventRecord {
+  time: string
+  type: TargetEvent['type']
+  pid: number
+  detail: string
+}
+
+export function eventRecord (event: TargetEvent): EventRecord {
+  const detail = event.type === 'target_exited'
+    ? (event.exit ? describeExit(event.exit) : 'exited')
+    : `replaces pid ${event.previousPid}${event.startTime ? `, started ${new Date(event.startTime).toISOString()}` : ''}`
+  return { time: new Date(event.time).toISOString(), type: event.type, pid: event.pid, detail }
+}
+
+/** events.csv: what happened to the target, a whole row per write as samples.csv. */
+export class EventsCsv {
+  readonly #fd: number
+
+  constructor (path: string) {
+    this.#fd = openSync(path, 'w')
+    writeSync(this.#fd, stringify([['time', 'type', 'pid', 'detail']]))
+  }
+
+  write (record: EventRecord): void {
+    writeSync(this.#fd, stringify([[record.time, record.type, record.pid, record.detail]]))
+  }
+
+  close (): void {
+    closeSync(this.#fd)
+  }
+}

@@ -1,0 +1,63 @@
+import { GcSampler } from '../sampler/gc-sampler.js'
+import { ProcSampler } from '../sampler/proc-sampler.js'
+import { SelfSampler } from '../sampler/self-sampler.js'
+import type { TargetEvent } from '../sampler/target-events.js'
+import { startTarget, type TargetProcess } from '../sampler/target-process.js'
+import type { Sampler } from '../sampler/types.js'
+import type { Scenario } from '../scenario/types.js'
+import { ConfigError } from '../scenario/errors.js'
+
+/** The target as a run sees it: the process memsiege started (if any) and the samplers that watch it. */
+export interface TargetSession {
+  samplers: Sampler[]
+  /** Stops the process memsiege started; nothing otherwise. */
+  close (): Promise<void>
+}
+
+export interface TargetSessionOptions {
+  /** target.log for a started command. */
+  logFile: string
+  warn: (message: string) => void
+  onEvent: (event: TargetEvent) => void
+}
+
+export async function openTargetSession (scenario: Scenario, options: TargetSessionOptions): Promise<TargetSession> {
+  const { target, sample } = scenario
+  let started: TargetProcess | undefined
+  if (target.command) {
+    started = await startTarget({
+      command: target.command,
+      cwd: target.cwd,
+      env: target.env,
+      logFile: options.logFile,
+      ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
+      readyTimeout: target.readyTimeout,
+      insecure: target.insecure
+    })
+  }
+  const close = async (): Promise<void> => { await started?.stop() }
+  try {
+    const samplers: Sampler[] = []
+    const pid = started?.pid ?? target.pid
+    if (pid !== undefined || target.port !== undefined) {
+      samplers.push(new ProcSampler({ pid, port: target.port, tree: target.tree, pssInterval: sample.pssInterval, target: started, onEvent: options.onEvent }))
+    } else {
+      options.warn('no target process (target.port, target.pid or target.command; --port, --pid, --cmd): load only, no memory columns')
+    }
+    if (sample.gc) {
+      const { url, interval, format, metrics } = sample.gc
+      samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, warn: options.warn }))
+    }
+    samplers.push(new SelfSampler())
+    return { samplers, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
+
+function absolute (pathOrUrl: string, base: string | undefined, key: string): string {
+  if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl
+  if (!base) throw new ConfigError(`${key}: "${pathOrUrl}" is a path, and there is no target.url to resolve it against`)
+  return new URL(pathOrUrl, base).href
+}
