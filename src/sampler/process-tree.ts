@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { hasProcfs, isLive, readStat } from './procfs.js'
+import pLimit from 'p-limit'
 
 const execFileAsync = promisify(execFile)
 
@@ -27,18 +28,10 @@ export async function listPids(): Promise<number[]> {
   return pids
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time, keeping order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i]!)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
+/** Runs `fn` over `items`, at most `limit` at a time, keeping order: a big tree must not open thousands of files at once. */
+export function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const run = pLimit(limit)
+  return Promise.all(items.map((item) => run(() => fn(item))))
 }
 
 /** Where the table comes from: /proc where it exists, else `ps`. */
