@@ -24,7 +24,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { ensureDebianPackages } from './lib/deps.mjs'
 import { cleanup, detectHelpers, installCleanupHandlers, isExiting, machineBusyS, processCpuS, sleep } from './lib/proc.mjs'
-import { fmt, ratios, summarize, table } from './lib/report.mjs'
+import { fmt, median, ratios, summarize, table } from './lib/report.mjs'
 import { startNginx, startNodeTarget } from './lib/targets.mjs'
 import { autocannonBin, MEMSIEGE_CLI, memsiegeAvailable, ROOT, runAutocannon, runMemsiege, runWrk, wrkVersion } from './lib/tools.mjs'
 
@@ -135,7 +135,7 @@ async function main () {
           if (isExiting()) return
           const args = { url: started[target].url, concurrency, seconds: config.seconds, core: LOAD_CORE }
           const r = await measured(started[target].pid, async () => {
-            if (tool === 'memsiege') return memsiegeOk ? runMemsiege({ ...args, stop: ['-t', `${config.seconds}S`] }) : { ok: false, note: memsiegeProblem }
+            if (tool === 'memsiege') return memsiegeOk ? runMemsiege({ ...args, pid: started[target].pid, stop: ['-t', `${config.seconds}S`] }) : { ok: false, note: memsiegeProblem }
             if (tool === 'autocannon') return runAutocannon(args)
             if (tool === 'wrk') return runWrk(args)
             return { ok: false, note: `unknown tool "${tool}"` }
@@ -171,6 +171,14 @@ async function main () {
     2
   ))
   for (const g of groups) for (const note of g.notes) warn(`${g.target} c=${g.concurrency} ${g.tool}: ${note}`)
+
+  const lateness = runs.flatMap((r) => r.latenessMs ?? []).sort((a, b) => a - b)
+  if (lateness.length > 0) {
+    const p99 = lateness[Math.min(lateness.length - 1, Math.ceil(lateness.length * 0.99) - 1)]
+    log()
+    log(`Sampler clock under full load — lateness of ${lateness.length} samples.csv rows against their 1 s schedule:`)
+    log(`  median ${fmt(median(lateness), 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(lateness.at(-1), 1)} ms (target: p99 ≤ 50 ms): ${p99 <= 50 ? 'MET' : 'MISSED'}`)
+  }
 
   let growth
   if (config.growth) {

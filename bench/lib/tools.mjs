@@ -37,9 +37,11 @@ export function wrkVersion () {
 }
 
 /** memsiege in siege-flag mode; `stop` is ['-t', '10S'] or ['-r', '10000']. Figures come from summary.json. */
-export async function runMemsiege ({ url, concurrency, stop, core }) {
+export async function runMemsiege ({ url, concurrency, stop, core, pid }) {
   const out = join(makeTempDir('memsiege'), 'run')
-  const proc = startProcess([process.execPath, MEMSIEGE_CLI, '-c', String(concurrency), ...stop, '-b', '-q', '--out', out, url], { core, peak: true, cwd: ROOT })
+  // Sampling the target's /proc as a real run does, so that the sampler's clock is measured under load.
+  const sample = pid ? ['--pid', String(pid)] : []
+  const proc = startProcess([process.execPath, MEMSIEGE_CLI, '-c', String(concurrency), ...stop, ...sample, '-b', '-q', '--out', out, url], { core, peak: true, cwd: ROOT })
   const result = await proc.done
   if (result.code !== 0) return failure(result, `memsiege exited ${result.code ?? result.signal}`)
   let summary
@@ -56,8 +58,28 @@ export async function runMemsiege ({ url, concurrency, stop, core }) {
     elapsedS: summary.elapsed_s,
     peakMiB: MiB(result.peakKiB),
     lastRssMiB: MiB(result.lastRssKiB),
-    cpuS: result.cpuS
+    cpuS: result.cpuS,
+    latenessMs: sampleLateness(join(out, 'samples.csv'))
   }
+}
+
+/**
+ * How late each row of samples.csv was taken against its 1 s schedule, in ms: the sampler must
+ * keep its clock while the load saturates the core. The baseline row (0 s) and the last row
+ * (taken when the run ends, off schedule) are left out.
+ */
+function sampleLateness (csvPath) {
+  let lines
+  try {
+    lines = readFileSync(csvPath, 'utf8').trim().split('\n')
+  } catch {
+    return []
+  }
+  const col = lines[0].split(',').indexOf('elapsed_s')
+  return lines.slice(2, -1).map((line) => {
+    const elapsed = Number(line.split(',')[col])
+    return (elapsed - Math.round(elapsed)) * 1000
+  })
 }
 
 export async function runAutocannon ({ url, concurrency, seconds, core }) {

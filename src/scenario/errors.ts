@@ -8,7 +8,7 @@ export class ConfigError extends Error {
   readonly column?: number
 
   constructor(message: string, where: { file?: string; line?: number; column?: number } = {}) {
-    super(formatWhere(where) + message)
+    super(where.file ? `${formatWhere(where)}: ${message}` : message)
     this.name = 'ConfigError'
     this.file = where.file
     this.line = where.line
@@ -16,8 +16,8 @@ export class ConfigError extends Error {
   }
 }
 
-function formatWhere({ file, line, column }: { file?: string; line?: number; column?: number }): string {
-  if (!file) return ''
-  if (line === undefined) return `${file}: `
-  return column === undefined ? `${file}:${line}: ` : `${file}:${line}:${column}: `
+/** `file`, `file:line` or `file:line:column`: the prefix editors and terminals jump to. */
+export function formatWhere({ file, line, column }: { file?: string; line?: number; column?: number }): string {
+  if (line === undefined) return file ?? ''
+  return column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { LineCounter, parseDocument, type Document, type Node } from 'yaml'
-import { ConfigError } from './errors.js'
+import { ConfigError, formatWhere } from './errors.js'
 
 export interface Where {
   file: string
@@ -58,10 +58,6 @@ export function whereOffset(src: YamlSource, offset: number): Where {
 export function whereNode(src: YamlSource, node: Node | null | undefined): Where {
   const start = node?.range?.[0]
   return start === undefined ? { file: src.file, line: 1, column: 1 } : whereOffset(src, start)
-}
-
-export function formatWhere(w: Where): string {
-  return `${w.file}:${w.line}:${w.column}`
 }
 
 function oneLine(message: string): string {
