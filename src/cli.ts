@@ -6,6 +6,7 @@ import { runCommand } from './commands/run.js'
 import { executeRun } from './commands/execute-run.js'
 import { scenarioFromSiegeFlags, type SiegeFlags } from './commands/siege-flags.js'
 import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
+import { urlsCommand } from './commands/urls.js'
 import { version } from './version.js'
 
 const warned = new Set<string>()
@@ -37,7 +38,7 @@ async function main (argv: string[]): Promise<number> {
   let status = 0
   await yargs(argv)
     .scriptName('memsiege')
-    .usage('$0 run SCENARIO.yml [options]\n$0 [siege flags] [URL]')
+    .usage('$0 run SCENARIO.yml [options]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har')
     .command('run <scenario>', 'run a scenario file', (y) => runOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
       .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
@@ -68,6 +69,7 @@ async function main (argv: string[]): Promise<number> {
       const scenario = applyTargetFlags(scenarioFromSiegeFlags(args as SiegeFlags, warn), args)
       status = await executeRun(scenario, args, warn)
     })
+    .command(urlsCommand((s) => { status = s }))
     .version(version)
     .alias('version', 'V')
     .help()

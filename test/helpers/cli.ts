@@ -11,9 +11,9 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would; killed after `timeoutMs` so that no test can hang. */
-export function runCli (args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
+export function runCli (args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: string | Buffer; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => { stdout += d })
@@ -24,6 +24,10 @@ export function runCli (args: string[], options: { cwd?: string; timeoutMs?: num
       clearTimeout(timer)
       resolve({ status, signal, stdout, stderr })
     })
+    if (child.stdin) {
+      child.stdin.on('error', () => {})
+      child.stdin.end(options.stdin)
+    }
     options.onSpawn?.(child)
   })
 }
