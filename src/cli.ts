@@ -7,6 +7,8 @@ import { executeRun } from './commands/execute-run.js'
 import { scenarioFromSiegeFlags, type SiegeFlags } from './commands/siege-flags.js'
 import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
 import { urlsCommand } from './commands/urls.js'
+import { reportCommand } from './commands/report.js'
+import { compareCommand } from './commands/compare.js'
 import { version } from './version.js'
 
 const warned = new Set<string>()
@@ -23,6 +25,7 @@ function runOptions (y: Argv) {
     .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
+    .option('report', { type: 'boolean', default: false, describe: 'write report.html and memory.svg into the results folder at the end' })
 }
 
 function positiveInteger (name: string) {
@@ -69,6 +72,14 @@ async function main (argv: string[]): Promise<number> {
       const scenario = applyTargetFlags(scenarioFromSiegeFlags(args as SiegeFlags, warn), args)
       status = await executeRun(scenario, args, warn)
     })
+    .command('report <dir>', 'write report.html and memory.svg into a results folder', (y) => y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' }),
+    async (args) => { status = await reportCommand({ dir: args.dir as string }) })
+    .command('compare <dirs..>', 'compare runs: a table, a sentence per memory series, compare.html', (y) => y
+      .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'two or more results folders; the first is the baseline' })
+      .option('out', { type: 'string', describe: 'folder for compare.html (default: the current one)' })
+      .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the comparison as JSON' }),
+    async (args) => { status = await compareCommand({ dirs: args.dirs as string[], out: args.out, json: args.json }) })
     .command(urlsCommand((s) => { status = s }))
     .version(version)
     .alias('version', 'V')

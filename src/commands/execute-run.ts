@@ -4,6 +4,7 @@ import { summaryText } from '../report/summary-text.js'
 import { verboseLine } from '../report/verbose-line.js'
 import { progressLine } from '../report/progress-line.js'
 import { onSignals } from './signals.js'
+import { reportCommand } from './report.js'
 
 export interface OutputOptions {
   /** Print the summary document as JSON instead of the text block. */
@@ -14,6 +15,8 @@ export interface OutputOptions {
   quiet: boolean
   /** Exit 0 even when the target exited during the run. */
   keepGoing: boolean
+  /** Write report.html and memory.svg into the results folder at the end. */
+  report: boolean
 }
 
 /** The run finished, but the target exited during it (without --keep-going). */
@@ -41,10 +44,21 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
     if (live) process.stderr.write('\r\x1b[K')
     if (output.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
     else if (!output.quiet) process.stdout.write(summaryText(summary))
+    if (output.report) await writeRunReport(summary.results_dir, output, warn)
   } finally {
     release()
   }
   if (signal === 'SIGINT') return 130
   if (signal === 'SIGTERM') return 143
   return targetExited && !output.keepGoing ? EXIT_TARGET_EXITED : 0
+}
+
+/** A report that can't be written is worth a warning, never the run's exit status. */
+async function writeRunReport (dir: string, output: OutputOptions, warn: (message: string) => void): Promise<void> {
+  const log = output.quiet ? () => {} : output.json ? (line: string) => { process.stderr.write(line + '\n') } : undefined
+  try {
+    await reportCommand({ dir, log })
+  } catch (err) {
+    warn(`report: ${(err as Error).message}`)
+  }
 }

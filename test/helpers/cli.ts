@@ -16,8 +16,8 @@ export function runCli (args: string[], options: { cwd?: string; timeoutMs?: num
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d })
-    child.stderr.on('data', (d: Buffer) => { stderr += d })
+    child.stdout!.on('data', (d: Buffer) => { stdout += d })
+    child.stderr!.on('data', (d: Buffer) => { stderr += d })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
     child.on('error', reject)
     child.on('close', (status, signal) => {

@@ -1,0 +1,289 @@
+import type { MetricVerdict, RunVerdict } from '../analysis/types.js'
+import { ms } from './format.js'
+import { html, type SafeHtml } from './html/escape.js'
+import { pageHtml } from './html/page.js'
+import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
+import { eventLabel, mainSegment, SERIES_COLORS } from './memory-svg.js'
+import type { ReportInput } from './report-input.js'
+import { formatBytes, formatDuration, formatEstimate, formatNumber } from './units.js'
+
+export interface ReportHtmlOptions {
+  /** At most this many points per chart series (min/max-preserving downsampling beyond). */
+  maxPoints?: number
+  /** Where the verdict came from: 'analysis' says it was computed now and isn't in summary.json. */
+  verdictFrom?: 'summary' | 'analysis' | 'none'
+  /** Why there is no verdict (shown in its place). */
+  noVerdictReason?: string
+}
+
+/** report.html: one self-contained page with the memory and load charts, the verdict and the summary. */
+export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {}): string {
+  const maxPoints = options.maxPoints ?? 5000
+  const memory = memoryModel(input, maxPoints)
+  const load = loadModel(input, maxPoints)
+  const { summary } = input
+  const data = {
+    memory: {
+      x: memory.x,
+      rss: memory.rss?.values ?? null,
+      objects: memory.objects?.values ?? null,
+      objectsLabel: memory.objects ? `${memory.objects.label} (${memory.objects.column})` : null,
+      objectsUnit: memory.objects?.unit ?? null,
+      floor: [memory.floor.map((p) => p[0]), memory.floor.map((p) => p[1])],
+      fit: joinSegments(memory.fits)
+    },
+    load: { x: load.x, rps: load.rps, p99: load.p99 },
+    events: memory.events.map((e) => ({ x: e.elapsed_s, label: eventLabel(e) })),
+    colors: SERIES_COLORS
+  }
+  const d = memory.downsampled
+  const sampled = d.points < d.rows
+    ? html`<p class="note" id="downsample-note">${d.rows} samples drawn as ${d.points} points per series: each bucket of ${d.bucket} consecutive samples keeps its minimum and its maximum, so peaks and floors survive.</p>`
+    : html`<p class="note" id="downsample-note">All ${d.rows} samples are drawn.</p>`
+  const body = html`
+<header>
+  <h1>memsiege report: ${summary.name}</h1>
+  <div class="sub">${runLine(input)}</div>
+  <div class="sub"><code>${input.dir}</code></div>
+</header>
+<main>
+<div class="layout">
+  <div class="charts">
+    <section>
+      <h2>Memory</h2>
+      <div class="chart-title">${memoryTitle(memory)}</div>
+      ${memory.rss || memory.objects
+        ? html`<div class="chart" id="chart-memory"></div>`
+        : html`<p class="muted" id="chart-memory-missing">No memory samples: the run had no target process to sample (load only).</p>`}
+      <div class="chart-title">Request rate (left) and p99 latency of each interval (right)</div>
+      <div class="chart" id="chart-load"></div>
+      ${sampled}
+      ${memory.events.length ? html`<p class="note">Dashed red lines: events of the target (below).</p>` : ''}
+    </section>
+    ${endpointsSection(input)}
+    ${eventsSection(memory)}
+    ${segmentsSection(summary.verdict)}
+  </div>
+  <aside>
+    ${verdictCard(summary.verdict, options)}
+    ${summaryCard(input)}
+  </aside>
+</div>
+</main>`
+  return pageHtml({ title: `memsiege report: ${summary.name}`, body, data, script: REPORT_JS })
+}
+
+/**
+ * The fitted lines of all segments as one series: [xs, ys], with an empty cell between two
+ * segments (at the middle of the gap) so that the line breaks there.
+ */
+export function joinSegments (segments: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): [number[], Array<number | null>] {
+  const xs: number[] = []
+  const ys: Array<number | null> = []
+  for (const seg of segments) {
+    if (seg.length === 0) continue
+    if (xs.length > 0) {
+      const gapAt = (xs[xs.length - 1] + seg[0][0]) / 2
+      if (gapAt > xs[xs.length - 1] && gapAt < seg[0][0]) { xs.push(gapAt); ys.push(null) }
+    }
+    for (const [x, y] of seg) {
+      if (xs.length > 0 && x <= xs[xs.length - 1]) continue
+      xs.push(x)
+      ys.push(y)
+    }
+  }
+  return [xs, ys]
+}
+
+function runLine (input: ReportInput): string {
+  const s = input.summary
+  const requests = s.transactions + s.failed_transactions
+  const cfg = s.config
+  return `${s.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${formatDuration(s.elapsed_s)} · ${requests.toLocaleString('en-US')} requests · ${cfg?.concurrency ?? '?'} users${s.interrupted ? ' · interrupted' : ''}`
+}
+
+function memoryTitle (m: MemoryModel): string {
+  const parts: string[] = []
+  if (m.rss) parts.push('RSS (left)')
+  if (m.floor.length) parts.push('its floor (dots)')
+  if (m.fits.length) parts.push('the fitted line (dashed)')
+  if (m.objects) parts.push(`${m.objects.label}, ${m.objects.column} (${m.rss ? 'right' : 'left'})`)
+  return parts.length ? parts.join(', ') : 'Memory'
+}
+
+const VERDICT_WORDS: Record<string, string> = {
+  leak: 'Leak',
+  plateau: 'Plateau',
+  flat: 'Flat',
+  inconclusive: 'Inconclusive'
+}
+
+function verdictCard (v: RunVerdict | undefined, options: ReportHtmlOptions): SafeHtml {
+  if (!v) {
+    return html`<div class="card verdict edge-none" id="verdict"><div class="verdict-word v-none">Not analysed</div>
+      <p>This run's summary.json has no verdict${options.noVerdictReason ? html` (${options.noVerdictReason})` : ''}. <code>memsiege analyze</code> on its folder adds one; the charts show the samples alone.</p></div>`
+  }
+  return html`<div class="card verdict edge-${v.verdict}" id="verdict">
+    <div class="verdict-word v-${v.verdict}">${VERDICT_WORDS[v.verdict] ?? v.verdict}</div>
+    <p>${v.summary}</p>
+    ${v.hint ? html`<p class="muted">${v.hint}</p>` : ''}
+    ${v.attribution !== 'none' ? html`<p class="muted">Attribution: ${v.attribution}</p>` : ''}
+    ${v.breaches.length ? html`<ul>${v.breaches.map((b) => html`<li class="breach">${b}</li>`)}</ul>` : ''}
+    ${metricsTable(v.metrics)}
+    ${options.verdictFrom === 'analysis' ? html`<p class="note">Analysed while making this report; summary.json has no verdict saved.</p>` : ''}
+  </div>`
+}
+
+/** One row per metric: its verdict and growth (pooled over segments when the analysis gives it). */
+function metricsTable (metrics: MetricVerdict[]): SafeHtml {
+  if (metrics.length === 0) return html``
+  return html`<table class="metrics"><thead><tr><th>series</th><th>verdict</th></tr></thead><tbody>
+    ${metrics.map((m) => {
+      const seg = m.per_request ? undefined : mainSegment(m.segments)
+      const perRequest = m.per_request ?? seg?.per_request
+      const perHour = m.per_request ? m.per_hour : seg?.per_hour
+      const p = m.per_request ? m.p_value : seg?.p_value
+      const where = m.segments.length > 1
+        ? (seg ? ` (segment ${m.segments.indexOf(seg) + 1} of ${m.segments.length})` : ` (${m.segments.length} segments pooled)`)
+        : ''
+      return html`<tr class="head">
+        <td><code>${m.metric}</code>${m.decides ? html` <span class="decides" title="the run's verdict is the worst of these">decides</span>` : ''}</td>
+        <td class="v-${m.verdict}">${m.verdict}</td></tr>
+        <tr class="growth"><td colspan="2">${perRequest ? formatEstimate(perRequest, m.unit, 'request') : html`<span class="muted">no growth estimate</span>`}<span class="muted">${where}</span>${perHour ? html`<br><span class="muted">${formatEstimate(perHour, m.unit, 'h')}</span>` : ''}${p !== undefined ? html`<span class="muted">; trend p ${formatP(p)}</span>` : ''}</td>
+      </tr>`
+    })}
+  </tbody></table>`
+}
+
+function formatP (p: number): string {
+  return p < 0.0001 ? '< 0.0001' : `= ${formatNumber(p, 2)}`
+}
+
+function summaryCard (input: ReportInput): SafeHtml {
+  const s = input.summary
+  const cfg = s.config
+  const target = cfg?.target
+  const targetText = target?.command ? `command: ${target.command}` : target?.port ? `port ${target.port}` : target?.pid ? `pid ${target.pid}` : 'none (load only)'
+  const stop = cfg?.stop
+  const stopText = !stop ? '' : stop.kind === 'duration' ? `duration ${formatDuration(stop.seconds)}` : stop.kind === 'forever' ? 'until interrupted' : `${stop.kind} ${stop.count}`
+  const rows: Array<[string, string]> = [
+    ['Transactions', `${s.transactions} hits`],
+    ['Availability', `${s.availability_percent.toFixed(2)} %`],
+    ['Elapsed time', `${s.elapsed_s.toFixed(2)} s`],
+    ['Data transferred', formatBytes(s.data_transferred_bytes)],
+    ['Response time', `${ms(s.response_time_ms)} ms`],
+    ['Transaction rate', `${s.transaction_rate_per_s.toFixed(2)} trans/s`],
+    ['Throughput', `${formatBytes(s.throughput_bytes_per_s)}/s`],
+    ['Concurrency', s.concurrency.toFixed(2)],
+    ['Successful', String(s.successful_transactions)],
+    ['Failed', String(s.failed_transactions)],
+    ['Longest', `${ms(s.longest_ms)} ms`],
+    ['Shortest', `${ms(s.shortest_ms)} ms`]
+  ]
+  const l = s.latency
+  const errors = Object.entries(s.errors ?? {}).filter(([, n]) => n > 0)
+  return html`<div class="card" id="summary">
+    <h2>Summary</h2>
+    <table class="kv">${rows.map(([k, v]) => html`<tr><th>${k}</th><td class="num">${v}</td></tr>`)}</table>
+    <h3>Latency (ms)</h3>
+    <table class="kv">
+      <tr><th>p50</th><td class="num">${ms(l.p50_ms)}</td><th>p90</th><td class="num">${ms(l.p90_ms)}</td></tr>
+      <tr><th>p99</th><td class="num">${ms(l.p99_ms)}</td><th>p99.9</th><td class="num">${ms(l.p999_ms)}</td></tr>
+      <tr><th>min</th><td class="num">${ms(l.min_ms)}</td><th>max</th><td class="num">${ms(l.max_ms)}</td></tr>
+    </table>
+    <h3>Status codes</h3>
+    <p>${Object.entries(s.status_codes ?? {}).map(([code, n]) => `${code}: ${n}`).join(' · ') || 'none'}</p>
+    ${errors.length ? html`<h3>Errors</h3><p>${errors.map(([k, n]) => `${k}: ${n}`).join(' · ')}</p>` : ''}
+    <h3>Run</h3>
+    <table class="kv">
+      <tr><th>users</th><td>${cfg?.concurrency}</td></tr>
+      <tr><th>stop</th><td>${stopText}</td></tr>
+      <tr><th>target</th><td><code>${targetText}</code></td></tr>
+      ${target?.url ? html`<tr><th>base URL</th><td><code>${target.url}</code></td></tr>` : ''}
+      <tr><th>URL list</th><td>${cfg?.urls?.file ? html`<code>${cfg.urls.file}</code>, ` : ''}${cfg?.urls?.lines ?? '?'} lines</td></tr>
+      <tr><th>sampling</th><td>every ${formatDuration(cfg?.sample?.interval ?? 1)}${cfg?.sample?.gc ? html`, GC from <code>${cfg.sample.gc.url}</code>` : ''}</td></tr>
+      <tr><th>started</th><td>${s.started_at}</td></tr>
+      <tr><th>ended</th><td>${s.ended_at}</td></tr>
+      <tr><th>versions</th><td>memsiege ${s.versions?.memsiege}, Node ${s.versions?.node}, undici ${s.versions?.undici}</td></tr>
+    </table>
+  </div>`
+}
+
+function endpointsSection (input: ReportInput): SafeHtml {
+  const rows = [...(input.summary.endpoints ?? [])].sort((a, b) => b.transactions + b.failed - (a.transactions + a.failed))
+  if (rows.length === 0) return html``
+  return html`<section id="endpoints"><h2>Endpoints</h2><table>
+    <thead><tr><th>endpoint</th><th class="num">trans</th><th class="num">failed</th><th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">max ms</th></tr></thead>
+    <tbody>${rows.map((r) => html`<tr><td><code>${r.endpoint}</code></td><td class="num">${r.transactions}</td><td class="num">${r.failed}</td><td class="num">${ms(r.latency.p50_ms)}</td><td class="num">${ms(r.latency.p99_ms)}</td><td class="num">${ms(r.latency.max_ms)}</td></tr>`)}</tbody>
+  </table></section>`
+}
+
+function eventsSection (m: MemoryModel): SafeHtml {
+  if (m.events.length === 0) return html``
+  return html`<section id="events"><h2>Target events</h2><table>
+    <thead><tr><th>at</th><th>event</th><th>pid</th><th>detail</th></tr></thead>
+    <tbody>${m.events.map((e) => html`<tr><td>${formatDuration(e.elapsed_s)} <span class="muted">${e.time}</span></td><td>${e.type}</td><td>${e.pid}</td><td>${e.detail}</td></tr>`)}</tbody>
+  </table></section>`
+}
+
+function segmentsSection (v: RunVerdict | undefined): SafeHtml {
+  if (!v) return html``
+  const rows = v.metrics.flatMap((m) => m.segments.map((s, i) => ({ m, s, i })))
+  if (rows.length === 0) return html``
+  return html`<section id="reasons"><h2>Why</h2><table class="metrics">
+    <thead><tr><th>series</th><th>verdict</th><th>reason</th></tr></thead>
+    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">(about ${s.more_requests.toLocaleString('en-US')} more requests would settle it)</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}, ${s.warmup.requests} requests; ${s.windows} windows</span></td></tr>`)}</tbody>
+  </table></section>`
+}
+
+/** The page's code: the memory chart and the load chart, on one time axis, zoom and cursor synced. */
+const REPORT_JS = String.raw`
+var M = DATA.memory, L = DATA.load, C = DATA.colors, EV = DATA.events;
+var cursor = { sync: { key: 'memsiege-report' } };
+var made = [];
+var memEl = document.getElementById('chart-memory');
+if (memEl && (M.rss || M.objects)) {
+  var main = [M.x], series = [{ label: 'time', value: function (u, v) { return v === null ? '—' : clock(v); } }], modes = [null];
+  var axes = [timeAxis('time since the load started')];
+  var leftUnit = M.rss ? 'bytes' : M.objectsUnit;
+  // uPlot draws in series order: the objects first, so that RSS stays on top of them
+  if (M.objects) { main.push(M.objects); series.push(line(M.objectsLabel, M.rss ? 'right' : 'left', C.objects, M.objectsUnit, { width: 1.2 })); modes.push(2); }
+  if (M.rss) { main.push(M.rss); series.push(line('RSS', 'left', C.rss, 'bytes', { width: 1.8 })); modes.push(2); }
+  axes.push(valueAxis('left', leftUnit, M.rss ? 'RSS' : M.objectsLabel, 3, M.rss ? C.rss : C.objects));
+  if (M.rss && M.objects) axes.push(valueAxis('right', M.objectsUnit, M.objectsLabel, 1, C.objects));
+  // null is a gap (the target was gone, or between two fitted segments); join's undefined is not
+  // (2 = uPlot's NULL_EXPAND: a gap also swallows the undefined cells around it)
+  var tables = [main], nullModes = [modes];
+  if (M.floor[0].length) {
+    tables.push([M.floor[0], M.floor[1]]); nullModes.push([null, 0]);
+    series.push({ label: 'RSS floor', scale: 'left', stroke: C.floor, fill: C.floor, width: 0, paths: function () { return null; },
+      points: { show: true, size: 5, stroke: C.floor, fill: C.floor }, value: function (u, v) { return fmt(v, 'bytes'); } });
+  }
+  if (M.fit[0].length) {
+    tables.push([M.fit[0], M.fit[1]]); nullModes.push([null, 2]);
+    series.push(line('fitted line', 'left', C.fit, 'bytes', { width: 2, dash: [8, 5] }));
+  }
+  var memData = tables.length > 1 ? uPlot.join(tables, nullModes) : main;
+  made.push(mount(memEl, {
+    height: 380, cursor: cursor, legend: { live: true },
+    scales: { x: { time: false }, left: {}, right: {} },
+    series: series, axes: axes, plugins: [eventsPlugin(EV)]
+  }, memData));
+}
+var loadEl = document.getElementById('chart-load');
+if (loadEl) {
+  made.push(mount(loadEl, {
+    height: 240, cursor: cursor, legend: { live: true },
+    scales: { x: { time: false }, rps: {}, ms: {} },
+    series: [
+      { label: 'time', value: function (u, v) { return v === null ? '—' : clock(v); } },
+      line('req/s', 'rps', '#555555', 'req/s', { fill: 'rgba(85,85,85,0.08)' }),
+      line('p99', 'ms', '#e65100', 'ms')
+    ],
+    axes: [timeAxis('time since the load started'), valueAxis('rps', 'req/s', 'req/s', 3, '#555555'), valueAxis('ms', 'ms', 'p99 (ms)', 1, '#e65100')],
+    plugins: [eventsPlugin(EV)]
+  }, [L.x, L.rps, L.p99]));
+}
+syncX(made);
+document.body.setAttribute('data-charts', String(made.length));
+`

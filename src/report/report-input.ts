@@ -1,0 +1,159 @@
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { RunVerdict } from '../analysis/types.js'
+import type { EventRecord } from '../recorder/events-csv.js'
+import type { RunSummary } from '../recorder/summary-json.js'
+import { readSamples } from '../analysis/samples-reader.js'
+
+/** samples.csv in memory, column by column: empty cells are null. */
+export interface SeriesData {
+  /** The first row's `time` (ISO 8601), when known: where elapsed_s counts from. */
+  start_time?: string
+  elapsed_s: number[]
+  requests: number[]
+  /** Every other numeric column of samples.csv by its header name (rss_bytes, rps, p99_ms, gc.*…). */
+  columns: Record<string, Array<number | null>>
+}
+
+/** Everything a report or a comparison is made from: one run's results folder, read. */
+export interface ReportInput {
+  /** The results folder, absolute. */
+  dir: string
+  summary: RunSummary & { verdict?: RunVerdict }
+  series: SeriesData
+  events: EventRecord[]
+}
+
+/** A folder that is not a results folder (no summary.json or samples.csv): exit status 2. */
+export class NotResultsFolderError extends Error {
+  constructor (readonly dir: string, why: string) {
+    super(`${dir} is not a results folder: ${why}`)
+    this.name = 'NotResultsFolderError'
+  }
+}
+
+export interface LoadOptions {
+  /** The samples.csv columns to read (elapsed_s and requests always are); default reportColumns. */
+  columns?: (header: readonly string[], summary: ReportInput['summary']) => readonly string[]
+  /** Use this summary instead of reading summary.json's (the folder is still checked). */
+  summary?: ReportInput['summary']
+}
+
+/** GC columns a report or a comparison can draw: live objects and heap levels, and native_bytes' inputs. */
+const MEMORY_GC = /^gc\.(memoryUsage\.(rss|heapUsed|heapTotal)|heap\.used_heap_size|stat\.(heap_live_slots|old_objects|heap_allocated_pages)|memstats\.(HeapAlloc|HeapObjects|HeapInuse)|objects\.TOTAL)$|^gc\.[^.]*(heap[^.]*used|live_?objects|heap_?objects)/i
+
+/**
+ * The columns a report reads: every column memsiege itself writes (load, /proc, self), the GC
+ * columns that measure memory (not the whole of GC.stat), and whatever the verdict or the run's
+ * `analysis.metrics` names. A day at 1 Hz is 86,400 rows: reading 90 columns would cost ~200 MB.
+ */
+export function reportColumns (header: readonly string[], summary: ReportInput['summary']): string[] {
+  const named = new Set<string>()
+  for (const m of summary.verdict?.metrics ?? []) {
+    named.add(m.metric)
+    for (const c of m.derived_from ?? []) named.add(c)
+  }
+  const analysis = (summary.config as { analysis?: { metrics?: string[] } } | undefined)?.analysis
+  for (const c of analysis?.metrics ?? []) named.add(c)
+  return header.filter((c) => c !== 'time' && (!c.startsWith('gc.') || MEMORY_GC.test(c) || named.has(c)))
+}
+
+/** summary.json of a results folder (which must also hold samples.csv); throws NotResultsFolderError. */
+export function readSummary (dir: string): { dir: string; summary: ReportInput['summary'] } {
+  const abs = resolve(dir)
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotResultsFolderError(abs, 'no such folder')
+  const summaryPath = join(abs, 'summary.json')
+  if (!existsSync(summaryPath)) throw new NotResultsFolderError(abs, 'no summary.json')
+  if (!existsSync(join(abs, 'samples.csv'))) throw new NotResultsFolderError(abs, 'no samples.csv')
+  let summary: ReportInput['summary']
+  try {
+    summary = JSON.parse(readFileSync(summaryPath, 'utf8'))
+  } catch (err) {
+    throw new NotResultsFolderError(abs, `summary.json is not JSON (${(err as Error).message})`)
+  }
+  if (typeof summary !== 'object' || summary === null || typeof summary.schemaVersion !== 'number') {
+    throw new NotResultsFolderError(abs, 'summary.json is not a memsiege summary')
+  }
+  return { dir: abs, summary }
+}
+
+/**
+ * Reads a results folder: summary.json (with its verdict, when analysed) and samples.csv.
+ * `options.summary` replaces the file's (a verdict made since, for instance).
+ */
+export async function loadReportInput (dir: string, options: LoadOptions = {}): Promise<ReportInput> {
+  const read = readSummary(dir)
+  const abs = read.dir
+  const summary = options.summary ?? read.summary
+  let series: SeriesData
+  try {
+    series = readSeries(join(abs, 'samples.csv'), (header) => (options.columns ?? reportColumns)(header, summary))
+  } catch (err) {
+    throw new NotResultsFolderError(abs, `samples.csv can't be read (${(err as Error).message})`)
+  }
+  return { dir: abs, summary, series, events: summary.events ?? [] }
+}
+
+/** samples.csv through the analysis's reader: the columns `pick` names (all but time by default), empty cells as null. */
+export function readSeries (samplesPath: string, pick: (header: string[]) => readonly string[] = (h) => h.filter((c) => c !== 'time')): SeriesData {
+  const table = readSamples(samplesPath, (header) => ['elapsed_s', 'requests', ...pick(header)])
+  for (const needed of ['elapsed_s', 'requests']) {
+    if (!table.columns.has(needed)) throw new Error(`no "${needed}" column`)
+  }
+  const columns: SeriesData['columns'] = {}
+  for (const [name, values] of table.columns) {
+    if (name === 'elapsed_s' || name === 'requests') continue
+    columns[name] = Array.from(values, (v) => (Number.isNaN(v) ? null : v))
+  }
+  return {
+    ...(table.startTime ? { start_time: table.startTime } : {}),
+    elapsed_s: Array.from(table.columns.get('elapsed_s')!),
+    requests: Array.from(table.columns.get('requests')!),
+    columns
+  }
+}
+
+/** An event placed on the run's clocks. */
+export interface TimelineEvent extends EventRecord {
+  elapsed_s: number
+  requests: number
+}
+
+/** The events, placed at seconds since the load started (from started_at) and at the requests done by then. */
+export function eventsOnTimeline (input: ReportInput): TimelineEvent[] {
+  // elapsed_s counts from the first row, taken when the load started (started_at, to the ms)
+  const first = input.series.start_time ? Date.parse(input.series.start_time) - 1000 * (input.series.elapsed_s[0] ?? 0) : NaN
+  const t0 = Number.isFinite(first) ? first : Date.parse(input.summary.started_at)
+  const last = input.series.elapsed_s.at(-1) ?? 0
+  return input.events.map((e) => {
+    const at = Date.parse(e.time)
+    const elapsed = Number.isFinite(at) && Number.isFinite(t0) ? Math.min(Math.max(0, (at - t0) / 1000), last) : 0
+    return { ...e, elapsed_s: elapsed, requests: interpolate(input.series.elapsed_s, input.series.requests, elapsed) }
+  })
+}
+
+/** Seconds since the start at which `requests` requests had completed (linear between rows). */
+export function elapsedAtRequests (series: SeriesData, requests: number): number {
+  return interpolate(series.requests, series.elapsed_s, requests)
+}
+
+/** y at x on the polyline (xs ascending, possibly with flat stretches: the first x reaching it wins). */
+export function interpolate (xs: readonly number[], ys: readonly number[], x: number): number {
+  const n = Math.min(xs.length, ys.length)
+  if (n === 0) return 0
+  if (x <= xs[0]) return ys[0]
+  if (x >= xs[n - 1]) {
+    let i = n - 1
+    while (i > 0 && xs[i - 1] >= x) i--
+    return ys[i]
+  }
+  let lo = 0
+  let hi = n - 1
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (xs[mid] < x) lo = mid
+    else hi = mid
+  }
+  const span = xs[hi] - xs[lo]
+  return span > 0 ? ys[lo] + (ys[hi] - ys[lo]) * (x - xs[lo]) / span : ys[hi]
+}

@@ -1,0 +1,177 @@
+/** Inputs for the report tests: synthetic runs, hand-written verdicts, and real short runs of the demo. */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../../src/analysis/types.js'
+import type { RunSummary } from '../../src/recorder/summary-json.js'
+import type { ReportInput, SeriesData } from '../../src/report/report-input.js'
+import { runCli } from './cli.js'
+import { freePort, killGroup, repoRoot, spawnWithLine, sleep } from '../fixtures/sampler-helpers.js'
+
+/** A summary.json as a run writes it, with the figures a report reads. */
+export function fakeSummary (over: Partial<RunSummary> = {}): RunSummary {
+  return {
+    schemaVersion: 1,
+    name: 'synthetic',
+    versions: { memsiege: '0.1.0', node: '20', undici: '7' },
+    started_at: '2026-01-01T00:00:00.000Z',
+    ended_at: '2026-01-01T01:00:00.000Z',
+    interrupted: false,
+    results_dir: '/tmp/synthetic',
+    config: { name: 'synthetic', concurrency: 4, stop: { kind: 'duration', seconds: 3600 }, delay: 0, order: 'sequential', timeout: 30, follow: true, cookies: true, sample: { interval: 1, pssInterval: 30 }, target: { insecure: false, readyTimeout: 30, tree: true, pid: 1 }, headers: [], urls: { lines: 1 } } as unknown as RunSummary['config'],
+    transactions: 360000,
+    availability_percent: 100,
+    elapsed_s: 3600,
+    data_transferred_bytes: 1e8,
+    response_time_ms: 1.2,
+    transaction_rate_per_s: 100,
+    throughput_bytes_per_s: 27777,
+    concurrency: 3.9,
+    successful_transactions: 360000,
+    failed_transactions: 0,
+    longest_ms: 50,
+    shortest_ms: 0.1,
+    latency: { p50_ms: 1, p90_ms: 2, p99_ms: 5, p999_ms: 9, max_ms: 50, min_ms: 0.1, mean_ms: 1.2 },
+    status_codes: { 200: 360000 },
+    errors: { refused: 0, reset: 0, timeout: 0, dns: 0, tls: 0, other: 0 },
+    endpoints: [],
+    events: [],
+    ...over
+  } as RunSummary
+}
+
+/**
+ * A sawtooth: RSS climbs `slope` bytes per request between collections and drops back to a floor
+ * that itself rises by `floorSlope` per request; rows `gap` are empty (the target was gone).
+ */
+export function sawtoothInput (opts: { rows: number; slope?: number; floorSlope?: number; gap?: [number, number]; rate?: number; name?: string; objects?: boolean } ): ReportInput {
+  const { rows } = opts
+  const rate = opts.rate ?? 100
+  const elapsed_s: number[] = []
+  const requests: number[] = []
+  const rss: Array<number | null> = []
+  const objects: Array<number | null> = []
+  const rps: Array<number | null> = []
+  const p99: Array<number | null> = []
+  for (let i = 0; i < rows; i++) {
+    const r = i * rate
+    elapsed_s.push(i)
+    requests.push(r)
+    const inGap = opts.gap && i >= opts.gap[0] && i < opts.gap[1]
+    const tooth = (i % 60) * rate * (opts.slope ?? 2000)
+    rss.push(inGap ? null : 100 * 2 ** 20 + r * (opts.floorSlope ?? 0) + tooth)
+    objects.push(inGap ? null : 500_000 + r * 0.5 + (i % 60) * 1000)
+    rps.push(i === 0 ? 0 : rate)
+    p99.push(i === 0 ? null : 3 + (i % 7))
+  }
+  const columns: SeriesData['columns'] = { rss_bytes: rss, rps, p99_ms: p99 }
+  if (opts.objects !== false) columns['gc.stat.heap_live_slots'] = objects
+  const summary = fakeSummary({ name: opts.name ?? 'synthetic', elapsed_s: rows - 1, transactions: requests[rows - 1] })
+  return { dir: '/tmp/synthetic', summary, series: { elapsed_s, requests, columns }, events: [] }
+}
+
+/** The floor (minimum of each window of `window` rows) as [requests, value]. */
+export function floorOf (series: SeriesData, column: string, window: number, from = 0, to = series.elapsed_s.length): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  const values = series.columns[column]
+  for (let start = from; start + window <= to; start += window) {
+    let best = -1
+    for (let i = start; i < start + window; i++) {
+      const v = values[i]
+      if (v !== null && (best < 0 || v < (values[best] as number))) best = i
+    }
+    if (best >= 0) out.push([series.requests[best], values[best] as number])
+  }
+  return out
+}
+
+/** Least squares through the floor, with a made-up ±10% interval: a hand-written verdict for a test. */
+export function handSegment (series: SeriesData, column: string, window: number, from = 0, to = series.elapsed_s.length, verdict: SegmentVerdict['verdict'] = 'leak'): SegmentVerdict {
+  const floor = floorOf(series, column, window, from, to)
+  const n = floor.length
+  const mx = floor.reduce((s, p) => s + p[0], 0) / n
+  const my = floor.reduce((s, p) => s + p[1], 0) / n
+  const sxy = floor.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0)
+  const sxx = floor.reduce((s, p) => s + (p[0] - mx) ** 2, 0)
+  const slope = sxx > 0 ? sxy / sxx : 0
+  const intercept = my - slope * mx
+  const spread = Math.abs(slope) * 0.1 + 1e-9
+  const rate = series.requests[to - 1] / Math.max(1e-9, series.elapsed_s[to - 1])
+  return {
+    rows: [from, to],
+    requests: [series.requests[from], series.requests[to - 1]],
+    elapsed_s: [series.elapsed_s[from], series.elapsed_s[to - 1]],
+    verdict,
+    per_request: { value: slope, low: slope - spread, high: slope + spread, level: 0.95 },
+    per_hour: { value: slope * rate * 3600, low: (slope - spread) * rate * 3600, high: (slope + spread) * rate * 3600, level: 0.95 },
+    p_value: 0.0001,
+    warmup: { elapsed_s: 0, requests: 0 },
+    windows: n,
+    reason: 'the floor rises with every window <b>(hand-written for a test)</b>',
+    fit: { intercept, slope_per_request: slope },
+    floor
+  }
+}
+
+export function handVerdict (metrics: MetricVerdict[], summary = 'RSS grows by about 10 KiB per request: a leak. <script>alert(1)</script>'): RunVerdict {
+  const order = ['flat', 'plateau', 'inconclusive', 'leak'] as const
+  const worst = metrics.reduce((w, m) => order.indexOf(m.verdict) > order.indexOf(w) ? m.verdict : w, 'flat' as RunVerdict['verdict'])
+  return { verdict: worst, summary, attribution: worst === 'leak' ? 'object-leak' : 'none', hint: 'Take a heap snapshot & compare.', metrics, settings: {}, breaches: [] }
+}
+
+/** Adds a hand-written verdict to a results folder's summary.json, as `memsiege analyze` would. */
+export function writeVerdict (dir: string, verdict: RunVerdict): void {
+  const path = join(dir, 'summary.json')
+  const summary = JSON.parse(readFileSync(path, 'utf8'))
+  writeFileSync(path, JSON.stringify({ ...summary, verdict }, null, 2) + '\n')
+}
+
+export const DEMO = join(repoRoot, 'dist/demo/server.js')
+
+/** Starts the built demo server on `port` (0: any) in its own process group. */
+export async function startDemo (port = 0) {
+  const { child, line } = await spawnWithLine(process.execPath, [DEMO, '--port', String(port)])
+  const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(line)
+  if (!m) throw new Error(`demo server said: ${line}`)
+  return { child, url: m[1], port: Number(m[2]), pid: child.pid! }
+}
+
+/**
+ * A real short run of the built CLI against the demo server, sampled every 200 ms with the GC
+ * endpoint. With `restartAt`, the server is killed at that second and a new one started on the
+ * same port, so the run records target_exited and target_restarted.
+ */
+export async function realRun (out: string, opts: { path: string; seconds: number; name: string; restartAt?: number }): Promise<{ status: number | null; stderr: string }> {
+  const port = await freePort()
+  let demo = await startDemo(port)
+  const scenario = join(out + '.yml')
+  writeFileSync(scenario, [
+    `name: ${JSON.stringify(opts.name)}`,
+    'target:',
+    `  url: ${demo.url}`,
+    `urls: ["${opts.path}"]`,
+    'concurrency: 2',
+    `duration: ${opts.seconds}s`,
+    'timeout: 2s',
+    'sample:',
+    '  interval: 200ms',
+    '  gc: { url: /__memsiege/gc, interval: 200ms }',
+    ''
+  ].join('\n'))
+  const target = opts.restartAt === undefined ? ['--pid', String(demo.pid)] : ['--port', String(port)]
+  const running = runCli(['run', scenario, ...target, '--out', out, '--quiet', '--keep-going'], { timeoutMs: (opts.seconds + 20) * 1000 })
+  try {
+    if (opts.restartAt !== undefined) {
+      // restartAt seconds into the load: counted in rows of samples.csv (one per 200 ms)
+      const rows = () => { try { return readFileSync(join(out, 'samples.csv'), 'utf8').split('\n').length - 2 } catch { return 0 } }
+      const deadline = Date.now() + 15_000
+      while (rows() < opts.restartAt * 5 && Date.now() < deadline) await sleep(50)
+      await killGroup(demo.child)
+      await sleep(600)
+      demo = await startDemo(port)
+    }
+    const r = await running
+    return { status: r.status, stderr: r.stderr }
+  } finally {
+    await killGroup(demo.child)
+  }
+}
