@@ -56,8 +56,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   const dir = createResultsDir(scenario.name, scenario.out)
   copyInputs(scenario, dir)
   let interrupted = false
-  let engine: LoadEngine | undefined
   const grace = (options.graceSeconds ?? 2) * 1000
+  const warn = options.warn ?? (() => {})
   let onInterrupt = (): void => {}
   const done = run()
 
@@ -68,7 +68,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let eventsCsv: EventsCsv | undefined
     const session = await openTargetSession(scenario, {
       logFile: resultsPath(dir, 'target.log'),
-      warn: options.warn ?? (() => {}),
+      warn,
       onEvent: (event) => {
         const record = eventRecord(event)
         events.push(record)
@@ -98,7 +98,12 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       const elapsedS = (now - t0) / 1000
       const samples = await Promise.all(samplers.map((s) => s.read()))
       const row = [...loadCells(new Date(), elapsedS, intervalS, stats, figures), ...samples.flat()]
-      csv.write(row)
+      try {
+        csv.write(row)
+      } catch (err) {
+        // A full disk must not stop the load: the rows already written stay, the summary is still tried.
+        warn(`samples.csv: cannot write a row (${(err as Error).message}); rows are being lost`)
+      }
       options.onProgress?.({
         elapsedS,
         remainingS: scenario.stop.kind === 'duration' ? Math.max(0, scenario.stop.seconds - elapsedS) : undefined,
@@ -110,14 +115,14 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
 
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
-    engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
+    const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
     let deadline: NodeJS.Timeout | undefined
-    if (scenario.stop.kind === 'duration') deadline = setTimeout(() => engine!.halt(), scenario.stop.seconds * 1000)
+    if (scenario.stop.kind === 'duration') deadline = setTimeout(() => engine.halt(), scenario.stop.seconds * 1000)
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {
       interrupted = true
-      engine!.stop()
-      graceTimer = setTimeout(() => engine!.halt(), grace)
+      engine.stop()
+      graceTimer = setTimeout(() => engine.halt(), grace)
     }
     if (interrupted) onInterrupt()
     clock.start()
