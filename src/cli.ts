@@ -9,6 +9,7 @@ import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
 import { urlsCommand } from './commands/urls.js'
 import { reportCommand } from './commands/report.js'
 import { compareCommand } from './commands/compare.js'
+import { bisectCommand } from './commands/bisect.js'
 import { version } from './version.js'
 
 const warned = new Set<string>()
@@ -41,7 +42,7 @@ async function main (argv: string[]): Promise<number> {
   let status = 0
   await yargs(argv)
     .scriptName('memsiege')
-    .usage('$0 run SCENARIO.yml [options]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har')
+    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har')
     .command('run <scenario>', 'run a scenario file', (y) => runOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
       .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
@@ -71,6 +72,18 @@ async function main (argv: string[]): Promise<number> {
       if (!args.url && !args.file) throw new UsageError('no URL: give one, -f FILE, or `memsiege run SCENARIO.yml` (see --help)')
       const scenario = applyTargetFlags(scenarioFromSiegeFlags(args as SiegeFlags, warn), args)
       status = await executeRun(scenario, args, warn)
+    })
+    .command('bisect [scenario]', 'find the endpoints that leak: trials on parts of the URL list, each against a fresh target', (y) => y
+      .positional('scenario', { type: 'string', describe: 'the scenario (YAML)' })
+      .option('trial', { type: 'string', describe: 'how long each trial runs (3m, 90s; a bare number is minutes)' })
+      .option('trial-requests', { coerce: positiveInteger('--trial-requests'), describe: 'how many requests each trial sends' })
+      .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print bisect.json at the end' })
+      .option('out', { type: 'string', describe: 'the bisect folder (default results/<time>-<name>-bisect/)' })
+      .option('resume', { type: 'string', describe: 'carry on the bisect in this folder' }),
+    async (args) => {
+      status = await bisectCommand({
+        scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, json: args.json, out: args.out, resume: args.resume
+      }, warn)
     })
     .command('report <dir>', 'write report.html and memory.svg into a results folder', (y) => y
       .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' }),

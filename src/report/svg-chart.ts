@@ -193,7 +193,7 @@ export function svgChart (spec: SvgChartSpec): string {
   }
   out.push(`<g class="axis-x" fill="${INK}" text-anchor="middle">`)
   xs.ticks.forEach((t, i) => out.push(`<text x="${n(px(t))}" y="${top + ph + 18}">${escapeXml(xs.labels[i])}</text>`))
-  out.push(`<text x="${n(left + pw / 2)}" y="${top + ph + 38}">${escapeXml(spec.x.kind === 'time' ? `${spec.x.label} (${xs.suffix})` : spec.x.label)}</text>`)
+  out.push(`<text x="${n(left + pw / 2)}" y="${top + ph + 38}">${escapeXml(xs.suffix ? `${spec.x.label} (${xs.suffix})` : spec.x.label)}</text>`)
   out.push('</g>')
   out.push(`<rect class="frame" x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999" stroke-width="1"/>`)
 

@@ -136,10 +136,11 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       const elapsedS = (performance.now() - t0) / 1000
       await writeRow()
       csv.close()
+      // Our connections go first: a target shutting down gracefully would wait for them.
+      await engine.close()
       await Promise.all(samplers.map((s) => s.stop()))
       await session.close()
       eventsCsv?.close()
-      await engine.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       writeSummary(resultsPath(dir, 'summary.json'), summary)
     }

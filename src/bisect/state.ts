@@ -1,0 +1,176 @@
+/**
+ * bisect.json: the bisect's state and its report in one document, rewritten (write + rename)
+ * after every trial so that `--resume DIR` carries on after a Ctrl-C, a crash or a reboot.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Estimate, SeriesVerdict } from '../analysis/types.js'
+import { ConfigError } from '../scenario/errors.js'
+import type { EndpointGroup } from './groups.js'
+import type { NodeState, PlanNode, TrialRole } from './plan.js'
+
+export const BISECT_FILE = 'bisect.json'
+export const BISECT_SCHEMA_VERSION = 1
+
+/** The budget of one trial. */
+export type TrialBudget = { kind: 'duration'; seconds: number } | { kind: 'requests'; count: number }
+
+export interface BisectTrialRecord {
+  /** 1-based, in the order run. */
+  n: number
+  /** The groups (names, sorted) and the budget: what makes two trials the same on resume. */
+  key: string
+  role: TrialRole
+  /** Group names, in the order of the groups. */
+  groups: string[]
+  question: string
+  /** 1; 2 for the repeat of an inconclusive trial (double budget). */
+  attempt: number
+  budget: TrialBudget
+  /** The trial's run folder, relative to the bisect folder. */
+  dir: string
+  started_at: string
+  ended_at?: string
+  /** done: decided by a verdict; interrupted: stopped by Ctrl-C (run again on resume); failed: the run failed. */
+  status: 'running' | 'done' | 'interrupted' | 'failed'
+  verdict?: SeriesVerdict
+  /** The metric growth per request comes from (the one that decided the control). */
+  metric?: string
+  unit?: string
+  per_request?: Estimate
+  requests?: number
+  elapsed_s?: number
+  /** The verdict's own words. */
+  summary?: string
+  error?: string
+}
+
+export interface BisectTreeNode {
+  groups: string[]
+  role: PlanNode['role']
+  state: NodeState
+  /** Numbers of the trials that tested this set (a repeat makes two). */
+  trials: number[]
+  children: BisectTreeNode[]
+}
+
+export interface BisectCulpritRecord {
+  groups: string[]
+  endpoints: string[]
+  kind: 'single' | 'interaction'
+  evidence: string
+  /** Growth per request when the culprit ran alone (its own trial), in the deciding metric. */
+  per_request?: Estimate
+  /** Its share of the control's growth: growth alone × its share of the control's requests ÷ the control's growth. */
+  explains_control?: number
+}
+
+export interface BisectResult {
+  outcome: 'no-leak' | 'found'
+  culprits: BisectCulpritRecord[]
+  notes: string[]
+  /** Trials run, repeats included; the bounds they are measured against. */
+  trials: number
+  groups: number
+  bound_one_culprit: number
+  bound_two_culprits: number
+  /** The closing words, as printed. */
+  message: string
+}
+
+export interface BisectDocument {
+  schemaVersion: number
+  kind: 'memsiege-bisect'
+  name: string
+  /** The scenario file, absolute: where --resume reads it again. */
+  scenario: string
+  started_at: string
+  updated_at: string
+  ended_at?: string
+  status: 'running' | 'interrupted' | 'done' | 'failed'
+  concurrency: number
+  budget: TrialBudget
+  /** How each trial gets a fresh target. */
+  restart: { kind: 'command'; command: string } | { kind: 'restart'; command: string; port: number }
+  /** The metric that decided the control: growth per request is read from it in every trial. */
+  metric?: string
+  groups: Array<{ name: string; endpoints: string[]; lines: number }>
+  trials: BisectTrialRecord[]
+  /** Trials still expected (one culprit), while running. */
+  expected_left?: number
+  tree?: BisectTreeNode
+  result?: BisectResult
+  error?: string
+}
+
+/** 3m, 90s, 30000 requests. */
+export function budgetLabel (budget: TrialBudget): string {
+  if (budget.kind === 'requests') return `${budget.count.toLocaleString('en-US')} requests`
+  const s = budget.seconds
+  if (s >= 3600 && s % 3600 === 0) return `${s / 3600}h`
+  if (s >= 60 && s % 60 === 0) return `${s / 60}m`
+  return `${Number(s.toFixed(3))}s`
+}
+
+export function scaleBudget (budget: TrialBudget, factor: number): TrialBudget {
+  return budget.kind === 'requests' ? { kind: 'requests', count: budget.count * factor } : { kind: 'duration', seconds: budget.seconds * factor }
+}
+
+export function trialKey (groupNames: readonly string[], budget: TrialBudget): string {
+  return `${[...groupNames].sort().join(' + ')} @ ${budgetLabel(budget)}`
+}
+
+export function groupsRecord (groups: readonly EndpointGroup[]): BisectDocument['groups'] {
+  return groups.map((g) => ({ name: g.name, endpoints: [...g.endpoints], lines: g.entries.length }))
+}
+
+/** Writes bisect.json whole: a temporary file renamed over it, so a reader never sees half of it. */
+export function writeBisectDocument (dir: string, doc: BisectDocument): void {
+  doc.updated_at = new Date().toISOString()
+  const path = join(dir, BISECT_FILE)
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n')
+  renameSync(tmp, path)
+}
+
+/** Reads DIR/bisect.json for --resume; a ConfigError (exit 2) when it isn't one. */
+export function readBisectDocument (dir: string): BisectDocument {
+  const path = join(dir, BISECT_FILE)
+  if (!existsSync(path)) throw new ConfigError(`--resume: ${dir} has no ${BISECT_FILE}: not a bisect folder`)
+  let doc: BisectDocument
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as BisectDocument
+  } catch (err) {
+    throw new ConfigError(`--resume: ${path} is not JSON (${(err as Error).message})`)
+  }
+  if (doc?.kind !== 'memsiege-bisect' || !Array.isArray(doc.trials) || !Array.isArray(doc.groups)) {
+    throw new ConfigError(`--resume: ${path} is not a memsiege bisect state`)
+  }
+  if (doc.schemaVersion > BISECT_SCHEMA_VERSION) throw new ConfigError(`--resume: ${path} was written by a newer memsiege (schema ${doc.schemaVersion})`)
+  return doc
+}
+
+/** The plan's nodes as a tree under the control, with the trials that tested each. */
+export function buildTree (nodes: readonly PlanNode[], names: readonly string[], trials: readonly BisectTrialRecord[]): BisectTreeNode | undefined {
+  if (nodes.length === 0) return undefined
+  const byKey = new Map<string, BisectTreeNode>()
+  const nameList = (groups: readonly number[]): string[] => groups.map((g) => names[g]!)
+  for (const node of nodes) {
+    const groupNames = nameList(node.groups)
+    const key = [...groupNames].sort().join(' + ')
+    byKey.set(node.key, {
+      groups: groupNames,
+      role: node.role,
+      state: node.state,
+      trials: trials.filter((t) => t.status === 'done' && t.key.startsWith(`${key} @ `)).map((t) => t.n),
+      children: []
+    })
+  }
+  const root = byKey.get(nodes[0]!.key)!
+  for (const node of nodes.slice(1)) {
+    const parent = (node.parent !== undefined ? byKey.get(node.parent) : undefined) ?? root
+    const me = byKey.get(node.key)!
+    if (parent !== me) parent.children.push(me)
+  }
+  return root
+}

@@ -1,0 +1,124 @@
+/**
+ * One bisect trial: the scenario cut down to some groups' lines, with the trial's budget as its
+ * stop condition, run as a normal run (its own results folder) against a fresh target, then
+ * analysed.
+ */
+import { spawn } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
+import { connect } from 'node:net'
+import type { RunVerdict } from '../analysis/types.js'
+import { startRun, type RunProgress, type RunResult } from '../run/run-scenario.js'
+import type { EventRecord } from '../recorder/events-csv.js'
+import { lookupPortOwner } from '../sampler/port-owner.js'
+import { hasProcfs } from '../sampler/procfs.js'
+import type { Scenario } from '../scenario/types.js'
+import type { EndpointGroup } from './groups.js'
+import type { TrialBudget } from './state.js'
+
+/** The scenario of one trial: the lines of `indices`' groups, in list order, and the budget as the stop condition. */
+export function trialScenario (scenario: Scenario, groups: readonly EndpointGroup[], indices: readonly number[], budget: TrialBudget, dir: string, name: string): Scenario {
+  const keep = new Set(indices.flatMap((i) => groups[i]!.entries))
+  const entries = scenario.urls.entries.filter((_, i) => keep.has(i))
+  const header = [
+    `# memsiege bisect: ${name}`,
+    `# groups: ${indices.map((i) => groups[i]!.name).join(', ')}`,
+    `# ${entries.length} of the ${scenario.urls.entries.length} lines of ${scenario.urls.file ?? scenario.file ?? 'the list'}, as resolved`
+  ]
+  const text = [...header, ...entries.map(entryLine)].join('\n') + '\n'
+  return {
+    ...scenario,
+    name,
+    urls: { text, entries },
+    stop: budget.kind === 'duration' ? { kind: 'duration', seconds: budget.seconds } : { kind: 'requests', count: budget.count },
+    out: dir
+  }
+}
+
+/** An entry as a URL-list line, for the record (bodies that aren't printable text are summarised). */
+function entryLine (e: Scenario['urls']['entries'][number]): string {
+  if (e.method === 'GET' && e.body === undefined) return e.url
+  const body = e.body === undefined || e.body.length === 0
+    ? ''
+    : /^[\x20-\x7e\t]*$/.test(e.body.toString('latin1')) ? ` ${e.body.toString('latin1')}` : ` # <${e.body.length} bytes>`
+  return `${e.url} ${e.method}${body}`
+}
+
+/**
+ * bisect.restart: runs `command` through the shell (output appended to `logFile`), then waits
+ * until `port` is held by a new process (another pid or start time than before) that accepts
+ * connections. Throws with a one-line reason on a failed command or a timeout.
+ */
+export async function restartTarget (command: string, port: number, options: { cwd?: string; logFile: string; timeoutS: number; isCancelled?: () => boolean }): Promise<void> {
+  const procfs = hasProcfs()
+  const before = procfs ? await lookupPortOwner(port) : undefined
+  const fd = openSync(options.logFile, 'a')
+  let status: number | null
+  let signal: NodeJS.Signals | null
+  try {
+    const child = spawn('/bin/sh', ['-c', command], { cwd: options.cwd, stdio: ['ignore', fd, fd] })
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutS * 1000)
+    ;[status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once('error', reject)
+      child.once('exit', (code, sig) => resolve([code, sig]))
+    }).finally(() => clearTimeout(timer))
+  } finally {
+    closeSync(fd)
+  }
+  if (status !== 0) throw new Error(`bisect.restart ${signal ? `was killed by ${signal}` : `exited with status ${status}`}: ${command} (its output is in ${options.logFile})`)
+  const deadline = Date.now() + options.timeoutS * 1000
+  for (;;) {
+    if (options.isCancelled?.()) return
+    const owner = procfs ? await lookupPortOwner(port) : undefined
+    // Without /proc (macOS) the new process can't be told from the old one: the port answering must do.
+    const fresh = !procfs || (owner && (!before || owner.pid !== before.pid || owner.startTime !== before.startTime))
+    if (fresh && await accepts(port)) return
+    if (Date.now() > deadline) {
+      throw new Error(owner
+        ? `after bisect.restart, port ${port} is still held by the same process (pid ${owner.pid}) after ${options.timeoutS} s: the command did not restart it`
+        : `after bisect.restart, nothing listens on port ${port} after ${options.timeoutS} s`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+function accepts (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const done = (ok: boolean): void => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+export interface TrialResult {
+  run: RunResult
+  /** Undefined when the run was interrupted (a partial run decides nothing). */
+  verdict?: RunVerdict
+}
+
+export interface TrialHandle {
+  readonly dir: string
+  readonly done: Promise<TrialResult>
+  interrupt (): void
+}
+
+export interface TrialRunOptions {
+  warn: (message: string) => void
+  analyze: (dir: string) => Promise<RunVerdict>
+  onProgress?: (progress: RunProgress) => void
+  onEvent?: (event: EventRecord) => void
+}
+
+/** Starts the trial's run (the run starts and stops target.command itself) and analyses it when it ends. */
+export function startTrial (scenario: Scenario, options: TrialRunOptions): TrialHandle {
+  const handle = startRun(scenario, { warn: options.warn, onProgress: options.onProgress, onEvent: options.onEvent })
+  const done = handle.done.then(async (run) => {
+    if (run.interrupted) return { run }
+    return { run, verdict: await options.analyze(run.dir) }
+  })
+  return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
+}

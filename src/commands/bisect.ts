@@ -1,0 +1,231 @@
+/**
+ * `memsiege bisect SCENARIO.yml [--trial 3m | --trial-requests 30000] [--json] [--out DIR]` and
+ * `memsiege bisect --resume DIR`: finds the endpoints that leak by running trials on parts of the
+ * URL list, each against a fresh target (see src/bisect/).
+ */
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { RunVerdict } from '../analysis/types.js'
+import { startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
+import { signed } from '../bisect/format.js'
+import { groupEntries } from '../bisect/groups.js'
+import { trialAnalyzer } from '../bisect/verdict.js'
+import { BISECT_FILE, budgetLabel, readBisectDocument, type BisectDocument, type TrialBudget } from '../bisect/state.js'
+import { createResultsDir } from '../recorder/results-dir.js'
+import { progressLine } from '../report/progress-line.js'
+import { parseDuration } from '../scenario/duration.js'
+import { ConfigError } from '../scenario/errors.js'
+import { loadScenario } from '../scenario/load.js'
+import type { Scenario } from '../scenario/types.js'
+import { onSignals } from './signals.js'
+
+export interface BisectCommandArgs {
+  /** The scenario file (absent with --resume). */
+  scenario?: string
+  /** Budget of a trial as a duration: `3m`, `90s`; a bare number is minutes (as --duration). */
+  trial?: string
+  /** Budget of a trial in requests. */
+  trialRequests?: number
+  /** Print bisect.json on stdout at the end instead of the text. */
+  json?: boolean
+  /** The bisect folder; default results/<UTC time>-<name>-bisect/. */
+  out?: string
+  /** Carry on the bisect in this folder. */
+  resume?: string
+  /** Where the verdict comes from; default the analysis (src/analysis/analyze-run.ts). For tests. */
+  analyze?: (dir: string) => Promise<RunVerdict>
+}
+
+/** When neither the flags, nor bisect.trial, nor the scenario's stop condition give a budget. */
+export const DEFAULT_TRIAL: TrialBudget = { kind: 'duration', seconds: 180 }
+
+/** 0 done (leak found or not), 2 bad input, 130/143 interrupted (resumable), 1 failure. */
+export async function bisectCommand (args: BisectCommandArgs, warn: (message: string) => void): Promise<number> {
+  let scenario: Scenario
+  let budget: TrialBudget
+  let resume: BisectDocument | undefined
+  let dir: string
+  try {
+    if (args.resume !== undefined) {
+      if (args.scenario !== undefined) throw new ConfigError('--resume DIR carries on the bisect in DIR: give no scenario with it')
+      for (const [flag, given] of [['--trial', args.trial], ['--trial-requests', args.trialRequests], ['--out', args.out]] as const) {
+        if (given !== undefined) throw new ConfigError(`--resume keeps the settings the bisect started with: ${flag} can't be given with it`)
+      }
+      dir = resolve(args.resume)
+      resume = readBisectDocument(dir)
+      if (resume.status === 'done') {
+        return finish(resume, dir, args, 0)
+      }
+      scenario = loadScenario(resume.scenario, {}, warn)
+      if (scenario.concurrency !== resume.concurrency) {
+        warn(`${resume.scenario} now says concurrency ${scenario.concurrency}; the bisect carries on at ${resume.concurrency}, as it started`)
+        scenario = { ...scenario, concurrency: resume.concurrency }
+      }
+      budget = resume.budget
+    } else {
+      if (args.scenario === undefined) throw new ConfigError('bisect: give a scenario file, or --resume DIR')
+      scenario = loadScenario(args.scenario, {}, warn)
+      budget = trialBudget(scenario, args)
+      dir = ''
+    }
+    checkRestartable(scenario)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`memsiege: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+
+  let groups
+  try {
+    groups = groupEntries(scenario.urls.entries, scenario.bisect?.groups, warn)
+    if (resume) sameGroups(resume, groups)
+    if (!dir && args.out !== undefined && existsSync(join(resolve(args.out), BISECT_FILE))) {
+      throw new ConfigError(`--out ${args.out} already holds a bisect: carry it on with --resume ${args.out}, or give another folder`)
+    }
+    dir ||= createResultsDir(`${scenario.name}-bisect`, args.out)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`memsiege: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+
+  let analyze = args.analyze
+  try {
+    analyze ??= trialAnalyzer(scenario.analysis)
+  } catch (err) {
+    process.stderr.write(`memsiege: analysis: ${(err as Error).message}\n`)
+    return 2
+  }
+  const live = process.stderr.isTTY === true
+  let liveShown = false
+  const line = (text: string): void => {
+    process.stderr.write(`${liveShown ? '\r\x1b[K' : ''}${text}\n`)
+    liveShown = false
+  }
+  let currentTrial = 0
+  const handle = startBisect({
+    scenario,
+    groups,
+    budget,
+    dir,
+    resume,
+    analyze,
+    warn: (m) => line(`memsiege: warning: ${m}`),
+    onEvent: (e) => {
+      if (e.type === 'trial-started') currentTrial = e.trial.n
+      line(eventLine(e, groups))
+    },
+    onTrialProgress: live
+      ? (p) => {
+          process.stderr.write(`\r\x1b[K  #${currentTrial} ${progressLine(p)}`)
+          liveShown = true
+        }
+      : undefined
+  })
+  let signal: NodeJS.Signals | undefined
+  const release = onSignals((first) => {
+    signal = first
+    handle.interrupt()
+  })
+  let doc: BisectDocument
+  try {
+    doc = await handle.done
+  } catch (err) {
+    line(`memsiege: error: ${(err as Error).message}`)
+    line(`memsiege: bisect state kept in ${dir}; after fixing the cause: memsiege bisect --resume ${dir}`)
+    return 1
+  } finally {
+    release()
+  }
+  if (doc.status === 'interrupted') {
+    line(`memsiege: bisect interrupted; carry on with: memsiege bisect --resume ${dir}`)
+    if (args.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n')
+    return signal === 'SIGTERM' ? 143 : 130
+  }
+  return finish(doc, dir, args, 0)
+}
+
+function finish (doc: BisectDocument, dir: string, args: BisectCommandArgs, status: number): number {
+  if (args.json) {
+    process.stdout.write(JSON.stringify(doc, null, 2) + '\n')
+  } else if (doc.result) {
+    const notes = doc.result.notes.map((n) => `note: ${n}\n`).join('')
+    process.stdout.write(`${doc.result.message}\n${notes}Results:\t${dir}\n`)
+  }
+  return status
+}
+
+/** One line on stderr per event: what runs, what each trial found, how many are left. */
+export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>[0]): string {
+  const indices = (names: readonly string[]): number[] => names.map((n) => groups.findIndex((g) => g.name === n))
+  switch (e.type) {
+    case 'start': {
+      const done = e.doc.trials.filter((t) => t.status === 'done').length
+      const what = `${e.doc.groups.length} groups, trials of ${budgetLabel(e.doc.budget)} at concurrency ${e.doc.concurrency}`
+      return e.resumed
+        ? `memsiege bisect: resuming ${e.dir}: ${what}, ${done} trial${done === 1 ? '' : 's'} done before`
+        : `memsiege bisect: ${what}, into ${e.dir}`
+    }
+    case 'trial-skipped':
+      return `  #${e.trial.n} ${e.trial.role}: ${e.trial.verdict} (done before)`
+    case 'trial-started':
+      return `  #${e.trial.n} ${e.trial.role}${e.trial.attempt > 1 ? ' again (double budget)' : ''}: ${trialLabel(groups, indices(e.trial.groups))}, ${budgetLabel(e.trial.budget)}: running; about ${Math.max(0, e.expectedLeft - 1)} more after it`
+    case 'restarting':
+      return `  #${e.trial.n} restarting the target: ${e.command}`
+    case 'trial-done': {
+      const t = e.trial
+      const growth = t.per_request ? `, ${signed(t.per_request.value, t.unit ?? 'bytes')}/request` : ''
+      const ran = t.requests !== undefined ? ` (${t.requests.toLocaleString('en-US')} requests in ${(t.elapsed_s ?? 0).toFixed(1)} s)` : ''
+      return `  #${t.n} ${t.role}: ${t.verdict}${growth}${ran}${e.expectedLeft > 0 ? `; about ${e.expectedLeft} more` : ''}`
+    }
+    case 'done':
+      return `memsiege bisect: done after ${e.doc.result?.trials ?? e.doc.trials.length} trials`
+  }
+}
+
+/** --trial / --trial-requests, else bisect.trial, else the scenario's own stop condition, else 3 minutes. */
+export function trialBudget (scenario: Scenario, args: Pick<BisectCommandArgs, 'trial' | 'trialRequests'>): TrialBudget {
+  if (args.trial !== undefined && args.trialRequests !== undefined) throw new ConfigError('give only one of --trial and --trial-requests')
+  if (args.trial !== undefined) {
+    let seconds: number
+    try {
+      seconds = parseDuration(args.trial, { bareUnit: 'm' })
+    } catch (err) {
+      throw new ConfigError(`--trial: ${(err as Error).message}`)
+    }
+    if (!(seconds > 0)) throw new ConfigError('--trial: must be more than 0')
+    return { kind: 'duration', seconds }
+  }
+  if (args.trialRequests !== undefined) {
+    if (!Number.isInteger(args.trialRequests) || args.trialRequests < 1) throw new ConfigError(`--trial-requests: must be a whole number of at least 1, got ${args.trialRequests}`)
+    return { kind: 'requests', count: args.trialRequests }
+  }
+  if (scenario.bisect?.trial) return scenario.bisect.trial
+  const stop = scenario.stop
+  const lines = scenario.urls.entries.length
+  switch (stop.kind) {
+    case 'duration': return { kind: 'duration', seconds: stop.seconds }
+    case 'requests': return { kind: 'requests', count: stop.count }
+    case 'passes': return { kind: 'requests', count: stop.count * lines * scenario.concurrency }
+    case 'repetitions': return { kind: 'requests', count: stop.count * scenario.concurrency }
+    case 'forever': return DEFAULT_TRIAL
+  }
+}
+
+/** Every trial needs a fresh target: one memsiege starts, or one a command restarts. */
+export function checkRestartable (scenario: Scenario): void {
+  if (scenario.target.command !== undefined) return
+  if (scenario.bisect?.restart !== undefined && scenario.target.port !== undefined) return
+  throw new ConfigError('bisect needs a target it can restart for every trial: target.command (memsiege starts a fresh one per trial), or bisect.restart with target.port')
+}
+
+function sameGroups (doc: BisectDocument, groups: ReadonlyArray<{ name: string; endpoints: string[] }>): void {
+  const now = JSON.stringify(groups.map((g) => [g.name, g.endpoints]))
+  const then = JSON.stringify(doc.groups.map((g) => [g.name, g.endpoints]))
+  if (now !== then) throw new ConfigError(`--resume: the groups of ${doc.scenario} are not the ones this bisect started with (the scenario or its URL list changed); start a new bisect`)
+}
+
