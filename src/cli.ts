@@ -10,6 +10,7 @@ import { urlsCommand } from './commands/urls.js'
 import { reportCommand } from './commands/report.js'
 import { compareCommand } from './commands/compare.js'
 import { bisectCommand } from './commands/bisect.js'
+import { analyzeCommand } from './commands/analyze.js'
 import { version } from './version.js'
 
 const warned = new Set<string>()
@@ -27,6 +28,9 @@ function runOptions (y: Argv) {
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
     .option('report', { type: 'boolean', default: false, describe: 'write report.html and memory.svg into the results folder at the end' })
+    .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
+    .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
+    .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
 }
 
 function positiveInteger (name: string) {
@@ -84,6 +88,16 @@ async function main (argv: string[]): Promise<number> {
       status = await bisectCommand({
         scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, json: args.json, out: args.out, resume: args.resume
       }, warn)
+    })
+    .command('analyze <dir>', 'does it leak? the verdict on a results folder', (y) => y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' })
+      .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the verdict as JSON' })
+      .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
+      .option('warmup', { type: 'string', describe: 'left out: 20%, 2m, 5000 (requests) or auto' })
+      .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
+      .option('metrics', { type: 'string', array: true, describe: 'the samples.csv columns to judge (default: chosen from what the run has)' }),
+    async (args) => {
+      status = await analyzeCommand({ dir: args.dir as string, json: args.json, failOn: args.failOn, warmup: args.warmup, maxGrowth: args.maxGrowth, metrics: args.metrics }, warn)
     })
     .command('report <dir>', 'write report.html and memory.svg into a results folder', (y) => y
       .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' }),

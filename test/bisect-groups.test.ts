@@ -87,10 +87,10 @@ t.test('budgets: flags, then bisect.trial, then the stop condition, then 3 minut
 
 t.test('the target must be restartable', async (t) => {
   const s = testScenario(['http://h/a'])
-  t.throws(() => checkRestartable(s), /bisect needs a target it can restart for every trial: target.command .*, or bisect.restart with target.port/)
+  t.throws(() => checkRestartable(s), /bisect needs a target it can restart for every trial: target.command .*, or target.restart with target.port/)
   t.throws(() => checkRestartable({ ...s, target: { ...s.target, port: 8000 } }), /bisect needs/)
   t.doesNotThrow(() => checkRestartable({ ...s, target: { ...s.target, command: 'x' } }))
-  t.doesNotThrow(() => checkRestartable({ ...s, target: { ...s.target, port: 8000 }, bisect: { restart: 'systemctl restart app' } }))
+  t.doesNotThrow(() => checkRestartable({ ...s, target: { ...s.target, port: 8000, restart: 'systemctl restart app' } }))
 })
 
 t.test('the bisect key in a scenario file', async (t) => {
@@ -99,20 +99,20 @@ t.test('the bisect key in a scenario file', async (t) => {
   const file = join(dir, 'app.yml')
   writeFileSync(file, '')
   const parse = (text: string) => parseScenario(text, file, {}, () => {})
-  const s = parse(`target: { url: "http://127.0.0.1:8000", port: 8000 }
+  const s = parse(`target: { url: "http://127.0.0.1:8000", port: 8000, restart: systemctl restart app }
 urls: [/api/Ping, /api/TrelloBoards]
 bisect:
   groups:
     trello: "/api/Trello*"
     mongo: [/api/Items, /api/Users]
-  restart: systemctl restart app
   trial: 90s
 `)
-  t.same(s.bisect, { groups: [{ name: 'trello', patterns: ['/api/Trello*'] }, { name: 'mongo', patterns: ['/api/Items', '/api/Users'] }], restart: 'systemctl restart app', trial: { kind: 'duration', seconds: 90 } })
+  t.same(s.bisect, { groups: [{ name: 'trello', patterns: ['/api/Trello*'] }, { name: 'mongo', patterns: ['/api/Items', '/api/Users'] }], trial: { kind: 'duration', seconds: 90 } })
+  t.equal(s.target.restart, 'systemctl restart app')
   t.same(parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { trialRequests: 500 }\n').bisect, { trial: { kind: 'requests', count: 500 } })
   t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { trial: 3m, trialRequests: 5 }\n'), /app.yml:3:\d+: bisect: give only one of trial and trialRequests/)
-  t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { restart: "x" }\n'), /app.yml:3:\d+: bisect.restart is only used with target.port/)
-  t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h", command: "y" }\nbisect: { restart: "x" }\n'), /bisect.restart: memsiege already starts/)
+  t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h", restart: "x" }\n'), /app.yml:2:\d+: .*restart.*port/)
+  t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h", command: "y", port: 1, restart: "x" }\n'), /give only one of port, pid or command/)
   t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { groups: { a: 3 } }\n'), /bisect.groups.a: expected a string or a list/)
   t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { group: {} }\n'), /unknown key "group" in bisect \(did you mean "groups"\?\)/)
   t.equal(parse('urls: [/a]\ntarget: { url: "http://h" }\n').bisect, undefined)

@@ -17,7 +17,7 @@ t.test('a target that memsiege cannot restart: one line, exit 2', async (t) => {
   writeFileSync(file, 'target: { url: "http://127.0.0.1:9", port: 9 }\nurls: [/a, /b]\n')
   const r = await runBisect([file], { timeoutMs: 20_000 })
   t.equal(r.status, 2)
-  t.equal(r.stderr, 'memsiege: bisect needs a target it can restart for every trial: target.command (memsiege starts a fresh one per trial), or bisect.restart with target.port\n')
+  t.equal(r.stderr, 'memsiege: bisect needs a target it can restart for every trial: target.command (memsiege starts a fresh one per trial), or target.restart with target.port\n')
   const both = await runBisect([file, '--trial', '3m', '--trial-requests', '5'], { timeoutMs: 20_000 })
   t.equal(both.status, 2)
   t.match(both.stderr, /^memsiege: .*only one of --trial and --trial-requests/)

@@ -7,7 +7,7 @@ import { appScenario, BISECT_APP, readDoc, roles, runBisect, TRIAL } from './hel
 import { alive, freePort, waitFor } from './fixtures/sampler-helpers.js'
 
 // Live: Ctrl-C in the middle of the third trial, then --resume; and a target restarted by a
-// command (bisect.restart with target.port) instead of started by memsiege.
+// command (target.restart with target.port) instead of started by memsiege.
 
 const work = mkdtempSync(join(tmpdir(), 'memsiege-bisect-resume-'))
 t.teardown(() => rmSync(work, { recursive: true, force: true }))
@@ -78,7 +78,7 @@ t.test('SIGINT in the middle of the third trial, then --resume: the trials done 
   t.equal(done.stdout, resumed.stdout, 'a finished bisect only says its result again')
 })
 
-t.test('bisect.restart with target.port: a command restarts the target before every trial', async (t) => {
+t.test('target.restart with target.port: a command restarts the target before every trial', async (t) => {
   const port = await freePort()
   const out = join(work, 'svc-out')
   const pidFile = join(work, 'app.pid')
@@ -100,12 +100,11 @@ echo $! >> '${pids}'
     if (alive(pid)) process.kill(pid, 'SIGKILL')
   })
   writeFileSync(join(work, 'svc.yml'), `name: svc
-target: { url: "http://127.0.0.1:${port}", port: ${port} }
+target: { url: "http://127.0.0.1:${port}", port: ${port}, restart: sh restart.sh }
 urls: [/api/e0, /api/e1]
 concurrency: 4
 sample: { interval: 250ms }
 bisect:
-  restart: sh restart.sh
   trial: ${TRIAL}
 `)
   const r = await runBisect([join(work, 'svc.yml'), '--out', out], { timeoutMs: 90_000 })

@@ -109,7 +109,8 @@ sample:
     format: prometheus
     metrics: [ruby_gc_count, ruby_heap_live_slots]
 analysis:
-  anything: [goes, { here: 1 }]
+  warmup: 20%
+  maxGrowth: 2KB/request
 `
   const dir = t.testdir({ scenarios: { 'flex.yml': yaml, 'urls.txt': REL_URLS }, app: {} })
   const s = loadScenario(join(dir, 'scenarios', 'flex.yml'), {}, () => {})
@@ -199,7 +200,7 @@ t.test('unknown keys, with what was meant', async (t) => {
   t.equal(failure(t, 'urls: urls.txt\nmethodOverride:\n  headr: X-M\n'), 'F:3:3: unknown key "headr" in methodOverride (did you mean "header"?)')
   t.equal(
     failure(t, 'urls: urls.txt\nzzzzzz: 1\n'),
-    'F:2:1: unknown key "zzzzzz"; expected one of name, target, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, out, sample, analysis',
+    'F:2:1: unknown key "zzzzzz"; expected one of name, target, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, out, sample, bisect, analysis',
   )
   t.equal(failure(t, 'urls: urls.txt\n[a]: 1\n'), 'F:2:1: scenario: keys must be plain names, got a list')
 })
@@ -344,9 +345,9 @@ t.test('sample and gc', async (t) => {
   })
 })
 
-t.test('analysis is reserved: any mapping, not checked', async (t) => {
-  t.ok(load(t, 'urls: urls.txt\nanalysis:\n  whatever: { nested: [1, 2] }\n  more: true\n'))
-  t.ok(load(t, 'urls: urls.txt\nanalysis:\n'))
+t.test('analysis is checked (test/analysis-scenario.test.ts has the details)', async (t) => {
+  t.same(load(t, 'urls: urls.txt\nanalysis:\n  warmup: 20%\n').analysis, { warmup: '20%' })
+  t.equal(failure(t, 'urls: urls.txt\nanalysis:\n  whatever: 1\n'), 'F:3:3: unknown key "whatever" in analysis; expected one of warmup, metrics, maxGrowth, failOn')
 })
 
 t.test('name', async (t) => {

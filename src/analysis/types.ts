@@ -40,6 +40,16 @@ export interface SegmentVerdict {
   fit?: { intercept: number; slope_per_request: number }
   /** The floor series the test ran on, for charts: [requests, value]. */
   floor: Array<[number, number]>
+  /** Growth over the analysed requests (slope × requests), with its interval. */
+  growth?: Estimate
+  /** Growth under this over the analysed requests counts as flat; and how it was set. */
+  threshold?: { value: number; why: string }
+  /** How the floors were taken: "lowest of every 4 readings", "lowest reading between major GCs". */
+  floor_method?: string
+  /** Readings in the steady state (after the warm-up), before taking floors. */
+  readings?: number
+  /** Major GCs counted in the steady state, where the runtime reports them. */
+  major_gcs?: number
 }
 
 export interface MetricVerdict {
@@ -49,6 +59,22 @@ export interface MetricVerdict {
   unit: string
   verdict: SeriesVerdict
   segments: SegmentVerdict[]
+  /** Whether this metric is one of those the run's verdict is the worst of. */
+  decides?: boolean
+  /** rss | native | heap-live | heap-size | threads | other (see src/analysis/metrics.ts). */
+  role?: string
+  /**
+   * A derived metric's columns, the first minus the others (one reading): native_bytes is
+   * gc.memoryUsage.rss − gc.heap.total_physical_size; heap_old_bytes is gc.memoryUsage.heapUsed
+   * − the young generation (gc.heap_spaces.new_space / new_large_object_space .space_used_size).
+   */
+  derived_from?: string[]
+  /** Over all segments pooled (the same as the segment's when there is one). */
+  per_request?: Estimate
+  per_hour?: Estimate
+  p_value?: number
+  more_requests?: number
+  reason?: string
 }
 
 export interface RunVerdict {
@@ -56,7 +82,10 @@ export interface RunVerdict {
   verdict: SeriesVerdict
   /** One or two sentences: the verdict, its evidence and the next step. */
   summary: string
-  /** object-leak | native-or-fragmentation | thread-leak | none */
+  /**
+   * object-leak | native-or-fragmentation | thread-leak | none. `none` also when RSS leaks with
+   * no heap figures to attribute it with (the hint then says so).
+   */
   attribution: 'object-leak' | 'native-or-fragmentation' | 'thread-leak' | 'none'
   hint: string
   metrics: MetricVerdict[]
@@ -64,4 +93,11 @@ export interface RunVerdict {
   settings: Record<string, unknown>
   /** A breach of --fail-on or analysis.maxGrowth: why the run exits 4. */
   breaches: string[]
+  /** The metrics the verdict is the worst of. */
+  deciding?: string[]
+  /** What the analysis read: data rows, segments (target restarts split them). */
+  rows?: number
+  segments?: number
+  /** Things the reader should know: metrics asked for but absent, rows cut short. */
+  notes?: string[]
 }

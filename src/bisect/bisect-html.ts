@@ -45,7 +45,7 @@ ul.tree li > span.node.inferred, ul.tree li > span.node.untested { border-style:
   out.push(`<h1>memsiege bisect: ${esc(doc.name)} <span class="badge" style="background:${statusColor}">${esc(doc.status)}</span></h1>`)
   const done = doc.trials.filter((t) => t.status === 'done').length
   const left = doc.status === 'running' && doc.expected_left !== undefined ? `, about ${doc.expected_left} to go` : ''
-  out.push(`<p class="muted">${doc.groups.length} groups · each trial ${esc(budgetLabel(doc.budget))} at concurrency ${doc.concurrency} · ${done} trial${done === 1 ? '' : 's'} done${left} · fresh target per trial: ${esc(doc.restart.kind === 'command' ? `target.command (${doc.restart.command})` : `bisect.restart (${doc.restart.command}), port ${doc.restart.port}`)}${doc.metric ? ` · growth from ${esc(doc.metric)}` : ''}</p>`)
+  out.push(`<p class="muted">${doc.groups.length} groups · each trial ${esc(budgetLabel(doc.budget))} at concurrency ${doc.concurrency} · ${done} trial${done === 1 ? '' : 's'} done${left} · fresh target per trial: ${esc(doc.restart.kind === 'command' ? `target.command (${doc.restart.command})` : `target.restart (${doc.restart.command}), port ${doc.restart.port}`)}${doc.metric ? ` · growth from ${esc(doc.metric)}` : ''}</p>`)
 
   if (doc.result) {
     out.push(`<div class="result${doc.result.outcome === 'no-leak' ? ' none' : ''}">${esc(doc.result.message)}</div>`)

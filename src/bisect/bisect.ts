@@ -74,8 +74,8 @@ export function startBisect (options: BisectOptions): BisectHandle {
       status: 'running',
       concurrency: scenario.concurrency,
       budget: options.budget,
-      restart: scenario.bisect?.restart !== undefined
-        ? { kind: 'restart', command: scenario.bisect.restart, port: scenario.target.port! }
+      restart: scenario.target.restart !== undefined
+        ? { kind: 'restart', command: scenario.target.restart, port: scenario.target.port! }
         : { kind: 'command', command: scenario.target.command ?? '' },
       groups: groupsRecord(groups),
       trials: []

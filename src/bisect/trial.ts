@@ -44,7 +44,7 @@ function entryLine (e: Scenario['urls']['entries'][number]): string {
 }
 
 /**
- * bisect.restart: runs `command` through the shell (output appended to `logFile`), then waits
+ * target.restart: runs `command` through the shell (output appended to `logFile`), then waits
  * until `port` is held by a new process (another pid or start time than before) that accepts
  * connections. Throws with a one-line reason on a failed command or a timeout.
  */
@@ -64,7 +64,7 @@ export async function restartTarget (command: string, port: number, options: { c
   } finally {
     closeSync(fd)
   }
-  if (status !== 0) throw new Error(`bisect.restart ${signal ? `was killed by ${signal}` : `exited with status ${status}`}: ${command} (its output is in ${options.logFile})`)
+  if (status !== 0) throw new Error(`target.restart ${signal ? `was killed by ${signal}` : `exited with status ${status}`}: ${command} (its output is in ${options.logFile})`)
   const deadline = Date.now() + options.timeoutS * 1000
   for (;;) {
     if (options.isCancelled?.()) return
@@ -74,8 +74,8 @@ export async function restartTarget (command: string, port: number, options: { c
     if (fresh && await accepts(port)) return
     if (Date.now() > deadline) {
       throw new Error(owner
-        ? `after bisect.restart, port ${port} is still held by the same process (pid ${owner.pid}) after ${options.timeoutS} s: the command did not restart it`
-        : `after bisect.restart, nothing listens on port ${port} after ${options.timeoutS} s`)
+        ? `after target.restart, port ${port} is still held by the same process (pid ${owner.pid}) after ${options.timeoutS} s: the command did not restart it`
+        : `after target.restart, nothing listens on port ${port} after ${options.timeoutS} s`)
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }

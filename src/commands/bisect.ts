@@ -219,8 +219,8 @@ export function trialBudget (scenario: Scenario, args: Pick<BisectCommandArgs, '
 /** Every trial needs a fresh target: one memsiege starts, or one a command restarts. */
 export function checkRestartable (scenario: Scenario): void {
   if (scenario.target.command !== undefined) return
-  if (scenario.bisect?.restart !== undefined && scenario.target.port !== undefined) return
-  throw new ConfigError('bisect needs a target it can restart for every trial: target.command (memsiege starts a fresh one per trial), or bisect.restart with target.port')
+  if (scenario.target.restart !== undefined && scenario.target.port !== undefined) return
+  throw new ConfigError('bisect needs a target it can restart for every trial: target.command (memsiege starts a fresh one per trial), or target.restart with target.port')
 }
 
 function sameGroups (doc: BisectDocument, groups: ReadonlyArray<{ name: string; endpoints: string[] }>): void {

@@ -5,8 +5,12 @@ import { verboseLine } from '../report/verbose-line.js'
 import { progressLine } from '../report/progress-line.js'
 import { onSignals } from './signals.js'
 import { reportCommand } from './report.js'
+import { analysisOptions, type AnalysisFlags } from '../analysis/options.js'
+import { verdictText } from '../analysis/verdict-text.js'
+import { ConfigError } from '../scenario/errors.js'
+import { EXIT_BREACH } from './analyze.js'
 
-export interface OutputOptions {
+export interface OutputOptions extends AnalysisFlags {
   /** Print the summary document as JSON instead of the text block. */
   json: boolean
   /** siege -v: one line per request on stdout. */
@@ -24,8 +28,15 @@ export const EXIT_TARGET_EXITED = 5
 
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
 export async function executeRun (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
+  let analysis
+  try {
+    analysis = analysisOptions(scenario.analysis, output)
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
+  }
   const live = process.stderr.isTTY && !output.quiet
   const handle = startRun(scenario, {
+    analysis,
     warn,
     onEvent: (e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${e.type}: pid ${e.pid} ${e.detail}\n`),
     onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined,
@@ -37,20 +48,23 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
     handle.interrupt()
   })
   let targetExited = false
+  let breached = false
   try {
     const result = await handle.done
     const { summary } = result
     targetExited = result.targetExited
+    breached = (summary.verdict?.breaches.length ?? 0) > 0
     if (live) process.stderr.write('\r\x1b[K')
     if (output.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
-    else if (!output.quiet) process.stdout.write(summaryText(summary))
+    else if (!output.quiet) process.stdout.write(summaryText(summary) + (summary.verdict ? verdictText(summary.verdict) : ''))
     if (output.report) await writeRunReport(summary.results_dir, output, warn)
   } finally {
     release()
   }
   if (signal === 'SIGINT') return 130
   if (signal === 'SIGTERM') return 143
-  return targetExited && !output.keepGoing ? EXIT_TARGET_EXITED : 0
+  if (targetExited && !output.keepGoing) return EXIT_TARGET_EXITED
+  return breached ? EXIT_BREACH : 0
 }
 
 /** A report that can't be written is worth a warning, never the run's exit status. */

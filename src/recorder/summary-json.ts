@@ -5,6 +5,7 @@ import { latencyPercentiles, type LatencyPercentiles } from '../metrics/latency-
 import type { RunStats } from '../metrics/run-stats.js'
 import { siegeFigures, type SiegeFigures } from '../metrics/siege-figures.js'
 import { version } from '../version.js'
+import type { RunVerdict } from '../analysis/types.js'
 import type { EventRecord } from './events-csv.js'
 import { redactHeaders, redactUrl } from './redact.js'
 
@@ -34,6 +35,8 @@ export interface RunSummary extends SiegeFigures {
   endpoints: EndpointSummary[]
   /** What happened to the target: exits and restarts, as in events.csv. */
   events: EventRecord[]
+  /** Does it leak? The analysis of samples.csv made at the end of the run. */
+  verdict?: RunVerdict
 }
 
 export interface RunTimes {

@@ -11,6 +11,7 @@ import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
 import { openTargetSession } from './target-session.js'
+import { analyzeRun, type AnalysisOptions } from '../analysis/analyze-run.js'
 
 export interface RunOptions {
   warn?: (message: string) => void
@@ -21,6 +22,8 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void
   /** How long in-flight requests may finish after an interruption before they are aborted. */
   graceSeconds?: number
+  /** Settings of the leak verdict made once samples.csv is complete. */
+  analysis?: AnalysisOptions
 }
 
 export interface RunProgress {
@@ -142,6 +145,11 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await session.close()
       eventsCsv?.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
+      try {
+        summary.verdict = analyzeRun(dir, options.analysis)
+      } catch (err) {
+        warn(`no verdict: ${(err as Error).message}`)
+      }
       writeSummary(resultsPath(dir, 'summary.json'), summary)
     }
     return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited') }

@@ -9,7 +9,7 @@ import { isScalar, Scalar } from 'yaml'
 import { parseDuration } from './duration.js'
 import { ConfigError } from './errors.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, MAX_CONCURRENCY, scenarioSchema } from './schema.js'
-import type { GcEndpointConfig, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import type { AnalysisConfig, BisectConfig, GcEndpointConfig, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
@@ -65,6 +65,8 @@ interface RawScenario {
   cookies: boolean
   out?: string
   sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
+  bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number }
+  analysis?: { warmup?: number | string; metrics?: string[]; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
 }
 
 function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: string) => void): Scenario {
@@ -114,8 +116,20 @@ function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: 
       ...(gc ? { gc: { url: gc.url, interval: gc.interval, format: gc.format, ...(gc.metrics ? { metrics: gc.metrics } : {}) } } : {}),
     },
     ...(raw.out !== undefined ? { out: raw.out } : {}),
+    ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
+    ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
   }
   return applyOverrides(scenario, overrides)
+}
+
+/** Values were checked by the schema (formats warmup and growth-limit); only the shape changes. */
+function analysisOf(raw: NonNullable<RawScenario['analysis']>): AnalysisConfig {
+  const out: AnalysisConfig = {}
+  if (raw.warmup !== undefined) out.warmup = raw.warmup
+  if (raw.metrics !== undefined) out.metrics = raw.metrics
+  if (raw.maxGrowth !== undefined) out.maxGrowth = typeof raw.maxGrowth === 'string' ? [raw.maxGrowth] : raw.maxGrowth
+  if (raw.failOn !== undefined) out.failOn = raw.failOn
+  return out
 }
 
 function buildTarget(raw: RawScenario['target'], dir: string, at: (path: string) => Where, warn: (m: string) => void): TargetConfig {
@@ -124,6 +138,7 @@ function buildTarget(raw: RawScenario['target'], dir: string, at: (path: string)
   if (raw.port !== undefined) target.port = raw.port
   if (raw.pid !== undefined) target.pid = raw.pid
   if (raw.command !== undefined) target.command = raw.command
+  if (raw.restart !== undefined) target.restart = raw.restart
   if (raw.cwd !== undefined) {
     const cwd = resolve(dir, raw.cwd)
     if (!isDirectory(cwd)) throw new ConfigError(`target.cwd: no such directory: ${cwd}`, at('target.cwd'))
@@ -139,6 +154,16 @@ function buildTarget(raw: RawScenario['target'], dir: string, at: (path: string)
     warn(`${w.file}:${w.line}:${w.column}: target.insecure has no effect on an http: URL`)
   }
   return target
+}
+
+function buildBisect(raw: NonNullable<RawScenario['bisect']>): BisectConfig {
+  const out: BisectConfig = {}
+  if (raw.groups !== undefined) {
+    out.groups = raw.groups.map(([name, patterns]) => ({ name, patterns: typeof patterns === 'string' ? [patterns] : patterns }))
+  }
+  if (raw.trial !== undefined) out.trial = { kind: 'duration', seconds: raw.trial }
+  if (raw.trialRequests !== undefined) out.trial = { kind: 'requests', count: raw.trialRequests }
+  return out
 }
 
 /** A path (not a URL) is resolved against target.url, which must then be there. */

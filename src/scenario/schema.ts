@@ -3,7 +3,7 @@
  * document against this table; `load.ts` turns the result into a `Scenario`.
  *
  * Durations are seconds (a number, or a string such as `30s`, `10m`, `500ms`; a bare number is
- * seconds). Every mapping rejects keys it does not list, except `analysis`, which is reserved.
+ * seconds). Every mapping rejects keys it does not list.
  */
 
 /** Checks on a string's content, implemented in validate.ts. */
@@ -24,6 +24,10 @@ export type StringFormat =
   | 'env-name'
   /** Not empty or only blanks. */
   | 'non-empty'
+  /** analysis.warmup: `20%`, `2m`, `5000` or `auto` (src/analysis/warmup.ts). */
+  | 'warmup'
+  /** analysis.maxGrowth: `2KB/request`, `50MB/h` (src/analysis/thresholds.ts). */
+  | 'growth-limit'
 
 interface SpecBase {
   /** One line for people reading this table. */
@@ -80,6 +84,8 @@ export interface DictSpec extends SpecBase {
   valueFormat?: StringFormat
   /** Accept numbers as values, turned into strings (env: `SLOTS: 10000`). */
   numbersAsStrings: boolean
+  /** Values of this spec instead of strings (bisect.groups: name → list of patterns). */
+  of?: Spec
 }
 
 /** A mapping with a fixed set of keys. */
@@ -125,7 +131,7 @@ export const scenarioSchema: MapSpec = {
       doc: 'The server under test and the process to sample.',
       defaultEmpty: true,
       exclusive: [{ keys: ['port', 'pid', 'command'], message: 'target: give only one of port, pid or command (got {keys})' }],
-      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready' },
+      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready', restart: 'port' },
       keys: {
         url: { type: 'string', format: 'http-url', doc: 'Base URL; relative URL-list lines resolve against it.' },
         insecure: { type: 'boolean', default: false, doc: 'Accept self-signed TLS certificates.' },
@@ -137,6 +143,7 @@ export const scenarioSchema: MapSpec = {
         ready: { type: 'string', format: 'path-or-http-url', doc: 'With command: polled until it answers 2xx before the load starts.' },
         readyTimeout: { type: 'duration', positive: true, default: 30, doc: 'Seconds to wait for ready.' },
         tree: { type: 'boolean', default: true, doc: 'Sample the process and all its descendants.' },
+        restart: { type: 'string', format: 'non-empty', doc: 'With port: a command that restarts the target (memsiege bisect runs it before every trial).' },
       },
     },
     urls: {
@@ -192,7 +199,53 @@ export const scenarioSchema: MapSpec = {
         },
       },
     },
-    analysis: { type: 'any-map', doc: 'Reserved for the analysis settings; not checked yet.' },
+    bisect: {
+      type: 'map',
+      doc: 'memsiege bisect: how to group the URL list and size a trial.',
+      exclusive: [{ keys: ['trial', 'trialRequests'], message: 'bisect: give only one of {keys}' }],
+      keys: {
+        groups: {
+          type: 'dict',
+          keyFormat: 'non-empty',
+          numbersAsStrings: false,
+          doc: 'Named groups of endpoints that travel together: name → endpoint patterns (/api/Trello*, POST /api/Items).',
+          of: {
+            type: 'one-of',
+            doc: 'One endpoint pattern or a list of them.',
+            options: [
+              { type: 'string', format: 'non-empty', doc: 'An endpoint pattern.' },
+              { type: 'list', minItems: 1, of: { type: 'string', format: 'non-empty', doc: 'An endpoint pattern.' }, doc: 'Endpoint patterns.' },
+            ],
+          },
+        },
+        trial: { type: 'duration', positive: true, doc: 'How long each trial runs (--trial).' },
+        trialRequests: { type: 'integer', min: 1, doc: 'How many requests each trial sends (--trial-requests).' },
+      },
+    },
+    analysis: {
+      type: 'map',
+      doc: 'The leak verdict at the end of the run (memsiege analyze).',
+      keys: {
+        warmup: {
+          type: 'one-of',
+          doc: 'Left out at the start of each segment: 20% of the requests, a duration (2m), a number of requests (5000), or auto.',
+          options: [
+            { type: 'integer', min: 0, doc: 'Requests.' },
+            { type: 'string', format: 'warmup', doc: '20%, 2m, 5000 or auto.' },
+          ],
+        },
+        metrics: { type: 'list', minItems: 1, of: { type: 'string', format: 'non-empty', doc: 'A samples.csv column.' }, doc: 'The columns to judge instead of the default choice; all of them decide.' },
+        maxGrowth: {
+          type: 'one-of',
+          doc: 'Growth limits (2KB/request, 50MB/h): a leak faster than one exits 4.',
+          options: [
+            { type: 'string', format: 'growth-limit', doc: 'One limit.' },
+            { type: 'list', minItems: 1, of: { type: 'string', format: 'growth-limit', doc: 'A limit.' }, doc: 'Several limits.' },
+          ],
+        },
+        failOn: { type: 'enum', values: ['leak', 'inconclusive'], doc: 'Exit 4 when the verdict is leak (or, with inconclusive, leak or inconclusive).' },
+      },
+    },
   },
 }
 
@@ -223,4 +276,9 @@ export const keyAliases: Record<string, string> = {
   workdir: 'cwd',
   cmd: 'command',
   environment: 'env',
+  warmUp: 'warmup',
+  warm_up: 'warmup',
+  max_growth: 'maxGrowth',
+  fail_on: 'failOn',
+  failon: 'failOn',
 }

@@ -43,6 +43,8 @@ export interface TargetConfig {
   readyTimeout: number
   /** Sample the process and all its descendants (puma workers). */
   tree: boolean
+  /** With `port`: a shell command that restarts the target; memsiege bisect runs it before every trial. */
+  restart?: string
 }
 
 export interface GcEndpointConfig {
@@ -61,6 +63,25 @@ export interface SampleConfig {
   /** Seconds between reads of /proc/PID/smaps_rollup (it walks the target's page tables). */
   pssInterval: number
   gc?: GcEndpointConfig
+}
+
+/** `bisect:` in a scenario: for `memsiege bisect` only; `memsiege run` ignores it. */
+export interface BisectConfig {
+  /** Named groups of endpoints, in the order written: each name with its endpoint patterns (`/api/Trello*`, `POST /api/Items`). */
+  groups?: Array<{ name: string; patterns: string[] }>
+  /** The budget of one trial. */
+  trial?: { kind: 'duration'; seconds: number } | { kind: 'requests'; count: number }
+}
+
+/** `analysis:` as written (strings, so that summary.json's config can be read back by `memsiege analyze`). */
+export interface AnalysisConfig {
+  /** `20%`, `2m`, `5000` (requests; also as a number) or `auto`. */
+  warmup?: string | number
+  /** Columns to judge instead of the default choice. */
+  metrics?: string[]
+  /** Growth limits such as `2KB/request`, `50MB/h`. */
+  maxGrowth?: string[]
+  failOn?: 'leak' | 'inconclusive'
 }
 
 export interface Scenario {
@@ -90,4 +111,8 @@ export interface Scenario {
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
+  /** Settings of `memsiege bisect`. */
+  bisect?: BisectConfig
+  /** The leak verdict's settings (scenario key `analysis`). */
+  analysis?: AnalysisConfig
 }

@@ -7,6 +7,8 @@ import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } fr
 import { parseDuration } from './duration.js'
 import { ConfigError } from './errors.js'
 import { keyAliases, type MapSpec, type Spec, type StringFormat } from './schema.js'
+import { parseWarmup } from '../analysis/warmup.js'
+import { parseGrowthLimit } from '../analysis/thresholds.js'
 import { sameKey, suggest } from './suggest.js'
 import { whereNode, type Where, type YamlSource } from './yaml-source.js'
 
@@ -170,6 +172,7 @@ class Walker {
           const keyWhere = whereNode(this.src, pair.key as Node)
           this.checkFormat(pair.key as Node, key, spec.keyFormat, name, keyWhere)
           const itemPath = [...path, { key }]
+          if (spec.of) return [key, this.check(pair.value, spec.of, itemPath, keyWhere)] as [string, unknown]
           const value = this.deref(pair.value)
           this.record(itemPath, value, keyWhere)
           const vkind = this.kind(value)
@@ -289,6 +292,19 @@ export function formatProblem(s: string, format: StringFormat): string | undefin
       return httpUrlProblem(s)
     case 'path-or-http-url':
       return s.startsWith('/') ? undefined : httpUrlProblem(s, ' (or a path starting with /)')
+    case 'warmup':
+      return messageOf(() => parseWarmup(s))
+    case 'growth-limit':
+      return messageOf(() => parseGrowthLimit(s))
+  }
+}
+
+function messageOf(check: () => unknown): string | undefined {
+  try {
+    check()
+    return undefined
+  } catch (err) {
+    return (err as Error).message
   }
 }
 

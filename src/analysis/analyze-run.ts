@@ -1,0 +1,299 @@
+/**
+ * `analyzeRun(dir)`: the leak verdict on a results folder (samples.csv, and events.csv when the
+ * target exited or restarted). Pure reading and arithmetic: the same folder always gives the
+ * same verdict.
+ *
+ * Per metric: fresh readings → segments (split at restarts) → warm-up left out of each →
+ * floors (the windowing with the narrowest slope interval) → trend test and slope, pooled over
+ * segments → verdict. Then the run's verdict and its attribution from the deciding metrics,
+ * and the breaches of failOn / maxGrowth.
+ */
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { readSamples, readSamplesHeader, type SamplesTable } from './samples-reader.js'
+import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
+import { findSegments, readEvents, type Segment } from './segments.js'
+import { formatWarmup, warmupCut, type WarmupCut, type WarmupSpec } from './warmup.js'
+import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
+import { DEFAULT_TREND_SETTINGS, intervalWidth, trendVerdict, type TrendResult } from './series-verdict.js'
+import { attribute, type RoledVerdict } from './attribution.js'
+import { findBreaches } from './breaches.js'
+import type { GrowthLimit } from './thresholds.js'
+import type { SegmentVerdict, RunVerdict } from './types.js'
+import { median } from './stats/quantile.js'
+import type { Series } from './stats/series.js'
+import { formatAmount } from './format-units.js'
+
+export interface AnalysisOptions {
+  /** What to leave out at the start of each segment. Default auto (see warmup.ts). */
+  warmup?: WarmupSpec
+  /** Columns to analyse instead of the default choice; all of them then decide. */
+  metrics?: string[]
+  /** Growth limits: a leak faster than one of these is a breach. */
+  maxGrowth?: GrowthLimit[]
+  /** `leak`: a leak verdict is a breach; `inconclusive`: so is an inconclusive one. */
+  failOn?: 'leak' | 'inconclusive'
+  /**
+   * Growth over the analysed requests under this share of the process's RSS (for byte series)
+   * or of the series' own level (objects, slots, pages, threads) counts as flat. Default 0.05.
+   */
+  flatFraction?: number
+  /** Significance level of the trend test. Default 0.01. */
+  alpha?: number
+  /** Confidence level of the intervals. Default 0.95. */
+  confidence?: number
+}
+
+export const DEFAULT_FLAT_FRACTION = 0.05
+/** Growth smaller than this never matters, whatever the process's size. */
+const MIN_GROWTH: Record<string, number> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
+
+/** samples.csv missing, unreadable or without the columns every run has. */
+export class AnalysisInputError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'AnalysisInputError'
+  }
+}
+
+export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerdict {
+  const samplesPath = join(dir, 'samples.csv')
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AnalysisInputError(`${dir}: no such results folder`)
+  if (!existsSync(samplesPath)) throw new AnalysisInputError(`${dir}: no samples.csv (is this a memsiege results folder?)`)
+  let header: string[]
+  try {
+    header = readSamplesHeader(samplesPath)
+  } catch (err) {
+    throw new AnalysisInputError(`${samplesPath}: ${(err as Error).message}`)
+  }
+  for (const needed of ['requests', 'elapsed_s']) {
+    if (!header.includes(needed)) throw new AnalysisInputError(`${samplesPath}: no "${needed}" column; not a memsiege samples.csv`)
+  }
+  const notes: string[] = []
+  const { metrics, missing } = chooseMetrics(header, options.metrics)
+  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missing.join(', ')}`)
+  const table = readSamples(samplesPath, () => columnsNeeded(metrics))
+  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short, left out`)
+  return analyzeTable(table, metrics, readEvents(join(dir, 'events.csv'), table.startTime), options, notes)
+}
+
+/** The analysis of a table already read (analyzeRun's second half; tests call it directly). */
+export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[], events: ReturnType<typeof readEvents>, options: AnalysisOptions = {}, notes: string[] = []): RunVerdict {
+  const warmup = options.warmup ?? { kind: 'auto' }
+  const flatFraction = options.flatFraction ?? DEFAULT_FLAT_FRACTION
+  const settings = { alpha: options.alpha ?? DEFAULT_TREND_SETTINGS.alpha, level: options.confidence ?? DEFAULT_TREND_SETTINGS.level }
+  const requests = table.columns.get('requests')!
+  const elapsed = table.columns.get('elapsed_s')!
+  const segments = findSegments({
+    rows: table.rows,
+    elapsed,
+    procs: table.columns.get('procs'),
+    gcPid: table.columns.get('gc.pid'),
+    events,
+  })
+  if (segments.length > 1) notes.push(`the target restarted: ${segments.length} segments, each analysed apart (rows ${segments.map((s) => `${s.rows[0]}–${s.rows[1] - 1}`).join(', ')})`)
+
+  // One warm-up per segment, shared by all metrics, so that they are compared over the same requests.
+  const counter = metrics.find((m) => m.role === 'heap-live' && m.majorCounter)?.majorCounter ?? metrics.find((m) => m.majorCounter)?.majorCounter
+  const cuts = segments.map((s) => warmupCut(warmup, requests, elapsed, s.rows[0], s.rows[1], counter ? table.columns.get(counter) : undefined))
+  const rssLevel = startLevel(table.columns.get('rss_bytes') ?? table.columns.get('gc.memoryUsage.rss') ?? table.columns.get('gc.rss_bytes'), segments, cuts)
+
+  const verdicts: RoledVerdict[] = []
+  for (const metric of metrics) {
+    const v = analyzeMetric(table, metric, segments, cuts, { flatFraction, settings, rssLevel })
+    if (v) verdicts.push(v)
+  }
+  const overall = attribute(verdicts)
+  if (verdicts.length === 0 && metrics.length > 0) {
+    overall.summary = 'Inconclusive: too little to analyse (fewer than 2 rows with the target alive).'
+  }
+  const breaches = findBreaches(overall.verdict, verdicts, options)
+  return {
+    ...overall,
+    metrics: verdicts,
+    settings: {
+      warmup: formatWarmup(warmup),
+      warmup_rule: cuts.map((c) => c.rule),
+      alpha: settings.alpha,
+      confidence: settings.level,
+      flat_fraction: flatFraction,
+      ...(options.failOn ? { fail_on: options.failOn } : {}),
+      ...(options.maxGrowth?.length ? { max_growth: options.maxGrowth.map((g) => g.text) } : {}),
+      ...(options.metrics?.length ? { metrics: options.metrics } : {}),
+    },
+    breaches,
+    deciding: verdicts.filter((m) => m.decides).map((m) => m.metric),
+    rows: table.rows,
+    segments: segments.length,
+    ...(notes.length ? { notes } : {}),
+  }
+}
+
+interface MetricContext {
+  flatFraction: number
+  settings: { alpha: number; level: number }
+  rssLevel: number
+}
+
+function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: readonly Segment[], cuts: readonly WarmupCut[], ctx: MetricContext): RoledVerdict | undefined {
+  const requests = table.columns.get('requests')!
+  const steady: Readings[] = []
+  let total = 0
+  // Major GCs from the last warm-up reading on: one that ran just as the steady state began
+  // (the auto warm-up ends at the first one) cleared the heap the floors start from.
+  let majors = 0
+  segments.forEach((seg, i) => {
+    const all = freshReadings(table, metric, seg.rows[0], seg.rows[1])
+    total += all.y.length
+    const cutX = requests[Math.min(cuts[i].row, seg.rows[1] - 1)]
+    let from = 0
+    while (from < all.x.length && all.x[from] < cutX) from++
+    steady.push(readingsFrom(all, from))
+    majors += majorBoundaries(readingsFrom(all, Math.max(0, from - 1))).length
+  })
+  if (total === 0) return undefined
+
+  const method = bestMethod(steady, ctx.settings.level)
+  const strata = steady.map((r) => applyMethod(r, method))
+  const { threshold, why } = thresholdFor(metric, readingsStartLevel(steady), ctx)
+  const rate = requestsPerHour(steady)
+  const noMajorGc = Boolean(metric.promotionBiased && metric.majorCounter && majors === 0)
+  const input = (s: readonly Series[], readings: number) => ({ strata: s, unit: metric.unit, threshold, thresholdWhy: why, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
+  const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0)))
+  if (noMajorGc && pooled.verdict === 'inconclusive' && pooled.more_requests === undefined) {
+    const more = requestsToMajorGcs(table, metric, steady, pooled.per_request?.value)
+    if (more !== undefined) pooled.more_requests = more
+  }
+  const perSegment = segments.length === 1 ? [pooled] : strata.map((s, i) => trendVerdict(input([s], steady[i].y.length)))
+  const segmentVerdicts = segments.map((seg, i) => segmentVerdict(seg, cuts[i], perSegment[i], strata[i], steady[i], method, requests, table.columns.get('elapsed_s')!, threshold, why, metric))
+  if (metric.majorCounter && segments.length === 1) segmentVerdicts[0].major_gcs = majors
+  return {
+    metric: metric.column,
+    unit: metric.unit,
+    verdict: pooled.verdict,
+    segments: segmentVerdicts,
+    decides: metric.decides,
+    role: metric.role,
+    ...(metric.difference ? { derived_from: [...metric.difference] } : {}),
+    ...(pooled.per_request ? { per_request: pooled.per_request } : {}),
+    ...(pooled.per_hour ? { per_hour: pooled.per_hour } : {}),
+    ...(pooled.p !== undefined ? { p_value: pooled.p } : {}),
+    ...(pooled.more_requests !== undefined ? { more_requests: pooled.more_requests } : {}),
+    reason: pooled.reason,
+  }
+}
+
+/**
+ * The windowing whose floors pin the slope down best (see floors.ts): among windows at least one
+ * saw cycle long (shorter ones often miss the bottom), the one with the narrowest Sen interval.
+ * Windows longer than needed leave fewer floors and a wider interval.
+ */
+function bestMethod (steady: readonly Readings[], level: number): FloorMethod {
+  const methods = floorMethods(steady)
+  let best = methods[0]
+  let bestWidth = Infinity
+  for (const m of methods) {
+    const width = intervalWidth(steady.map((r) => applyMethod(r, m)), level)
+    if (width < bestWidth) {
+      bestWidth = width
+      best = m
+    }
+  }
+  return best
+}
+
+/**
+ * Ruby says when its next major GC comes: when old_objects reaches old_objects_limit. At the
+ * current rate, the requests until two more have run (two post-GC floors to compare).
+ */
+function requestsToMajorGcs (table: SamplesTable, metric: MetricSpec, steady: readonly Readings[], slope: number | undefined): number | undefined {
+  const limit = metric.column === 'gc.stat.old_objects' ? table.columns.get('gc.stat.old_objects_limit') : undefined
+  const last = steady[steady.length - 1]
+  if (!limit || !last || last.y.length === 0 || !(slope !== undefined && slope > 0)) return undefined
+  let limitValue = NaN
+  for (let r = table.rows - 1; r >= 0 && Number.isNaN(limitValue); r--) limitValue = limit[r]
+  const headroom = limitValue - last.y[last.y.length - 1]
+  return headroom > 0 ? Math.ceil((2 * headroom) / slope) : undefined
+}
+
+function thresholdFor (metric: MetricSpec, level: number, ctx: MetricContext): { threshold: number; why: string } {
+  const pct = `${+(ctx.flatFraction * 100).toFixed(2)}%`
+  const min = MIN_GROWTH[metric.unit] ?? 0
+  let base: number
+  let why: string
+  if (metric.unit === 'bytes' && Number.isFinite(ctx.rssLevel)) {
+    base = ctx.flatFraction * ctx.rssLevel
+    why = `${pct} of RSS at the start, ${formatAmount(ctx.rssLevel, 'bytes')}`
+  } else {
+    base = ctx.flatFraction * Math.abs(level)
+    why = `${pct} of its level at the start, ${formatAmount(level, metric.unit)}`
+  }
+  if (min > base) return { threshold: min, why: `at least ${formatAmount(min, metric.unit)}` }
+  return { threshold: base, why }
+}
+
+function requestsPerHour (steady: readonly Readings[]): number {
+  let dx = 0
+  let dt = 0
+  for (const r of steady) {
+    const n = r.x.length
+    if (n < 2) continue
+    dx += r.x[n - 1] - r.x[0]
+    dt += r.t[n - 1] - r.t[0]
+  }
+  return dt > 0 ? (dx / dt) * 3600 : 0
+}
+
+/**
+ * The level growth is measured against: where the steady state starts (the median of its first
+ * tenth), so that the growth being judged doesn't raise its own bar. Over segments, the median
+ * of their starts.
+ */
+function startLevel (column: Float64Array | undefined, segments: readonly Segment[], cuts: readonly WarmupCut[]): number {
+  if (!column) return NaN
+  const starts: number[] = []
+  segments.forEach((seg, i) => {
+    const values: number[] = []
+    for (let r = cuts[i].row; r < seg.rows[1]; r++) if (Number.isFinite(column[r])) values.push(column[r])
+    if (values.length) starts.push(median(values.slice(0, Math.max(3, Math.ceil(values.length / 10)))))
+  })
+  return starts.length ? median(starts) : NaN
+}
+
+function readingsStartLevel (steady: readonly Readings[]): number {
+  const starts = steady.filter((r) => r.y.length > 0).map((r) => median(r.y.subarray(0, Math.max(3, Math.ceil(r.y.length / 10)))))
+  return starts.length ? median(starts) : NaN
+}
+
+function segmentVerdict (seg: Segment, cut: WarmupCut, t: TrendResult, floors: Series, steady: Readings, method: FloorMethod, requests: Float64Array, elapsed: Float64Array, threshold: number, why: string, metric: MetricSpec): SegmentVerdict {
+  const [from, to] = seg.rows
+  const floor: Array<[number, number]> = Array.from(floors.x, (x, i) => [x, floors.y[i]])
+  const out: SegmentVerdict = {
+    rows: [from, to],
+    requests: [requests[from], requests[to - 1]],
+    elapsed_s: [elapsed[from], elapsed[to - 1]],
+    verdict: t.verdict,
+    warmup: { elapsed_s: round(cut.elapsed_s, 3), requests: Math.round(cut.requests) },
+    windows: t.windows,
+    reason: t.reason,
+    floor,
+    threshold: { value: threshold, why },
+    floor_method: describeMethod(method),
+    readings: steady.y.length,
+  }
+  if (t.per_request) out.per_request = t.per_request
+  if (t.per_hour) out.per_hour = t.per_hour
+  if (t.growth) out.growth = t.growth
+  if (t.p !== undefined) out.p_value = t.p
+  if (t.early) out.early_per_request = t.early.slope
+  if (t.late) out.late_per_request = t.late.slope
+  if (t.more_requests !== undefined) out.more_requests = t.more_requests
+  if (t.per_request && t.intercepts?.length) out.fit = { intercept: t.intercepts[0], slope_per_request: t.per_request.value }
+  if (metric.majorCounter) out.major_gcs = majorBoundaries(steady).length
+  return out
+}
+
+function round (v: number, digits: number): number {
+  const f = 10 ** digits
+  return Math.round(v * f) / f
+}

@@ -1,0 +1,258 @@
+/**
+ * The verdict on one floor series (one segment, or several pooled): leak, plateau, flat or
+ * inconclusive, with its evidence.
+ *
+ * - Trend: Mann–Kendall with Hamed–Rao's autocorrelation correction, on the floors in request
+ *   order; size: Theil–Sen slope per request with Sen's interval from the corrected variance;
+ *   the same on the early and late thirds (at least MIN_PART floors each).
+ * - Meaningful: growth over the analysed requests (slope × requests) against a threshold: a
+ *   share of the process's RSS at the start (bytes) or of the series' own starting level
+ *   (objects, slots...), and never less than a unit's smallest meaningful step (1 MB, 1 thread).
+ * - flat: even the interval's upper end stays under the threshold (and there were at least
+ *   MIN_READINGS_TO_CLEAR readings).
+ * - plateau: a significant trend that has stopped: the late slope kept up over the whole run
+ *   would stay under the threshold even at its interval's upper end; or the growth mattered
+ *   and the slope came down significantly from the early one, to 0 or to a creep that would not
+ *   matter (a filled cache while the old generation still collects garbage for a major GC).
+ * - leak: a significant trend whose growth matters and whose late slope is still above 0 (for a
+ *   series that only falls at major GCs, with at least one major GC in the steady state).
+ * - inconclusive: anything else, with the requests that would probably settle it: Sen's
+ *   interval narrows about as (requests)^-1.5 when sampling goes on at the same rate, while
+ *   the growth it is compared with grows with the requests.
+ */
+import { mannKendall } from './stats/mann-kendall.js'
+import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './stats/theil-sen.js'
+import { normalQuantile } from './stats/normal.js'
+import type { Series } from './stats/series.js'
+import type { Estimate, SeriesVerdict } from './types.js'
+import { formatAmount, formatRate } from './format-units.js'
+import { MIN_WINDOWS } from './floors.js'
+
+export interface TrendSettings {
+  /** Significance level of the trend test. */
+  alpha: number
+  /** Confidence level of the intervals. */
+  level: number
+}
+
+export const DEFAULT_TREND_SETTINGS: TrendSettings = { alpha: 0.05, level: 0.95 }
+
+/**
+ * Readings a series needs before it can be called flat or plateau: a handful of points can show
+ * a leak (the trend test must pass), but clearing a target takes a run that has at least seen
+ * its memory move and settle a few times.
+ */
+export const MIN_READINGS_TO_CLEAR = 12
+
+export interface TrendInput {
+  /** Steady-state floors, one series per segment; x = requests completed. */
+  strata: readonly Series[]
+  unit: string
+  /** Growth over the analysed requests that counts (same unit as the series). */
+  threshold: number
+  /** The threshold in words: "5% of RSS (61.2 MB)". */
+  thresholdWhy: string
+  /** Requests per hour over the analysed stretch, to turn per-request into per-hour growth. */
+  requestsPerHour: number
+  /** A live-heap series whose runtime counts major GCs, none of which happened here. */
+  noMajorGc?: boolean
+  /** Readings the floors were taken from (default: one per floor). */
+  readings?: number
+  settings?: TrendSettings
+}
+
+export interface TrendResult {
+  verdict: SeriesVerdict
+  reason: string
+  windows: number
+  /** Requests the floors span (summed over segments). */
+  span: number
+  p?: number
+  s?: number
+  correction?: number
+  per_request?: Estimate
+  per_hour?: Estimate
+  /** Growth over the analysed requests. */
+  growth?: Estimate
+  early?: TheilSenResult
+  late?: TheilSenResult
+  more_requests?: number
+  /** Per stratum, for charts. */
+  intercepts?: number[]
+}
+
+export function trendVerdict (input: TrendInput): TrendResult {
+  const settings = input.settings ?? DEFAULT_TREND_SETTINGS
+  const strata = input.strata.filter((s) => s.x.length > 0)
+  const windows = strata.reduce((a, s) => a + s.x.length, 0)
+  const readings = input.readings ?? windows
+  const span = strata.reduce((a, s) => a + (s.x.length > 0 ? s.x[s.x.length - 1] - s.x[0] : 0), 0)
+  const amount = (v: number) => formatAmount(v, input.unit)
+  if (windows < MIN_WINDOWS || span <= 0) {
+    const more = span > 0 && windows > 0 ? Math.ceil(span * (MIN_WINDOWS / windows - 1)) : undefined
+    return {
+      verdict: 'inconclusive',
+      reason: `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`,
+      windows,
+      span,
+      ...(more !== undefined ? { more_requests: more } : {}),
+    }
+  }
+
+  const slopes = sortedSlopes(strata)
+  const point = senInterval(slopes, 0, settings.level).slope
+  const mk = mannKendall(strata, { slope: point })
+  const ts = senInterval(slopes, mk.correctedVariance, settings.level)
+  const early = thirdTrend(strata, 'early', settings.level)
+  const late = thirdTrend(strata, 'late', settings.level)
+  const est = (v: number, lo: number, hi: number): Estimate => ({ value: v, low: lo, high: hi, level: settings.level })
+  const base: TrendResult = {
+    verdict: 'inconclusive',
+    reason: '',
+    windows,
+    span,
+    p: mk.p,
+    s: mk.s,
+    correction: mk.correction,
+    per_request: est(ts.slope, ts.low, ts.high),
+    per_hour: est(ts.slope * input.requestsPerHour, ts.low * input.requestsPerHour, ts.high * input.requestsPerHour),
+    growth: est(ts.slope * span, ts.low * span, ts.high * span),
+    ...(early ? { early } : {}),
+    ...(late ? { late } : {}),
+    intercepts: strata.map((s) => intercept(s, ts.slope)),
+  }
+
+  const thr = input.threshold
+  const g = ts.slope * span
+  const gHigh = ts.high * span
+  const significant = mk.p < settings.alpha && mk.s > 0
+  const pText = `p ${formatP(mk.p).startsWith('<') ? '' : '= '}${formatP(mk.p)}`
+  const rate = `${formatRate(ts.slope, input.unit, 'request')} (${Math.round(settings.level * 100)}% CI ${amount(ts.low)} to ${amount(ts.high)})`
+
+  const decide = (): Pick<TrendResult, 'verdict' | 'reason'> => {
+    if (gHigh < thr && readings < MIN_READINGS_TO_CLEAR) {
+      return { verdict: 'inconclusive', reason: `no growth that matters so far (at most ${amount(gHigh)}), but ${readings} readings are too few to clear it (${MIN_READINGS_TO_CLEAR} are needed)` }
+    }
+    if (gHigh < thr) {
+      const what = g < 0 && mk.p < settings.alpha ? `shrinks by ${amount(-g)}` : `changes by ${amount(g)}`
+      return { verdict: 'flat', reason: `${what} over ${count(span)} requests; at most ${amount(gHigh)}, under the ${amount(thr)} that would matter (${input.thresholdWhy})` }
+    }
+    if (!significant) {
+      return { verdict: 'inconclusive', reason: `no significant trend (${pText}), but the interval allows growth of up to ${amount(gHigh)}, over the ${amount(thr)} that would matter (${input.thresholdWhy})` }
+    }
+    const grows = `grows ${rate}, ${amount(g)} over ${count(span)} requests (${pText})`
+    if (!late || !early) return { verdict: 'inconclusive', reason: `${grows}; too few floors to tell whether it stops` }
+    const lateRate = `${formatRate(late.slope, input.unit, 'request')} late (CI ${amount(late.low)} to ${amount(late.high)})`
+    const stopped = `grew, then stopped: ${formatRate(early.slope, input.unit, 'request')} early, ${lateRate}; ${amount(g)} over ${count(span)} requests`
+    if (readings < MIN_READINGS_TO_CLEAR) return { verdict: 'inconclusive', reason: `${grows}; ${readings} readings are too few to tell whether it stops` }
+    // The late rate, kept up over the whole analysed stretch, would not matter: whatever grew has stopped.
+    if (late.high * span < thr) return { verdict: 'plateau', reason: stopped }
+    if (g < thr) {
+      return { verdict: 'inconclusive', reason: `grows (${pText}) by ${amount(g)} over ${count(span)} requests: under the ${amount(thr)} that would matter (${input.thresholdWhy}), but the interval reaches ${amount(gHigh)}` }
+    }
+    // Slowed down significantly, to a stop or to a creep that would not matter over the run:
+    // a cache that has filled, while garbage not yet collected by a major GC may still creep up.
+    // A late interval reaching 0 is not enough on its own (a few noisy floors reach almost any
+    // slope): the slope must have come down from the early one.
+    if (slowedDown(early, late, settings.level) && (late.low <= 0 || late.slope * span < thr)) {
+      return { verdict: 'plateau', reason: late.low > 0 ? `${stopped}; the late creep would add ${amount(late.slope * span)} over as many requests again` : stopped }
+    }
+    if (late.low > 0) {
+      if (input.noMajorGc) {
+        return { verdict: 'inconclusive', reason: `${grows}, but no major GC ran while it did: the growth may be garbage that the next one frees` }
+      }
+      return { verdict: 'leak', reason: `${grows}, and still growing at the end: ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+    }
+    return { verdict: 'inconclusive', reason: `${grows}; the late slope (${lateRate}) can't tell whether it stops` }
+  }
+  const { verdict, reason } = decide()
+  const result: TrendResult = { ...base, verdict, reason }
+  if (verdict === 'inconclusive') {
+    let f = input.noMajorGc && late && late.low > 0 ? undefined : factorToSettle(ts, late, span, thr)
+    if (readings < MIN_READINGS_TO_CLEAR) f = Math.max(f ?? 1, MIN_READINGS_TO_CLEAR / Math.max(1, readings))
+    if (f !== undefined) result.more_requests = Math.ceil((f - 1) * span)
+  }
+  return result
+}
+
+/** Width of Sen's interval (Hamed–Rao corrected) on these floors; Infinity without pairs. */
+export function intervalWidth (strata: readonly Series[], level: number): number {
+  const slopes = sortedSlopes(strata)
+  if (slopes.length === 0) return Infinity
+  const mk = mannKendall(strata, { slope: senInterval(slopes, 0, level).slope })
+  const all = senInterval(slopes, mk.correctedVariance, level)
+  return all.high - all.low
+}
+
+/** Fewest floors an early or late slope is taken over, when a third would have fewer. */
+const MIN_PART = 8
+
+/**
+ * Theil–Sen with Sen's interval on the first or last third of each stratum's floors; on up to
+ * half of them when a third is under MIN_PART floors, since Sen's interval on four or five
+ * points reaches almost any slope.
+ */
+function thirdTrend (strata: readonly Series[], which: 'early' | 'late', level: number): TheilSenResult | undefined {
+  const parts: Series[] = []
+  for (const s of strata) {
+    const n = s.x.length
+    const k = Math.max(Math.floor(n / 3), Math.min(MIN_PART, Math.floor(n / 2)))
+    if (k < 2) continue
+    const from = which === 'early' ? 0 : n - k
+    parts.push({ x: s.x.subarray(from, from + k), y: s.y.subarray(from, from + k) })
+  }
+  if (parts.length === 0) return undefined
+  const slopes = sortedSlopes(parts)
+  if (slopes.length === 0) return undefined
+  const point = senInterval(slopes, 0, level).slope
+  const mk = mannKendall(parts, { slope: point })
+  return senInterval(slopes, mk.correctedVariance, level)
+}
+
+/**
+ * Whether the late slope is significantly below the early one (one-sided, at the intervals'
+ * level): their difference against the standard errors read off Sen's intervals
+ * (half-width / z), as for two independent estimates.
+ */
+export function slowedDown (early: TheilSenResult, late: TheilSenResult, level: number): boolean {
+  const z = normalQuantile(1 - (1 - level) / 2)
+  const se = (t: TheilSenResult) => (t.high - t.low) / (2 * z)
+  const spread = Math.hypot(se(early), se(late))
+  if (!(spread > 0)) return early.slope > late.slope
+  return (early.slope - late.slope) / spread > normalQuantile(level)
+}
+
+/**
+ * How many times the analysed requests it would take, at the same sampling, for the verdict to
+ * settle if the slope stayed what it is: the interval's half-width shrinks as f^-1.5 while
+ * the growth over the run grows as f. Undefined beyond 1000×.
+ */
+export function factorToSettle (ts: TheilSenResult, late: TheilSenResult | undefined, span: number, threshold: number): number | undefined {
+  const b = ts.slope
+  const h = (ts.high - ts.low) / 2
+  const lateH = late ? (late.high - late.low) / 2 : h
+  const lateB = late ? late.slope : b
+  for (let f = 1.05; f <= 1000; f *= 1.05) {
+    const shrink = f ** -1.5
+    const hi = b + h * shrink
+    const lo = b - h * shrink
+    const run = span * f
+    if (hi * run < threshold) return f // flat
+    if (lo > 0 && b * run >= threshold) {
+      // Leak or plateau then hinges on the last third.
+      const lateHi = lateB + lateH * shrink
+      const lateLo = lateB - lateH * shrink
+      if (lateLo > 0 || lateHi * run < threshold) return f
+    }
+  }
+  return undefined
+}
+
+export function formatP (p: number): string {
+  if (p < 0.0001) return '< 0.0001'
+  return p < 0.01 ? p.toFixed(4) : p.toFixed(3)
+}
+
+function count (n: number): string {
+  return Math.round(n).toLocaleString('en-US')
+}

@@ -1,0 +1,88 @@
+/**
+ * The verdict as plain text: printed after the run's summary, and by `memsiege analyze`.
+ *
+ *   Memory:  LEAK (object leak)
+ *   Leak: gc.memoryUsage.heapUsed grows 10 KB/request, ...
+ *   Next: ...
+ *
+ *     Metric                   Verdict       Growth/request (95% CI)     Growth/hour   p        Early → late /request   Warm-up left out
+ *   * gc.memoryUsage.heapUsed  leak          10 KB (10 KB to 10.1 KB)    43.5 GB/h     <0.0001  10.3 KB → 10.4 KB       2,701 requests, 1.9 s
+ */
+import type { MetricVerdict, RunVerdict, SegmentVerdict } from './types.js'
+import { formatAmount, significant } from './format-units.js'
+import { formatP } from './series-verdict.js'
+import { MIN_WINDOWS } from './floors.js'
+
+const LABEL: Record<RunVerdict['attribution'], string> = {
+  'object-leak': 'object leak',
+  'native-or-fragmentation': 'native memory or fragmentation',
+  'thread-leak': 'thread leak',
+  none: '',
+}
+
+export function verdictText (v: RunVerdict): string {
+  const lines: string[] = []
+  const label = LABEL[v.attribution]
+  lines.push(`Memory:\t\t${v.verdict.toUpperCase()}${label ? ` (${label})` : ''}`)
+  lines.push(v.summary)
+  if (v.hint) lines.push(`Next: ${nextStep(v.hint)}`)
+  lines.push('')
+  lines.push(...table(v.metrics, v.verdict))
+  const decides = v.metrics.some((m) => m.decides) ? '* decides the verdict. ' : ''
+  lines.push(`${decides}Warm-up: ${String(v.settings.warmup ?? 'auto')}; trend test Mann–Kendall (Hamed–Rao corrected) on window floors, p < ${String(v.settings.alpha)} to count; flat below ${+(Number(v.settings.flat_fraction) * 100).toFixed(2)}% of the starting level.`)
+  for (const note of v.notes ?? []) lines.push(`Note: ${note}`)
+  for (const b of v.breaches) lines.push(`Breach: ${b}`)
+  return lines.join('\n') + '\n'
+}
+
+function nextStep (hint: string): string {
+  const i = hint.indexOf('Next, ')
+  return i < 0 ? hint : hint.slice(i + 'Next, '.length).replace(/^./, (c) => c.toUpperCase())
+}
+
+const HEADER = ['Metric', 'Verdict', 'Growth/request (95% CI)', 'Growth/hour', 'p', 'Early → late /request', 'Warm-up left out']
+
+const ORDER = { flat: 0, plateau: 1, inconclusive: 2, leak: 3 } as const
+
+function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): string[] {
+  // A non-deciding series with too few readings to say anything (pss_bytes on a short run) is
+  // only noise in the table; it stays in the JSON.
+  const metrics = all.filter((m) => m.decides !== false || !m.segments.every((s) => s.windows < MIN_WINDOWS))
+  const rows: string[][] = []
+  for (const m of metrics) {
+    rows.push(row(m, `${m.decides ? '* ' : '  '}${m.metric}`, m.verdict, m.per_request, m.per_hour, m.p_value, m.segments.length === 1 ? m.segments[0] : undefined))
+    if (m.segments.length > 1) {
+      m.segments.forEach((s, i) => rows.push(row(m, `    segment ${i + 1} (rows ${s.rows[0]}–${s.rows[1] - 1})`, s.verdict, s.per_request, s.per_hour, s.p_value, s)))
+    }
+  }
+  const widths = HEADER.map((h, i) => Math.max(h.length + (i === 0 ? 2 : 0), ...rows.map((r) => r[i].length)))
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()
+  const out = [fmt(['  ' + HEADER[0], ...HEADER.slice(1)]), ...rows.map(fmt)]
+  // The reasons, one line each, under the table: the table says what, these say why. Those of
+  // the deciding metrics, and of any other that reads worse than the run, with why it doesn't count.
+  const parts = all.filter((m) => m.decides && m.role !== 'threads' && m.role !== 'rss').map((m) => m.metric)
+  for (const m of metrics) {
+    const reason = m.reason ?? m.segments[0]?.reason
+    if (!reason) continue
+    const worse = ORDER[m.verdict] > ORDER[overall]
+    if (m.decides === false && !worse) continue
+    const more = m.more_requests ? ` (about ${m.more_requests.toLocaleString('en-US')} more requests would settle it)` : ''
+    const aside = m.decides !== false ? ''
+      : m.role === 'rss' && parts.length > 0 ? `; reported, not deciding: RSS is the runtime heap plus the memory outside it, judged apart (${parts.join(', ')})`
+      : '; reported, not deciding'
+    out.push(`  ${m.metric}: ${reason}${more}${aside}`)
+  }
+  return out
+}
+
+function row (m: MetricVerdict, name: string, verdict: string, perRequest: MetricVerdict['per_request'], perHour: MetricVerdict['per_hour'], p: number | undefined, seg: SegmentVerdict | undefined): string[] {
+  // Bytes carry their unit in each figure (KB, MB); counts get theirs once, at the end.
+  const bytes = m.unit === 'bytes'
+  const amount = (x: number) => bytes ? formatAmount(x, m.unit) : significant(x, 3)
+  const unit = bytes || m.unit === 'count' ? '' : ` ${m.unit}`
+  const growth = perRequest ? `${amount(perRequest.value)} (${amount(perRequest.low)} to ${amount(perRequest.high)})${unit}` : '-'
+  const hour = perHour ? `${amount(perHour.value)}${unit}/h` : '-'
+  const slopes = seg && seg.early_per_request !== undefined && seg.late_per_request !== undefined ? `${amount(seg.early_per_request)} → ${amount(seg.late_per_request)}${unit}` : '-'
+  const warm = seg ? `${seg.warmup.requests.toLocaleString('en-US')} requests, ${significant(seg.warmup.elapsed_s, 3)} s` : m.segments.map((s) => `${s.warmup.requests.toLocaleString('en-US')}`).join(' + ') + ' requests'
+  return [name, verdict, growth, hour, p === undefined ? '-' : formatP(p).replace('< ', '<'), slopes, warm]
+}

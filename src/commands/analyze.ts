@@ -1,0 +1,57 @@
+/**
+ * `memsiege analyze RUN_DIR [--json] [--fail-on leak|inconclusive]`: the leak verdict on a
+ * results folder, with the settings the run had (summary.json's config.analysis), which
+ * flags override.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { AnalysisInputError, analyzeRun } from '../analysis/analyze-run.js'
+import { analysisOptions, type AnalysisFlags } from '../analysis/options.js'
+import { verdictText } from '../analysis/verdict-text.js'
+import type { AnalysisConfig } from '../scenario/types.js'
+
+/** The verdict breached --fail-on or a growth limit. */
+export const EXIT_BREACH = 4
+/** Bad input: no such folder, no samples.csv, a bad flag. */
+export const EXIT_BAD_INPUT = 2
+
+export interface AnalyzeArgs extends Omit<AnalysisFlags, 'failOn'> {
+  dir: string
+  json: boolean
+  failOn?: string
+}
+
+export async function analyzeCommand (args: AnalyzeArgs, warn: (message: string) => void): Promise<number> {
+  let options
+  try {
+    options = analysisOptions(storedConfig(args.dir, warn), args)
+  } catch (err) {
+    process.stderr.write(`memsiege: ${(err as Error).message}\n`)
+    return EXIT_BAD_INPUT
+  }
+  let verdict
+  try {
+    verdict = analyzeRun(args.dir, options)
+  } catch (err) {
+    if (!(err instanceof AnalysisInputError)) throw err
+    process.stderr.write(`memsiege: ${err.message}\n`)
+    return EXIT_BAD_INPUT
+  }
+  process.stdout.write(args.json ? JSON.stringify(verdict, null, 2) + '\n' : verdictText(verdict))
+  return verdict.breaches.length > 0 ? EXIT_BREACH : 0
+}
+
+/** The run's `analysis:` settings from its summary.json, when it has any and they still parse. */
+function storedConfig (dir: string, warn: (message: string) => void): AnalysisConfig | undefined {
+  const path = join(dir, 'summary.json')
+  if (!existsSync(path)) return undefined
+  try {
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as { config?: { analysis?: AnalysisConfig } }
+    const config = summary.config?.analysis
+    if (config !== undefined) analysisOptions(config)
+    return config
+  } catch (err) {
+    warn(`${path}: analysis settings ignored: ${(err as Error).message}`)
+    return undefined
+  }
+}
