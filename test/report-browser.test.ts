@@ -33,9 +33,11 @@ if (missing) {
   t.equal(leak.status, 0, `leak run: ${leak.stderr}`)
   t.equal(flat.status, 0, `flat run: ${flat.stderr}`)
 
-  // The verdicts come from the real analysis: the flat run's is saved into its summary.json (as
-  // `memsiege analyze` would), the leak run's is made by the report itself (it has none saved).
+  // The verdicts come from the real analysis: the flat run's is the one its run saved (made again
+  // here, as `memsiege analyze` would), the leak run's is made by the report itself: its saved one
+  // is removed, as for a run from before verdicts.
   writeVerdict(flatDir, analyzeRun(flatDir))
+  writeVerdict(leakDir, undefined)
   const leakInput = await loadReportInput(leakDir)
   t.notOk(leakInput.summary.verdict, 'the leak run has no saved verdict')
   t.ok(leakInput.events.some((e) => e.type === 'target_restarted'), 'the leak run saw its target restart')

@@ -119,7 +119,8 @@ export function handVerdict (metrics: MetricVerdict[], summary = 'RSS grows by a
 }
 
 /** Adds a hand-written verdict to a results folder's summary.json, as `memsiege analyze` would. */
-export function writeVerdict (dir: string, verdict: RunVerdict): void {
+/** Replaces the verdict a run saved in its summary.json; `undefined` removes it (a run from before verdicts). */
+export function writeVerdict (dir: string, verdict: RunVerdict | undefined): void {
   const path = join(dir, 'summary.json')
   const summary = JSON.parse(readFileSync(path, 'utf8'))
   writeFileSync(path, JSON.stringify({ ...summary, verdict }, null, 2) + '\n')
