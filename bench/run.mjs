@@ -26,7 +26,7 @@ import { ensureDebianPackages } from './lib/deps.mjs'
 import { cleanup, detectHelpers, installCleanupHandlers, isExiting, machineBusyS, processCpuS, sleep } from './lib/proc.mjs'
 import { fmt, median, ratios, summarize, table } from './lib/report.mjs'
 import { startNginx, startNodeTarget } from './lib/targets.mjs'
-import { autocannonBin, MEMSIEGE_CLI, memsiegeAvailable, ROOT, runAutocannon, runMemsiege, runWrk, wrkVersion } from './lib/tools.mjs'
+import { autocannonBin, MEMSIEGE_CLI, memsiegeAvailable, ROOT, runAutocannon, runMemsiege, runUndiciLoop, runWrk, wrkVersion } from './lib/tools.mjs'
 
 const TARGET_CORE = 0
 const LOAD_CORE = 1
@@ -50,7 +50,7 @@ const config = {
   rounds: Math.max(1, intEnv('BENCH_ROUNDS', 3)),
   concurrencies: listEnv('BENCH_CONCURRENCY', ['15', '100']).map(Number),
   targets: listEnv('BENCH_TARGETS', ['nginx', 'node']),
-  tools: listEnv('BENCH_TOOLS', ['memsiege', 'autocannon', 'wrk']),
+  tools: listEnv('BENCH_TOOLS', ['memsiege', 'undici', 'autocannon', 'wrk']),
   warmup: intEnv('BENCH_WARMUP', 2),
   growth: env.BENCH_GROWTH !== '0',
   growthRequests: Math.max(GROWTH_USERS, intEnv('BENCH_GROWTH_REQUESTS', 2_000_000)),
@@ -138,6 +138,7 @@ async function main () {
             if (tool === 'memsiege') return memsiegeOk ? runMemsiege({ ...args, pid: started[target].pid, stop: ['-t', `${config.seconds}S`] }) : { ok: false, note: memsiegeProblem }
             if (tool === 'autocannon') return runAutocannon(args)
             if (tool === 'wrk') return runWrk(args)
+            if (tool === 'undici') return runUndiciLoop(args)
             return { ok: false, note: `unknown tool "${tool}"` }
           })
           const run = { round, target, concurrency, tool, ...r }
@@ -166,8 +167,8 @@ async function main () {
   log()
   log(`Ratios of medians (target: memsiege ≥ ${RATIO_TARGET.toFixed(2)}× autocannon at every concurrency)`)
   log(table(
-    ['target', 'c', 'memsiege/autocannon', 'memsiege/wrk', `≥ ${RATIO_TARGET.toFixed(2)}×?`],
-    rat.map((r) => [r.target, r.concurrency, r.vsAutocannon === undefined ? 'n/a' : `${r.vsAutocannon.toFixed(2)}×`, r.vsWrk === undefined ? 'n/a' : `${r.vsWrk.toFixed(2)}×`, r.met === undefined ? 'n/a' : r.met ? 'MET' : 'MISSED']),
+    ['target', 'c', 'memsiege/undici', 'memsiege/autocannon', 'memsiege/wrk', `≥ ${RATIO_TARGET.toFixed(2)}×?`],
+    rat.map((r) => [r.target, r.concurrency, r.vsUndici === undefined ? 'n/a' : `${r.vsUndici.toFixed(2)}×`, r.vsAutocannon === undefined ? 'n/a' : `${r.vsAutocannon.toFixed(2)}×`, r.vsWrk === undefined ? 'n/a' : `${r.vsWrk.toFixed(2)}×`, r.met === undefined ? 'n/a' : r.met ? 'MET' : 'MISSED']),
     2
   ))
   for (const g of groups) for (const note of g.notes) warn(`${g.target} c=${g.concurrency} ${g.tool}: ${note}`)

@@ -27,6 +27,7 @@ function runOptions (y: Argv) {
     .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
+    .option('insecure', { type: 'boolean', default: false, describe: 'accept self-signed TLS certificates' })
     .option('report', { type: 'boolean', default: false, describe: 'write report.html and memory.svg into the results folder at the end' })
     .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
     .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
@@ -70,7 +71,6 @@ async function main (argv: string[]): Promise<number> {
       .option('user-agent', { alias: 'A', type: 'string', describe: 'User-Agent header' })
       .option('content-type', { alias: 'T', type: 'string', describe: 'Content-Type of bodies' })
       .option('follow', { type: 'boolean', default: true, describe: 'follow redirects (--no-follow to stop)' })
-      .option('insecure', { type: 'boolean', default: false, describe: 'accept self-signed TLS certificates' })
       .option('out', { type: 'string', describe: 'results folder' }),
     async (args) => {
       if (!args.url && !args.file) throw new UsageError('no URL: give one, -f FILE, or `memsiege run SCENARIO.yml` (see --help)')

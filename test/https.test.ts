@@ -25,3 +25,14 @@ t.test('insecure: true accepts it', async (t) => {
   t.equal(summary.transactions, 10)
   t.equal(summary.data_transferred_bytes, 60)
 })
+
+t.test('--insecure on the command line, for a scenario and for siege flags', async (t) => {
+  const { runCli } = await import('./helpers/cli.js')
+  const dir = t.testdir({ 'tls.yml': `target:\n  url: ${new URL(url).origin}\nurls: ["/s"]\nrequests: 3\n` })
+  const run = await runCli(['run', 'tls.yml', '--insecure', '--json', '--out', 'a'], { cwd: dir })
+  t.equal(JSON.parse(run.stdout).transactions, 3)
+  const siege = await runCli(['-c', '1', '-r', '2', '--insecure', '--json', '--out', 'b', url], { cwd: dir })
+  t.equal(JSON.parse(siege.stdout).transactions, 2)
+  const refused = await runCli(['run', 'tls.yml', '--json', '--out', 'c'], { cwd: dir })
+  t.equal(JSON.parse(refused.stdout).errors.tls, 3)
+})

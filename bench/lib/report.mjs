@@ -61,7 +61,8 @@ export function ratios (groups, targets, concurrencies, threshold) {
       const m = find(target, c, 'memsiege')
       const vsAutocannon = ratio(m, find(target, c, 'autocannon'))
       const vsWrk = ratio(m, find(target, c, 'wrk'))
-      out.push({ target, concurrency: c, vsAutocannon, vsWrk, met: vsAutocannon === undefined ? undefined : vsAutocannon >= threshold })
+      const vsUndici = ratio(m, find(target, c, 'undici'))
+      out.push({ target, concurrency: c, vsUndici, vsAutocannon, vsWrk, met: vsAutocannon === undefined ? undefined : vsAutocannon >= threshold })
     }
   }
   return out

@@ -109,6 +109,20 @@ export async function runAutocannon ({ url, concurrency, seconds, core }) {
   }
 }
 
+/** A bare undici dispatch loop (bench/undici-loop.mjs): the ceiling of the HTTP client memsiege uses. */
+export async function runUndiciLoop ({ url, concurrency, seconds, core }) {
+  const proc = startProcess([process.execPath, join(ROOT, 'bench', 'undici-loop.mjs'), url, String(concurrency), String(seconds)], { core, peak: true, cwd: ROOT })
+  const result = await proc.done
+  if (result.code !== 0) return failure(result, `undici-loop exited ${result.code ?? result.signal}`)
+  let doc
+  try {
+    doc = JSON.parse(result.stdout.trim().split('\n').pop())
+  } catch (err) {
+    return failure(result, `undici-loop printed no JSON (${err.message})`)
+  }
+  return { ok: true, rps: doc.rps, requests: doc.requests, errors: 0, elapsedS: doc.elapsed_s, peakMiB: MiB(result.peakKiB), lastRssMiB: MiB(result.lastRssKiB), cpuS: result.cpuS }
+}
+
 export async function runWrk ({ url, concurrency, seconds, core }) {
   if (!hasCommand('wrk')) return { ok: false, note: 'wrk not installed' }
   const proc = startProcess(['wrk', '-t1', `-c${concurrency}`, `-d${seconds}s`, url], { core, peak: true })
