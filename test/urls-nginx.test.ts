@@ -134,10 +134,11 @@ ${tempPaths.join('\n')}
     }
     await sleep(50)
   }
-  // The readiness probes are not part of the traffic.
+  // The readiness probes are not part of the traffic. nginx logs a request after its response has
+  // gone out, so give the last probe's line time to land before emptying the logs.
+  await sleep(200)
   writeFileSync(join(prefix, 'access.log'), '')
   writeFileSync(join(prefix, 'access.json'), '')
-  await sleep(100)
   syslog.length = 0
   return {
     port,
