@@ -1,9 +1,9 @@
-/** Amounts and rates in words people read: 10.2 KB, 1,250 objects, 3 threads. */
+/** Amounts and rates in words people read: 10.2 KiB, 1,250 objects, 3 threads. */
 import type { MetricUnit } from './metrics.js'
 
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
 
-/** Bytes in 1024s (KB = 1024 B, as memory is counted); other units as counts. */
+/** Bytes in 1024s, as memory is counted, labelled so (KiB, as the reports do); other units as counts. */
 export function formatAmount (value: number, unit: string, digits = 3): string {
   if (!Number.isFinite(value)) return '?'
   if (unit === 'bytes') {

@@ -2,11 +2,11 @@
  * The verdict as plain text: printed after the run's summary, and by `memsiege analyze`.
  *
  *   Memory:  LEAK (object leak)
- *   Leak: gc.memoryUsage.heapUsed grows 10 KB/request, ...
+ *   Leak: gc.memoryUsage.heapUsed grows 10 KiB/request, ...
  *   Next: ...
  *
  *     Metric                   Verdict       Growth/request (95% CI)     Growth/hour   p        Early → late /request   Warm-up left out
- *   * gc.memoryUsage.heapUsed  leak          10 KB (10 KB to 10.1 KB)    43.5 GB/h     <0.0001  10.3 KB → 10.4 KB       2,701 requests, 1.9 s
+ *   * gc.memoryUsage.heapUsed  leak          10 KiB (10 KiB to 10.1 KiB)  43.5 GiB/h     <0.0001  10.3 KiB → 10.4 KiB       2,701 requests, 1.9 s
  */
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from './types.js'
 import { formatAmount, significant } from './format-units.js'
@@ -76,7 +76,7 @@ function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): 
 }
 
 function row (m: MetricVerdict, name: string, verdict: string, perRequest: MetricVerdict['per_request'], perHour: MetricVerdict['per_hour'], p: number | undefined, seg: SegmentVerdict | undefined): string[] {
-  // Bytes carry their unit in each figure (KB, MB); counts get theirs once, at the end.
+  // Bytes carry their unit in each figure (KiB, MiB); counts get theirs once, at the end.
   const bytes = m.unit === 'bytes'
   const amount = (x: number) => bytes ? formatAmount(x, m.unit) : significant(x, 3)
   const unit = bytes || m.unit === 'count' ? '' : ` ${m.unit}`
