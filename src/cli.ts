@@ -7,6 +7,7 @@ import { executeRun } from './commands/execute-run.js'
 import { scenarioFromSiegeFlags, type SiegeFlags } from './commands/siege-flags.js'
 import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
 import { urlsCommand } from './commands/urls.js'
+import { positiveInteger as countFlag } from './commands/flag-values.js'
 import { reportCommand } from './commands/report.js'
 import { compareCommand } from './commands/compare.js'
 import { bisectCommand } from './commands/bisect.js'
@@ -34,13 +35,9 @@ function runOptions (y: Argv) {
     .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
 }
 
+/** A yargs `coerce` for counting flags. */
 function positiveInteger (name: string) {
-  return (value: unknown): number | undefined => {
-    if (value === undefined) return undefined
-    const n = Number(value)
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of at least 1, not "${String(value)}"`)
-    return n
-  }
+  return (value: unknown): number | undefined => countFlag(name, value)
 }
 
 async function main (argv: string[]): Promise<number> {

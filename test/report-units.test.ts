@@ -1,7 +1,7 @@
 import t from 'tap'
 import { downsample, minMaxIndices } from '../src/report/downsample.js'
 import { escapeHtml, html, jsonForScript, raw } from '../src/report/html/escape.js'
-import { formatBytes, formatClock, formatCount, formatDuration, formatEstimate, niceTicks, timeTicks, unitOfColumn, valueAxis } from '../src/report/units.js'
+import { formatBytes, formatClock, formatCount, formatDuration, formatEstimate, niceTicks, timeTicks, unitOfColumn, valueAxis } from '../src/units.js'
 import { interpolate } from '../src/report/report-input.js'
 
 t.test('downsampling keeps every bucket\'s extremes, real rows only, and gaps', async (t) => {

@@ -1,20 +1,11 @@
 /** Amounts and rates in words people read: 10.2 KiB, 1,250 objects, 3 threads. */
 import type { MetricUnit } from './metrics.js'
-
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+import { formatBytes } from '../units.js'
 
 /** Bytes in 1024s, as memory is counted, labelled so (KiB, as the reports do); other units as counts. */
 export function formatAmount (value: number, unit: string, digits = 3): string {
   if (!Number.isFinite(value)) return '?'
-  if (unit === 'bytes') {
-    let v = Math.abs(value)
-    let u = 0
-    while (v >= 1024 && u < BYTE_UNITS.length - 1) {
-      v /= 1024
-      u++
-    }
-    return `${value < 0 ? '-' : ''}${significant(v, digits)} ${BYTE_UNITS[u]}`
-  }
+  if (unit === 'bytes') return formatBytes(value, digits)
   const word = unit === 'count' ? '' : ` ${Math.abs(value) === 1 ? singular(unit) : unit}`
   return `${significant(value, digits)}${word}`
 }

@@ -1,19 +1,10 @@
 /** Numbers for bisect's lines and page. */
+import { unitScale } from '../units.js'
 
-/** +20.1 KiB, +1.2 k objects. */
+/** +20.1 KiB, +1.20 k objects: always signed, with a fixed number of decimals so that lines align. */
 export function signed (value: number, unit: string): string {
-  const sign = value < 0 ? '-' : '+'
-  const a = Math.abs(value)
-  if (unit === 'bytes') {
-    const units = ['B', 'KiB', 'MiB', 'GiB']
-    let i = 0
-    while (i < units.length - 1 && a >= 1024 ** (i + 1)) i++
-    return `${sign}${num(a / 1024 ** i)} ${units[i]}`
-  }
-  const units = ['', 'k', 'M', 'G']
-  let i = 0
-  while (i < units.length - 1 && a >= 1000 ** (i + 1)) i++
-  return `${sign}${num(a / 1000 ** i)}${units[i] ? ` ${units[i]}` : ''}${unit === 'count' ? '' : ` ${unit}`}`
+  const s = unitScale(value, unit)
+  return `${value < 0 ? '-' : '+'}${num(Math.abs(value) / s.divisor)}${s.suffix ? ` ${s.suffix}` : ''}`
 }
 
 function num (v: number): string {

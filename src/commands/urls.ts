@@ -11,6 +11,7 @@ import { importLogs, type LogImport } from '../urls/import-log.js'
 import { FORMAT_NAMES, JSON_ROLES, type FormatName, type JsonRole } from '../urls/log-formats.js'
 import { bodyFolderFor, comment, renderItems, writeList, type ListItem } from '../urls/url-list.js'
 import { countsTable, interleave, UrlTable, weightedRepeats, type CountsRow } from '../urls/url-table.js'
+import { positiveInteger } from './flag-values.js'
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream
@@ -162,12 +163,6 @@ function checkOutputArgs (args: UrlsOutputArgs): CheckedOutput {
     maxRepeat,
     counts: args.counts === true
   }
-}
-
-function positiveInteger (option: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${option} must be a whole number of at least 1, not "${String(value)}"`)
-  return value
 }
 
 /** An http(s) origin with an optional path prefix, without its trailing `/`. */

@@ -5,7 +5,7 @@ import { html } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { joinSegments } from './report-html.js'
 import { columnLabel, metricValues } from './memory-model.js'
-import { formatDuration, formatEstimate, unitOfColumn } from './units.js'
+import { formatDuration, formatEstimate, unitOfColumn } from '../units.js'
 
 export const RUN_COLORS = ['#1f5fbf', '#d81b60', '#2e9d4a', '#b26a00', '#6a1b9a', '#00838f', '#5d4037', '#455a64']
 

@@ -8,7 +8,7 @@ import type { Estimate, MetricVerdict, RunVerdict, SeriesVerdict } from '../anal
 import { ms } from './format.js'
 import { mainSegment } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatDuration, formatEstimate, formatNumber, formatSigned, unitScale } from './units.js'
+import { formatDuration, formatEstimate, formatNumber, formatSigned, unitScale } from '../units.js'
 
 /** Where a run's verdict came from: its summary.json, the analysis run now, or nowhere. */
 export type VerdictSource = 'summary' | 'analysis' | 'none'

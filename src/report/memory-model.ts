@@ -1,7 +1,7 @@
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../analysis/types.js'
 import { downsample, type Cell, type Downsampled } from './downsample.js'
 import { elapsedAtRequests, eventsOnTimeline, type ReportInput, type SeriesData, type TimelineEvent } from './report-input.js'
-import { unitOfColumn } from './units.js'
+import { unitOfColumn } from '../units.js'
 
 /** One series for a chart: its samples.csv column, a label and its unit. */
 export interface ChartSeries {

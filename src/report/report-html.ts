@@ -5,7 +5,7 @@ import { pageHtml } from './html/page.js'
 import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
 import { eventLabel, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatBytes, formatDuration, formatEstimate, formatNumber } from './units.js'
+import { formatBytes, formatDuration, formatEstimate, formatNumber } from '../units.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */

@@ -1,5 +1,5 @@
 /**
- * Human units for reports and charts: bytes in binary units (KiB, MiB, GiB), counts in k/M/G,
+ * Human units, for the verdict text, the reports and charts, and bisect: bytes in binary units (KiB, MiB, GiB), counts in k/M/G,
  * durations in s/min/h, and "nice" axis ticks (1, 2, 5 × 10ⁿ) in the unit the axis is labelled in.
  */
 

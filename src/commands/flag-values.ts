@@ -1,0 +1,9 @@
+import { ConfigError } from '../scenario/errors.js'
+
+/** A flag that counts something (users, requests, lines): a whole number of at least 1. */
+export function positiveInteger (option: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${option} must be a whole number of at least 1, not "${String(value)}"`)
+  return n
+}
