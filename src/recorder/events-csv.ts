@@ -1,5 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
-import { stringify } from 'csv-stringify/sync'
+import { CsvRowFile } from './csv-row-file.js'
 import type { TargetEvent } from '../sampler/target-events.js'
 import { describeExit } from '../sampler/target-events.js'
 
@@ -20,18 +19,17 @@ export function eventRecord (event: TargetEvent): EventRecord {
 
 /** events.csv: what happened to the target, a whole row per write as samples.csv. */
 export class EventsCsv {
-  readonly #fd: number
+  readonly #file: CsvRowFile
 
   constructor (path: string) {
-    this.#fd = openSync(path, 'w')
-    writeSync(this.#fd, stringify([['time', 'type', 'pid', 'detail']]))
+    this.#file = new CsvRowFile(path, ['time', 'type', 'pid', 'detail'])
   }
 
   write (record: EventRecord): void {
-    writeSync(this.#fd, stringify([[record.time, record.type, record.pid, record.detail]]))
+    this.#file.append([record.time, record.type, record.pid, record.detail])
   }
 
   close (): void {
-    closeSync(this.#fd)
+    this.#file.close()
   }
 }

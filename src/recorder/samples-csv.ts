@@ -1,28 +1,22 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
-import { stringify } from 'csv-stringify/sync'
 import type { Cell } from '../sampler/types.js'
+import { CsvRowFile } from './csv-row-file.js'
 
-/**
- * samples.csv, written one whole row per write(2) as the run goes: a kill -9 of memsiege
- * loses at most the row being taken, and a reader never sees half a row.
- */
+/** samples.csv: a header fixed before the first row, then one whole row per sampling interval. */
 export class SamplesCsv {
-  readonly #fd: number
+  readonly #file: CsvRowFile
   readonly #width: number
 
   constructor (path: string, columns: readonly string[]) {
-    this.#fd = openSync(path, 'w')
+    this.#file = new CsvRowFile(path, columns)
     this.#width = columns.length
-    writeSync(this.#fd, stringify([columns]))
   }
 
   write (cells: readonly Cell[]): void {
     if (cells.length !== this.#width) throw new Error(`samples.csv row has ${cells.length} cells, header has ${this.#width}`)
-    writeSync(this.#fd, stringify([cells.map((cell) => cell ?? '')]))
+    this.#file.append(cells.map((cell) => cell ?? ''))
   }
 
   close (): void {
-    fsyncSync(this.#fd)
-    closeSync(this.#fd)
+    this.#file.close()
   }
 }

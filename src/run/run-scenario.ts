@@ -88,6 +88,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       throw err
     }
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
+    let lostRows = 0
     const startedAt = new Date()
     const t0 = performance.now()
     let last = t0
@@ -105,7 +106,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
         csv.write(row)
       } catch (err) {
         // A full disk must not stop the load: the rows already written stay, the summary is still tried.
-        warn(`samples.csv: cannot write a row (${(err as Error).message}); rows are being lost`)
+        if (lostRows++ === 0) warn(`samples.csv: cannot write a row (${(err as Error).message}); rows are being lost`)
       }
       options.onProgress?.({
         elapsedS,
@@ -139,6 +140,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       const elapsedS = (performance.now() - t0) / 1000
       await writeRow()
       csv.close()
+      if (lostRows > 0) warn(`samples.csv: ${lostRows} row${lostRows === 1 ? ' was' : 's were'} lost`)
       // Our connections go first: a target shutting down gracefully would wait for them.
       await engine.close()
       await Promise.all(samplers.map((s) => s.stop()))
