@@ -8,7 +8,7 @@
  * segments → verdict. Then the run's verdict and its attribution from the deciding metrics,
  * and the breaches of failOn / maxGrowth.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { readSamples, readSamplesHeader, type SamplesTable } from './samples-reader.js'
 import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
@@ -42,6 +42,8 @@ export interface AnalysisOptions {
   alpha?: number
   /** Confidence level of the intervals. Default 0.95. */
   confidence?: number
+  /** The target was started for this run (default: what summary.json says, when there is one). */
+  freshProcess?: boolean
 }
 
 export const DEFAULT_FLAT_FRACTION = 0.05
@@ -74,7 +76,23 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
   if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missing.join(', ')}`)
   const table = readSamples(samplesPath, () => columnsNeeded(metrics))
   if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short, left out`)
-  return analyzeTable(table, metrics, readEvents(join(dir, 'events.csv'), table.startTime), options, notes)
+  const fresh = options.freshProcess ?? startedForRun(join(dir, 'summary.json'))
+  return analyzeTable(table, metrics, readEvents(join(dir, 'events.csv'), table.startTime), fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
+}
+
+/**
+ * Whether memsiege started the target for the run (a `target.command` in the run's settings):
+ * then the run's requests were the process's first, and a warm-up is what to expect. Undefined
+ * when summary.json is absent or unreadable (an old or damaged results folder).
+ */
+function startedForRun (path: string): boolean | undefined {
+  if (!existsSync(path)) return undefined
+  try {
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as { config?: { target?: { command?: unknown } } }
+    return typeof summary.config?.target?.command === 'string'
+  } catch {
+    return undefined
+  }
 }
 
 /** The analysis of a table already read (analyzeRun's second half; tests call it directly). */
@@ -103,7 +121,7 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
     const v = analyzeMetric(table, metric, segments, cuts, { flatFraction, settings, rssLevel })
     if (v) verdicts.push(v)
   }
-  const overall = attribute(verdicts)
+  const overall = attribute(verdicts, { freshProcess: options.freshProcess })
   if (verdicts.length === 0 && metrics.length > 0) {
     overall.summary = 'Inconclusive: too little to analyse (fewer than 2 rows with the target alive).'
   }
@@ -177,6 +195,8 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
     ...(metric.difference ? { derived_from: [...metric.difference] } : {}),
     ...(pooled.per_request ? { per_request: pooled.per_request } : {}),
     ...(pooled.per_hour ? { per_hour: pooled.per_hour } : {}),
+    ...(rate > 0 ? { requests_per_hour: rate } : {}),
+    ...(pooled.shape ? { shape: pooled.shape } : {}),
     ...(pooled.p !== undefined ? { p_value: pooled.p } : {}),
     ...(pooled.more_requests !== undefined ? { more_requests: pooled.more_requests } : {}),
     reason: pooled.reason,
@@ -287,6 +307,7 @@ function segmentVerdict (seg: Segment, cut: WarmupCut, t: TrendResult, floors: S
   if (t.p !== undefined) out.p_value = t.p
   if (t.early) out.early_per_request = t.early.slope
   if (t.late) out.late_per_request = t.late.slope
+  if (t.shape) out.shape = t.shape
   if (t.more_requests !== undefined) out.more_requests = t.more_requests
   if (t.per_request && t.intercepts?.length) out.fit = { intercept: t.intercepts[0], slope_per_request: t.per_request.value }
   if (metric.majorCounter) out.major_gcs = majorBoundaries(steady).length
