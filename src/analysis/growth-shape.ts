@@ -70,12 +70,13 @@ function standardError (t: TheilSenResult, level: number): number {
 }
 
 /**
- * Whether `late` is significantly below `share` × `early` (one-sided, at the intervals' level):
- * the difference against the standard errors, as for two independent estimates.
+ * Whether `late` × `lateShare` is significantly below `share` × `early` (one-sided, at the
+ * intervals' level): the difference against the standard errors, as for two independent
+ * estimates.
  */
-export function slowedDown (early: TheilSenResult, late: TheilSenResult, level: number, share = 1): boolean {
-  const spread = Math.hypot(share * standardError(early, level), standardError(late, level))
-  const drop = share * early.slope - late.slope
+export function slowedDown (early: TheilSenResult, late: TheilSenResult, level: number, share = 1, lateShare = 1, shrink = 1): boolean {
+  const spread = shrink * Math.hypot(share * standardError(early, level), lateShare * standardError(late, level))
+  const drop = share * early.slope - lateShare * late.slope
   if (!(spread > 0)) return drop > 0
   return drop / spread > normalQuantile(level)
 }
@@ -86,18 +87,58 @@ export interface Shape {
   late: PartTrend
   /** The late rate is significantly below the early one. */
   slowed: boolean
-  /** ... and below half of it, or still falling between the middle and the last third. */
+  /** ... and falling at least as fast as to 1/e per run: a warm-up, not a leak. */
   bending: boolean
+  /**
+   * The late rate is significantly above where such a bend would have taken it from the middle
+   * third: a rate that holds over the last two thirds (a warm-up may have lifted the first).
+   */
+  holding: boolean
 }
 
-export function growthShape (strata: readonly Series[], level: number): Shape | undefined {
+/**
+ * The rates by thirds, and whether they bend or hold. The line between the two is a rate that
+ * falls to 1/e over as many requests as were analysed (`span`): from the early third to the
+ * late one (2/3 of the run apart) that is to 51% of the early rate, from the middle one to 72%.
+ * Falling faster than that, significantly, is bending: the run has seen a good part of the bend
+ * and the projection of where it levels off means something. Significantly above it from the
+ * middle third on is a rate that holds, even if the first third was faster (a warm-up on top of
+ * a leak: V8 or malloc growing their heaps at first). In between the run cannot tell, and says
+ * how many more requests would.
+ */
+export function growthShape (strata: readonly Series[], span: number, level: number): Shape | undefined {
   const early = partTrend(strata, 'early', level)
   const late = partTrend(strata, 'late', level)
-  if (!early || !late) return undefined
+  if (!early || !late || !(span > 0)) return undefined
   const middle = partTrend(strata, 'middle', level)
-  const slowed = slowedDown(early, late, level)
-  const bending = slowed && (slowedDown(early, late, level, 0.5) || (middle !== undefined && slowedDown(middle, late, level)))
-  return { early, ...(middle ? { middle } : {}), late, slowed, bending }
+  const parts = { early, ...(middle ? { middle } : {}), late }
+  return { ...parts, slowed: slowedDown(early, late, level), ...bendOrHold(parts, span, level, 1) }
+}
+
+/** The bending and holding tests, with the standard errors scaled by `shrink` (a longer run's). */
+function bendOrHold (p: { early: PartTrend; middle?: PartTrend; late: PartTrend }, span: number, level: number, shrink: number): { bending: boolean; holding: boolean } {
+  const { early, middle, late } = p
+  const pace = (from: PartTrend) => Math.exp(-(late.centre - from.centre) / span)
+  const below = (from: PartTrend) => slowedDown(from, late, level, pace(from), 1, shrink)
+  const above = (from: PartTrend) => slowedDown(late, from, level, 1, pace(from), shrink)
+  return {
+    bending: below(early) || (middle !== undefined && below(middle)),
+    // Over the last two thirds: a warm-up may have lifted the first.
+    holding: above(middle ?? early),
+  }
+}
+
+/**
+ * Requests after the end of the run until the bending or the holding test would pass, if the
+ * rates stayed what they are and their intervals narrowed as a longer run's do (as
+ * requests^-1.5, see series-verdict.ts). Undefined beyond 1000× the run.
+ */
+export function requestsToTellShape (shape: Shape, span: number, level: number): number | undefined {
+  for (let f = 1.05; f <= 1000; f *= 1.05) {
+    const t = bendOrHold(shape, span, level, f ** -1.5)
+    if (t.bending || t.holding) return Math.ceil((f - 1) * span)
+  }
+  return undefined
 }
 
 export interface Projection {

@@ -26,7 +26,7 @@
  */
 import { mannKendall } from './stats/mann-kendall.js'
 import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './stats/theil-sen.js'
-import { growthShape, project, requestsToLevelOff, type PartTrend, type Projection } from './growth-shape.js'
+import { growthShape, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
 import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
 import { formatAmount, formatRate } from './format-units.js'
@@ -109,7 +109,7 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const point = senInterval(slopes, 0, settings.level).slope
   const mk = mannKendall(strata, { slope: point })
   const ts = senInterval(slopes, mk.correctedVariance, settings.level)
-  const shape = growthShape(strata, settings.level)
+  const shape = growthShape(strata, span / strata.length, settings.level)
   const early = shape?.early
   const late = shape?.late
   const est = (v: number, lo: number, hi: number): Estimate => ({ value: v, low: lo, high: hi, level: settings.level })
@@ -169,6 +169,10 @@ export function trendVerdict (input: TrendInput): TrendResult {
     if (late.low > 0 && input.noMajorGc) {
       return { verdict: 'inconclusive', reason: `${grows}, but no major GC ran while it did: the growth may be garbage that the next one frees` }
     }
+    if (late.low > 0 && shape.holding) {
+      const held = shape.slowed ? `, after a warm-up: ${formatRate(early.slope, input.unit, 'request')} early, then holding` : ', and holding'
+      return { verdict: 'leak', reason: `${grows}${held}: ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+    }
     if (late.low > 0 && shape.bending) {
       projection = project(shape, end)
       const slowed = `${formatRate(early.slope, input.unit, 'request')} early (CI ${amount(early.low)} to ${amount(early.high)}), ${lateRate}`
@@ -176,8 +180,7 @@ export function trendVerdict (input: TrendInput): TrendResult {
       return { verdict: 'settling', reason: `grew ${amount(g)} over ${count(span)} requests, but slower and slower: ${slowed}${heading}` }
     }
     if (late.low > 0) {
-      const held = shape.slowed ? `, after a warm-up: ${formatRate(early.slope, input.unit, 'request')} early, then holding` : ', and holding'
-      return { verdict: 'leak', reason: `${grows}${held}: ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+      return { verdict: 'inconclusive', reason: `${grows}; still growing at the end (${lateRate}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet` }
     }
     return { verdict: 'inconclusive', reason: `${grows}; the late slope (${lateRate}) can't tell whether it stops` }
   }
@@ -199,7 +202,11 @@ export function trendVerdict (input: TrendInput): TrendResult {
     const more = requestsToLevelOff(projection, late, end, span, thr)
     if (more !== undefined) result.more_requests = more
   }
-  if (verdict === 'inconclusive') {
+  if (verdict === 'inconclusive' && shape && late && late.low > 0 && !input.noMajorGc && g >= thr && significant && readings >= MIN_READINGS_TO_CLEAR) {
+    // Growing, and the question left is whether the rate holds or bends.
+    const more = requestsToTellShape(shape, span / strata.length, settings.level)
+    if (more !== undefined) result.more_requests = more
+  } else if (verdict === 'inconclusive') {
     let f = input.noMajorGc && late && late.low > 0 ? undefined : factorToSettle(ts, late, span, thr)
     if (readings < MIN_READINGS_TO_CLEAR) f = Math.max(f ?? 1, MIN_READINGS_TO_CLEAR / Math.max(1, readings))
     if (f !== undefined) result.more_requests = Math.ceil((f - 1) * span)
