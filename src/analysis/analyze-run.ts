@@ -17,6 +17,7 @@ import { formatWarmup, warmupCut, type WarmupCut, type WarmupSpec } from './warm
 import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
 import { DEFAULT_TREND_SETTINGS, intervalWidth, trendVerdict, type TrendResult } from './series-verdict.js'
 import { attribute, type RoledVerdict } from './attribution.js'
+import { MIN_PART } from './growth-shape.js'
 import { findBreaches } from './breaches.js'
 import type { GrowthLimit } from './thresholds.js'
 import type { SegmentVerdict, RunVerdict } from './types.js'
@@ -173,16 +174,17 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
 
   const method = bestMethod(steady, ctx.settings.level)
   const strata = steady.map((r) => applyMethod(r, method))
+  const shapeStrata = finerForThirds(steady, method, strata)
   const { threshold, why } = thresholdFor(metric, readingsStartLevel(steady), ctx)
   const rate = requestsPerHour(steady)
   const noMajorGc = Boolean(metric.promotionBiased && metric.majorCounter && majors === 0)
-  const input = (s: readonly Series[], readings: number) => ({ strata: s, unit: metric.unit, threshold, thresholdWhy: why, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
-  const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0)))
+  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, thresholdWhy: why, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
+  const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0), shapeStrata))
   if (noMajorGc && pooled.verdict === 'inconclusive' && pooled.more_requests === undefined) {
     const more = requestsToMajorGcs(table, metric, steady, pooled.per_request?.value)
     if (more !== undefined) pooled.more_requests = more
   }
-  const perSegment = segments.length === 1 ? [pooled] : strata.map((s, i) => trendVerdict(input([s], steady[i].y.length)))
+  const perSegment = segments.length === 1 ? [pooled] : strata.map((s, i) => trendVerdict(input([s], steady[i].y.length, shapeStrata ? [shapeStrata[i]] : undefined)))
   const segmentVerdicts = segments.map((seg, i) => segmentVerdict(seg, cuts[i], perSegment[i], strata[i], steady[i], method, requests, table.columns.get('elapsed_s')!, threshold, why, metric))
   if (metric.majorCounter && segments.length === 1) segmentVerdicts[0].major_gcs = majors
   return {
@@ -220,6 +222,19 @@ function bestMethod (steady: readonly Readings[], level: number): FloorMethod {
     }
   }
   return best
+}
+
+/**
+ * Floors for the rates by thirds (growth-shape.ts) when the chosen windowing leaves fewer than
+ * three parts' worth: RSS that rises in steps of a few MB (malloc arenas, heap pages) gets its
+ * narrowest overall interval from coarse windows, a dozen floors, four to a third. Then the
+ * finest windowing that is still at least one saw cycle long (the first floorMethods gives).
+ */
+function finerForThirds (steady: readonly Readings[], method: FloorMethod, strata: readonly Series[]): Series[] | undefined {
+  if (strata.reduce((a, s) => a + s.x.length, 0) >= 3 * MIN_PART) return undefined
+  const finest = floorMethods(steady)[0]
+  if (finest.kind === method.kind && finest.size >= method.size) return undefined
+  return steady.map((r) => applyMethod(r, finest))
 }
 
 /**

@@ -25,7 +25,7 @@ import { normalQuantile } from './stats/normal.js'
 import type { Series } from './stats/series.js'
 
 /** Fewest floors a part's slope is taken over, when a third would have fewer. */
-const MIN_PART = 8
+export const MIN_PART = 8
 
 export type PartName = 'early' | 'middle' | 'late'
 
@@ -91,7 +91,8 @@ export interface Shape {
   bending: boolean
   /**
    * The late rate is significantly above where such a bend would have taken it from the middle
-   * third: a rate that holds over the last two thirds (a warm-up may have lifted the first).
+   * third (a warm-up may have lifted the first), or from the first third while not significantly
+   * below where it would have taken it from the middle one: a rate that holds.
    */
   holding: boolean
 }
@@ -123,8 +124,9 @@ function bendOrHold (p: { early: PartTrend; middle?: PartTrend; late: PartTrend 
   const above = (from: PartTrend) => slowedDown(late, from, level, 1, pace(from), shrink)
   return {
     bending: below(early) || (middle !== undefined && below(middle)),
-    // Over the last two thirds: a warm-up may have lifted the first.
-    holding: above(middle ?? early),
+    // From the middle third on (a warm-up may have lifted the first), or from the first when the
+    // middle one is too noisy to say and the rate is not still falling from it.
+    holding: middle === undefined ? above(early) : above(middle) || (above(early) && !below(middle)),
   }
 }
 

@@ -58,6 +58,11 @@ export interface TrendInput {
   thresholdWhy: string
   /** Requests per hour over the analysed stretch, to turn per-request into per-hour growth. */
   requestsPerHour: number
+  /**
+   * Floors for the rates by thirds, when finer than `strata` (same readings): the windowing with
+   * the narrowest overall interval can leave too few floors for three parts.
+   */
+  shapeStrata?: readonly Series[]
   /** A live-heap series whose runtime counts major GCs, none of which happened here. */
   noMajorGc?: boolean
   /** Readings the floors were taken from (default: one per floor). */
@@ -109,7 +114,8 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const point = senInterval(slopes, 0, settings.level).slope
   const mk = mannKendall(strata, { slope: point })
   const ts = senInterval(slopes, mk.correctedVariance, settings.level)
-  const shape = growthShape(strata, span / strata.length, settings.level)
+  const shapeStrata = input.shapeStrata?.filter((s) => s.x.length > 0) ?? strata
+  const shape = growthShape(shapeStrata, span / strata.length, settings.level)
   const early = shape?.early
   const late = shape?.late
   const est = (v: number, lo: number, hi: number): Estimate => ({ value: v, low: lo, high: hi, level: settings.level })
