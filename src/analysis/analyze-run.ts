@@ -12,6 +12,7 @@ import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { readSamples, readSamplesHeader, type SamplesTable } from './samples-reader.js'
 import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
+import { columnsText, missingMetricsText } from './metric-names.js'
 import { findSegments, readEvents, type Segment } from './segments.js'
 import { formatWarmup, warmupCut, type WarmupCut, type WarmupSpec } from './warmup.js'
 import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
@@ -38,7 +39,7 @@ export interface AnalysisOptions {
    * or of the series' own level (objects, slots, pages, threads) counts as flat. Default 0.05.
    */
   flatFraction?: number
-  /** Significance level of the trend test. Default 0.01. */
+  /** Significance level of the trend test. Default 0.05 (DEFAULT_TREND_SETTINGS). */
   alpha?: number
   /** Confidence level of the intervals. Default 0.95. */
   confidence?: number
@@ -71,10 +72,19 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
   }
   const notes: string[] = []
   const { metrics, missing } = chooseMetrics(header, options.metrics)
-  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missing.join(', ')}`)
+  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missingMetricsText(missing, header)}`)
   const table = readSamples(samplesPath, () => columnsNeeded(metrics))
-  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short, left out`)
-  return analyzeTable(table, metrics, readEvents(join(dir, 'events.csv'), table.startTime), options, notes)
+  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short or without a number of requests or seconds, left out`)
+  let events
+  try {
+    events = readEvents(join(dir, 'events.csv'), table.startTime)
+  } catch (err) {
+    throw new AnalysisInputError((err as Error).message)
+  }
+  const verdict = analyzeTable(table, metrics, events, options, notes)
+  // Not the target's fault: the names asked for are not columns of this run.
+  if (metrics.length === 0 && missing.length) verdict.summary = `Inconclusive: none of the columns asked for is in samples.csv: ${missingMetricsText(missing, header)}. Its columns: ${columnsText(header)}.`
+  return verdict
 }
 
 /** The analysis of a table already read (analyzeRun's second half; tests call it directly). */

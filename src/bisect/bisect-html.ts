@@ -3,7 +3,8 @@
  * metric against requests, drawn by report/svg-chart.ts), in one static page beside bisect.json.
  * No script and nothing fetched: each chart is an SVG inlined as a data: image.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import { signed } from './format.js'
@@ -20,9 +21,7 @@ const esc = escapeXml
 /** Writes DIR/bisect.html for `doc` (replaced whole, like bisect.json). */
 export function writeBisectHtml (dir: string, doc: BisectDocument): void {
   const path = join(dir, BISECT_HTML)
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, bisectHtml(dir, doc))
-  renameSync(tmp, path)
+  writeFileWhole(path, bisectHtml(dir, doc))
 }
 
 export function bisectHtml (dir: string, doc: BisectDocument): string {

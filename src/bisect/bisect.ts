@@ -36,7 +36,6 @@ export interface BisectOptions {
   dir: string
   /** bisect.json of an earlier, unfinished bisect of the same scenario (--resume). */
   resume?: BisectDocument
-  analyze: (dir: string) => Promise<RunVerdict>
   warn: (message: string) => void
   onEvent?: (event: BisectEvent) => void
   onTrialProgress?: (progress: RunProgress) => void
@@ -155,7 +154,6 @@ export function startBisect (options: BisectOptions): BisectHandle {
         const name = `${scenario.name}-bisect-${String(n).padStart(2, '0')}`
         current = startTrial(trialScenario(scenario, groups, request.groups, budget, trialDir, name), {
           warn: options.warn,
-          analyze: options.analyze,
           onProgress: options.onTrialProgress
         })
         if (interrupted) current.interrupt()

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Scenario } from '../scenario/types.js'
 import { latencyPercentiles, type LatencyPercentiles } from '../metrics/latency-histogram.js'
@@ -8,6 +7,7 @@ import { version } from '../version.js'
 import type { RunVerdict } from '../analysis/types.js'
 import type { EventRecord } from './events-csv.js'
 import { redactHeaders, redactUrl } from './redact.js'
+import { writeFileWhole } from './write-whole.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -71,8 +71,9 @@ export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTim
   }
 }
 
+/** summary.json, written whole; throws WriteWholeError naming it. */
 export function writeSummary (path: string, summary: RunSummary): void {
-  writeFileSync(path, JSON.stringify(summary, null, 2) + '\n')
+  writeFileWhole(path, JSON.stringify(summary, null, 2) + '\n')
 }
 
 /** The scenario as it ran, without the parsed list (copied beside it) and without secrets. */
