@@ -25,6 +25,7 @@
 import pidusage from 'pidusage'
 import { ConfigError } from '../scenario/errors.js'
 import type { Cell, Sampler } from './types.js'
+import { PROC_MEANINGS } from '../columns/index.js'
 import { findPortOwner, lookupPortOwner } from './port-owner.js'
 import { hasProcfs, isLive, readSmapsRollup, readStat, readStatus, startTimeToEpochMs, type ProcStatus } from './procfs.js'
 import { processTree } from './process-tree.js'
@@ -72,6 +73,7 @@ const PORT_RESCAN_MS = 1000
 
 export class ProcSampler implements Sampler {
   readonly columns: readonly string[] = PROC_COLUMNS
+  readonly meanings = PROC_MEANINGS
   private readonly tree: boolean
   private readonly pssIntervalMs: number
   private readonly procfs: boolean
