@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Estimate, SeriesVerdict } from '../analysis/types.js'
+import type { Unit } from '../columns/index.js'
 import { ConfigError } from '../scenario/errors.js'
 import type { EndpointGroup } from './groups.js'
 import type { NodeState, PlanNode, TrialRole } from './plan.js'
@@ -36,7 +37,7 @@ export interface BisectTrialRecord {
   verdict?: SeriesVerdict
   /** The metric growth per request comes from (the one that decided the control). */
   metric?: string
-  unit?: string
+  unit?: Unit
   per_request?: Estimate
   requests?: number
   elapsed_s?: number

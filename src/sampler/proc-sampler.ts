@@ -25,6 +25,7 @@
  */
 import pidusage from 'pidusage'
 import type { Cell, Sampler } from './types.js'
+import { PROC_MEANINGS } from '../columns/index.js'
 import { hasProcfs, readSmapsRollup, readStatus, type ProcStatus } from '../target/procfs.js'
 import { processTree } from '../target/process-tree.js'
 import type { ExitSource, TargetEvent } from '../target/events.js'
@@ -61,6 +62,7 @@ export interface ProcSamplerOptions {
 
 export class ProcSampler implements Sampler {
   readonly columns: readonly string[] = PROC_COLUMNS
+  readonly meanings = PROC_MEANINGS
   private readonly tree: boolean
   private readonly pssIntervalMs: number
   private readonly procfs: boolean
