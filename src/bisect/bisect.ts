@@ -18,7 +18,8 @@ import {
 } from './state.js'
 import { signed } from './format.js'
 import { unitOf, type Unit } from '../columns/index.js'
-import { restartTarget, startTrial, trialScenario, type TrialHandle } from './trial.js'
+import { restartTarget } from '../target/restart.js'
+import { startTrial, trialScenario, type TrialHandle } from './trial.js'
 
 export type BisectEvent =
   | { type: 'start'; doc: BisectDocument; dir: string; resumed: boolean }
@@ -143,6 +144,8 @@ export function startBisect (options: BisectOptions): BisectHandle {
         if (doc.restart.kind === 'restart') {
           options.onEvent?.({ type: 'restarting', trial: record, command: doc.restart.command })
           await restartTarget(doc.restart.command, doc.restart.port, {
+            url: scenario.target.url ?? scenario.urls.entries[0]!.url,
+            insecure: scenario.target.insecure,
             cwd: scenario.file ? dirname(scenario.file) : undefined,
             logFile: join(trialDir, 'restart.log'),
             timeoutS: Math.max(30, scenario.target.readyTimeout),
