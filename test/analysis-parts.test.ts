@@ -146,7 +146,7 @@ t.test('the verdict on a floor series', async (t) => {
   t.match(gcless.reason, /no major GC/)
 })
 
-function verdict (metric: string, role: RoledVerdict['role'], v: RoledVerdict['verdict'], perRequest = 0, unit = 'bytes'): RoledVerdict {
+function verdict (metric: string, role: RoledVerdict['role'], v: RoledVerdict['verdict'], perRequest = 0, unit: RoledVerdict['unit'] = 'bytes'): RoledVerdict {
   const estimate = { value: perRequest, low: perRequest * 0.9, high: perRequest * 1.1, level: 0.95 }
   return { metric, unit, role, decides: true, verdict: v, segments: [], per_request: estimate, per_hour: { ...estimate, value: perRequest * 1e6 } }
 }

@@ -45,7 +45,7 @@ t.setTimeout(600_000)
 
 t.test('damaged results folders', async (t) => {
   const base = join(work, 'base')
-  const run = await realRun(base, { path: '/leak', seconds: 3, name: 'damaged' })
+  const run = await realRun(base, { path: '/leak', requests: 600, name: 'damaged' })
   t.equal(run.status, 0, run.stderr)
   const summary = summaryOf(base)
   t.ok(summary.verdict, 'the run has a verdict')

@@ -1,3 +1,5 @@
+import type { Unit } from '../columns/index.js'
+import type { RecognisedSeries } from './metrics.js'
 /** What `memsiege analyze` says about one run: stored in summary.json under `verdict`. */
 
 export type SeriesVerdict = 'leak' | 'plateau' | 'flat' | 'inconclusive'
@@ -55,8 +57,7 @@ export interface SegmentVerdict {
 export interface MetricVerdict {
   /** The samples.csv column, e.g. rss_bytes or gc.stat.old_objects. */
   metric: string
-  /** bytes, objects, slots, pages, threads, count. */
-  unit: string
+  unit: Unit
   verdict: SeriesVerdict
   segments: SegmentVerdict[]
   /** Whether this metric is one of those the run's verdict is the worst of. */
@@ -98,6 +99,8 @@ export interface RunVerdict {
   /** What the analysis read: data rows, segments (target restarts split them). */
   rows?: number
   segments?: number
+  /** The app's GC series the choice of metrics rests on, and as what they were recognised. */
+  recognised?: RecognisedSeries[]
   /** Things the reader should know: metrics asked for but absent, rows cut short. */
   notes?: string[]
 }

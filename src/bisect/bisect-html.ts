@@ -8,6 +8,7 @@ import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import { signed } from './format.js'
+import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
 export const BISECT_HTML = 'bisect.html'
@@ -112,7 +113,7 @@ function miniChart (runDir: string, metric: string, t: BisectTrialRecord): strin
   const values = columns.get(name)
   if (!elapsed || !values || !values.some((v) => v !== null)) return ''
   const points = elapsed.map((x, i) => [x ?? 0, values[i] ?? null] as const)
-  const unit = t.unit ?? (/bytes|heap|memory/i.test(name) ? 'bytes' : 'count')
+  const unit = t.unit ?? unitOf(name)
   const svg = svgChart({
     width: 380,
     height: 200,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import type { Estimate, SeriesVerdict } from '../analysis/types.js'
+import type { Unit } from '../columns/index.js'
 import { ConfigError } from '../scenario/errors.js'
 import type { EndpointGroup } from './groups.js'
 import type { NodeState, PlanNode, TrialRole } from './plan.js'
@@ -37,7 +38,7 @@ export interface BisectTrialRecord {
   verdict?: SeriesVerdict
   /** The metric growth per request comes from (the one that decided the control). */
   metric?: string
-  unit?: string
+  unit?: Unit
   per_request?: Estimate
   requests?: number
   elapsed_s?: number

@@ -5,6 +5,7 @@ import type { RunStats } from '../metrics/run-stats.js'
 import { siegeFigures, type SiegeFigures } from '../metrics/siege-figures.js'
 import { version } from '../version.js'
 import type { RunVerdict } from '../analysis/types.js'
+import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
 import { redactHeaders, redactUrl } from './redact.js'
 import { writeFileWhole } from './write-whole.js'
@@ -35,6 +36,8 @@ export interface RunSummary extends SiegeFigures {
   endpoints: EndpointSummary[]
   /** What happened to the target: exits and restarts, as in events.csv. */
   events: EventRecord[]
+  /** What each samples.csv column means, as the samplers that wrote it declared. */
+  columns?: ColumnMeanings
   /** Does it leak? The analysis of samples.csv made at the end of the run. */
   verdict?: RunVerdict
 }

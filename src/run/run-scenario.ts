@@ -10,6 +10,7 @@ import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv
 import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
+import { LOAD_MEANINGS } from '../columns/index.js'
 import { openTargetSession } from './target-session.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
@@ -153,8 +154,9 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await session.close()
       eventsCsv?.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
+      summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       try {
-        summary.verdict = verdictOfResultsDir(dir, options.analysis)
+        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns })
       } catch (err) {
         noVerdict = (err as Error).message
         warn(`no verdict: ${noVerdict}`)
