@@ -146,7 +146,7 @@ t.test('the verdict on a floor series', async (t) => {
   t.match(gcless.reason, /no major GC/)
 })
 
-function verdict (metric: string, role: RoledVerdict['role'], v: RoledVerdict['verdict'], perRequest = 0, unit = 'bytes'): RoledVerdict {
+function verdict (metric: string, role: RoledVerdict['role'], v: RoledVerdict['verdict'], perRequest = 0, unit: RoledVerdict['unit'] = 'bytes'): RoledVerdict {
   const estimate = { value: perRequest, low: perRequest * 0.9, high: perRequest * 1.1, level: 0.95 }
   return { metric, unit, role, decides: true, verdict: v, segments: [], per_request: estimate, per_hour: { ...estimate, value: perRequest * 1e6 } }
 }
@@ -181,7 +181,7 @@ function settlingRss (): RoledVerdict {
     ...verdict('rss_anon_bytes', 'rss', 'settling', 66.5),
     requests_per_hour: 7_200_000,
     more_requests: 150_000,
-    shape: { early: est(260), middle: est(80), late: est(27), late_per_hour: 27 * 7_200_000, slowed: true, bending: true, heading: { value: 75 * 2 ** 20, low: 72 * 2 ** 20, high: 90 * 2 ** 20, level: 0.95, scale_requests: 60_000, remaining: 5 * 2 ** 20 } },
+    shape: { early: est(260), middle: est(80), late: est(27), late_per_hour: 27 * 7_200_000, slowed: true, bending: true, holding: false, heading: { value: 75 * 2 ** 20, low: 72 * 2 ** 20, high: 90 * 2 ** 20, level: 0.95, scale_requests: 60_000, remaining: 5 * 2 ** 20 } },
     segments: [{ rows: [0, 120], requests: [0, 254_000], elapsed_s: [0, 120], verdict: 'settling', warmup: { elapsed_s: 12, requests: 25_400 }, windows: 120, reason: '', floor: [], growth: est(54 * 2 ** 20) }],
   }
 }

@@ -27,8 +27,8 @@ if (missing) {
   // Two real runs of the built CLI against the demo server: one leaking, whose target is killed and
   // restarted half-way (events), and one flat and shorter.
   const [leak, flat] = await Promise.all([
-    realRun(leakDir, { path: '/leak', seconds: 7, name: 'leak <b>&amp; "run"', restartAt: 2.5 }),
-    realRun(flatDir, { path: '/flat', seconds: 3, name: 'flat-run' })
+    realRun(leakDir, { path: '/leak', requests: 900, name: 'leak <b>&amp; "run"', restartAfter: 300 }),
+    realRun(flatDir, { path: '/flat', requests: 400, name: 'flat-run' })
   ])
   t.equal(leak.status, 0, `leak run: ${leak.stderr}`)
   t.equal(flat.status, 0, `flat run: ${flat.stderr}`)

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { readSamples, readSamplesHeader, type SamplesTable } from './samples-reader.js'
 import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
+import { columnsText, missingMetricsText } from './metric-names.js'
 import { findSegments, readEvents, type Segment } from './segments.js'
 import { formatWarmup, warmupCut, type WarmupCut, type WarmupSpec } from './warmup.js'
 import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
@@ -24,12 +25,19 @@ import type { SegmentVerdict, RunVerdict } from './types.js'
 import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
 import { formatAmount } from './format-units.js'
+import { readRecorded, type ColumnMeanings, type DeclaredRoles, type Unit } from '../columns/index.js'
 
 export interface AnalysisOptions {
   /** What to leave out at the start of each segment. Default auto (see warmup.ts). */
   warmup?: WarmupSpec
   /** Columns to analyse instead of the default choice; all of them then decide. */
   metrics?: string[]
+  /** What columns mean when their names don't say (analysis.columns): column → role. */
+  columns?: DeclaredRoles
+  /** What the samplers declared the columns to mean; default: summary.json's `columns`, else recognised by name. */
+  recorded?: ColumnMeanings
+  /** `metrics` came from `--metrics`: a name that is no column is a typo to refuse, not a note. */
+  metricsFromFlag?: boolean
   /** Growth limits: a leak faster than one of these is a breach. */
   maxGrowth?: GrowthLimit[]
   /** `leak`: a leak verdict is a breach; `inconclusive`: so is an inconclusive one. */
@@ -39,7 +47,7 @@ export interface AnalysisOptions {
    * or of the series' own level (objects, slots, pages, threads) counts as flat. Default 0.05.
    */
   flatFraction?: number
-  /** Significance level of the trend test. Default 0.01. */
+  /** Significance level of the trend test. Default 0.05 (DEFAULT_TREND_SETTINGS). */
   alpha?: number
   /** Confidence level of the intervals. Default 0.95. */
   confidence?: number
@@ -49,7 +57,7 @@ export interface AnalysisOptions {
 
 export const DEFAULT_FLAT_FRACTION = 0.05
 /** Growth smaller than this never matters, whatever the process's size. */
-const MIN_GROWTH: Record<string, number> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
+const MIN_GROWTH: Partial<Record<Unit, number>> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
 
 /** samples.csv missing, unreadable or without the columns every run has. */
 export class AnalysisInputError extends Error {
@@ -73,12 +81,22 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
     if (!header.includes(needed)) throw new AnalysisInputError(`${samplesPath}: no "${needed}" column; not a memsiege samples.csv`)
   }
   const notes: string[] = []
-  const { metrics, missing } = chooseMetrics(header, options.metrics)
-  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missing.join(', ')}`)
+  const { metrics, missing, recognised } = chooseMetrics(header, options.metrics, { recorded: options.recorded ?? recordedMeanings(dir), declared: options.columns })
+  if (missing.length && options.metricsFromFlag) throw new AnalysisInputError(`--metrics: not a column of ${samplesPath}: ${missingMetricsText(missing, header)}; its columns: ${columnsText(header)}`)
+  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missingMetricsText(missing, header)}`)
   const table = readSamples(samplesPath, () => columnsNeeded(metrics))
-  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short, left out`)
+  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short or without a number of requests or seconds, left out`)
+  let events
+  try {
+    events = readEvents(join(dir, 'events.csv'), table.startTime)
+  } catch (err) {
+    throw new AnalysisInputError((err as Error).message)
+  }
   const fresh = options.freshProcess ?? startedForRun(join(dir, 'summary.json'))
-  return analyzeTable(table, metrics, readEvents(join(dir, 'events.csv'), table.startTime), fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
+  const verdict = analyzeTable(table, metrics, events, fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
+  // Not the target's fault: the names asked for are not columns of this run.
+  if (metrics.length === 0 && missing.length) verdict.summary = `Inconclusive: none of the columns asked for is in samples.csv: ${missingMetricsText(missing, header)}. Its columns: ${columnsText(header)}.`
+  return recognised.length ? { ...verdict, recognised } : verdict
 }
 
 /**
@@ -91,6 +109,19 @@ function startedForRun (path: string): boolean | undefined {
   try {
     const summary = JSON.parse(readFileSync(path, 'utf8')) as { config?: { target?: { command?: unknown } } }
     return typeof summary.config?.target?.command === 'string'
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * What the run's samplers declared its columns to mean (summary.json's `columns`). A folder
+ * from before they did, or whose summary.json is not there yet or damaged, has its columns
+ * recognised by name.
+ */
+function recordedMeanings (dir: string): ColumnMeanings | undefined {
+  try {
+    return readRecorded((JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { columns?: unknown }).columns)
   } catch {
     return undefined
   }
@@ -242,7 +273,7 @@ function finerForThirds (steady: readonly Readings[], method: FloorMethod, strat
  * current rate, the requests until two more have run (two post-GC floors to compare).
  */
 function requestsToMajorGcs (table: SamplesTable, metric: MetricSpec, steady: readonly Readings[], slope: number | undefined): number | undefined {
-  const limit = metric.column === 'gc.stat.old_objects' ? table.columns.get('gc.stat.old_objects_limit') : undefined
+  const limit = metric.limit ? table.columns.get(metric.limit) : undefined
   const last = steady[steady.length - 1]
   if (!limit || !last || last.y.length === 0 || !(slope !== undefined && slope > 0)) return undefined
   let limitValue = NaN

@@ -201,6 +201,7 @@ export function trendVerdict (input: TrendInput): TrendResult {
       late_per_hour: shape.late.slope * input.requestsPerHour,
       slowed: shape.slowed,
       bending: shape.bending,
+      holding: shape.holding,
       ...(projection ? { heading: { value: projection.value, low: projection.low, ...(projection.high !== undefined ? { high: projection.high } : {}), level: projection.level, scale_requests: projection.scale, remaining: projection.remaining } } : {}),
     }
   }

@@ -1,3 +1,5 @@
+import type { Unit } from '../columns/index.js'
+import type { RecognisedSeries } from './metrics.js'
 /** What `memsiege analyze` says about one run: stored in summary.json under `verdict`. */
 
 export type SeriesVerdict = 'leak' | 'settling' | 'plateau' | 'flat' | 'inconclusive'
@@ -23,8 +25,10 @@ export interface GrowthShape {
   late_per_hour: number
   /** The late rate is significantly below the early one. */
   slowed: boolean
-  /** ... and below half of it, or still falling at the end: a warm-up, not a leak. */
+  /** ... and falling at least as fast as to 1/e over the run: a warm-up, not a leak (growth-shape.ts). */
   bending: boolean
+  /** The late rate is significantly above where such a bend would have taken it: a rate that holds. */
+  holding: boolean
   /**
    * Where it levels off if the rate keeps falling as it has (exponentially); `high` absent when
    * the interval has no upper end yet. With the requests over which the rate falls to 1/e.
@@ -81,8 +85,7 @@ export interface SegmentVerdict {
 export interface MetricVerdict {
   /** The samples.csv column, e.g. rss_bytes or gc.stat.old_objects. */
   metric: string
-  /** bytes, objects, slots, pages, threads, count. */
-  unit: string
+  unit: Unit
   verdict: SeriesVerdict
   segments: SegmentVerdict[]
   /** Whether this metric is one of those the run's verdict is the worst of. */
@@ -146,6 +149,8 @@ export interface RunVerdict {
   /** What the analysis read: data rows, segments (target restarts split them). */
   rows?: number
   segments?: number
+  /** The app's GC series the choice of metrics rests on, and as what they were recognised. */
+  recognised?: RecognisedSeries[]
   /** Things the reader should know: metrics asked for but absent, rows cut short. */
   notes?: string[]
 }

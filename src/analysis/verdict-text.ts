@@ -13,6 +13,7 @@ import { formatAmount, significant } from './format-units.js'
 import { formatP } from './series-verdict.js'
 import { MIN_WINDOWS } from './floors.js'
 import { VERDICT_ORDER } from './attribution.js'
+import { ROLE_WORDS } from '../columns/index.js'
 
 const LABEL: Record<RunVerdict['attribution'], string> = {
   'object-leak': 'object leak',
@@ -32,6 +33,7 @@ export function verdictText (v: RunVerdict): string {
   lines.push(...table(v.metrics, v.verdict))
   const decides = v.metrics.some((m) => m.decides) ? '* decides the verdict. ' : ''
   lines.push(`${decides}Warm-up: ${String(v.settings.warmup ?? 'auto')}; trend test Mann–Kendall (Hamed–Rao corrected) on window floors, p < ${String(v.settings.alpha)} to count; flat below ${+(Number(v.settings.flat_fraction) * 100).toFixed(2)}% of the starting level.`)
+  if (v.recognised?.length) lines.push(`Recognised: ${v.recognised.map((r) => `${ROLE_WORDS[r.role]}: ${r.column} (${r.source})`).join('; ')}`)
   for (const note of v.notes ?? []) lines.push(`Note: ${note}`)
   for (const b of v.breaches) lines.push(`Breach: ${b}`)
   return lines.join('\n') + '\n'

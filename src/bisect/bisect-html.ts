@@ -3,10 +3,12 @@
  * metric against requests, drawn by report/svg-chart.ts), in one static page beside bisect.json.
  * No script and nothing fetched: each chart is an SVG inlined as a data: image.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import { signed } from './format.js'
+import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
 export const BISECT_HTML = 'bisect.html'
@@ -20,9 +22,7 @@ const esc = escapeXml
 /** Writes DIR/bisect.html for `doc` (replaced whole, like bisect.json). */
 export function writeBisectHtml (dir: string, doc: BisectDocument): void {
   const path = join(dir, BISECT_HTML)
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, bisectHtml(dir, doc))
-  renameSync(tmp, path)
+  writeFileWhole(path, bisectHtml(dir, doc))
 }
 
 export function bisectHtml (dir: string, doc: BisectDocument): string {
@@ -113,7 +113,7 @@ function miniChart (runDir: string, metric: string, t: BisectTrialRecord): strin
   const values = columns.get(name)
   if (!elapsed || !values || !values.some((v) => v !== null)) return ''
   const points = elapsed.map((x, i) => [x ?? 0, values[i] ?? null] as const)
-  const unit = t.unit ?? (/bytes|heap|memory/i.test(name) ? 'bytes' : 'count')
+  const unit = t.unit ?? unitOf(name)
   const svg = svgChart({
     width: 380,
     height: 200,
