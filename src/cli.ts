@@ -30,6 +30,7 @@ function runOptions (y: Argv) {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
     .option('insecure', { type: 'boolean', default: false, describe: 'accept self-signed TLS certificates' })
     .option('report', { type: 'boolean', default: false, describe: 'write report.html and memory.svg into the results folder at the end' })
+    .option('keep-secrets', { type: 'boolean', default: false, describe: 'copy the scenario and URL list into the results folder with their secrets' })
     .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
     .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
     .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
