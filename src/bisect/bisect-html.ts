@@ -13,7 +13,7 @@ import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrial
 
 export const BISECT_HTML = 'bisect.html'
 
-const VERDICT_COLOR: Record<string, string> = { leak: '#c62828', inconclusive: '#b26a00', plateau: '#1565c0', flat: '#2e7d32' }
+const VERDICT_COLOR: Record<string, string> = { leak: '#c62828', inconclusive: '#b26a00', plateau: '#1565c0', settling: '#00838f', flat: '#2e7d32' }
 const STATE_COLOR: Record<string, string> = { leak: '#c62828', clean: '#2e7d32', inferred: '#8a6d00', untested: '#777' }
 const STATE_TEXT: Record<string, string> = { leak: 'leaks', clean: 'no leak', inferred: 'leak inferred', untested: 'not tested' }
 
