@@ -4,7 +4,8 @@ import { ConfigError } from '../errors.js'
 import type { UrlEntry } from '../types.js'
 import { toAbsoluteUrl } from './address.js'
 import { BodyFiles } from './body-file.js'
-import type { LineContext, SiegeQuirk } from './context.js'
+import { type LineContext, lineError, type SiegeQuirk } from './context.js'
+import { mediaTypeProblem } from '../header-check.js'
 import { readLines, SIEGE_LINE_BUFFER } from './lines.js'
 import { type BodySource, splitMethod } from './method.js'
 import { parseVariableLine, VariableScope } from './variables.js'
@@ -65,6 +66,10 @@ function readEntry(text: string, options: UrlListOptions, bodyFiles: BodyFiles, 
   if (line.body === undefined) return entry
   if (!text.includes('/')) {
     at.quirk('body-slash', `siege appends "/" to the body of a line that has no "/" at all; memsiege sends the body as written`)
+  }
+  if (line.contentType !== undefined) {
+    const problem = mediaTypeProblem(line.contentType)
+    if (problem) throw lineError(at, `-T ${problem}`)
   }
   entry.body = readBody(line.body, bodyFiles, at)
   // Like siege, an empty -T means the default.
