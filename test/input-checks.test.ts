@@ -43,6 +43,8 @@ t.test('headers the HTTP client would refuse are refused up front, naming the fl
   t.equal(scenarioError(t, 'headers: { X-Currency: "€" }\n'), 'D/s.yml:2:24: headers.X-Currency: contains "€" (U+20AC), which a header cannot carry: only ASCII and Latin-1 characters (percent-encode the rest)')
   t.match(scenarioError(t, 'headers: { Connection: "a b" }\n'), /^D\/s\.yml:2:24: headers\.Connection: Connection: "a b" is not a list/)
   t.match(scenarioError(t, 'userAgent: "€"\n'), /^D\/s\.yml:2:12: userAgent: contains "€"/)
+  t.equal(siegeError({ header: ['Host: a', 'host: b'] }), '-H: the Host header is given 2 times; a request carries one')
+  t.equal(scenarioError(t, 'headers: { Host: a, host: b }\n'), 'D/s.yml:2:10: headers: the Host header is given 2 times; a request carries one')
 })
 
 t.test('a URL line\'s own -T is checked like -T', async (t) => {
@@ -81,6 +83,11 @@ t.test('durations: long soaks are accepted, beyond a year is a typo', async (t) 
   t.equal(scenarioError(t, 'timeout: 48h\n'), 'D/s.yml:2:10: timeout: must be at most 86400 s, got 172800 s')
   t.equal(scenarioError(t, 'sample: { interval: 30h }\n'), 'D/s.yml:2:21: sample.interval: must be at most 86400 s, got 108000 s')
   t.equal(scenarioError(t, 'requests: 1\n', { duration: '600000h' }), '--duration: bad duration "600000h": longer than a year, the longest memsiege accepts')
+})
+
+t.test('a URL file with no URLs is one line, not a TypeError', async (t) => {
+  const dir = t.testdir({ 'blank.txt': '  \n# only a comment\nA=1\n' })
+  t.equal(siegeError({ url: undefined, file: join(dir, 'blank.txt') }), `${join(dir, 'blank.txt')}: no URLs in the file (only blank lines, comments or variables)`)
 })
 
 t.test('the CLI: one line, exit 2, nothing sent', async (t) => {

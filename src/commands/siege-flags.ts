@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { ConfigError } from '../scenario/errors.js'
+import { repeatedHost } from '../scenario/header-check.js'
 import { countFlag, durationFlag, headerFlag, headerValueFlag, mediaTypeFlag } from '../scenario/flag-check.js'
 import type { Scenario, StopCondition } from '../scenario/types.js'
 import { parseUrlList, readUrlFile } from '../scenario/urlfile/parse.js'
@@ -29,6 +30,8 @@ export const SIEGE_DEFAULT_USERS = 25
 /** Builds the same in-memory scenario a YAML file would, from siege's flags. */
 export function scenarioFromSiegeFlags (flags: SiegeFlags, warn: (message: string) => void): Scenario {
   const headers = (flags.header ?? []).map((header) => headerFlag('-H', header))
+  const twice = repeatedHost(headers.map(([name]) => name))
+  if (twice) throw new ConfigError(`-H: ${twice}`)
   if (flags.userAgent) headers.push(['User-Agent', headerValueFlag('-A', flags.userAgent)])
   if (flags.contentType) mediaTypeFlag('-T', flags.contentType)
   const urls = readList(flags, warn)
@@ -56,7 +59,9 @@ function readList (flags: SiegeFlags, warn: (message: string) => void): Scenario
   }
   if (!flags.file) throw new ConfigError('no URL: give one on the command line, -f FILE, or a scenario with `memsiege run FILE.yml`')
   const file = resolve(flags.file)
-  return { file, ...readUrlFile(file, { contentType: flags.contentType, warn }) }
+  const list = readUrlFile(file, { contentType: flags.contentType, warn })
+  if (list.entries.length === 0) throw new ConfigError('no URLs in the file (only blank lines, comments or variables)', { file })
+  return { file, ...list }
 }
 
 function stopCondition (flags: SiegeFlags, warn: (message: string) => void): StopCondition {

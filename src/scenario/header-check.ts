@@ -45,3 +45,9 @@ export function mediaTypeProblem (value: string): string | undefined {
   if (!MEDIA_TYPE.test(value)) return `${JSON.stringify(value)} is not a media type such as application/json`
   return headerValueProblem(value)
 }
+
+/** The client sends one Host header at most; a second one fails every request. */
+export function repeatedHost (names: readonly string[]): string | undefined {
+  const hosts = names.filter((name) => name.toLowerCase() === 'host')
+  return hosts.length > 1 ? `the Host header is given ${hosts.length} times; a request carries one` : undefined
+}

@@ -8,7 +8,7 @@ import { basename, dirname, extname, resolve } from 'node:path'
 import { isScalar, Scalar } from 'yaml'
 import { ConfigError } from './errors.js'
 import { countFlag, durationFlag } from './flag-check.js'
-import { headerProblem } from './header-check.js'
+import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
 import type { AnalysisConfig, BisectConfig, GcEndpointConfig, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
@@ -87,6 +87,8 @@ function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: 
     const problem = headerProblem(name, value)
     if (problem) throw new ConfigError(`headers.${name}: ${problem}`, at(`headers.${name}`))
   }
+  const twice = repeatedHost(headers.map(([name]) => name))
+  if (twice) throw new ConfigError(`headers: ${twice}`, at('headers'))
 
   const gc = raw.sample.gc
   if (gc) {
