@@ -75,8 +75,11 @@ sample: { interval: 250ms }
   await exited
   await waitFor(async () => !(await running(server)) && !(await running(shell)), undefined, 'the target\'s processes to be gone')
   t.pass('the server and its shell are gone')
-  const after = await lookupPort(port)
-  t.ok('reason' in after && !after.listening, 'nothing listens on the port any more')
+  await waitFor(async () => {
+    const after = await lookupPort(port)
+    return 'reason' in after && !after.listening
+  }, undefined, 'nothing to listen on the port any more')
+  t.pass('the port is free')
   await waitFor(() => watchdogsOf(shell).length === 0, undefined, 'the watchdog to exit')
   t.pass('the watchdog exited too')
 })
