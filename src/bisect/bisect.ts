@@ -17,7 +17,10 @@ import {
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
 } from './state.js'
 import { signed } from './format.js'
-import { restartTarget, startTrial, trialScenario, type TrialHandle } from './trial.js'
+import { unitOf, type Unit } from '../columns/index.js'
+import { restartTarget } from '../target/restart.js'
+import { redactText, scenarioSecrets } from '../recorder/redact.js'
+import { startTrial, trialScenario, type TrialHandle } from './trial.js'
 
 export type BisectEvent =
   | { type: 'start'; doc: BisectDocument; dir: string; resumed: boolean }
@@ -36,7 +39,6 @@ export interface BisectOptions {
   dir: string
   /** bisect.json of an earlier, unfinished bisect of the same scenario (--resume). */
   resume?: BisectDocument
-  analyze: (dir: string) => Promise<RunVerdict>
   warn: (message: string) => void
   onEvent?: (event: BisectEvent) => void
   onTrialProgress?: (progress: RunProgress) => void
@@ -57,6 +59,7 @@ export function twoCulpritBound (n: number): number {
 
 export function startBisect (options: BisectOptions): BisectHandle {
   const { scenario, groups, dir } = options
+  const known = scenarioSecrets(scenario)
   let interrupted = false
   let current: TrialHandle | undefined
   const done = run()
@@ -74,9 +77,10 @@ export function startBisect (options: BisectOptions): BisectHandle {
       status: 'running',
       concurrency: scenario.concurrency,
       budget: options.budget,
+      // for the record only, without secrets: the commands run are the scenario's
       restart: scenario.target.restart !== undefined
-        ? { kind: 'restart', command: scenario.target.restart, port: scenario.target.port! }
-        : { kind: 'command', command: scenario.target.command ?? '' },
+        ? { kind: 'restart', command: redactText(scenario.target.restart, known), port: scenario.target.port! }
+        : { kind: 'command', command: redactText(scenario.target.command ?? '', known) },
       groups: groupsRecord(groups),
       trials: []
     }
@@ -141,7 +145,9 @@ export function startBisect (options: BisectOptions): BisectHandle {
       try {
         if (doc.restart.kind === 'restart') {
           options.onEvent?.({ type: 'restarting', trial: record, command: doc.restart.command })
-          await restartTarget(doc.restart.command, doc.restart.port, {
+          await restartTarget(scenario.target.restart ?? doc.restart.command, doc.restart.port, {
+            url: scenario.target.url ?? scenario.urls.entries[0]!.url,
+            insecure: scenario.target.insecure,
             cwd: scenario.file ? dirname(scenario.file) : undefined,
             logFile: join(trialDir, 'restart.log'),
             timeoutS: Math.max(30, scenario.target.readyTimeout),
@@ -155,7 +161,6 @@ export function startBisect (options: BisectOptions): BisectHandle {
         const name = `${scenario.name}-bisect-${String(n).padStart(2, '0')}`
         current = startTrial(trialScenario(scenario, groups, request.groups, budget, trialDir, name), {
           warn: options.warn,
-          analyze: options.analyze,
           onProgress: options.onTrialProgress
         })
         if (interrupted) current.interrupt()
@@ -182,7 +187,7 @@ export function startBisect (options: BisectOptions): BisectHandle {
       } catch (err) {
         current = undefined
         record.status = 'failed'
-        record.error = (err as Error).message
+        record.error = redactText((err as Error).message, known)
         record.ended_at = new Date().toISOString()
         doc.status = 'failed'
         doc.error = `trial ${n}: ${record.error}`
@@ -229,7 +234,7 @@ export function decidingMetric (verdict: RunVerdict): string | undefined {
 }
 
 /** Growth per request of `metric` in a run: pooled over its segments, else from its longest segment. */
-export function growthOf (verdict: RunVerdict, metric: string): { unit: string; perRequest: Estimate } | undefined {
+export function growthOf (verdict: RunVerdict, metric: string): { unit: Unit; perRequest: Estimate } | undefined {
   const m = verdict.metrics.find((x) => x.metric === metric)
   if (!m) return undefined
   if (m.per_request) return { unit: m.unit, perRequest: m.per_request }
@@ -272,7 +277,7 @@ function result (conclusion: Conclusion, plan: BisectPlan, doc: BisectDocument, 
     const lines = culprits.map((c) => {
       const what = c.kind === 'interaction' ? `interaction: ${c.groups.join(' + ')} leak only together` : `culprit: ${c.groups.join(', ')}`
       const eps = c.groups.length === 1 && c.endpoints.length > 0 && (c.endpoints.length > 1 || c.endpoints[0] !== c.groups[0]) ? ` [${c.endpoints.join(', ')}]` : ''
-      const growth = c.per_request ? ` ${signed(c.per_request.value, unitOf(doc, c))}/request alone` : ''
+      const growth = c.per_request ? ` ${signed(c.per_request.value, culpritUnit(doc, c))}/request alone` : ''
       const share = c.explains_control !== undefined ? `, ${Math.round(c.explains_control * 100)}% of the control's growth` : ''
       return `${what}${eps}${growth || share ? ` (${(growth + share).replace(/^ /, '')})` : ''}`
     })
@@ -290,8 +295,9 @@ function result (conclusion: Conclusion, plan: BisectPlan, doc: BisectDocument, 
   }
 }
 
-function unitOf (doc: BisectDocument, c: BisectCulpritRecord): string {
-  return doc.trials.find((t) => t.unit && c.groups.every((g) => t.groups.includes(g)))?.unit ?? 'bytes'
+/** The unit of the culprit's own trial; failing that, of the metric that decided the control. */
+function culpritUnit (doc: BisectDocument, c: BisectCulpritRecord): Unit {
+  return doc.trials.find((t) => t.unit && c.groups.every((g) => t.groups.includes(g)))?.unit ?? unitOf(doc.metric ?? 'rss_bytes')
 }
 
 /** `GET /a, GET /b and 3 more (5 groups)`. */
