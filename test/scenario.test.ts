@@ -347,7 +347,7 @@ t.test('sample and gc', async (t) => {
 
 t.test('analysis is checked (test/analysis-scenario.test.ts has the details)', async (t) => {
   t.same(load(t, 'urls: urls.txt\nanalysis:\n  warmup: 20%\n').analysis, { warmup: '20%' })
-  t.equal(failure(t, 'urls: urls.txt\nanalysis:\n  whatever: 1\n'), 'F:3:3: unknown key "whatever" in analysis; expected one of warmup, metrics, maxGrowth, failOn')
+  t.equal(failure(t, 'urls: urls.txt\nanalysis:\n  whatever: 1\n'), 'F:3:3: unknown key "whatever" in analysis; expected one of warmup, metrics, columns, maxGrowth, failOn')
 })
 
 t.test('name', async (t) => {
