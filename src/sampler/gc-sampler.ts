@@ -20,6 +20,7 @@ import type { Cell, Sampler } from './types.js'
 import { GcFetcher, type GcResponse } from './gc-fetch.js'
 import { flattenNumeric } from './gc-json.js'
 import { parsePrometheusText, selectSeries } from './prometheus.js'
+import { LongTimeout } from '../long-timeout.js'
 import { GC_FIXED_MEANINGS, headerMeanings, recordable, type ColumnMeanings } from '../columns/index.js'
 
 export interface GcSamplerOptions {
@@ -52,7 +53,7 @@ export class GcSampler implements Sampler {
   private known = new Set<string>()
   private warnedNew = false
   private warnedFailure = false
-  private timer?: NodeJS.Timeout
+  private timer?: LongTimeout
   private inFlight?: Promise<void>
   private stopped = false
 
@@ -106,7 +107,7 @@ export class GcSampler implements Sampler {
 
   async stop(): Promise<void> {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.timer?.clear()
     await this.inFlight
     await this.fetcher.close()
   }
@@ -114,15 +115,14 @@ export class GcSampler implements Sampler {
   private schedule(lastStart: number): void {
     if (this.stopped) return
     const wait = Math.max(0, lastStart + this.intervalMs - Date.now())
-    this.timer = setTimeout(() => {
+    // The run loop owns the lifetime (stop()); a forgotten sampler mustn't keep memsiege alive.
+    this.timer = new LongTimeout(() => {
       const started = Date.now()
       this.inFlight = this.fetchOnce().finally(() => {
         this.inFlight = undefined
         this.schedule(started)
       })
-    }, wait)
-    // The run loop owns the lifetime (stop()); a forgotten sampler mustn't keep memsiege alive.
-    this.timer.unref()
+    }, wait).unref()
   }
 
   private async fetchOnce(): Promise<void> {
