@@ -1,4 +1,5 @@
-import { copyFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { redactScenarioYaml, redactText, scenarioSecrets } from '../recorder/redact.js'
 import { basename } from 'node:path'
 import { LoadEngine } from '../engine/load-engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
@@ -12,6 +13,7 @@ import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
 import { LOAD_MEANINGS } from '../columns/index.js'
 import { openTargetSession } from './target-session.js'
+import { LongTimeout } from '../long-timeout.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
@@ -23,6 +25,8 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void
   /** How long in-flight requests may finish after an interruption before they are aborted. */
   graceSeconds?: number
+  /** Copy the scenario and the URL list into the results folder as they are, secrets included (to run them again). */
+  keepSecrets?: boolean
   /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
   analysis?: VerdictSettings
 }
@@ -62,7 +66,7 @@ export interface RunHandle {
  */
 export function startRun (scenario: Scenario, options: RunOptions = {}): RunHandle {
   const dir = createResultsDir(scenario.name, scenario.out)
-  copyInputs(scenario, dir)
+  copyInputs(scenario, dir, options.keepSecrets ?? false)
   let interrupted = false
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
@@ -127,8 +131,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
     const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
-    let deadline: NodeJS.Timeout | undefined
-    if (scenario.stop.kind === 'duration') deadline = setTimeout(() => engine.halt(), scenario.stop.seconds * 1000)
+    const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => engine.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {
       interrupted = true
@@ -140,7 +143,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     try {
       await engine.run()
     } finally {
-      clearTimeout(deadline)
+      deadline?.clear()
       clearTimeout(graceTimer)
       await clock.stop()
       const endedAt = new Date()
@@ -181,8 +184,14 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   }
 }
 
-function copyInputs (scenario: Scenario, dir: string): void {
-  if (scenario.file) copyFileSync(scenario.file, resultsPath(dir, basename(scenario.file)))
+/** The scenario and its URL list beside the results: secrets redacted, unless asked to keep them. */
+function copyInputs (scenario: Scenario, dir: string, keepSecrets: boolean): void {
+  const known = scenarioSecrets(scenario)
+  if (scenario.file) {
+    const copy = resultsPath(dir, basename(scenario.file))
+    if (keepSecrets) copyFileSync(scenario.file, copy)
+    else writeFileSync(copy, redactScenarioYaml(readFileSync(scenario.file, 'utf8'), known))
+  }
   const listName = scenario.urls.file ? basename(scenario.urls.file) : 'urls.txt'
-  writeFileSync(resultsPath(dir, listName === basename(scenario.file ?? '') ? 'urls.txt' : listName), scenario.urls.text)
+  writeFileSync(resultsPath(dir, listName === basename(scenario.file ?? '') ? 'urls.txt' : listName), keepSecrets ? scenario.urls.text : redactText(scenario.urls.text, known))
 }
