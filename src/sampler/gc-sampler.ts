@@ -34,6 +34,8 @@ export interface GcSamplerOptions {
   /** Seconds a fetch may take. Default: the interval, clamped to 1..10. */
   timeout?: number
   insecure?: boolean
+  /** The probe's token (MEMSIEGE_PROBE_TOKEN), sent with every fetch. */
+  token?: string
   /** Once-per-run notices (new fields ignored, first failure). Default: none. */
   warn?: (message: string) => void
 }
@@ -58,7 +60,7 @@ export class GcSampler implements Sampler {
   constructor(private readonly opts: GcSamplerOptions) {
     this.intervalMs = Math.max(0.01, opts.interval) * 1000
     const timeout = opts.timeout ?? Math.min(10, Math.max(1, opts.interval))
-    this.fetcher = new GcFetcher(opts.url, { timeoutMs: timeout * 1000, insecure: opts.insecure })
+    this.fetcher = new GcFetcher(opts.url, { timeoutMs: timeout * 1000, insecure: opts.insecure, token: opts.token })
   }
 
   get columns(): readonly string[] {
