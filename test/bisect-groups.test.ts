@@ -150,7 +150,7 @@ t.test('--resume needs a bisect folder', async (t) => {
 
 t.test('progress lines', async (t) => {
   const groups = groupEntries(['/a', '/b', '/c', '/d', '/e'].map((p) => entry(`http://h${p}`)))
-  const trial: BisectTrialRecord = { n: 2, key: '', role: 'half', groups: ['GET /a', 'GET /b', 'GET /c', 'GET /d'], question: '', attempt: 1, budget: { kind: 'duration', seconds: 4 }, dir: '02-half', started_at: '', status: 'running' }
+  const trial: BisectTrialRecord = { n: 2, key: '', role: 'half', groups: ['GET /a', 'GET /b', 'GET /c', 'GET /d'], question: '', budget: { kind: 'duration', seconds: 4 }, dir: '02-half', started_at: '', status: 'running' }
   t.equal(eventLine({ type: 'trial-started', trial: { ...trial }, expectedLeft: 3 }, groups), '  #2 half: GET /a, GET /b, GET /c and 1 more (4 groups), 4s: running; about 2 more after it')
   t.equal(eventLine({ type: 'trial-done', trial: { ...trial, status: 'done', verdict: 'leak', per_request: { value: 20480, low: 0, high: 0, level: 0.95 }, unit: 'bytes', requests: 12345, elapsed_s: 4.02 }, expectedLeft: 2 }, groups),
     '  #2 half: leak, +20.0 KiB/request (12,345 requests in 4.0 s); about 2 more')

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { connect } from 'node:net'
 import type { RunVerdict } from '../analysis/types.js'
-import { startRun, type RunProgress, type RunResult } from '../run/run-scenario.js'
+import { startRun, type RunHandle, type RunProgress, type RunResult } from '../run/run-scenario.js'
 import type { EventRecord } from '../recorder/events-csv.js'
 import { lookupPortOwner } from '../sampler/port-owner.js'
 import { hasProcfs } from '../sampler/procfs.js'
@@ -98,6 +98,8 @@ export interface TrialResult {
   run: RunResult
   /** Undefined when the run was interrupted (a partial run decides nothing). */
   verdict?: RunVerdict
+  /** The length reached, as a multiple of the first (1 when the first length decided). */
+  extended: number
 }
 
 export interface TrialHandle {
@@ -106,19 +108,65 @@ export interface TrialHandle {
   interrupt (): void
 }
 
+/** Trials as long as they need: an undecided trial runs on, to these multiples of its first length. */
+export interface TrialExtension {
+  budget: TrialBudget
+  /** Ascending, first 1: where the verdict is looked at (e.g. 1, 2, 4); the run is sized for the last. */
+  factors: number[]
+  /** The verdict of the samples so far, without writing anything. */
+  peek: (dir: string) => RunVerdict
+  /** True when no more time may be spent (a time limit): the trial ends at the next look. */
+  timeUp?: () => boolean
+  /** The trial runs on to `factor` × its first length, because of `verdict`. */
+  onExtend?: (factor: number, verdict: RunVerdict) => void
+}
+
 export interface TrialRunOptions {
   warn: (message: string) => void
   analyze: (dir: string) => Promise<RunVerdict>
   onProgress?: (progress: RunProgress) => void
   onEvent?: (event: EventRecord) => void
+  extension?: TrialExtension
 }
 
-/** Starts the trial's run (the run starts and stops target.command itself) and analyses it when it ends. */
+/**
+ * Starts the trial's run (the run starts and stops target.command itself) and analyses it when it
+ * ends. With an extension, the scenario's stop condition must be the longest length: at each
+ * shorter one the samples so far are analysed, and the run ends there unless still inconclusive.
+ */
 export function startTrial (scenario: Scenario, options: TrialRunOptions): TrialHandle {
-  const handle = startRun(scenario, { warn: options.warn, onProgress: options.onProgress, onEvent: options.onEvent })
+  const ext = options.extension
+  let look = 0
+  let extended = 1
+  let finishing = false
+  const handle: RunHandle = startRun(scenario, {
+    warn: options.warn,
+    onEvent: options.onEvent,
+    onProgress: (p) => {
+      options.onProgress?.(p)
+      if (!ext || finishing) return
+      const at = ext.budget.kind === 'requests' ? p.requests / ext.budget.count : p.elapsedS / ext.budget.seconds
+      if (look >= ext.factors.length - 1 || at < ext.factors[look]!) return
+      extended = ext.factors[look]!
+      let verdict: RunVerdict | undefined
+      try {
+        verdict = ext.peek(handle.dir)
+      } catch {
+        verdict = undefined
+      }
+      look++
+      if (verdict?.verdict === 'inconclusive' && !ext.timeUp?.()) {
+        ext.onExtend?.(ext.factors[look]!, verdict)
+        return
+      }
+      finishing = true
+      handle.finish()
+    }
+  })
   const done = handle.done.then(async (run) => {
-    if (run.interrupted) return { run }
-    return { run, verdict: await options.analyze(run.dir) }
+    if (!finishing && ext) extended = ext.factors.at(-1)!
+    if (run.interrupted) return { run, extended }
+    return { run, verdict: await options.analyze(run.dir), extended }
   })
   return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
 }
