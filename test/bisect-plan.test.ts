@@ -35,7 +35,8 @@ function drive (n: number, fake: Fake, options: ConstructorParameters<typeof Bis
     const inTrial = new Set(trial.groups)
     const hit = fake.leaks.map((m, i) => [m, fake.size?.[i] ?? 1000] as const).filter(([m]) => m.every((g) => inTrial.has(g)))
     const v = warm + hit.reduce((s, [m, size]) => s + (size * m.length) / trial.groups.length, 0)
-    const verdict = fake.override?.(trial) ?? (v > 0 ? 'leak' : 'flat')
+    // Warm-up alone levels off within a trial: flat, unless the fake says otherwise.
+    const verdict = fake.override?.(trial) ?? (hit.length ? 'leak' : 'flat')
     const outcome: TrialOutcome = { verdict }
     if (!fake.noRates) outcome.perRequest = { value: v, low: v * 0.9 - 10, high: v * 1.1 + 10, level: 0.95 }
     if (trial.role === 'control' && fake.cheapest) outcome.cheapest = fake.cheapest
@@ -67,7 +68,7 @@ t.test('no leak: a control that does not grow ends it at once', async (t) => {
 })
 
 t.test('no leak: a control that grows like the baseline (warm-up) ends after 2 trials', async (t) => {
-  const { conclusion, log } = drive(10, { leaks: [], warm: 600, cheapest: [7, 3] })
+  const { conclusion, log } = drive(10, { leaks: [], warm: 600, cheapest: [7, 3], override: (trial) => (trial.role === 'control' ? 'leak' : undefined) })
   t.equal(conclusion.outcome, 'no-leak')
   t.same(log.map((l) => [l.role, l.groups]), [['control', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]], ['baseline', [7]]])
   t.match(conclusion.notes.join('\n'), /(no|not significantly) more than the baseline #7: the warm-up every fresh process has/)
@@ -159,7 +160,17 @@ t.test('the baseline: named by the user, else the control\'s cheapest; one that 
   t.same(leaky.log.slice(0, 3).map((l) => [l.role, l.groups]), [['control', leaky.log[0]!.groups], ['baseline', [2]], ['baseline', [9]]])
   t.equal(found(leaky.conclusion), '2')
   t.equal(leaky.conclusion.baseline, 9)
-  t.match(leaky.conclusion.culprits[0]!.evidence, /tried as the baseline, grows faster per request than the whole list/)
+  t.match(leaky.conclusion.culprits[0]!.evidence, /tried as the baseline, leaks on its own/)
+  // A candidate that fills a cache (grows, but by a sliver of the control's growth) is replaced, and is no culprit.
+  const cache = drive(10, { leaks: [[6], [2]], size: [1000, 40], cheapest: [2, 9] })
+  t.same(cache.log.slice(1, 3).map((l) => l.groups), [[2], [9]])
+  t.equal(found(cache.conclusion), '6')
+  t.ok(cache.conclusion.small.some((s) => s.groups.join() === '2'), 'a small effect')
+  // Every candidate grows: the slowest is the baseline.
+  const growing = drive(10, { leaks: [[6]], cheapest: [2, 9, 4], override: (trial) => (trial.role === 'baseline' ? 'leak' : undefined) })
+  t.equal(growing.conclusion.baseline, 2)
+  t.match(growing.conclusion.notes.join('\n'), /every baseline candidate kept growing/)
+  t.equal(found(growing.conclusion), '6')
   t.ok(leaky.conclusion.trials <= 4, `${leaky.conclusion.trials} trials: ${path(leaky.log)}`)
 })
 
@@ -190,7 +201,7 @@ t.test('halt: a time limit ends the search with what is known', async (t) => {
   const plan = new BisectPlan(10)
   const rate = (v: number): TrialOutcome => ({ verdict: 'leak', perRequest: { value: v, low: v * 0.9, high: v * 1.1, level: 0.95 } })
   plan.record(rate(200))
-  plan.record(rate(100))
+  plan.record({ ...rate(100), verdict: 'flat' })
   const conclusion = plan.halt('the time limit (--max-time 10m) was reached')
   t.equal(conclusion.outcome, 'incomplete')
   t.equal(conclusion.trials, 2)

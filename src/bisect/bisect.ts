@@ -266,14 +266,14 @@ export function baselineGroup (groups: readonly EndpointGroup[], name: string): 
 
 /**
  * The groups of a trial from the cheapest up, by the median latency of their endpoints (weighted
- * by transactions); groups with failed requests last (an endpoint answering errors does less work
+ * by transactions); groups with unsuccessful answers last (an endpoint answering errors does less work
  * than a fresh process normally does, so it makes a poor picture of "no leak").
  */
 export function cheapestGroups (groups: readonly EndpointGroup[], endpoints: readonly EndpointSummary[]): string[] {
   const cost = groups.map((g) => {
     const mine = endpoints.filter((e) => g.endpoints.includes(e.endpoint))
     const n = mine.reduce((s, e) => s + e.transactions, 0)
-    const failed = mine.some((e) => e.failed > 0)
+    const failed = mine.some((e) => e.failed > 0 || e.successful < e.transactions)
     return { name: g.name, failed, latency: n > 0 ? mine.reduce((s, e) => s + e.latency.p50_ms * e.transactions, 0) / n : Infinity }
   })
   return cost.sort((a, b) => Number(a.failed) - Number(b.failed) || a.latency - b.latency).map((c) => c.name)

@@ -18,8 +18,9 @@
  *
  * 1. **Control**: the whole list. Not growing: stop ("no leak"). Then the **baseline** trial; the
  *    control must be significantly above it, else stop ("no leak": the control's growth is the
- *    warm-up every fresh process has). A baseline group that grows faster than the whole list
- *    leaks itself: it is a culprit, and the next cheapest group becomes the baseline.
+ *    warm-up every fresh process has). A baseline candidate that keeps growing (verdict leak or
+ *    inconclusive: a cache filling, a leak) is replaced by the next cheapest, up to three; those
+ *    that grew are judged like any other trial (a culprit, a small effect, or nothing).
  * 2. **Descent**: in a set S known to leak, test its first half A (⌈|S|/2⌉ groups). A leaks: go into
  *    A, keep the other half B untested for later. A doesn't: the leak is in B (inferred).
  * 3. **One group left**: tested alone on the way down, it is the culprit. Reached by inference from
@@ -132,6 +133,9 @@ export type PlanStep = { kind: 'trial'; trial: TrialRequest } | { kind: 'done'; 
 /** Culprits that account for this share of the control's excess end the search without a rest trial. */
 export const EXPLAINED_SHARE = 2 / 3
 
+/** Baseline candidates tried at most, when the first ones keep growing. */
+export const BASELINE_CANDIDATES = 3
+
 /** Default: a trial's excess must account for at least this share of the control's to be a culprit. */
 export const MINOR_SHARE = 0.1
 
@@ -192,9 +196,10 @@ export function sum (a: Estimate, b: Estimate): Estimate {
   return { value, low: value - Math.hypot(a.value - a.low, b.value - b.low), high: value + Math.hypot(a.high - a.value, b.high - b.value), level: a.level }
 }
 
-/** k × a, k ≥ 0. */
+/** k × a (a negative k swaps the ends). */
 export function scale (a: Estimate, k: number): Estimate {
-  return { value: a.value * k, low: a.low * k, high: a.high * k, level: a.level }
+  const [low, high] = k >= 0 ? [a.low * k, a.high * k] : [a.high * k, a.low * k]
+  return { value: a.value * k, low, high, level: a.level }
 }
 
 /** a ÷ b for b > 0, first-order propagation of both intervals. */
@@ -381,7 +386,8 @@ export class BisectPlan {
     const e = excess(rate, this.baselineRate)
     const share = this.contributionOf(groups, e).value / this.controlExcess.value
     if (e.low <= 0) {
-      this.small.push({ groups, verdict: outcome.verdict, excess: e, share, why: 'not significantly above the baseline' })
+      // Growth like the baseline's is the warm-up, not an effect; a positive one that can't be told from it is noted.
+      if (e.value > 0) this.small.push({ groups, verdict: outcome.verdict, excess: e, share, why: 'not significantly above the baseline' })
       return 'clean'
     }
     if (share < this.minorShare) {
@@ -426,28 +432,25 @@ export class BisectPlan {
       if (control.verdict !== 'leak') return this.conclude('no-leak')
       return yield * this.descend()
     }
-    // The baseline: the named group, else the control's cheapest; a baseline group that grows
-    // faster than the whole list is a leak of its own, and the next cheapest takes its place.
+    // The baseline: the named group, else the control's cheapest. A candidate that keeps growing
+    // (a cache filling, a leak) is no picture of "no leak": the next one is tried, up to three;
+    // the candidates that grew are then judged like any other trial.
     const order = [...new Set([...(this.userBaseline !== undefined ? [this.userBaseline] : []), ...(control.cheapest ?? []), ...all])]
-    let rate: Estimate | undefined
-    for (const b of order.slice(0, 3)) {
+    const tried: Array<{ group: number; outcome: TrialOutcome }> = []
+    for (const b of order.slice(0, BASELINE_CANDIDATES)) {
       const outcome = yield * this.ask([b], 'baseline', all, `what does ${this.names([b])} alone grow (the baseline: no leak)?`)
-      rate = outcome.perRequest ?? (GROWING.has(outcome.verdict) ? undefined : ZERO)
-      const controlRate = control.perRequest
-      if (outcome.verdict === 'leak' && rate && controlRate && difference(rate, controlRate).low > 0 && this.weight([b]) < this.weight(all)) {
-        this.decided.set(setKey([b]), { decision: 'leak', outcome })
-        this.node([b], all, 'baseline', 'leak')
-        this.culprits.push({ groups: [b], kind: 'single', evidence: `${this.names([b])}, tried as the baseline, grows faster per request than the whole list: it leaks on its own`, measured: 'alone' })
-        rate = undefined
-        continue
-      }
-      this.baselineGroup = b
-      this.decided.set(setKey([b]), { decision: 'clean', outcome })
-      this.node([b], all, 'baseline', 'clean')
-      break
+      tried.push({ group: b, outcome })
+      if (!GROWING.has(outcome.verdict)) break
     }
+    const rateOf = (o: TrialOutcome): number => o.perRequest?.value ?? (GROWING.has(o.verdict) ? Infinity : 0)
+    const steady = tried.find((c) => !GROWING.has(c.outcome.verdict))
+    const chosen = steady ?? tried.reduce((a, b) => (rateOf(b.outcome) < rateOf(a.outcome) ? b : a))
+    if (!steady) this.notes.push(`every baseline candidate kept growing (${tried.map((c) => this.names([c.group])).join(', ')}): the slowest, ${this.names([chosen.group])}, is the baseline`)
+    const rate = chosen.outcome.perRequest ?? ZERO
+    this.baselineGroup = chosen.group
     this.baselineRate = rate
-    if (rate === undefined) this.notes.push('no group made a baseline without a leak of its own: growth is judged against zero')
+    this.decided.set(setKey([chosen.group]), { decision: 'clean', outcome: chosen.outcome })
+    this.node([chosen.group], all, 'baseline', 'clean')
     const e = excess(control.perRequest, rate)
     if (e.value > 0) this.controlExcess = e
     if (e.low <= 0) {
@@ -458,8 +461,17 @@ export class BisectPlan {
     }
     this.decided.set(setKey(all), { decision: 'leak', outcome: control })
     this.node(all, undefined, 'control', 'leak')
-    // Culprits found as baselines get their effect now that the baseline is known.
-    for (const c of this.culprits) this.measure(c)
+    for (const c of tried) {
+      if (c === chosen) continue
+      const decision = this.judge([c.group], c.outcome)
+      this.decided.set(setKey([c.group]), { decision, outcome: c.outcome })
+      this.node([c.group], all, 'baseline', decision)
+      if (decision === 'leak') {
+        const found: Culprit = { groups: [c.group], kind: 'single', evidence: `${this.names([c.group])}, tried as the baseline, leaks on its own` }
+        this.measure(found)
+        this.culprits.push(found)
+      }
+    }
     return yield * this.descend()
   }
 
@@ -639,7 +651,7 @@ export class BisectPlan {
       if (contradiction) next.push('the leak seems to need several groups together: name them as one group (bisect.groups) and bisect again, or try the suspects together')
       if (pending) next.push(`the next question was: ${pending}`)
     }
-    if (small.length > 0) next.push(`small effects (${small.map((s) => this.names(s.groups)).join(', ')}): try them alone with longer trials (--trial-requests ×4) to tell a slow leak from warm-up`)
+    if (small.length > 0) next.push('try the small effects alone with longer trials (--trial-requests ×4) to tell a slow leak from warm-up')
     if (outcome !== 'no-leak' && unexplained && unexplained.low > 1 - EXPLAINED_SHARE) next.push(`${Math.round(unexplained.value * 100)}% of the control's growth is not explained by the culprits: bisect again without them`)
     return {
       outcome,
