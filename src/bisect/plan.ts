@@ -648,6 +648,10 @@ export class BisectPlan {
     const next: string[] = []
     const contradiction = this.notes.some((n) => n.startsWith('the trials contradict each other'))
     if (outcome === 'incomplete') {
+      // The smallest set seen leaking holds the leak, whatever the rest of the search would have said.
+      const leaking = [...this.decided.entries()].filter(([k, d]) => d.decision === 'leak' && k !== setKey(this.all) && !culprits.some((c) => setKey(c.groups) === k))
+      const smallest = leaking.map(([k]) => k.split(',').map(Number)).sort((a, b) => a.length - b.length)[0]
+      if (smallest) next.push(`the smallest set seen leaking is ${this.names(smallest)}: bisect it on its own (bisect.groups), with longer trials`)
       if (contradiction) next.push('the leak seems to need several groups together: name them as one group (bisect.groups) and bisect again, or try the suspects together')
       if (pending) next.push(`the next question was: ${pending}`)
     }
