@@ -16,19 +16,6 @@ export interface UnitScale {
   suffix: string
 }
 
-/** The unit a samples.csv column is in, guessed from its name (the analysis's verdict says it for its metrics). */
-export function unitOfColumn (column: string): SeriesUnit {
-  if (/_ms$|_ms\b|pause_ms/.test(column)) return 'ms'
-  if (column === 'rps') return 'req/s'
-  if (column === 'threads') return 'threads'
-  if (column === 'procs') return 'count'
-  if (/bytes|memoryUsage\.|heap_size|heapTotal|heapUsed|HeapAlloc|HeapInuse|HeapSys|_size$|space_size|used_size|memory$|arrayBuffers|external/.test(column)) return 'bytes'
-  if (/slots/i.test(column)) return 'slots'
-  if (/pages/i.test(column)) return 'pages'
-  if (/objects?/i.test(column)) return 'objects'
-  return 'count'
-}
-
 /** The scale that makes `magnitude` read as 1–1023 (bytes) or 1–999 (the rest). */
 export function unitScale (magnitude: number, unit: SeriesUnit): UnitScale {
   const m = Math.abs(magnitude)

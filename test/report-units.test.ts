@@ -1,7 +1,7 @@
 import t from 'tap'
 import { downsample, minMaxIndices } from '../src/report/downsample.js'
 import { escapeHtml, html, jsonForScript, raw } from '../src/report/html/escape.js'
-import { formatBytes, formatClock, formatCount, formatDuration, formatEstimate, niceTicks, timeTicks, unitOfColumn, valueAxis } from '../src/units.js'
+import { formatBytes, formatClock, formatCount, formatDuration, formatEstimate, niceTicks, timeTicks, valueAxis } from '../src/units.js'
 import { interpolate } from '../src/report/report-input.js'
 
 t.test('downsampling keeps every bucket\'s extremes, real rows only, and gaps', async (t) => {
@@ -67,11 +67,6 @@ t.test('units: binary bytes, k/M counts, durations, ticks', async (t) => {
   const axis = valueAxis(100 * 2 ** 20, 300 * 2 ** 20, 'bytes')
   t.equal(axis.suffix, 'MiB')
   t.same(axis.labels, ['100', '150', '200', '250', '300'])
-  t.equal(unitOfColumn('rss_bytes'), 'bytes')
-  t.equal(unitOfColumn('gc.memoryUsage.heapUsed'), 'bytes')
-  t.equal(unitOfColumn('gc.stat.heap_live_slots'), 'slots')
-  t.equal(unitOfColumn('gc.memstats.HeapObjects'), 'objects')
-  t.equal(unitOfColumn('p99_ms'), 'ms')
 })
 
 t.test('escaping: strings from a run never become markup', async (t) => {

@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CLI, runCli } from './helpers/cli.js'
-import { lookupPortOwner } from '../src/sampler/port-owner.js'
-import { alive, freePort, repoRoot, sleep, waitFor } from './fixtures/sampler-helpers.js'
+import { lookupPortOwner } from '../src/target/port-owner.js'
+import { alive, freePort, repoRoot, waitFor } from './fixtures/sampler-helpers.js'
 
 const DEMO = join(repoRoot, 'dist', 'demo', 'server.js')
 
@@ -96,7 +96,8 @@ t.test('a new process on the port is picked up as target_restarted', async (t) =
   t.teardown(() => { demo.kill() })
   const out = t.testdir()
   const run = runCli(['-c', '1', '-d', '0.01', '-t', '5S', '--port', String(port), '--keep-going', '--out', out, `http://127.0.0.1:${port}/flat`])
-  await sleep(1500)
+  // The first target must have been found and sampled before it is killed, however slow the start.
+  await waitFor(() => existsSync(join(out, 'samples.csv')) && column(out, 'procs').includes('1'), 30_000, 'a row of the first target')
   demo.kill('SIGKILL')
   await waitFor(() => !alive(first), 5000, 'the first target to die')
   demo = await startDemo(port)

@@ -1,10 +1,10 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { parseSmapsRollup, parseStat, parseStatus, readSmapsRollup, readStat, readStatus, startTimeToEpochMs } from '../src/sampler/procfs.js'
-import { descendantsOf, processTree } from '../src/sampler/process-tree.js'
+import { parseSmapsRollup, parseStat, parseStatus, readSmapsRollup, readStat, readStatus, startTimeToEpochMs } from '../src/target/procfs.js'
+import { descendantsOf, processTree } from '../src/target/process-tree.js'
 import { PROC_COLUMNS, ProcSampler } from '../src/sampler/proc-sampler.js'
 import { SelfSampler } from '../src/sampler/self-sampler.js'
-import type { ExitInfo, TargetEvent } from '../src/sampler/target-events.js'
+import type { ExitInfo, TargetEvent } from '../src/target/events.js'
 import { ConfigError } from '../src/scenario/errors.js'
 import { alive, killGroup, sleep, waitFor } from './fixtures/sampler-helpers.js'
 

@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ProcSampler, PROC_COLUMNS } from '../src/sampler/proc-sampler.js'
-import type { TargetEvent } from '../src/sampler/target-events.js'
-import { parseCommand, startTarget, tailLines, TargetStartError, type TargetProcess } from '../src/sampler/target-process.js'
+import type { TargetEvent } from '../src/target/events.js'
+import { parseCommand } from '../src/target/command-line.js'
+import { tailLines } from '../src/target/log-tail.js'
+import { processTree } from '../src/target/process-tree.js'
+import { startTarget, TargetStartError, type TargetProcess } from '../src/target/process.js'
 import { ConfigError } from '../src/scenario/errors.js'
 import { alive, freePort, get, liveGroupMembers, repoRoot, sleep, tsImportFlag, waitFor } from './fixtures/sampler-helpers.js'
 
@@ -96,17 +99,16 @@ t.test('not ready in time: the target is stopped and the error says what the URL
   // Serves 503 forever; a ready check must want 2xx.
   const script = `require('http').createServer((q, s) => { s.statusCode = 503; s.end() }).listen(${port}, '127.0.0.1')`
   writeFileSync(join(dir, 'unready.js'), script)
-  const started = Date.now()
   const err = await startTarget({
     command: `${process.execPath} ${join(dir, 'unready.js')}`,
     logFile: log,
     ready: `http://127.0.0.1:${port}/health`,
-    readyTimeout: 1,
+    // Long enough for node to start listening on a busy machine.
+    readyTimeout: 5,
   }).catch((e: unknown) => e)
   t.ok(err instanceof TargetStartError)
-  t.match((err as Error).message, new RegExp(`^target not ready after 1 s: GET http://127.0.0.1:${port}/health answered 503\n`))
+  t.match((err as Error).message, new RegExp(`^target not ready after 5 s: GET http://127.0.0.1:${port}/health answered 503\n`))
   t.match((err as Error).message, `(${log} is empty)`)
-  t.ok(Date.now() - started < 8000)
   // No process of its group survives.
   await t.rejects(get(`http://127.0.0.1:${port}/`), 'the server is gone')
 })
@@ -139,11 +141,14 @@ t.test('stop: SIGTERM reaches the whole group; SIGKILL after the grace period', 
 })
 
 t.test('the proc sampler reports a started target\'s exit code', async (t) => {
-  const target = cleanup(t, await startTarget({ command: 'sleep 0.4; exit 7', logFile: logFile() }))
+  // Exits with 7 once its sleep is killed: no race with a timer on a busy machine.
+  const target = cleanup(t, await startTarget({ command: 'sleep 30 & wait; exit 7', logFile: logFile() }))
   const events: TargetEvent[] = []
   const sampler = new ProcSampler({ pid: target.pid, target, onEvent: (e) => events.push(e) })
   await sampler.start()
+  const [, sleeper] = await waitFor(async () => { const tree = await processTree(target.pid); return tree.length === 2 && tree }, 5000, 'sh and its sleep')
   t.equal((await sampler.read())[PROC_COLUMNS.indexOf('procs')], 2, 'sh and sleep')
+  process.kill(sleeper!, 'SIGKILL')
   await waitFor(async () => {
     await sampler.read()
     return events.length > 0

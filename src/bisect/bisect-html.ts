@@ -3,16 +3,18 @@
  * metric against requests, drawn by report/svg-chart.ts), in one static page beside bisect.json.
  * No script and nothing fetched: each chart is an SVG inlined as a data: image.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import type { Estimate } from '../analysis/types.js'
 import { percentWithInterval, signed, withInterval } from './format.js'
+import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
 export const BISECT_HTML = 'bisect.html'
 
-const VERDICT_COLOR: Record<string, string> = { leak: '#c62828', inconclusive: '#b26a00', plateau: '#1565c0', settling: '#1565c0', flat: '#2e7d32' }
+const VERDICT_COLOR: Record<string, string> = { leak: '#c62828', inconclusive: '#b26a00', plateau: '#1565c0', settling: '#00838f', flat: '#2e7d32' }
 const STATE_COLOR: Record<string, string> = { leak: '#c62828', clean: '#2e7d32', inferred: '#8a6d00', untested: '#777' }
 const STATE_TEXT: Record<string, string> = { leak: 'leaks', clean: 'no leak', inferred: 'leak inferred', untested: 'not tested' }
 
@@ -21,9 +23,7 @@ const esc = escapeXml
 /** Writes DIR/bisect.html for `doc` (replaced whole, like bisect.json). */
 export function writeBisectHtml (dir: string, doc: BisectDocument): void {
   const path = join(dir, BISECT_HTML)
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, bisectHtml(dir, doc))
-  renameSync(tmp, path)
+  writeFileWhole(path, bisectHtml(dir, doc))
 }
 
 export function bisectHtml (dir: string, doc: BisectDocument): string {
@@ -127,7 +127,7 @@ function miniChart (runDir: string, metric: string, t: BisectTrialRecord): strin
   const values = columns.get(name)
   if (!elapsed || !values || !values.some((v) => v !== null)) return ''
   const points = elapsed.map((x, i) => [x ?? 0, values[i] ?? null] as const)
-  const unit = t.unit ?? (/bytes|heap|memory/i.test(name) ? 'bytes' : 'count')
+  const unit = t.unit ?? unitOf(name)
   const svg = svgChart({
     width: 380,
     height: 200,

@@ -19,7 +19,9 @@ import {
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
 } from './state.js'
 import { percentWithInterval, signed, withInterval } from './format.js'
-import { restartTarget, startTrial, trialScenario, type TrialHandle } from './trial.js'
+import { unitOf, type Unit } from '../columns/index.js'
+import { restartTarget } from '../target/restart.js'
+import { startTrial, trialScenario, type TrialHandle } from './trial.js'
 
 export type BisectEvent =
   | { type: 'start'; doc: BisectDocument; dir: string; resumed: boolean }
@@ -40,7 +42,6 @@ export interface BisectOptions {
   dir: string
   /** bisect.json of an earlier, unfinished bisect of the same scenario (--resume). */
   resume?: BisectDocument
-  analyze: (dir: string) => Promise<RunVerdict>
   /** The verdict of a trial's samples so far, writing nothing: whether to extend it. */
   peek: (dir: string) => RunVerdict
   /** The longest a trial may run, as a multiple of its first length; default 4. */
@@ -169,6 +170,8 @@ export function startBisect (options: BisectOptions): BisectHandle {
         if (doc.restart.kind === 'restart') {
           options.onEvent?.({ type: 'restarting', trial: record, command: doc.restart.command })
           await restartTarget(doc.restart.command, doc.restart.port, {
+            url: scenario.target.url ?? scenario.urls.entries[0]!.url,
+            insecure: scenario.target.insecure,
             cwd: scenario.file ? dirname(scenario.file) : undefined,
             logFile: join(trialDir, 'restart.log'),
             timeoutS: Math.max(30, scenario.target.readyTimeout),
@@ -183,7 +186,6 @@ export function startBisect (options: BisectOptions): BisectHandle {
         const longest = scaleBudget(doc.budget, factors.at(-1)!)
         current = startTrial(trialScenario(scenario, groups, request.groups, longest, trialDir, name), {
           warn: options.warn,
-          analyze: options.analyze,
           onProgress: options.onTrialProgress,
           extension: {
             budget: doc.budget,
@@ -311,7 +313,7 @@ export function decidingMetric (verdict: RunVerdict): string | undefined {
 }
 
 /** Growth per request (and per hour) of `metric` in a run: pooled over its segments, else from its longest segment. */
-export function growthOf (verdict: RunVerdict, metric: string): { unit: string; perRequest: Estimate; perHour?: Estimate } | undefined {
+export function growthOf (verdict: RunVerdict, metric: string): { unit: Unit; perRequest: Estimate; perHour?: Estimate } | undefined {
   const m = verdict.metrics.find((x) => x.metric === metric)
   if (!m) return undefined
   if (m.per_request) return { unit: m.unit, perRequest: m.per_request, ...(m.per_hour ? { perHour: m.per_hour } : {}) }
@@ -348,7 +350,7 @@ function result (conclusion: Conclusion, doc: BisectDocument, names: readonly st
     why: s.why
   }))
   const baseline = conclusion.baseline !== undefined ? lastDone([conclusion.baseline]) : undefined
-  const unit = doc.trials.find((t) => t.unit)?.unit ?? 'bytes'
+  const unit = doc.trials.find((t) => t.unit)?.unit ?? unitOf(doc.metric ?? 'rss_bytes')
   const out: BisectResult = {
     outcome: conclusion.outcome,
     ...(conclusion.stopped ? { stopped: conclusion.stopped } : {}),
@@ -371,7 +373,7 @@ function result (conclusion: Conclusion, doc: BisectDocument, names: readonly st
 }
 
 /** The closing words: what was found, with effect sizes; what is known when it stopped early; the counts. */
-function resultMessage (r: BisectResult, doc: BisectDocument, unit: string, control: BisectTrialRecord | undefined): string {
+function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, control: BisectTrialRecord | undefined): string {
   const lines: string[] = []
   if (r.stopped) lines.push(`stopped: ${r.stopped}; what is known:`)
   if (r.outcome === 'no-leak') {

@@ -44,8 +44,8 @@
  */
 import type { Estimate, SeriesVerdict } from '../analysis/types.js'
 
-/** `settling` (growth that slows down) comes with the verdict of issue 11; never a culprit. */
-export type TrialVerdict = SeriesVerdict | 'settling'
+/** A trial's verdict; `settling` (growth that slows down), like plateau and flat, is never a culprit. */
+export type TrialVerdict = SeriesVerdict
 
 export type TrialRole = 'control' | 'baseline' | 'half' | 'verify' | 'rest' | 'narrow'
 

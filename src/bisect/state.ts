@@ -2,9 +2,11 @@
  * bisect.json: the bisect's state and its report in one document, rewritten (write + rename)
  * after every trial so that `--resume DIR` carries on after a Ctrl-C, a crash or a reboot.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import type { Estimate } from '../analysis/types.js'
+import type { Unit } from '../columns/index.js'
 import { ConfigError } from '../scenario/errors.js'
 import type { EndpointGroup } from './groups.js'
 import type { NodeState, PlanNode, TrialRole, TrialVerdict } from './plan.js'
@@ -39,7 +41,7 @@ export interface BisectTrialRecord {
   verdict?: TrialVerdict
   /** The metric growth per request comes from (the one that decided the control). */
   metric?: string
-  unit?: string
+  unit?: Unit
   per_request?: Estimate
   per_hour?: Estimate
   /** The control's groups from the cheapest up (median latency): where the baseline comes from. */
@@ -171,9 +173,7 @@ export function groupsRecord (groups: readonly EndpointGroup[]): BisectDocument[
 export function writeBisectDocument (dir: string, doc: BisectDocument): void {
   doc.updated_at = new Date().toISOString()
   const path = join(dir, BISECT_FILE)
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n')
-  renameSync(tmp, path)
+  writeFileWhole(path, JSON.stringify(doc, null, 2) + '\n')
 }
 
 /** Reads DIR/bisect.json for --resume; a ConfigError (exit 2) when it isn't one. */

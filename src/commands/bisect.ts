@@ -6,13 +6,11 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { RunVerdict } from '../analysis/types.js'
-import { analyzeRun } from '../analysis/analyze-run.js'
-import { analysisOptions } from '../analysis/options.js'
+import { verdictOfResultsDir, verdictOptions } from '../analysis/verdict-of-dir.js'
 import { baselineGroup, startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
 import { twoCulpritBound } from '../bisect/plan.js'
 import { signed } from '../bisect/format.js'
 import { groupEntries } from '../bisect/groups.js'
-import { trialAnalyzer } from '../bisect/verdict.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, scaleBudget, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
 import { progressLine } from '../report/progress-line.js'
@@ -39,8 +37,6 @@ export interface BisectCommandArgs {
   out?: string
   /** Carry on the bisect in this folder. */
   resume?: string
-  /** Where the verdict comes from; default the analysis (src/analysis/analyze-run.ts). For tests. */
-  analyze?: (dir: string) => Promise<RunVerdict>
 }
 
 /** When neither the flags, nor bisect.trial, nor the scenario's stop condition give a budget. */
@@ -104,12 +100,10 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     throw err
   }
 
-  let analyze = args.analyze
   let peek: (dir: string) => RunVerdict
   try {
-    analyze ??= trialAnalyzer(scenario.analysis)
-    const settings = analysisOptions(scenario.analysis)
-    peek = (trialDir) => analyzeRun(trialDir, settings)
+    verdictOptions({ analysis: scenario.analysis })
+    peek = (trialDir) => verdictOfResultsDir(trialDir, { analysis: scenario.analysis })
   } catch (err) {
     process.stderr.write(`memsiege: analysis: ${(err as Error).message}\n`)
     return 2
@@ -127,7 +121,6 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     budget,
     dir,
     resume,
-    analyze,
     peek,
     ...(maxTimeS !== undefined ? { maxTimeS } : {}),
     ...(args.maxExtension !== undefined ? { maxExtension: args.maxExtension } : {}),

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Scenario } from '../scenario/types.js'
 import { latencyPercentiles, type LatencyPercentiles } from '../metrics/latency-histogram.js'
@@ -6,8 +5,10 @@ import type { RunStats } from '../metrics/run-stats.js'
 import { siegeFigures, type SiegeFigures } from '../metrics/siege-figures.js'
 import { version } from '../version.js'
 import type { RunVerdict } from '../analysis/types.js'
+import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
 import { redactHeaders, redactUrl } from './redact.js'
+import { writeFileWhole } from './write-whole.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -35,6 +36,8 @@ export interface RunSummary extends SiegeFigures {
   endpoints: EndpointSummary[]
   /** What happened to the target: exits and restarts, as in events.csv. */
   events: EventRecord[]
+  /** What each samples.csv column means, as the samplers that wrote it declared. */
+  columns?: ColumnMeanings
   /** Does it leak? The analysis of samples.csv made at the end of the run. */
   verdict?: RunVerdict
 }
@@ -71,8 +74,9 @@ export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTim
   }
 }
 
+/** summary.json, written whole; throws WriteWholeError naming it. */
 export function writeSummary (path: string, summary: RunSummary): void {
-  writeFileSync(path, JSON.stringify(summary, null, 2) + '\n')
+  writeFileWhole(path, JSON.stringify(summary, null, 2) + '\n')
 }
 
 /** The scenario as it ran, without the parsed list (copied beside it) and without secrets. */

@@ -5,7 +5,8 @@ import { html } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { joinSegments } from './report-html.js'
 import { columnLabel, metricValues } from './memory-model.js'
-import { formatDuration, formatEstimate, unitOfColumn } from '../units.js'
+import { formatDuration, formatEstimate } from '../units.js'
+import { unitOf } from '../columns/index.js'
 
 export const RUN_COLORS = ['#1f5fbf', '#d81b60', '#2e9d4a', '#b26a00', '#6a1b9a', '#00838f', '#5d4037', '#455a64']
 
@@ -32,7 +33,7 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   let rows = 0
   let points = 0
   for (const s of c.series.filter((x) => x.charted)) {
-    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOfColumn(s.metric), title: chartTitle(s.metric), runs: [] }
+    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOf(s.metric), title: chartTitle(s.metric), runs: [] }
     runs.forEach((r, i) => {
       const values = metricValues(r.input.series, s.metric, s.derived_from)
       if (!values) return

@@ -1,7 +1,7 @@
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../analysis/types.js'
 import { downsample, type Cell, type Downsampled } from './downsample.js'
 import { elapsedAtRequests, eventsOnTimeline, type ReportInput, type SeriesData, type TimelineEvent } from './report-input.js'
-import { unitOfColumn } from '../units.js'
+import { unitOf } from '../columns/index.js'
 
 /** One series for a chart: its samples.csv column, a label and its unit. */
 export interface ChartSeries {
@@ -128,7 +128,7 @@ export function memoryModel (input: ReportInput, maxPoints = 5000): MemoryModel 
     ? { column: RSS_COLUMN, label: 'RSS', unit: 'bytes', values: d.series[k++] }
     : undefined
   const objects = objCol && objValues
-    ? { column: objCol, label: columnLabel(objCol), unit: verdict?.metrics.find((m) => m.metric === objCol)?.unit ?? unitOfColumn(objCol), values: d.series[k++] }
+    ? { column: objCol, label: columnLabel(objCol), unit: verdict?.metrics.find((m) => m.metric === objCol)?.unit ?? unitOf(objCol), values: d.series[k++] }
     : undefined
   const rssVerdict = verdict?.metrics.find((m) => m.metric === RSS_COLUMN)
   return {

@@ -10,8 +10,9 @@ import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv
 import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
+import { LOAD_MEANINGS } from '../columns/index.js'
 import { openTargetSession } from './target-session.js'
-import { analyzeRun, type AnalysisOptions } from '../analysis/analyze-run.js'
+import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
   warn?: (message: string) => void
@@ -22,8 +23,8 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void
   /** How long in-flight requests may finish after an interruption before they are aborted. */
   graceSeconds?: number
-  /** Settings of the leak verdict made once samples.csv is complete. */
-  analysis?: AnalysisOptions
+  /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
+  analysis?: VerdictSettings
 }
 
 export interface RunProgress {
@@ -41,6 +42,10 @@ export interface RunResult {
   interrupted: boolean
   /** The target exited during the run. */
   targetExited: boolean
+  /** Why summary.verdict is missing, when it is. */
+  noVerdict?: string
+  /** summary.json could not be written (a full disk): the error, naming the file. The summary is still here. */
+  writeError?: string
 }
 
 export interface RunHandle {
@@ -70,6 +75,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   async function run (): Promise<RunResult> {
     const stats = new RunStats()
     let summary: RunSummary
+    let noVerdict: string | undefined
+    let writeError: string | undefined
     const events: EventRecord[] = []
     let eventsCsv: EventsCsv | undefined
     const session = await openTargetSession(scenario, {
@@ -154,14 +161,20 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await session.close()
       eventsCsv?.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
+      summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       try {
-        summary.verdict = analyzeRun(dir, options.analysis)
+        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns })
       } catch (err) {
-        warn(`no verdict: ${(err as Error).message}`)
+        noVerdict = (err as Error).message
+        warn(`no verdict: ${noVerdict}`)
       }
-      writeSummary(resultsPath(dir, 'summary.json'), summary)
+      try {
+        writeSummary(resultsPath(dir, 'summary.json'), summary)
+      } catch (err) {
+        writeError = (err as Error).message
+      }
     }
-    return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited') }
+    return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited'), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
   }
 
   return {

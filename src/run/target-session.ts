@@ -1,8 +1,8 @@
 import { GcSampler } from '../sampler/gc-sampler.js'
 import { ProcSampler } from '../sampler/proc-sampler.js'
 import { SelfSampler } from '../sampler/self-sampler.js'
-import type { TargetEvent } from '../sampler/target-events.js'
-import { startTarget, type TargetProcess } from '../sampler/target-process.js'
+import type { TargetEvent } from '../target/events.js'
+import { startTarget, type TargetProcess } from '../target/process.js'
 import type { Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
 import { ConfigError } from '../scenario/errors.js'
@@ -31,6 +31,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
       env: target.env,
       logFile: options.logFile,
       ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
+      url: target.url,
       readyTimeout: target.readyTimeout,
       insecure: target.insecure
     })

@@ -20,6 +20,7 @@ import type { Cell, Sampler } from './types.js'
 import { GcFetcher, type GcResponse } from './gc-fetch.js'
 import { flattenNumeric } from './gc-json.js'
 import { parsePrometheusText, selectSeries } from './prometheus.js'
+import { GC_FIXED_MEANINGS, headerMeanings, recordable, type ColumnMeanings } from '../columns/index.js'
 
 export interface GcSamplerOptions {
   /** Absolute URL (resolve a path against target.url first). */
@@ -40,6 +41,7 @@ export const GC_FIXED_COLUMNS = ['gc_age_s', 'gc_errors'] as const
 
 export class GcSampler implements Sampler {
   private cols: string[] = [...GC_FIXED_COLUMNS]
+  private meaningOf: ColumnMeanings = { ...GC_FIXED_MEANINGS }
   private readonly fetcher: GcFetcher
   private readonly intervalMs: number
   private latest?: Map<string, number>
@@ -62,6 +64,11 @@ export class GcSampler implements Sampler {
     return this.cols
   }
 
+  /** The endpoint's fields recognised by shape (src/columns/recognise.ts), fixed with the columns in start(). */
+  get meanings(): ColumnMeanings {
+    return this.meaningOf
+  }
+
   async start(): Promise<void> {
     const started = Date.now()
     let values: Map<string, number>
@@ -78,6 +85,7 @@ export class GcSampler implements Sampler {
     }
     this.known = new Set(values.keys())
     this.cols = [...GC_FIXED_COLUMNS, ...values.keys()]
+    this.meaningOf = recordable(headerMeanings(this.cols))
     this.latest = values
     this.latestAt = Date.now()
     this.schedule(started)

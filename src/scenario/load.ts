@@ -10,6 +10,7 @@ import { parseDuration } from './duration.js'
 import { ConfigError } from './errors.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, MAX_CONCURRENCY, scenarioSchema } from './schema.js'
 import type { AnalysisConfig, BisectConfig, GcEndpointConfig, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
@@ -66,7 +67,7 @@ interface RawScenario {
   out?: string
   sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
-  analysis?: { warmup?: number | string; metrics?: string[]; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
+  analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
 }
 
 function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: string) => void): Scenario {
@@ -127,6 +128,7 @@ function analysisOf(raw: NonNullable<RawScenario['analysis']>): AnalysisConfig {
   const out: AnalysisConfig = {}
   if (raw.warmup !== undefined) out.warmup = raw.warmup
   if (raw.metrics !== undefined) out.metrics = raw.metrics
+  if (raw.columns !== undefined) out.columns = Object.fromEntries(raw.columns)
   if (raw.maxGrowth !== undefined) out.maxGrowth = typeof raw.maxGrowth === 'string' ? [raw.maxGrowth] : raw.maxGrowth
   if (raw.failOn !== undefined) out.failOn = raw.failOn
   return out

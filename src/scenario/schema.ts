@@ -6,6 +6,8 @@
  * seconds). Every mapping rejects keys it does not list.
  */
 
+import { ROLES } from '../columns/meaning.js'
+
 /** Checks on a string's content, implemented in validate.ts. */
 export type StringFormat =
   /** An absolute http: or https: URL. */
@@ -237,6 +239,13 @@ export const scenarioSchema: MapSpec = {
           ],
         },
         metrics: { type: 'list', minItems: 1, of: { type: 'string', format: 'non-empty', doc: 'A samples.csv column.' }, doc: 'The columns to judge instead of the default choice; all of them decide.' },
+        columns: {
+          type: 'dict',
+          keyFormat: 'non-empty',
+          numbersAsStrings: false,
+          of: { type: 'enum', values: ROLES, doc: 'What the column measures.' },
+          doc: 'What a GC column whose name memsiege does not recognise measures (my_heap: old-generation): it then decides for its role.',
+        },
         maxGrowth: {
           type: 'one-of',
           doc: 'Growth limits (2KB/request, 50MB/h): a leak faster than one exits 4.',

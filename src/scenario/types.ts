@@ -1,3 +1,4 @@
+import type { Role } from '../columns/meaning.js'
 /** One request template: a line of a siege URL file after variables, method keyword and body are read. */
 export interface UrlEntry {
   /** The file it came from (or `<inline>`), and its 1-based line: for errors, warnings and `-v`. */
@@ -83,6 +84,8 @@ export interface AnalysisConfig {
   warmup?: string | number
   /** Columns to judge instead of the default choice. */
   metrics?: string[]
+  /** What columns mean when their names don't say: column → role. */
+  columns?: Record<string, Role>
   /** Growth limits such as `2KB/request`, `50MB/h`. */
   maxGrowth?: string[]
   failOn?: 'leak' | 'inconclusive'
