@@ -21,6 +21,7 @@ import {
 import { percentWithInterval, signed, withInterval } from './format.js'
 import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
+import { redactText, scenarioSecrets } from '../recorder/redact.js'
 import { startTrial, trialScenario, type TrialHandle } from './trial.js'
 
 export type BisectEvent =
@@ -73,6 +74,7 @@ export function extensionFactors (max: number): number[] {
 
 export function startBisect (options: BisectOptions): BisectHandle {
   const { scenario, groups, dir } = options
+  const known = scenarioSecrets(scenario)
   let interrupted = false
   let current: TrialHandle | undefined
   const done = run()
@@ -97,9 +99,10 @@ export function startBisect (options: BisectOptions): BisectHandle {
         ...(options.maxTimeS !== undefined ? { time_s: options.maxTimeS } : {})
       },
       ...(scenario.bisect?.baseline !== undefined ? { baseline: scenario.bisect.baseline } : {}),
+      // for the record only, without secrets: the commands run are the scenario's
       restart: scenario.target.restart !== undefined
-        ? { kind: 'restart', command: scenario.target.restart, port: scenario.target.port! }
-        : { kind: 'command', command: scenario.target.command ?? '' },
+        ? { kind: 'restart', command: redactText(scenario.target.restart, known), port: scenario.target.port! }
+        : { kind: 'command', command: redactText(scenario.target.command ?? '', known) },
       groups: groupsRecord(groups),
       trials: []
     }
@@ -169,7 +172,7 @@ export function startBisect (options: BisectOptions): BisectHandle {
       try {
         if (doc.restart.kind === 'restart') {
           options.onEvent?.({ type: 'restarting', trial: record, command: doc.restart.command })
-          await restartTarget(doc.restart.command, doc.restart.port, {
+          await restartTarget(scenario.target.restart ?? doc.restart.command, doc.restart.port, {
             url: scenario.target.url ?? scenario.urls.entries[0]!.url,
             insecure: scenario.target.insecure,
             cwd: scenario.file ? dirname(scenario.file) : undefined,
@@ -226,7 +229,7 @@ export function startBisect (options: BisectOptions): BisectHandle {
       } catch (err) {
         current = undefined
         record.status = 'failed'
-        record.error = (err as Error).message
+        record.error = redactText((err as Error).message, known)
         record.ended_at = new Date().toISOString()
         doc.status = 'failed'
         doc.error = `trial ${n}: ${record.error}`
