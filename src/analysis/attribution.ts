@@ -10,7 +10,7 @@
  */
 import type { MetricVerdict, RunVerdict, SeriesVerdict } from './types.js'
 import type { MetricRole } from './metrics.js'
-import { formatAmount, formatRate } from './format-units.js'
+import { formatAmount, formatRate } from '../units/format.js'
 
 const ORDER: Record<SeriesVerdict, number> = { flat: 0, plateau: 1, inconclusive: 2, leak: 3 }
 
