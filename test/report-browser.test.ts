@@ -74,7 +74,7 @@ if (missing) {
     for (const [name, n] of Object.entries(load.colors)) t.ok(n > 20, `${name} drawn in the load chart (${n} pixels)`)
 
     const verdict = await page.textContent('#verdict')
-    t.match(verdict, new RegExp(`^\\s*${{ leak: 'Leak', inconclusive: 'Inconclusive', plateau: 'Plateau', flat: 'Flat' }[leakVerdict.verdict]}`))
+    t.match(verdict, new RegExp(`^\\s*${{ leak: 'Leak', inconclusive: 'Inconclusive', settling: 'Still settling', plateau: 'Plateau', flat: 'Flat' }[leakVerdict.verdict]}`))
     t.match(verdict, leakVerdict.summary, 'the analysis\'s summary, as text')
     t.match(verdict, /Analysed while making this report/)
     t.equal(await page.textContent('h1'), 'memsiege report: leak <b>&amp; "run"', 'the run name, as text')

@@ -12,12 +12,14 @@ import type { MetricVerdict, RunVerdict, SegmentVerdict } from './types.js'
 import { formatAmount, significant } from '../units/format.js'
 import { formatP } from './series-verdict.js'
 import { MIN_WINDOWS } from './floors.js'
+import { VERDICT_ORDER } from './attribution.js'
 import { ROLE_WORDS } from '../columns/index.js'
 
 const LABEL: Record<RunVerdict['attribution'], string> = {
   'object-leak': 'object leak',
   'native-or-fragmentation': 'native memory or fragmentation',
   'thread-leak': 'thread leak',
+  'allocator-warmup': 'allocator warm-up',
   none: '',
 }
 
@@ -44,7 +46,6 @@ function nextStep (hint: string): string {
 
 const HEADER = ['Metric', 'Verdict', 'Growth/request (95% CI)', 'Growth/hour', 'p', 'Early → late /request', 'Warm-up left out']
 
-const ORDER = { flat: 0, plateau: 1, inconclusive: 2, leak: 3 } as const
 
 function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): string[] {
   // A non-deciding series with too few readings to say anything (pss_bytes on a short run) is
@@ -66,7 +67,7 @@ function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): 
   for (const m of metrics) {
     const reason = m.reason ?? m.segments[0]?.reason
     if (!reason) continue
-    const worse = ORDER[m.verdict] > ORDER[overall]
+    const worse = VERDICT_ORDER[m.verdict] > VERDICT_ORDER[overall]
     if (m.decides === false && !worse) continue
     const more = m.more_requests ? ` (about ${m.more_requests.toLocaleString('en-US')} more requests would settle it)` : ''
     const aside = m.decides !== false ? ''

@@ -3,7 +3,8 @@
  * metric against requests, drawn by report/svg-chart.ts), in one static page beside bisect.json.
  * No script and nothing fetched: each chart is an SVG inlined as a data: image.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import { formatSigned } from '../units/format.js'
@@ -12,7 +13,7 @@ import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrial
 
 export const BISECT_HTML = 'bisect.html'
 
-const VERDICT_COLOR: Record<string, string> = { leak: '#c62828', inconclusive: '#b26a00', plateau: '#1565c0', flat: '#2e7d32' }
+const VERDICT_COLOR: Record<string, string> = { leak: '#c62828', inconclusive: '#b26a00', plateau: '#1565c0', settling: '#00838f', flat: '#2e7d32' }
 const STATE_COLOR: Record<string, string> = { leak: '#c62828', clean: '#2e7d32', inferred: '#8a6d00', untested: '#777' }
 const STATE_TEXT: Record<string, string> = { leak: 'leaks', clean: 'no leak', inferred: 'leak inferred', untested: 'not tested' }
 
@@ -21,9 +22,7 @@ const esc = escapeXml
 /** Writes DIR/bisect.html for `doc` (replaced whole, like bisect.json). */
 export function writeBisectHtml (dir: string, doc: BisectDocument): void {
   const path = join(dir, BISECT_HTML)
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, bisectHtml(dir, doc))
-  renameSync(tmp, path)
+  writeFileWhole(path, bisectHtml(dir, doc))
 }
 
 export function bisectHtml (dir: string, doc: BisectDocument): string {

@@ -2,7 +2,8 @@
  * bisect.json: the bisect's state and its report in one document, rewritten (write + rename)
  * after every trial so that `--resume DIR` carries on after a Ctrl-C, a crash or a reboot.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import type { Estimate, SeriesVerdict } from '../analysis/types.js'
 import type { Unit } from '../columns/index.js'
@@ -129,9 +130,7 @@ export function groupsRecord (groups: readonly EndpointGroup[]): BisectDocument[
 export function writeBisectDocument (dir: string, doc: BisectDocument): void {
   doc.updated_at = new Date().toISOString()
   const path = join(dir, BISECT_FILE)
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n')
-  renameSync(tmp, path)
+  writeFileWhole(path, JSON.stringify(doc, null, 2) + '\n')
 }
 
 /** Reads DIR/bisect.json for --resume; a ConfigError (exit 2) when it isn't one. */

@@ -52,17 +52,21 @@ export interface TrialHandle {
 
 export interface TrialRunOptions {
   warn: (message: string) => void
-  analyze: (dir: string) => Promise<RunVerdict>
   onProgress?: (progress: RunProgress) => void
   onEvent?: (event: EventRecord) => void
 }
 
-/** Starts the trial's run (the run starts and stops target.command itself) and analyses it when it ends. */
+/**
+ * Starts the trial's run (the run starts and stops target.command itself); its verdict is the
+ * run's own, made with the scenario's `analysis:` settings. Rejects when there is none.
+ */
 export function startTrial (scenario: Scenario, options: TrialRunOptions): TrialHandle {
-  const handle = startRun(scenario, { warn: options.warn, onProgress: options.onProgress, onEvent: options.onEvent })
-  const done = handle.done.then(async (run) => {
+  const handle = startRun(scenario, { warn: options.warn, onProgress: options.onProgress, onEvent: options.onEvent, analysis: { analysis: scenario.analysis } })
+  const done = handle.done.then((run) => {
+    if (run.writeError) throw new Error(run.writeError)
     if (run.interrupted) return { run }
-    return { run, verdict: await options.analyze(run.dir) }
+    if (!run.summary.verdict) throw new Error(`no verdict: ${run.noVerdict ?? 'the analysis failed'}`)
+    return { run, verdict: run.summary.verdict }
   })
   return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
 }

@@ -5,11 +5,10 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { RunVerdict } from '../analysis/types.js'
+import { verdictOptions } from '../analysis/verdict-of-dir.js'
 import { startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
 import { formatSigned } from '../units/format.js'
 import { groupEntries } from '../bisect/groups.js'
-import { trialAnalyzer } from '../bisect/verdict.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
 import { progressLine } from '../report/progress-line.js'
@@ -32,8 +31,6 @@ export interface BisectCommandArgs {
   out?: string
   /** Carry on the bisect in this folder. */
   resume?: string
-  /** Where the verdict comes from; default the analysis (src/analysis/analyze-run.ts). For tests. */
-  analyze?: (dir: string) => Promise<RunVerdict>
 }
 
 /** When neither the flags, nor bisect.trial, nor the scenario's stop condition give a budget. */
@@ -93,9 +90,8 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     throw err
   }
 
-  let analyze = args.analyze
   try {
-    analyze ??= trialAnalyzer(scenario.analysis)
+    verdictOptions({ analysis: scenario.analysis })
   } catch (err) {
     process.stderr.write(`memsiege: analysis: ${(err as Error).message}\n`)
     return 2
@@ -113,7 +109,6 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     budget,
     dir,
     resume,
-    analyze,
     warn: (m) => line(`memsiege: warning: ${m}`),
     onEvent: (e) => {
       if (e.type === 'trial-started') currentTrial = e.trial.n

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { join, resolve } from 'node:path'
 import { compareRuns, compareText, type CompareRunInput, type Comparison } from '../report/compare.js'
 import { compareHtml } from '../report/compare-html.js'
@@ -43,7 +44,7 @@ export async function compareCommand (args: CompareCommandArgs): Promise<number>
   const outDir = resolve(args.out ?? '.')
   mkdirSync(outDir, { recursive: true })
   const path = join(outDir, 'compare.html')
-  writeFileSync(path, compareHtml(loaded.runs, { comparison: loaded.comparison }))
+  writeFileWhole(path, compareHtml(loaded.runs, { comparison: loaded.comparison }))
   if (args.json) process.stdout.write(JSON.stringify({ ...loaded.comparison, html: path }, null, 2) + '\n')
   else process.stdout.write(`${compareText(loaded.comparison)}\nCompared:\t${path}\n`)
   return 0

@@ -5,7 +5,8 @@ import { verboseLine } from '../report/verbose-line.js'
 import { progressLine } from '../report/progress-line.js'
 import { onSignals } from './signals.js'
 import { reportCommand } from './report.js'
-import { analysisOptions, type AnalysisFlags } from '../analysis/options.js'
+import type { AnalysisFlags } from '../analysis/options.js'
+import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import { ConfigError } from '../scenario/errors.js'
 import { EXIT_BREACH } from './analyze.js'
@@ -21,22 +22,29 @@ export interface OutputOptions extends AnalysisFlags {
   keepGoing: boolean
   /** Write report.html and memory.svg into the results folder at the end. */
   report: boolean
+  /** Copy the scenario and the URL list into the results folder with their secrets (to run them again). */
+  keepSecrets?: boolean
 }
+
+/** A run-time failure: here, summary.json could not be written. */
+export const EXIT_FAILURE = 1
 
 /** The run finished, but the target exited during it (without --keep-going). */
 export const EXIT_TARGET_EXITED = 5
 
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
 export async function executeRun (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
-  let analysis
+  const { warmup, metrics, maxGrowth, failOn } = output
+  const analysis: VerdictSettings = { analysis: scenario.analysis, flags: { warmup, metrics, maxGrowth, failOn } }
   try {
-    analysis = analysisOptions(scenario.analysis, output)
+    verdictOptions(analysis)
   } catch (err) {
     throw new ConfigError((err as Error).message)
   }
   const live = process.stderr.isTTY && !output.quiet
   const handle = startRun(scenario, {
     analysis,
+    keepSecrets: output.keepSecrets,
     warn,
     onEvent: (e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${e.type}: pid ${e.pid} ${e.detail}\n`),
     onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined,
@@ -49,6 +57,7 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
   })
   let targetExited = false
   let breached = false
+  let lost = false
   try {
     const result = await handle.done
     const { summary } = result
@@ -57,10 +66,15 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
     if (live) process.stderr.write('\r\x1b[K')
     if (output.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
     else if (!output.quiet) process.stdout.write(summaryText(summary) + (summary.verdict ? verdictText(summary.verdict) : ''))
-    if (output.report) await writeRunReport(summary.results_dir, output, warn)
+    // The figures above are all that is left of the run's summary: say so after them, naming the file.
+    if (result.writeError) {
+      process.stderr.write(`memsiege: error: ${result.writeError}\n`)
+      lost = true
+    } else if (output.report) await writeRunReport(summary.results_dir, output, warn)
   } finally {
     release()
   }
+  if (lost) return EXIT_FAILURE
   if (signal === 'SIGINT') return 130
   if (signal === 'SIGTERM') return 143
   if (targetExited && !output.keepGoing) return EXIT_TARGET_EXITED

@@ -7,6 +7,7 @@ import { formatDuration, formatEstimate } from '../units/format.js'
 export const VERDICT_COLORS: Record<SeriesVerdict, string> = {
   leak: '#c62828',
   inconclusive: '#b26a00',
+  settling: '#00838f',
   plateau: '#1565c0',
   flat: '#2e7d32'
 }

@@ -113,6 +113,7 @@ function memoryTitle (m: MemoryModel): string {
 
 const VERDICT_WORDS: Record<string, string> = {
   leak: 'Leak',
+  settling: 'Still settling',
   plateau: 'Plateau',
   flat: 'Flat',
   inconclusive: 'Inconclusive'

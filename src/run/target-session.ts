@@ -2,6 +2,7 @@ import { GcSampler } from '../sampler/gc-sampler.js'
 import { ProcSampler } from '../sampler/proc-sampler.js'
 import { SelfSampler } from '../sampler/self-sampler.js'
 import type { TargetEvent } from '../target/events.js'
+import type { TargetAddress } from '../target/port-check.js'
 import { startTarget, type TargetProcess } from '../target/process.js'
 import type { Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
@@ -31,7 +32,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
       env: target.env,
       logFile: options.logFile,
       ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
-      url: target.url,
+      address: loadAddress(scenario),
       readyTimeout: target.readyTimeout,
       insecure: target.insecure
     })
@@ -55,6 +56,13 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
     await close()
     throw err
   }
+}
+
+/** Where the load asks for the target: target.url, else the first URL of the list. */
+function loadAddress (scenario: Scenario): TargetAddress | undefined {
+  if (scenario.target.url) return { url: scenario.target.url, key: 'target.url' }
+  const first = scenario.urls.entries[0]
+  return first ? { url: first.url, key: 'the first URL of the list' } : undefined
 }
 
 function absolute (pathOrUrl: string, base: string | undefined, key: string): string {

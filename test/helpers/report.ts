@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../../src/analysis/types.js'
+import { VERDICT_ORDER } from '../../src/analysis/attribution.js'
 import type { RunSummary } from '../../src/recorder/summary-json.js'
 import type { ReportInput, SeriesData } from '../../src/report/report-input.js'
 import { runCli } from './cli.js'
@@ -115,8 +116,7 @@ export function handSegment (series: SeriesData, column: string, window: number,
 }
 
 export function handVerdict (metrics: MetricVerdict[], summary = 'RSS grows by about 10 KiB per request: a leak. <script>alert(1)</script>'): RunVerdict {
-  const order = ['flat', 'plateau', 'inconclusive', 'leak'] as const
-  const worst = metrics.reduce((w, m) => order.indexOf(m.verdict) > order.indexOf(w) ? m.verdict : w, 'flat' as RunVerdict['verdict'])
+  const worst = metrics.reduce((w, m) => VERDICT_ORDER[m.verdict] > VERDICT_ORDER[w] ? m.verdict : w, 'flat' as RunVerdict['verdict'])
   return { verdict: worst, summary, attribution: worst === 'leak' ? 'object-leak' : 'none', hint: 'Take a heap snapshot & compare.', metrics, settings: {}, breaches: [] }
 }
 
