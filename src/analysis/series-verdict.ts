@@ -104,7 +104,10 @@ export function trendVerdict (input: TrendInput): TrendResult {
     const more = span > 0 && windows > 0 ? Math.ceil(span * (MIN_WINDOWS / windows - 1)) : undefined
     return {
       verdict: 'inconclusive',
-      reason: `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`,
+      reason: windows < MIN_WINDOWS
+        ? `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`
+        // Enough floors, all at the same load: memory cannot be set against requests that never came.
+        : `too little to go on: no request was answered while the ${windows} floors were taken`,
       windows,
       span,
       ...(more !== undefined ? { more_requests: more } : {}),
