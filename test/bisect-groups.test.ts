@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describeGroups, endpointOf, groupEntries, groupWeights, matchesEndpoint } from '../src/bisect/groups.js'
 import { trialScenario } from '../src/bisect/trial.js'
 import { budgetLabel, buildTree, readBisectDocument, scaleBudget, trialKey, type BisectTrialRecord } from '../src/bisect/state.js'
-import { signed } from '../src/bisect/format.js'
+import { formatSigned } from '../src/units/format.js'
 import { checkRestartable, eventLine, trialBudget } from '../src/commands/bisect.js'
 import { baselineGroup, cheapestGroups, extensionFactors } from '../src/bisect/bisect.js'
 import { parseScenario } from '../src/scenario/load.js'
@@ -163,8 +163,8 @@ t.test('progress lines', async (t) => {
   t.equal(eventLine({ type: 'trial-skipped', trial: { ...trial, status: 'done', verdict: 'flat' } }, groups), '  #2 half: flat (done before)')
   t.equal(eventLine({ type: 'trial-extended', trial: { ...trial }, factor: 2, reason: 'inconclusive on rss_bytes' }, groups), '  #2 half: extended to 8s: inconclusive on rss_bytes')
   t.equal(eventLine({ type: 'trial-done', trial: { ...trial, status: 'done', verdict: 'leak', requests: 100, elapsed_s: 16, extended: 4 }, expectedLeft: 0 }, groups), '  #2 half: leak (100 requests in 16.0 s, extended 4×)')
-  t.equal(signed(-1536, 'bytes'), '-1.50 KiB')
-  t.equal(signed(2500, 'objects'), '+2.50 k objects')
+  t.equal(formatSigned(-1536, 'bytes', 3, true), '−1.50 KiB', 'one minus sign everywhere: the typographic one')
+  t.equal(formatSigned(2500, 'objects', 3, true), '+2.50 k objects')
 })
 
 t.test('the baseline: named by group or endpoint; else the cheapest group of the control, groups answering errors last', async (t) => {

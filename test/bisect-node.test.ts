@@ -34,7 +34,7 @@ t.test('12 endpoints, one leaks: found within ⌈log₂ 12⌉ + 2 trials', async
   t.equal(doc.status, 'done')
   t.same(doc.result?.culprits.map((c) => [c.kind, c.groups]), [['single', ['GET /api/e9']]])
   t.ok(doc.result!.trials <= oneCulpritBound(12), `${doc.result!.trials} trials`)
-  t.match(r.stdout, /^culprit: GET \/api\/e9 \(\+[\d.]+ [KM]iB \[\+[\d.]+ [KM]iB, \+[\d.]+ [KM]iB\]\/request (alone|by difference), above the baseline; .*\/hour in the whole list's mix; \d+% \[\d+%, \d+%\] of the control's growth\)\n/)
+  t.match(r.stdout, /^culprit: GET \/api\/e9 \(\+[\d.]+ [KM]iB\/request \(.* … .*, 95%\) (alone|by difference), above the baseline; .*\/hour \(.*\) in the whole list's mix; \d+% \(\d+% … \d+%\) of the control's growth\)\n/)
   t.match(r.stdout, new RegExp(`\\n${doc.result!.trials} trials for 12 groups \\(one culprit: at most 6; two: at most 11; cap 12\\)\\n`))
   t.match(r.stdout, `Results:\t${out}\n`)
 

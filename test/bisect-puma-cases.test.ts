@@ -63,7 +63,7 @@ if (!which('puma') || !which('ruby')) {
     t.ok(c.per_request && c.per_request.low > 30 * 1024 && c.per_request.high < 40 * 1024, `~35 KiB/request: ${JSON.stringify(c.per_request)}`)
     t.ok(c.share && c.share.value > 0.5 && c.share.value < 1.2, `most of the control's growth: ${JSON.stringify(c.share)}`)
     t.ok(c.per_hour && c.per_hour.value > 0)
-    t.match(run.stdout, /^culprit: GET \/api\/e8 \(\+3\d\.\d KiB \[.*\]\/request (alone|by difference), above the baseline; \+[\d.]+ [MG]iB \[.*\]\/hour in the whole list's mix; \d+% \[\d+%, \d+%\] of the control's growth\)\nunexplained: -?\d+% \[.*\] of the control's growth/)
+    t.match(run.stdout, /^culprit: GET \/api\/e8 \(\+3\d\.?\d* KiB\/request \(.* … .*, 95%\) (alone|by difference), above the baseline; \+[\d.]+ [MG]iB\/hour \(.* … .*, 95%\) in the whole list's mix; \d+% \(\d+% … \d+%\) of the control's growth\)\nunexplained: −?\d+% \(.* … .*\) of the control's growth/)
     t.match(run.stderr, /^memsiege bisect: 10 groups, trials of 1,500 requests \(extended up to 6,000 requests while undecided\) at concurrency 4, at most 12 trials \(room for two culprits, 11, and one to spare\), into /)
     t.equal(doc.trials[1]!.role, 'baseline')
   })

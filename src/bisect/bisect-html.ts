@@ -8,7 +8,8 @@ import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import type { Estimate } from '../analysis/types.js'
-import { percentWithInterval, signed, withInterval } from './format.js'
+import { percentWithInterval } from './format.js'
+import { formatEstimate, formatSigned } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
@@ -77,10 +78,10 @@ function effectTable (doc: BisectDocument): string {
   const r = doc.result!
   if (r.culprits.length === 0 && !r.baseline) return ''
   const unit = doc.trials.find((t) => t.unit)?.unit ?? 'bytes'
-  const cell = (e: Estimate | undefined, suffix: string): string => (e ? esc(`${withInterval(e, unit)}${suffix}`) : '')
-  const rows = r.culprits.map((c) => `<tr><td>${esc(c.groups.join(' + '))}${c.kind === 'interaction' ? ' <span class="muted">(together)</span>' : ''}</td><td>${cell(c.per_request, '/request')}${c.measured === 'by-difference' ? ' <span class="muted">by difference</span>' : ''}</td><td>${cell(c.per_hour, '/hour')}</td><td>${c.share ? esc(percentWithInterval(c.share)) : ''}</td></tr>`)
-  if (r.unexplained && r.culprits.length) rows.push(`<tr><td class="muted">unexplained</td><td></td><td>${cell(r.unexplained.per_hour, '/hour')}</td><td>${esc(percentWithInterval(r.unexplained.share))}</td></tr>`)
-  if (r.baseline) rows.push(`<tr><td class="muted">baseline: ${esc(r.baseline.group)}</td><td>${cell(r.baseline.per_request, '/request')}</td><td></td><td></td></tr>`)
+  const cell = (e: Estimate | undefined, per: string): string => (e ? esc(formatEstimate(e, unit, per)) : '')
+  const rows = r.culprits.map((c) => `<tr><td>${esc(c.groups.join(' + '))}${c.kind === 'interaction' ? ' <span class="muted">(together)</span>' : ''}</td><td>${cell(c.per_request, 'request')}${c.measured === 'by-difference' ? ' <span class="muted">by difference</span>' : ''}</td><td>${cell(c.per_hour, 'hour')}</td><td>${c.share ? esc(percentWithInterval(c.share)) : ''}</td></tr>`)
+  if (r.unexplained && r.culprits.length) rows.push(`<tr><td class="muted">unexplained</td><td></td><td>${cell(r.unexplained.per_hour, 'hour')}</td><td>${esc(percentWithInterval(r.unexplained.share))}</td></tr>`)
+  if (r.baseline) rows.push(`<tr><td class="muted">baseline: ${esc(r.baseline.group)}</td><td>${cell(r.baseline.per_request, 'request')}</td><td></td><td></td></tr>`)
   return `<h2>Effect sizes</h2><table><tr><th>culprit</th><th>growth per request of its own traffic, above the baseline</th><th>per hour in the whole list's mix</th><th>share of the control's growth</th></tr>${rows.join('')}</table>`
 }
 
@@ -92,7 +93,7 @@ function groupsText (groups: readonly string[], max = 4): string {
 function treeItem (node: BisectTreeNode, doc: BisectDocument): string {
   const trials = node.trials.map((n) => `<a href="#trial-${n}">#${n}</a>`).join(' ')
   const last = node.trials.length ? doc.trials.find((t) => t.n === node.trials.at(-1)) : undefined
-  const growth = last?.per_request && last.verdict === 'leak' ? ` <span class="muted">${esc(signed(last.per_request.value, last.unit ?? 'bytes'))}/request</span>` : ''
+  const growth = last?.per_request && last.verdict === 'leak' ? ` <span class="muted">${esc(formatSigned(last.per_request.value, last.unit ?? 'bytes', 3, true))}/request</span>` : ''
   const color = STATE_COLOR[node.state] ?? '#777'
   const label = `<span class="node ${esc(node.state)}">${groupsText(node.groups)} <span class="muted">(${node.groups.length})</span></span> <span class="badge" style="background:${color}">${esc(STATE_TEXT[node.state] ?? node.state)}</span> ${trials}${growth}`
   const children = node.children.length ? `<ul>${node.children.map((c) => treeItem(c, doc)).join('')}</ul>` : ''
@@ -105,7 +106,7 @@ function trialCard (dir: string, doc: BisectDocument, t: BisectTrialRecord): str
   const facts: string[] = [t.role, t.extended ? `${budgetLabel(t.budget)}, extended ${t.extended}×` : budgetLabel(t.budget)]
   if (t.requests !== undefined) facts.push(`${t.requests.toLocaleString('en-US')} requests`)
   if (t.elapsed_s !== undefined) facts.push(`${t.elapsed_s.toFixed(1)} s`)
-  if (t.per_request) facts.push(`${signed(t.per_request.value, t.unit ?? 'bytes')}/request`)
+  if (t.per_request) facts.push(`${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request`)
   const chart = miniChart(join(dir, t.dir), doc.metric ?? 'rss_bytes', t)
   return `<div class="trial" id="trial-${t.n}"><h3>#${t.n} <span class="badge" style="background:${color}">${esc(status)}</span> ${groupsText(t.groups, 3)}</h3>
 <div class="muted">${esc(t.question)}</div><div class="muted">${facts.map(esc).join(' · ')} · <a href="${esc(encodeURI(t.dir))}/summary.json">${esc(t.dir)}/</a></div>

@@ -18,7 +18,8 @@ import {
   BISECT_SCHEMA_VERSION, budgetLabel, buildTree, groupsRecord, scaleBudget, trialKey, writeBisectDocument,
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
 } from './state.js'
-import { percentWithInterval, signed, withInterval } from './format.js'
+import { percentWithInterval } from './format.js'
+import { formatEstimate, formatSigned } from '../units/format.js'
 import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
 import { redactText, scenarioSecrets } from '../recorder/redact.js'
@@ -388,16 +389,16 @@ function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, contro
     const what = c.kind === 'interaction' ? `interaction: ${c.groups.join(' + ')} leak only together` : `culprit: ${c.groups.join(', ')}`
     const eps = c.groups.length === 1 && c.endpoints.length > 0 && (c.endpoints.length > 1 || c.endpoints[0] !== c.groups[0]) ? ` [${c.endpoints.join(', ')}]` : ''
     const facts: string[] = []
-    if (c.per_request) facts.push(`${withInterval(c.per_request, unit)}/request ${c.measured === 'by-difference' ? 'by difference' : 'alone'}, above the baseline`)
-    if (c.per_hour) facts.push(`${withInterval(c.per_hour, unit)}/hour in the whole list's mix`)
+    if (c.per_request) facts.push(`${formatEstimate(c.per_request, unit, 'request')} ${c.measured === 'by-difference' ? 'by difference' : 'alone'}, above the baseline`)
+    if (c.per_hour) facts.push(`${formatEstimate(c.per_hour, unit, 'hour')} in the whole list's mix`)
     if (c.share) facts.push(`${percentWithInterval(c.share)} of the control's growth`)
     lines.push(`${what}${eps}${facts.length ? ` (${facts.join('; ')})` : ''}`)
   }
   if (r.outcome !== 'no-leak' && r.unexplained && r.culprits.length > 0) {
-    lines.push(`unexplained: ${percentWithInterval(r.unexplained.share)} of the control's growth${r.unexplained.per_hour ? ` (${withInterval(r.unexplained.per_hour, unit)}/hour)` : ''}`)
+    lines.push(`unexplained: ${percentWithInterval(r.unexplained.share)} of the control's growth${r.unexplained.per_hour ? ` (${formatEstimate(r.unexplained.per_hour, unit, 'hour')})` : ''}`)
   }
   if (r.outcome === 'incomplete' && r.culprits.length === 0) lines.push('no culprit established')
-  for (const s of r.small) lines.push(`small effect: ${s.groups.join(', ')}${s.per_request ? ` (${signed(s.per_request.value, unit)}/request above the baseline)` : ''}: ${s.why}`)
+  for (const s of r.small) lines.push(`small effect: ${s.groups.join(', ')}${s.per_request ? ` (${formatSigned(s.per_request.value, unit, 3, true)}/request above the baseline)` : ''}: ${s.why}`)
   for (const t of r.next) lines.push(`try next: ${t}`)
   const trials = `${r.trials} trial${r.trials === 1 ? '' : 's'} for ${r.groups} group${r.groups === 1 ? '' : 's'}`
   const cut = doc.trials.filter((t) => t.status === 'interrupted').length
