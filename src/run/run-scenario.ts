@@ -13,6 +13,7 @@ import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
 import { LOAD_MEANINGS } from '../columns/index.js'
 import { openTargetSession } from './target-session.js'
+import { LongTimeout } from '../long-timeout.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
@@ -57,6 +58,8 @@ export interface RunHandle {
   readonly done: Promise<RunResult>
   /** First Ctrl-C: no new requests, those in flight get a grace period, then the summary is written. */
   interrupt (): void
+  /** Ends the run early as if its stop condition were met (not interrupted): a bisect trial that has decided. */
+  finish (): void
 }
 
 /**
@@ -70,6 +73,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
   let onInterrupt = (): void => {}
+  let onFinish = (): void => {}
   const done = run()
 
   async function run (): Promise<RunResult> {
@@ -130,11 +134,14 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
     const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
-    let deadline: NodeJS.Timeout | undefined
-    if (scenario.stop.kind === 'duration') deadline = setTimeout(() => engine.halt(), scenario.stop.seconds * 1000)
+    const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => engine.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {
       interrupted = true
+      engine.stop()
+      graceTimer = setTimeout(() => engine.halt(), grace)
+    }
+    onFinish = () => {
       engine.stop()
       graceTimer = setTimeout(() => engine.halt(), grace)
     }
@@ -143,7 +150,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     try {
       await engine.run()
     } finally {
-      clearTimeout(deadline)
+      deadline?.clear()
       clearTimeout(graceTimer)
       await clock.stop()
       const endedAt = new Date()
@@ -180,6 +187,9 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       if (interrupted) return
       interrupted = true
       onInterrupt()
+    },
+    finish () {
+      onFinish()
     }
   }
 }

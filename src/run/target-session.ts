@@ -48,7 +48,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
     }
     if (sample.gc) {
       const { url, interval, format, metrics } = sample.gc
-      samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, warn: options.warn }))
+      samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, token: process.env.MEMSIEGE_PROBE_TOKEN || undefined, warn: options.warn }))
     }
     samplers.push(new SelfSampler())
     return { samplers, close }
