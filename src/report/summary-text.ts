@@ -1,5 +1,5 @@
 import type { RunSummary } from '../recorder/summary-json.js'
-import { mib, ms, pad } from './format.js'
+import { mib, ms } from '../units/format.js'
 
 /**
  * siege's summary block, label for label (4.1's layout: times in ms), then what siege can't
@@ -43,4 +43,8 @@ function endpointTable (s: RunSummary): string {
   return [header, ...rows.map((r) =>
     `${r.endpoint.padEnd(width)}  ${pad(r.transactions, 9)}  ${pad(r.failed, 7)}  ${pad(ms(r.latency.p50_ms), 9)}  ${pad(ms(r.latency.p99_ms), 9)}  ${pad(ms(r.latency.max_ms), 9)}`
   )].join('\n')
+}
+
+function pad (text: string | number, width: number): string {
+  return String(text).padStart(width)
 }
