@@ -17,6 +17,7 @@
 //   BENCH_GROWTH_REQUESTS=2000000  requests of the long growth run (the short one is 100 000)
 //   BENCH_BUILD=1               0: do not rebuild dist/ when src/ is newer
 //   BENCH_STRICT=0              1: exit 1 when a target (1.10× autocannon, ≤ 10 MiB growth) is missed
+//   BENCH_STABILITY=1           0 skips the verdict-stability check (bench/verdict-stability.mjs, its own BENCH_STABILITY_* variables)
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
@@ -55,7 +56,8 @@ const config = {
   growth: env.BENCH_GROWTH !== '0',
   growthRequests: Math.max(GROWTH_USERS, intEnv('BENCH_GROWTH_REQUESTS', 2_000_000)),
   build: env.BENCH_BUILD !== '0',
-  strict: env.BENCH_STRICT === '1'
+  strict: env.BENCH_STRICT === '1',
+  stability: env.BENCH_STABILITY !== '0'
 }
 
 const log = (line = '') => process.stdout.write(`${line}\n`)
@@ -191,6 +193,13 @@ async function main () {
   log()
   log(`results: ${file}`)
   await cleanup()
+
+  // The verdict's stability under load: its own script (targets started fresh each run), after
+  // this bench's targets are stopped, so that only its busy loop keeps a core busy.
+  if (config.stability && !isExiting()) {
+    log()
+    spawnSync(process.execPath, [join(ROOT, 'bench', 'verdict-stability.mjs')], { stdio: 'inherit', cwd: ROOT })
+  }
 
   const missed = rat.some((r) => r.met === false) || growth?.met === false
   process.exitCode = config.strict && missed ? 1 : 0

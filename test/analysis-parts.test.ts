@@ -9,7 +9,7 @@ import { attribute, type RoledVerdict } from '../src/analysis/attribution.js'
 import { findBreaches } from '../src/analysis/breaches.js'
 import type { SamplesTable } from '../src/analysis/samples-reader.js'
 import { series } from '../src/analysis/stats/series.js'
-import { formatAmount } from '../src/analysis/format-units.js'
+import { formatAmount } from '../src/units/format.js'
 
 const f64 = (a: ArrayLike<number>) => Float64Array.from(a)
 
@@ -146,7 +146,7 @@ t.test('the verdict on a floor series', async (t) => {
   t.match(gcless.reason, /no major GC/)
 })
 
-function verdict (metric: string, role: RoledVerdict['role'], v: RoledVerdict['verdict'], perRequest = 0, unit = 'bytes'): RoledVerdict {
+function verdict (metric: string, role: RoledVerdict['role'], v: RoledVerdict['verdict'], perRequest = 0, unit: RoledVerdict['unit'] = 'bytes'): RoledVerdict {
   const estimate = { value: perRequest, low: perRequest * 0.9, high: perRequest * 1.1, level: 0.95 }
   return { metric, unit, role, decides: true, verdict: v, segments: [], per_request: estimate, per_hour: { ...estimate, value: perRequest * 1e6 } }
 }
@@ -172,6 +172,43 @@ t.test('attribution', async (t) => {
   const nothing = attribute([])
   t.equal(nothing.verdict, 'inconclusive', 'no memory columns: nothing proven')
   t.match(nothing.summary, /was a target sampled/)
+})
+
+/** RSS that grew 54 MiB, 260 B/request early and 27 B/request late: a fresh puma's malloc warming up. */
+function settlingRss (): RoledVerdict {
+  const est = (v: number) => ({ value: v, low: v * 0.8, high: v * 1.2, level: 0.95 })
+  return {
+    ...verdict('rss_anon_bytes', 'rss', 'settling', 66.5),
+    requests_per_hour: 7_200_000,
+    more_requests: 150_000,
+    shape: { early: est(260), middle: est(80), late: est(27), late_per_hour: 27 * 7_200_000, slowed: true, bending: true, holding: false, heading: { value: 75 * 2 ** 20, low: 72 * 2 ** 20, high: 90 * 2 ** 20, level: 0.95, scale_requests: 60_000, remaining: 5 * 2 ** 20 } },
+    segments: [{ rows: [0, 120], requests: [0, 254_000], elapsed_s: [0, 120], verdict: 'settling', warmup: { elapsed_s: 12, requests: 25_400 }, windows: 120, reason: '', floor: [], growth: est(54 * 2 ** 20) }],
+  }
+}
+
+t.test('settling: the verdict, its attribution and its scale', async (t) => {
+  const warm = attribute([verdict('gc.stat.old_objects', 'heap-live', 'flat', 0, 'objects'), settlingRss(), verdict('threads', 'threads', 'flat', 0, 'threads')], { freshProcess: true })
+  t.equal(warm.verdict, 'settling')
+  t.equal(warm.attribution, 'allocator-warmup', 'objects flat, RSS bending: the allocator warming up')
+  t.match(warm.hint, /MALLOC_ARENA_MAX=2/)
+  t.match(warm.summary, /^Still settling, not a leak: rss_anon_bytes grew 54 MiB over 228,600 requests, slower and slower: 260 B\/request early, 27 B\/request late/)
+  t.match(warm.summary, /levels off near 75 MiB \(95% CI 72 MiB to 90 MiB\) after about 150,000 more requests/)
+  t.match(warm.summary, /Only a rate that holds is a leak/)
+  t.match(warm.summary, /Its late rate, at this run's 2,000 requests\/s, is 185 MiB\/h \(4.35 GiB a day if it held\), but it is still falling/)
+  t.match(warm.summary, /started for this run: its first 254,000 requests, still inside a fresh process's warm-up/)
+  t.equal(warm.scale?.per_hour, 27 * 7_200_000)
+  t.equal(warm.scale?.fresh_process, true)
+
+  t.equal(attribute([verdict('a', 'rss', 'inconclusive'), settlingRss()]).verdict, 'inconclusive', 'an open question outweighs settling')
+  t.equal(attribute([verdict('a', 'rss', 'plateau'), settlingRss()]).verdict, 'settling', 'settling outweighs a plateau')
+  t.equal(attribute([settlingRss()]).attribution, 'none', 'without heap figures: no attribution')
+  t.equal(attribute([verdict('gc.stat.old_objects', 'heap-live', 'settling', 1, 'objects'), settlingRss()]).attribution, 'none', 'objects settling too: a cache or pool filling, not the allocator')
+
+  const native = attribute([verdict('gc.stat.old_objects', 'heap-live', 'flat'), { ...verdict('rss_anon_bytes', 'rss', 'leak', 1600), requests_per_hour: 3_600_000 }], { freshProcess: true })
+  t.equal(native.attribution, 'native-or-fragmentation', 'objects flat, RSS growing straight: native memory')
+  t.match(native.hint, /native leak/)
+  t.match(native.summary, /At that rate, at this run's 1,000 requests\/s: 5.36 GiB\/h, 129 GiB over a day of traffic at that rate\./)
+  t.match(native.summary, /a fresh process's warm-up slows down, and this rate held/)
 })
 
 t.test('breaches', async (t) => {

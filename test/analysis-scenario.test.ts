@@ -55,3 +55,12 @@ t.test('flags override the scenario, and are checked too', async (t) => {
   t.throws(() => analysisOptions(undefined, { failOn: 'sometimes' }), /--fail-on: expected leak or inconclusive/)
   t.throws(() => analysisOptions(undefined, { maxGrowth: ['fast'] }), /bad growth limit/)
 })
+
+t.test('analysis.columns: a role for an unusual name, checked', async (t) => {
+  const s = load('analysis:\n  columns:\n    gc.my_heap: old-generation\n    "gc.app_workers{pool=\\"a\\"}": threads\n')
+  t.same(s.analysis, { columns: { 'gc.my_heap': 'old-generation', 'gc.app_workers{pool="a"}': 'threads' } })
+  t.same(analysisOptions(s.analysis).columns, { 'gc.my_heap': 'old-generation', 'gc.app_workers{pool="a"}': 'threads' })
+  t.equal(failure('analysis:\n  columns:\n    gc.my_heap: old-gen\n'), '/tmp/app.yml:4:17: analysis.columns.gc.my_heap: expected "rss", "native", "heap-live", "old-generation", "heap-size", "major-gc-count", "threads" or "other", got "old-gen"')
+  t.equal(failure('analysis:\n  columns: heap\n'), '/tmp/app.yml:3:12: analysis.columns: expected a mapping of names to values, got a string ("heap")')
+  t.throws(() => analysisOptions({ columns: { 'gc.x': 'heap' as never } }), /analysis.columns.gc.x: expected one of rss, native/, 'a hand-edited summary.json is checked too')
+})

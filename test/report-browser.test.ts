@@ -27,8 +27,8 @@ if (missing) {
   // Two real runs of the built CLI against the demo server: one leaking, whose target is killed and
   // restarted half-way (events), and one flat and shorter.
   const [leak, flat] = await Promise.all([
-    realRun(leakDir, { path: '/leak', seconds: 7, name: 'leak <b>&amp; "run"', restartAt: 2.5 }),
-    realRun(flatDir, { path: '/flat', seconds: 3, name: 'flat-run' })
+    realRun(leakDir, { path: '/leak', requests: 900, name: 'leak <b>&amp; "run"', restartAfter: 300 }),
+    realRun(flatDir, { path: '/flat', requests: 400, name: 'flat-run' })
   ])
   t.equal(leak.status, 0, `leak run: ${leak.stderr}`)
   t.equal(flat.status, 0, `flat run: ${flat.stderr}`)
@@ -74,7 +74,7 @@ if (missing) {
     for (const [name, n] of Object.entries(load.colors)) t.ok(n > 20, `${name} drawn in the load chart (${n} pixels)`)
 
     const verdict = await page.textContent('#verdict')
-    t.match(verdict, new RegExp(`^\\s*${{ leak: 'Leak', inconclusive: 'Inconclusive', plateau: 'Plateau', flat: 'Flat' }[leakVerdict.verdict]}`))
+    t.match(verdict, new RegExp(`^\\s*${{ leak: 'Leak', inconclusive: 'Inconclusive', settling: 'Still settling', plateau: 'Plateau', flat: 'Flat' }[leakVerdict.verdict]}`))
     t.match(verdict, leakVerdict.summary, 'the analysis\'s summary, as text')
     t.match(verdict, /Analysed while making this report/)
     t.equal(await page.textContent('h1'), 'memsiege report: leak <b>&amp; "run"', 'the run name, as text')

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { findPortOwner, listeningSockets, lookupPortOwner, parseProcNetTcp } from '../src/sampler/port-owner.js'
-import { readStat } from '../src/sampler/procfs.js'
+import { findPortOwner, listeningSockets, lookupPortOwner, parseProcNetTcp } from '../src/target/port-owner.js'
+import { readStat } from '../src/target/procfs.js'
 import { PROC_COLUMNS, ProcSampler } from '../src/sampler/proc-sampler.js'
-import type { TargetEvent } from '../src/sampler/target-events.js'
+import type { TargetEvent } from '../src/target/events.js'
 import { ConfigError } from '../src/scenario/errors.js'
 import { freePort, killGroup, nodeHttpServerArgs, spawnWithLine, waitFor } from './fixtures/sampler-helpers.js'
 
@@ -43,7 +43,8 @@ t.test('a socket shared by a parent and its children resolves to the parent', as
     server.listen(0, '127.0.0.1', () => {
       const fd = server._handle.fd
       const kids = [1, 2].map(() => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: ['ignore', 'ignore', 'ignore', fd] }))
-      setTimeout(() => console.log(server.address().port + ' ' + kids.map((k) => k.pid).join(' ')), 300)
+      Promise.all(kids.map((k) => new Promise((resolve) => k.once('spawn', resolve))))
+        .then(() => console.log(server.address().port + ' ' + kids.map((k) => k.pid).join(' ')))
     })`
   const { child, line } = await spawnWithLine(process.execPath, ['-e', script])
   t.teardown(() => killGroup(child))
@@ -102,9 +103,11 @@ t.test('port mode: target_exited, then target_restarted when a new process holds
 
 t.test('a target that exits on its own still gives rows of the right width', async (t) => {
   const child = spawn('sleep', ['0.3'], { detached: true, stdio: 'ignore' })
+  // Listening before start(): on a busy machine the child may exit while start() runs.
+  const exited = new Promise((r) => child.once('exit', r))
   const sampler = new ProcSampler({ pid: child.pid! })
   await sampler.start()
-  await new Promise((r) => child.once('exit', r))
+  await exited
   for (let i = 0; i < 3; i++) t.equal((await sampler.read()).length, PROC_COLUMNS.length)
   await sampler.stop()
 })

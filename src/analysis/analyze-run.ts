@@ -8,27 +8,36 @@
  * segments → verdict. Then the run's verdict and its attribution from the deciding metrics,
  * and the breaches of failOn / maxGrowth.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { readSamples, readSamplesHeader, type SamplesTable } from './samples-reader.js'
 import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
+import { columnsText, missingMetricsText } from './metric-names.js'
 import { findSegments, readEvents, type Segment } from './segments.js'
 import { formatWarmup, warmupCut, type WarmupCut, type WarmupSpec } from './warmup.js'
 import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
 import { DEFAULT_TREND_SETTINGS, intervalWidth, trendVerdict, type TrendResult } from './series-verdict.js'
 import { attribute, type RoledVerdict } from './attribution.js'
+import { MIN_PART } from './growth-shape.js'
 import { findBreaches } from './breaches.js'
 import type { GrowthLimit } from './thresholds.js'
 import type { SegmentVerdict, RunVerdict } from './types.js'
 import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
-import { formatAmount } from './format-units.js'
+import { formatAmount } from '../units/format.js'
+import { readRecorded, type ColumnMeanings, type DeclaredRoles, type Unit } from '../columns/index.js'
 
 export interface AnalysisOptions {
   /** What to leave out at the start of each segment. Default auto (see warmup.ts). */
   warmup?: WarmupSpec
   /** Columns to analyse instead of the default choice; all of them then decide. */
   metrics?: string[]
+  /** What columns mean when their names don't say (analysis.columns): column → role. */
+  columns?: DeclaredRoles
+  /** What the samplers declared the columns to mean; default: summary.json's `columns`, else recognised by name. */
+  recorded?: ColumnMeanings
+  /** `metrics` came from `--metrics`: a name that is no column is a typo to refuse, not a note. */
+  metricsFromFlag?: boolean
   /** Growth limits: a leak faster than one of these is a breach. */
   maxGrowth?: GrowthLimit[]
   /** `leak`: a leak verdict is a breach; `inconclusive`: so is an inconclusive one. */
@@ -38,15 +47,17 @@ export interface AnalysisOptions {
    * or of the series' own level (objects, slots, pages, threads) counts as flat. Default 0.05.
    */
   flatFraction?: number
-  /** Significance level of the trend test. Default 0.01. */
+  /** Significance level of the trend test. Default 0.05 (DEFAULT_TREND_SETTINGS). */
   alpha?: number
   /** Confidence level of the intervals. Default 0.95. */
   confidence?: number
+  /** The target was started for this run (default: what summary.json says, when there is one). */
+  freshProcess?: boolean
 }
 
 export const DEFAULT_FLAT_FRACTION = 0.05
 /** Growth smaller than this never matters, whatever the process's size. */
-const MIN_GROWTH: Record<string, number> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
+const MIN_GROWTH: Partial<Record<Unit, number>> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
 
 /** samples.csv missing, unreadable or without the columns every run has. */
 export class AnalysisInputError extends Error {
@@ -70,11 +81,50 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
     if (!header.includes(needed)) throw new AnalysisInputError(`${samplesPath}: no "${needed}" column; not a memsiege samples.csv`)
   }
   const notes: string[] = []
-  const { metrics, missing } = chooseMetrics(header, options.metrics)
-  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missing.join(', ')}`)
+  const { metrics, missing, recognised } = chooseMetrics(header, options.metrics, { recorded: options.recorded ?? recordedMeanings(dir), declared: options.columns })
+  if (missing.length && options.metricsFromFlag) throw new AnalysisInputError(`--metrics: not a column of ${samplesPath}: ${missingMetricsText(missing, header)}; its columns: ${columnsText(header)}`)
+  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missingMetricsText(missing, header)}`)
   const table = readSamples(samplesPath, () => columnsNeeded(metrics))
-  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short, left out`)
-  return analyzeTable(table, metrics, readEvents(join(dir, 'events.csv'), table.startTime), options, notes)
+  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short or without a number of requests or seconds, left out`)
+  let events
+  try {
+    events = readEvents(join(dir, 'events.csv'), table.startTime)
+  } catch (err) {
+    throw new AnalysisInputError((err as Error).message)
+  }
+  const fresh = options.freshProcess ?? startedForRun(join(dir, 'summary.json'))
+  const verdict = analyzeTable(table, metrics, events, fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
+  // Not the target's fault: the names asked for are not columns of this run.
+  if (metrics.length === 0 && missing.length) verdict.summary = `Inconclusive: none of the columns asked for is in samples.csv: ${missingMetricsText(missing, header)}. Its columns: ${columnsText(header)}.`
+  return recognised.length ? { ...verdict, recognised } : verdict
+}
+
+/**
+ * Whether memsiege started the target for the run (a `target.command` in the run's settings):
+ * then the run's requests were the process's first, and a warm-up is what to expect. Undefined
+ * when summary.json is absent or unreadable (an old or damaged results folder).
+ */
+function startedForRun (path: string): boolean | undefined {
+  if (!existsSync(path)) return undefined
+  try {
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as { config?: { target?: { command?: unknown } } }
+    return typeof summary.config?.target?.command === 'string'
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * What the run's samplers declared its columns to mean (summary.json's `columns`). A folder
+ * from before they did, or whose summary.json is not there yet or damaged, has its columns
+ * recognised by name.
+ */
+function recordedMeanings (dir: string): ColumnMeanings | undefined {
+  try {
+    return readRecorded((JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { columns?: unknown }).columns)
+  } catch {
+    return undefined
+  }
 }
 
 /** The analysis of a table already read (analyzeRun's second half; tests call it directly). */
@@ -103,7 +153,7 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
     const v = analyzeMetric(table, metric, segments, cuts, { flatFraction, settings, rssLevel })
     if (v) verdicts.push(v)
   }
-  const overall = attribute(verdicts)
+  const overall = attribute(verdicts, { freshProcess: options.freshProcess })
   if (verdicts.length === 0 && metrics.length > 0) {
     overall.summary = 'Inconclusive: too little to analyse (fewer than 2 rows with the target alive).'
   }
@@ -155,16 +205,17 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
 
   const method = bestMethod(steady, ctx.settings.level)
   const strata = steady.map((r) => applyMethod(r, method))
+  const shapeStrata = finerForThirds(steady, method, strata)
   const { threshold, why } = thresholdFor(metric, readingsStartLevel(steady), ctx)
   const rate = requestsPerHour(steady)
   const noMajorGc = Boolean(metric.promotionBiased && metric.majorCounter && majors === 0)
-  const input = (s: readonly Series[], readings: number) => ({ strata: s, unit: metric.unit, threshold, thresholdWhy: why, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
-  const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0)))
+  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, thresholdWhy: why, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
+  const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0), shapeStrata))
   if (noMajorGc && pooled.verdict === 'inconclusive' && pooled.more_requests === undefined) {
     const more = requestsToMajorGcs(table, metric, steady, pooled.per_request?.value)
     if (more !== undefined) pooled.more_requests = more
   }
-  const perSegment = segments.length === 1 ? [pooled] : strata.map((s, i) => trendVerdict(input([s], steady[i].y.length)))
+  const perSegment = segments.length === 1 ? [pooled] : strata.map((s, i) => trendVerdict(input([s], steady[i].y.length, shapeStrata ? [shapeStrata[i]] : undefined)))
   const segmentVerdicts = segments.map((seg, i) => segmentVerdict(seg, cuts[i], perSegment[i], strata[i], steady[i], method, requests, table.columns.get('elapsed_s')!, threshold, why, metric))
   if (metric.majorCounter && segments.length === 1) segmentVerdicts[0].major_gcs = majors
   return {
@@ -177,6 +228,8 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
     ...(metric.difference ? { derived_from: [...metric.difference] } : {}),
     ...(pooled.per_request ? { per_request: pooled.per_request } : {}),
     ...(pooled.per_hour ? { per_hour: pooled.per_hour } : {}),
+    ...(rate > 0 ? { requests_per_hour: rate } : {}),
+    ...(pooled.shape ? { shape: pooled.shape } : {}),
     ...(pooled.p !== undefined ? { p_value: pooled.p } : {}),
     ...(pooled.more_requests !== undefined ? { more_requests: pooled.more_requests } : {}),
     reason: pooled.reason,
@@ -203,11 +256,24 @@ function bestMethod (steady: readonly Readings[], level: number): FloorMethod {
 }
 
 /**
+ * Floors for the rates by thirds (growth-shape.ts) when the chosen windowing leaves fewer than
+ * three parts' worth: RSS that rises in steps of a few MB (malloc arenas, heap pages) gets its
+ * narrowest overall interval from coarse windows, a dozen floors, four to a third. Then the
+ * finest windowing that is still at least one saw cycle long (the first floorMethods gives).
+ */
+function finerForThirds (steady: readonly Readings[], method: FloorMethod, strata: readonly Series[]): Series[] | undefined {
+  if (strata.reduce((a, s) => a + s.x.length, 0) >= 3 * MIN_PART) return undefined
+  const finest = floorMethods(steady)[0]
+  if (finest.kind === method.kind && finest.size >= method.size) return undefined
+  return steady.map((r) => applyMethod(r, finest))
+}
+
+/**
  * Ruby says when its next major GC comes: when old_objects reaches old_objects_limit. At the
  * current rate, the requests until two more have run (two post-GC floors to compare).
  */
 function requestsToMajorGcs (table: SamplesTable, metric: MetricSpec, steady: readonly Readings[], slope: number | undefined): number | undefined {
-  const limit = metric.column === 'gc.stat.old_objects' ? table.columns.get('gc.stat.old_objects_limit') : undefined
+  const limit = metric.limit ? table.columns.get(metric.limit) : undefined
   const last = steady[steady.length - 1]
   if (!limit || !last || last.y.length === 0 || !(slope !== undefined && slope > 0)) return undefined
   let limitValue = NaN
@@ -287,6 +353,7 @@ function segmentVerdict (seg: Segment, cut: WarmupCut, t: TrendResult, floors: S
   if (t.p !== undefined) out.p_value = t.p
   if (t.early) out.early_per_request = t.early.slope
   if (t.late) out.late_per_request = t.late.slope
+  if (t.shape) out.shape = t.shape
   if (t.more_requests !== undefined) out.more_requests = t.more_requests
   if (t.per_request && t.intercepts?.length) out.fit = { intercept: t.intercepts[0], slope_per_request: t.per_request.value }
   if (metric.majorCounter) out.major_gcs = majorBoundaries(steady).length

@@ -3,20 +3,24 @@
  * run's verdict.
  *
  * Deciding metrics, one per question (more would only add chances of a false alarm):
- * - Is the runtime's heap retaining objects? Its live-heap figure: for Node `heap_old_bytes`,
- *   heapUsed without the young generation (see below); Ruby `old_objects`, Go `HeapAlloc` (or a
- *   Prometheus equivalent).
+ * - Is the runtime's heap retaining objects? Its old-generation or live-heap series, chosen by
+ *   the role the column registry gives it (src/columns/): for Node `heap_old_bytes`, heapUsed
+ *   without the young generation (see below); Ruby `old_objects` in any shape (the probe's
+ *   gc.stat.*, plain GC.stat, nested under any key), else its live slots (prometheus_exporter);
+ *   Go `HeapAlloc`; the Prometheus clients' heap-in-use; a column `analysis.columns` names.
  * - Is memory outside that heap growing? For Node, `native_bytes`: the probe's rss minus the V8
  *   heap's resident size, both from the same reading, so that V8 growing its heap (which raises
  *   RSS by several MB without any object being retained) is not read as a leak. Elsewhere
  *   `rss_anon_bytes` (file-backed pages follow the page cache, not the app), else `rss_bytes`.
- * - Are threads piling up? `threads`.
+ * - Are threads piling up? `threads`, and Go's goroutines (a goroutine leak leaves the OS
+ *   threads flat).
+ * - Without /proc (no target process), the app's own report of its RSS.
  * Everything else (rss_bytes, pss_bytes, heapUsed, heap_live_slots, heap_allocated_pages) is analysed and
  * reported but does not decide. `analysis.metrics` replaces all of this: the named columns are
  * analysed, and all of them decide.
- */
+ */import { headerMeanings, type MeaningSources, type Recognised, type Role, type Unit } from '../columns/index.js'
 
-export type MetricUnit = 'bytes' | 'objects' | 'slots' | 'pages' | 'threads' | 'count'
+export type MetricUnit = Unit
 
 /** What a metric says about the target, for the attribution (see attribution.ts). */
 export type MetricRole = 'rss' | 'native' | 'heap-live' | 'heap-size' | 'threads' | 'other'
@@ -40,16 +44,16 @@ export interface MetricSpec {
    * the steady state proves nothing, and is never called a leak.
    */
   promotionBiased?: boolean
+  /** Ruby's old_objects_limit beside old_objects: when the next major GC is due. */
+  limit?: string
 }
 
-/** Live-heap columns by runtime, best first, with their major-GC counters. */
-const HEAP_LIVE: Array<{ column: string; unit: MetricUnit; majorCounter?: string }> = [
-  { column: 'gc.memoryUsage.heapUsed', unit: 'bytes', majorCounter: 'gc.gc_count.major' },
-  { column: 'gc.stat.old_objects', unit: 'objects', majorCounter: 'gc.stat.major_gc_count' },
-  { column: 'gc.memstats.HeapAlloc', unit: 'bytes', majorCounter: 'gc.memstats.NumGC' },
-  { column: 'gc.nodejs_heap_size_used_bytes', unit: 'bytes' },
-  { column: 'gc.jvm_memory_pool_collection_used_bytes{pool="G1 Old Gen"}', unit: 'bytes' },
-]
+/** A series the analysis recognised in the app's GC figures, and as what. */
+export interface RecognisedSeries {
+  column: string
+  role: Role
+  source: string
+}
 
 /**
  * Node: heapUsed minus V8's young generation (new space and new large-object space) of the same
@@ -60,12 +64,6 @@ const HEAP_LIVE: Array<{ column: string; unit: MetricUnit; majorCounter?: string
  */
 const NODE_HEAP_OLD = ['gc.memoryUsage.heapUsed', 'gc.heap_spaces.new_space.space_used_size', 'gc.heap_spaces.new_large_object_space.space_used_size']
 export const HEAP_OLD_METRIC = 'heap_old_bytes'
-
-/** Reported, never deciding. */
-const EXTRA: Array<{ column: string; unit: MetricUnit; role: MetricRole; majorCounter?: string }> = [
-  { column: 'gc.stat.heap_live_slots', unit: 'slots', role: 'heap-live', majorCounter: 'gc.stat.major_gc_count' },
-  { column: 'gc.stat.heap_allocated_pages', unit: 'pages', role: 'heap-size' },
-]
 
 /**
  * Node's probe: rss and the V8 heap's resident size from one reading; their difference is memory
@@ -79,23 +77,17 @@ const NODE_NATIVE_CHOICES: Array<[string, string]> = [
 ]
 export const NATIVE_METRIC = 'native_bytes'
 
-/** Major-GC counters by column prefix, for metrics named in analysis.metrics. */
-const COUNTERS: Array<[string, string]> = [
-  ['gc.stat.', 'gc.stat.major_gc_count'],
-  ['gc.memoryUsage.', 'gc.gc_count.major'],
-  ['gc.heap', 'gc.gc_count.major'],
-  ['gc.memstats.', 'gc.memstats.NumGC'],
-]
-
 /**
- * The metrics to analyse, given the header. `requested` (analysis.metrics) replaces the default
- * choice; names not in the header are returned in `missing`.
+ * The metrics to analyse, given the header and what its columns mean. `requested`
+ * (analysis.metrics) replaces the default choice; names not in the header are returned in
+ * `missing`. `recognised` lists the GC series the choice rests on, for the reader.
  */
-export function chooseMetrics (header: readonly string[], requested?: readonly string[]): { metrics: MetricSpec[]; missing: string[] } {
+export function chooseMetrics (header: readonly string[], requested?: readonly string[], sources: MeaningSources = {}): { metrics: MetricSpec[]; missing: string[]; recognised: RecognisedSeries[] } {
   const has = new Set(header)
+  const meanings = headerMeanings(header, sources)
+  const metrics: MetricSpec[] = []
+  const missing: string[] = []
   if (requested && requested.length > 0) {
-    const metrics: MetricSpec[] = []
-    const missing: string[] = []
     for (const name of requested) {
       const old = heapOldSpec(has, true)
       if (name === HEAP_OLD_METRIC && old) {
@@ -111,27 +103,87 @@ export function chooseMetrics (header: readonly string[], requested?: readonly s
         missing.push(name)
         continue
       }
-      metrics.push(describe(name, has, true))
+      metrics.push(describe(name, meanings, true, true))
     }
-    return { metrics, missing }
+    return { metrics, missing, recognised: recognisedOf(metrics, meanings) }
   }
 
-  const metrics: MetricSpec[] = []
+  // Ranked candidates by preference; `any` also takes the unranked ones of a role, after them.
+  const candidates = (roles: readonly Role[], any = false) => [...meanings]
+    .filter(([c, m]) => roles.includes(m.role) && (m.rank !== undefined || (any && c.startsWith('gc.'))))
+    .sort((a, b) => (a[1].rank ?? Infinity) - (b[1].rank ?? Infinity))
+    .map(([c]) => c)
   const heapOld = heapOldSpec(has, true)
-  const heap = HEAP_LIVE.find((h) => has.has(h.column))
+  const heap = candidates(['heap-live', 'old-generation'])[0]
   const native = nativePair(has)
-  const memory = native ? NATIVE_METRIC : has.has('rss_anon_bytes') ? 'rss_anon_bytes' : has.has('rss_bytes') ? 'rss_bytes' : undefined
+  const declaredNative = candidates(['native'])[0]
+  const procMemory = has.has('rss_anon_bytes') ? 'rss_anon_bytes' : has.has('rss_bytes') ? 'rss_bytes' : undefined
+  // The app's own report of its RSS decides only when /proc can't be read (no target process).
+  const gcMemory = procMemory ? undefined : candidates(['rss'], true)[0]
+  const memory = native || declaredNative ? NATIVE_METRIC : procMemory
   for (const column of ['rss_bytes', 'rss_anon_bytes', 'pss_bytes']) {
     if (has.has(column)) metrics.push({ column, unit: 'bytes', role: 'rss', freshness: column === 'pss_bytes' ? 'changes' : 'every-row', decides: column === memory })
   }
+  if (gcMemory) metrics.push(describe(gcMemory, meanings, !native && !declaredNative, false))
   if (native) metrics.push(nativeSpec(has, native, true))
+  else if (declaredNative) metrics.push(describe(declaredNative, meanings, true, false))
   if (has.has('threads')) metrics.push({ column: 'threads', unit: 'threads', role: 'threads', freshness: 'every-row', decides: true })
-  if (heap) metrics.push(gcSpec(heap.column, heap.unit, 'heap-live', has, !heapOld, heap.majorCounter))
+  const threads = candidates(['threads'])[0]
+  if (threads) metrics.push(describe(threads, meanings, true, false))
+  if (heap) metrics.push(describe(heap, meanings, !heapOld, false))
   if (heapOld) metrics.push(heapOld)
-  for (const extra of EXTRA) {
-    if (has.has(extra.column)) metrics.push(gcSpec(extra.column, extra.unit, extra.role, has, false, extra.majorCounter))
+  for (const [column, m] of meanings) {
+    if (m.reported && column !== heap) metrics.push(describe(column, meanings, false, false))
   }
-  return { metrics, missing: [] }
+  return { metrics, missing, recognised: recognisedOf(metrics, meanings) }
+}
+
+/** The metric's role in the verdict: the old generation is the live heap that matters. */
+function metricRole (role: Role): MetricRole {
+  return role === 'old-generation' ? 'heap-live' : role === 'major-gc-count' ? 'other' : role
+}
+
+/**
+ * A column as a metric. Floors between major GCs for the heap's own series; `anyCounter`
+ * (a column named in analysis.metrics) also for the runtime's other GC figures.
+ */
+function describe (column: string, meanings: ReadonlyMap<string, Recognised>, decides: boolean, anyCounter: boolean): MetricSpec {
+  const m = meanings.get(column)!
+  const role = metricRole(m.role)
+  const freshness = column.startsWith('gc.') ? 'gc' : column === 'pss_bytes' ? 'changes' : 'every-row'
+  const counter = freshness === 'gc' && (anyCounter || role === 'heap-live') ? majorCounterFor(column, m, meanings) : undefined
+  const limit = m.role === 'old-generation' && meanings.has(`${column}_limit`) ? `${column}_limit` : undefined
+  return {
+    column,
+    unit: m.unit,
+    role,
+    freshness,
+    decides,
+    ...(counter ? { majorCounter: counter } : {}),
+    ...(m.promotionBiased ? { promotionBiased: true } : {}),
+    ...(limit ? { limit } : {}),
+  }
+}
+
+/** The same runtime's major-GC counter, from the same group of figures when there are several (workers). */
+function majorCounterFor (column: string, m: Recognised, meanings: ReadonlyMap<string, Recognised>): string | undefined {
+  const counters = [...meanings].filter(([, c]) => c.role === 'major-gc-count' && c.runtime === m.runtime).map(([c]) => c)
+  const group = (c: string) => c.includes('{') ? c.slice(c.indexOf('{')) : c.slice(0, c.lastIndexOf('.') + 1)
+  return counters.find((c) => group(c) === group(column)) ?? counters[0]
+}
+
+function recognisedOf (metrics: readonly MetricSpec[], meanings: ReadonlyMap<string, Recognised>): RecognisedSeries[] {
+  const out: RecognisedSeries[] = []
+  const add = (column: string) => {
+    const m = meanings.get(column)
+    if (!m?.source || m.role === 'other' || m.runtime === 'os' || m.runtime === 'memsiege' || out.some((r) => r.column === column)) return
+    out.push({ column, role: m.role, source: m.source })
+  }
+  for (const metric of metrics) {
+    for (const c of metric.difference ?? [metric.column]) add(c)
+    if (metric.majorCounter) add(metric.majorCounter)
+  }
+  return out
 }
 
 function heapOldSpec (has: Set<string>, decides: boolean): MetricSpec | undefined {
@@ -163,51 +215,6 @@ function nativeSpec (has: Set<string>, pair: [string, string], decides: boolean)
   }
 }
 
-function gcSpec (column: string, unit: MetricUnit, role: MetricRole, has: Set<string>, decides: boolean, majorCounter?: string): MetricSpec {
-  return {
-    column,
-    unit,
-    role,
-    freshness: 'gc',
-    decides,
-    ...(majorCounter && has.has(majorCounter) ? { majorCounter } : {}),
-    ...(PROMOTION_BIASED.has(column) ? { promotionBiased: true } : {}),
-  }
-}
-
-const PROMOTION_BIASED = new Set(['gc.stat.old_objects', 'gc.stat.heap_live_slots'])
-
-/** A column named in analysis.metrics: unit and role from its name. */
-function describe (column: string, has: Set<string>, decides: boolean): MetricSpec {
-  const known = HEAP_LIVE.find((h) => h.column === column) ?? EXTRA.find((e) => e.column === column)
-  const unit = known?.unit ?? unitOf(column)
-  const role: MetricRole = known && 'role' in known ? (known.role as MetricRole)
-    : known ? 'heap-live'
-    : column === 'threads' ? 'threads'
-    : /^(rss|rss_anon|pss|hwm|swap|rss_file)_bytes$/.test(column) ? 'rss'
-    : 'other'
-  const freshness = column.startsWith('gc.') ? 'gc' : column === 'pss_bytes' ? 'changes' : 'every-row'
-  const counter = known?.majorCounter ?? COUNTERS.find(([prefix]) => column.startsWith(prefix))?.[1]
-  return {
-    column,
-    unit,
-    role,
-    freshness,
-    decides,
-    ...(counter && has.has(counter) && freshness === 'gc' ? { majorCounter: counter } : {}),
-    ...(PROMOTION_BIASED.has(column) ? { promotionBiased: true } : {}),
-  }
-}
-
-export function unitOf (column: string): MetricUnit {
-  if (/bytes|Bytes|heapUsed|heapTotal|external|arrayBuffers|HeapAlloc|HeapSys|HeapInuse|Sys$|_size$|size_bytes/.test(column)) return 'bytes'
-  if (/objects|Objects/.test(column)) return 'objects'
-  if (/slots/.test(column)) return 'slots'
-  if (/pages/.test(column)) return 'pages'
-  if (/^threads$|goroutines|threads/.test(column)) return 'threads'
-  return 'count'
-}
-
 /** Every column the analysis of `metrics` reads from samples.csv. */
 export function columnsNeeded (metrics: readonly MetricSpec[]): string[] {
   const out = new Set(['elapsed_s', 'requests', 'procs', 'gc_age_s', 'gc.pid', 'rss_bytes'])
@@ -216,7 +223,7 @@ export function columnsNeeded (metrics: readonly MetricSpec[]): string[] {
     else out.add(m.column)
     if (m.majorCounter) out.add(m.majorCounter)
     // When Ruby's next major GC is due, for an inconclusive verdict's "more requests".
-    if (m.column === 'gc.stat.old_objects') out.add('gc.stat.old_objects_limit')
+    if (m.limit) out.add(m.limit)
   }
   return [...out]
 }

@@ -6,6 +6,7 @@ import type { AnalysisConfig } from '../scenario/types.js'
 import type { AnalysisOptions } from './analyze-run.js'
 import { parseWarmup } from './warmup.js'
 import { parseGrowthLimit } from './thresholds.js'
+import { isRole, ROLES } from '../columns/index.js'
 
 export interface AnalysisFlags {
   warmup?: string
@@ -21,6 +22,12 @@ export function analysisOptions (config: AnalysisConfig | undefined, flags: Anal
   if (warmup !== undefined) out.warmup = parseWarmup(typeof warmup === 'string' && /^\d+$/.test(warmup.trim()) ? Number(warmup) : warmup)
   const metrics = flags.metrics?.length ? flags.metrics : config?.metrics
   if (metrics?.length) out.metrics = [...metrics]
+  if (config?.columns) {
+    for (const [column, role] of Object.entries(config.columns)) {
+      if (!isRole(role)) throw new Error(`analysis.columns.${column}: expected one of ${ROLES.join(', ')}, got ${JSON.stringify(role)}`)
+    }
+    out.columns = { ...config.columns }
+  }
   const limits = flags.maxGrowth?.length ? flags.maxGrowth : config?.maxGrowth
   if (limits?.length) out.maxGrowth = limits.map(parseGrowthLimit)
   const failOn = flags.failOn ?? config?.failOn

@@ -115,6 +115,9 @@ function readRows (fd: number, offset: number, header: string[], indices: number
     rows++
   }
   const values = new Float64Array(indices.length)
+  // A row without its clock (a hand-edited or damaged file) can't be placed: left out like a row cut short.
+  const clocks = ['elapsed_s', 'requests'].map((name) => names.indexOf(name)).filter((k) => k >= 0)
+  const placed = (): boolean => clocks.every((k) => !Number.isNaN(values[k]))
 
   while (!eof) {
     const got = readSync(fd, buffer, 0, buffer.length, position)
@@ -153,7 +156,8 @@ function readRows (fd: number, offset: number, header: string[], indices: number
         }
         if (rows === 0 && timeIndex >= 0) startTime = record.fields[timeIndex]
         for (let k = 0; k < indices.length; k++) values[k] = toNumber(record.fields[indices[k]])
-        store(values)
+        if (placed()) store(values)
+        else skipped++
         continue
       }
       if (rows === 0 && timeIndex >= 0) startTime = cellAt(text, i, contentEnd, timeIndex)
@@ -177,7 +181,7 @@ function readRows (fd: number, offset: number, header: string[], indices: number
         start = end + 1
       }
       // A row cut short (by a kill -9 mid-write, which memsiege's whole-row writes make unlikely).
-      if (!complete || (lineEnd === n && countCells(text, i, contentEnd, width) < width)) skipped++
+      if (!complete || (lineEnd === n && countCells(text, i, contentEnd, width) < width) || !placed()) skipped++
       else store(values)
       i = lineEnd + 1
     }

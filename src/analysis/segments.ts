@@ -32,7 +32,12 @@ export function readEvents (path: string, startTime: string | undefined): Target
   if (!existsSync(path) || startTime === undefined) return []
   const t0 = Date.parse(startTime)
   if (Number.isNaN(t0)) return []
-  const text = readFileSync(path, 'utf8')
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new Error(`${path}: can't be read (${(err as Error).message})`)
+  }
   const out: TargetEventRow[] = []
   let i = 0
   let header: string[] | undefined

@@ -1,10 +1,10 @@
 /**
- * The verdict on one floor series (one segment, or several pooled): leak, plateau, flat or
- * inconclusive, with its evidence.
+ * The verdict on one floor series (one segment, or several pooled): leak, settling, plateau,
+ * flat or inconclusive, with its evidence.
  *
  * - Trend: Mann–Kendall with Hamed–Rao's autocorrelation correction, on the floors in request
  *   order; size: Theil–Sen slope per request with Sen's interval from the corrected variance;
- *   the same on the early and late thirds (at least MIN_PART floors each).
+ *   the same on the first, middle and last third (see growth-shape.ts).
  * - Meaningful: growth over the analysed requests (slope × requests) against a threshold: a
  *   share of the process's RSS at the start (bytes) or of the series' own starting level
  *   (objects, slots...), and never less than a unit's smallest meaningful step (1 MB, 1 thread).
@@ -14,19 +14,24 @@
  *   would stay under the threshold even at its interval's upper end; or the growth mattered
  *   and the slope came down significantly from the early one, to 0 or to a creep that would not
  *   matter (a filled cache while the old generation still collects garbage for a major GC).
- * - leak: a significant trend whose growth matters and whose late slope is still above 0 (for a
- *   series that only falls at major GCs, with at least one major GC in the steady state).
+ * - settling: growth that matters, still going on at the end, but bending: its rate has fallen
+ *   significantly (growth-shape.ts says when). Not a leak: with where it is heading if it keeps
+ *   bending, and the requests after which it would have levelled off.
+ * - leak: a significant trend whose growth matters and whose rate holds: the late slope is
+ *   still above 0 and not bending (for a series that only falls at major GCs, with at least
+ *   one major GC in the steady state).
  * - inconclusive: anything else, with the requests that would probably settle it: Sen's
  *   interval narrows about as (requests)^-1.5 when sampling goes on at the same rate, while
  *   the growth it is compared with grows with the requests.
  */
 import { mannKendall } from './stats/mann-kendall.js'
 import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './stats/theil-sen.js'
-import { normalQuantile } from './stats/normal.js'
+import { growthShape, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
-import type { Estimate, SeriesVerdict } from './types.js'
-import { formatAmount, formatRate } from './format-units.js'
+import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
+import { formatAmount, formatRate } from '../units/format.js'
 import { MIN_WINDOWS } from './floors.js'
+import type { Unit } from '../columns/meaning.js'
 
 export interface TrendSettings {
   /** Significance level of the trend test. */
@@ -47,13 +52,18 @@ export const MIN_READINGS_TO_CLEAR = 12
 export interface TrendInput {
   /** Steady-state floors, one series per segment; x = requests completed. */
   strata: readonly Series[]
-  unit: string
+  unit: Unit
   /** Growth over the analysed requests that counts (same unit as the series). */
   threshold: number
   /** The threshold in words: "5% of RSS (61.2 MB)". */
   thresholdWhy: string
   /** Requests per hour over the analysed stretch, to turn per-request into per-hour growth. */
   requestsPerHour: number
+  /**
+   * Floors for the rates by thirds, when finer than `strata` (same readings): the windowing with
+   * the narrowest overall interval can leave too few floors for three parts.
+   */
+  shapeStrata?: readonly Series[]
   /** A live-heap series whose runtime counts major GCs, none of which happened here. */
   noMajorGc?: boolean
   /** Readings the floors were taken from (default: one per floor). */
@@ -74,8 +84,10 @@ export interface TrendResult {
   per_hour?: Estimate
   /** Growth over the analysed requests. */
   growth?: Estimate
-  early?: TheilSenResult
-  late?: TheilSenResult
+  early?: PartTrend
+  late?: PartTrend
+  /** The rate by thirds; for `settling`, where it is heading. */
+  shape?: GrowthShape
   more_requests?: number
   /** Per stratum, for charts. */
   intercepts?: number[]
@@ -92,7 +104,10 @@ export function trendVerdict (input: TrendInput): TrendResult {
     const more = span > 0 && windows > 0 ? Math.ceil(span * (MIN_WINDOWS / windows - 1)) : undefined
     return {
       verdict: 'inconclusive',
-      reason: `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`,
+      reason: windows < MIN_WINDOWS
+        ? `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`
+        // Enough floors, all at the same load: memory cannot be set against requests that never came.
+        : `too little to go on: no request was answered while the ${windows} floors were taken`,
       windows,
       span,
       ...(more !== undefined ? { more_requests: more } : {}),
@@ -103,8 +118,10 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const point = senInterval(slopes, 0, settings.level).slope
   const mk = mannKendall(strata, { slope: point })
   const ts = senInterval(slopes, mk.correctedVariance, settings.level)
-  const early = thirdTrend(strata, 'early', settings.level)
-  const late = thirdTrend(strata, 'late', settings.level)
+  const shapeStrata = input.shapeStrata?.filter((s) => s.x.length > 0) ?? strata
+  const shape = growthShape(shapeStrata, span / strata.length, settings.level)
+  const early = shape?.early
+  const late = shape?.late
   const est = (v: number, lo: number, hi: number): Estimate => ({ value: v, low: lo, high: hi, level: settings.level })
   const base: TrendResult = {
     verdict: 'inconclusive',
@@ -129,6 +146,8 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const pText = `p ${formatP(mk.p).startsWith('<') ? '' : '= '}${formatP(mk.p)}`
   const rate = `${formatRate(ts.slope, input.unit, 'request')} (${Math.round(settings.level * 100)}% CI ${amount(ts.low)} to ${amount(ts.high)})`
 
+  const end = strata[strata.length - 1].x[strata[strata.length - 1].x.length - 1]
+  let projection: Projection | undefined
   const decide = (): Pick<TrendResult, 'verdict' | 'reason'> => {
     if (gHigh < thr && readings < MIN_READINGS_TO_CLEAR) {
       return { verdict: 'inconclusive', reason: `no growth that matters so far (at most ${amount(gHigh)}), but ${readings} readings are too few to clear it (${MIN_READINGS_TO_CLEAR} are needed)` }
@@ -141,7 +160,7 @@ export function trendVerdict (input: TrendInput): TrendResult {
       return { verdict: 'inconclusive', reason: `no significant trend (${pText}), but the interval allows growth of up to ${amount(gHigh)}, over the ${amount(thr)} that would matter (${input.thresholdWhy})` }
     }
     const grows = `grows ${rate}, ${amount(g)} over ${count(span)} requests (${pText})`
-    if (!late || !early) return { verdict: 'inconclusive', reason: `${grows}; too few floors to tell whether it stops` }
+    if (!shape || !late || !early) return { verdict: 'inconclusive', reason: `${grows}; too few floors to tell whether it stops` }
     const lateRate = `${formatRate(late.slope, input.unit, 'request')} late (CI ${amount(late.low)} to ${amount(late.high)})`
     const stopped = `grew, then stopped: ${formatRate(early.slope, input.unit, 'request')} early, ${lateRate}; ${amount(g)} over ${count(span)} requests`
     if (readings < MIN_READINGS_TO_CLEAR) return { verdict: 'inconclusive', reason: `${grows}; ${readings} readings are too few to tell whether it stops` }
@@ -154,20 +173,51 @@ export function trendVerdict (input: TrendInput): TrendResult {
     // a cache that has filled, while garbage not yet collected by a major GC may still creep up.
     // A late interval reaching 0 is not enough on its own (a few noisy floors reach almost any
     // slope): the slope must have come down from the early one.
-    if (slowedDown(early, late, settings.level) && (late.low <= 0 || late.slope * span < thr)) {
+    if (shape.slowed && (late.low <= 0 || late.slope * span < thr)) {
       return { verdict: 'plateau', reason: late.low > 0 ? `${stopped}; the late creep would add ${amount(late.slope * span)} over as many requests again` : stopped }
     }
+    if (late.low > 0 && input.noMajorGc) {
+      return { verdict: 'inconclusive', reason: `${grows}, but no major GC ran while it did: the growth may be garbage that the next one frees` }
+    }
+    if (late.low > 0 && shape.holding) {
+      const held = shape.slowed ? `, after a warm-up: ${formatRate(early.slope, input.unit, 'request')} early, then holding` : ', and holding'
+      return { verdict: 'leak', reason: `${grows}${held}: ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+    }
+    if (late.low > 0 && shape.bending) {
+      projection = project(shape, end)
+      const slowed = `${formatRate(early.slope, input.unit, 'request')} early (CI ${amount(early.low)} to ${amount(early.high)}), ${lateRate}`
+      const heading = projection ? `; if it keeps slowing as it has, it levels off near ${amount(projection.value)} (${Math.round(settings.level * 100)}% CI ${amount(projection.low)} to ${projection.high !== undefined ? amount(projection.high) : 'no upper bound yet'})` : ''
+      return { verdict: 'settling', reason: `grew ${amount(g)} over ${count(span)} requests, but slower and slower: ${slowed}${heading}` }
+    }
     if (late.low > 0) {
-      if (input.noMajorGc) {
-        return { verdict: 'inconclusive', reason: `${grows}, but no major GC ran while it did: the growth may be garbage that the next one frees` }
-      }
-      return { verdict: 'leak', reason: `${grows}, and still growing at the end: ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+      return { verdict: 'inconclusive', reason: `${grows}; still growing at the end (${lateRate}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet` }
     }
     return { verdict: 'inconclusive', reason: `${grows}; the late slope (${lateRate}) can't tell whether it stops` }
   }
   const { verdict, reason } = decide()
   const result: TrendResult = { ...base, verdict, reason }
-  if (verdict === 'inconclusive') {
+  if (shape) {
+    const e = (t: PartTrend): Estimate => est(t.slope, t.low, t.high)
+    result.shape = {
+      early: e(shape.early),
+      ...(shape.middle ? { middle: e(shape.middle) } : {}),
+      late: e(shape.late),
+      late_per_hour: shape.late.slope * input.requestsPerHour,
+      slowed: shape.slowed,
+      bending: shape.bending,
+      holding: shape.holding,
+      ...(projection ? { heading: { value: projection.value, low: projection.low, ...(projection.high !== undefined ? { high: projection.high } : {}), level: projection.level, scale_requests: projection.scale, remaining: projection.remaining } } : {}),
+    }
+  }
+  if (verdict === 'settling' && projection && late) {
+    const more = requestsToLevelOff(projection, late, end, span, thr)
+    if (more !== undefined) result.more_requests = more
+  }
+  if (verdict === 'inconclusive' && shape && late && late.low > 0 && !input.noMajorGc && g >= thr && significant && readings >= MIN_READINGS_TO_CLEAR) {
+    // Growing, and the question left is whether the rate holds or bends.
+    const more = requestsToTellShape(shape, span / strata.length, settings.level)
+    if (more !== undefined) result.more_requests = more
+  } else if (verdict === 'inconclusive') {
     let f = input.noMajorGc && late && late.low > 0 ? undefined : factorToSettle(ts, late, span, thr)
     if (readings < MIN_READINGS_TO_CLEAR) f = Math.max(f ?? 1, MIN_READINGS_TO_CLEAR / Math.max(1, readings))
     if (f !== undefined) result.more_requests = Math.ceil((f - 1) * span)
@@ -182,44 +232,6 @@ export function intervalWidth (strata: readonly Series[], level: number): number
   const mk = mannKendall(strata, { slope: senInterval(slopes, 0, level).slope })
   const all = senInterval(slopes, mk.correctedVariance, level)
   return all.high - all.low
-}
-
-/** Fewest floors an early or late slope is taken over, when a third would have fewer. */
-const MIN_PART = 8
-
-/**
- * Theil–Sen with Sen's interval on the first or last third of each stratum's floors; on up to
- * half of them when a third is under MIN_PART floors, since Sen's interval on four or five
- * points reaches almost any slope.
- */
-function thirdTrend (strata: readonly Series[], which: 'early' | 'late', level: number): TheilSenResult | undefined {
-  const parts: Series[] = []
-  for (const s of strata) {
-    const n = s.x.length
-    const k = Math.max(Math.floor(n / 3), Math.min(MIN_PART, Math.floor(n / 2)))
-    if (k < 2) continue
-    const from = which === 'early' ? 0 : n - k
-    parts.push({ x: s.x.subarray(from, from + k), y: s.y.subarray(from, from + k) })
-  }
-  if (parts.length === 0) return undefined
-  const slopes = sortedSlopes(parts)
-  if (slopes.length === 0) return undefined
-  const point = senInterval(slopes, 0, level).slope
-  const mk = mannKendall(parts, { slope: point })
-  return senInterval(slopes, mk.correctedVariance, level)
-}
-
-/**
- * Whether the late slope is significantly below the early one (one-sided, at the intervals'
- * level): their difference against the standard errors read off Sen's intervals
- * (half-width / z), as for two independent estimates.
- */
-export function slowedDown (early: TheilSenResult, late: TheilSenResult, level: number): boolean {
-  const z = normalQuantile(1 - (1 - level) / 2)
-  const se = (t: TheilSenResult) => (t.high - t.low) / (2 * z)
-  const spread = Math.hypot(se(early), se(late))
-  if (!(spread > 0)) return early.slope > late.slope
-  return (early.slope - late.slope) / spread > normalQuantile(level)
 }
 
 /**

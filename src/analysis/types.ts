@@ -1,6 +1,8 @@
+import type { Unit } from '../columns/index.js'
+import type { RecognisedSeries } from './metrics.js'
 /** What `memsiege analyze` says about one run: stored in summary.json under `verdict`. */
 
-export type SeriesVerdict = 'leak' | 'plateau' | 'flat' | 'inconclusive'
+export type SeriesVerdict = 'leak' | 'settling' | 'plateau' | 'flat' | 'inconclusive'
 
 /** A point estimate with its confidence interval (same unit). */
 export interface Estimate {
@@ -9,6 +11,29 @@ export interface Estimate {
   high: number
   /** Confidence level of [low, high], e.g. 0.95. */
   level: number
+}
+
+/**
+ * How the growth rate moved over the steady state: Theil–Sen on its first, middle and last
+ * third, per request, and for `settling`, where it is heading (see growth-shape.ts).
+ */
+export interface GrowthShape {
+  early: Estimate
+  middle?: Estimate
+  late: Estimate
+  /** The late rate per hour at the run's request rate. */
+  late_per_hour: number
+  /** The late rate is significantly below the early one. */
+  slowed: boolean
+  /** ... and falling at least as fast as to 1/e over the run: a warm-up, not a leak (growth-shape.ts). */
+  bending: boolean
+  /** The late rate is significantly above where such a bend would have taken it: a rate that holds. */
+  holding: boolean
+  /**
+   * Where it levels off if the rate keeps falling as it has (exponentially); `high` absent when
+   * the interval has no upper end yet. With the requests over which the rate falls to 1/e.
+   */
+  heading?: { value: number; low: number; high?: number; level: number; scale_requests: number; remaining: number }
 }
 
 /** One stretch of a run without a target restart: analysed on its own. */
@@ -23,6 +48,8 @@ export interface SegmentVerdict {
   per_request?: Estimate
   /** Growth per hour at the run's request rate, with its interval. */
   per_hour?: Estimate
+  /** The rate by thirds, and where a settling series is heading. */
+  shape?: GrowthShape
   /** Trend test on the floor series (Mann–Kendall with autocorrelation correction). */
   p_value?: number
   /** Theil–Sen slope per request on the first and last thirds of the steady state. */
@@ -32,7 +59,10 @@ export interface SegmentVerdict {
   warmup: { elapsed_s: number; requests: number }
   /** Windows the floor series had (the test's sample size). */
   windows: number
-  /** For `inconclusive`: roughly how many more requests would settle it. */
+  /**
+   * For `inconclusive`: roughly how many more requests would settle it; for `settling`: after
+   * how many more it would have levelled off, if it keeps slowing as it has.
+   */
   more_requests?: number
   /** Plain words: why this verdict. */
   reason: string
@@ -55,8 +85,7 @@ export interface SegmentVerdict {
 export interface MetricVerdict {
   /** The samples.csv column, e.g. rss_bytes or gc.stat.old_objects. */
   metric: string
-  /** bytes, objects, slots, pages, threads, count. */
-  unit: string
+  unit: Unit
   verdict: SeriesVerdict
   segments: SegmentVerdict[]
   /** Whether this metric is one of those the run's verdict is the worst of. */
@@ -72,22 +101,44 @@ export interface MetricVerdict {
   /** Over all segments pooled (the same as the segment's when there is one). */
   per_request?: Estimate
   per_hour?: Estimate
+  /** Requests per hour over the analysed stretch (per_hour = per_request × this). */
+  requests_per_hour?: number
+  shape?: GrowthShape
   p_value?: number
   more_requests?: number
   reason?: string
 }
 
+/**
+ * The deciding growth on a scale a person knows: per hour at the run's request rate, and over a
+ * day of traffic at that rate; and whether the run was a fresh process's first requests.
+ */
+export interface VerdictScale {
+  metric: string
+  unit: Unit
+  /** Requests per hour over the analysed stretch. */
+  requests_per_hour: number
+  /** At the rate the verdict stands on: the whole run's for a leak, the last third's for settling. */
+  per_hour: number
+  per_day: number
+  /** The target was started for this run (its first request was the run's first). */
+  fresh_process?: boolean
+}
+
 export interface RunVerdict {
-  /** The worst of the metrics' verdicts that decide (leak > inconclusive > plateau > flat). */
+  /** The worst of the metrics' verdicts that decide (leak > inconclusive > settling > plateau > flat). */
   verdict: SeriesVerdict
   /** One or two sentences: the verdict, its evidence and the next step. */
   summary: string
   /**
-   * object-leak | native-or-fragmentation | thread-leak | none. `none` also when RSS leaks with
-   * no heap figures to attribute it with (the hint then says so).
+   * object-leak | native-or-fragmentation (memory outside the heap grows at a steady rate while
+   * the heap is flat: a native leak) | thread-leak | allocator-warmup (settling: memory outside
+   * the heap grows more and more slowly while the heap is flat) | none. `none` also when RSS
+   * leaks with no heap figures to attribute it with (the hint then says so).
    */
-  attribution: 'object-leak' | 'native-or-fragmentation' | 'thread-leak' | 'none'
+  attribution: 'object-leak' | 'native-or-fragmentation' | 'thread-leak' | 'allocator-warmup' | 'none'
   hint: string
+  scale?: VerdictScale
   metrics: MetricVerdict[]
   /** Settings the analysis ran with (warm-up, window, alpha...). */
   settings: Record<string, unknown>
@@ -98,6 +149,8 @@ export interface RunVerdict {
   /** What the analysis read: data rows, segments (target restarts split them). */
   rows?: number
   segments?: number
+  /** The app's GC series the choice of metrics rests on, and as what they were recognised. */
+  recognised?: RecognisedSeries[]
   /** Things the reader should know: metrics asked for but absent, rows cut short. */
   notes?: string[]
 }

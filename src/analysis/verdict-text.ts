@@ -9,14 +9,17 @@
  *   * gc.memoryUsage.heapUsed  leak          10 KiB (10 KiB to 10.1 KiB)  43.5 GiB/h     <0.0001  10.3 KiB → 10.4 KiB       2,701 requests, 1.9 s
  */
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from './types.js'
-import { formatAmount, significant } from './format-units.js'
+import { formatAmount, significant } from '../units/format.js'
 import { formatP } from './series-verdict.js'
 import { MIN_WINDOWS } from './floors.js'
+import { VERDICT_ORDER } from './attribution.js'
+import { ROLE_WORDS } from '../columns/index.js'
 
 const LABEL: Record<RunVerdict['attribution'], string> = {
   'object-leak': 'object leak',
   'native-or-fragmentation': 'native memory or fragmentation',
   'thread-leak': 'thread leak',
+  'allocator-warmup': 'allocator warm-up',
   none: '',
 }
 
@@ -30,6 +33,7 @@ export function verdictText (v: RunVerdict): string {
   lines.push(...table(v.metrics, v.verdict))
   const decides = v.metrics.some((m) => m.decides) ? '* decides the verdict. ' : ''
   lines.push(`${decides}Warm-up: ${String(v.settings.warmup ?? 'auto')}; trend test Mann–Kendall (Hamed–Rao corrected) on window floors, p < ${String(v.settings.alpha)} to count; flat below ${+(Number(v.settings.flat_fraction) * 100).toFixed(2)}% of the starting level.`)
+  if (v.recognised?.length) lines.push(`Recognised: ${v.recognised.map((r) => `${ROLE_WORDS[r.role]}: ${r.column} (${r.source})`).join('; ')}`)
   for (const note of v.notes ?? []) lines.push(`Note: ${note}`)
   for (const b of v.breaches) lines.push(`Breach: ${b}`)
   return lines.join('\n') + '\n'
@@ -42,7 +46,6 @@ function nextStep (hint: string): string {
 
 const HEADER = ['Metric', 'Verdict', 'Growth/request (95% CI)', 'Growth/hour', 'p', 'Early → late /request', 'Warm-up left out']
 
-const ORDER = { flat: 0, plateau: 1, inconclusive: 2, leak: 3 } as const
 
 function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): string[] {
   // A non-deciding series with too few readings to say anything (pss_bytes on a short run) is
@@ -64,7 +67,7 @@ function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): 
   for (const m of metrics) {
     const reason = m.reason ?? m.segments[0]?.reason
     if (!reason) continue
-    const worse = ORDER[m.verdict] > ORDER[overall]
+    const worse = VERDICT_ORDER[m.verdict] > VERDICT_ORDER[overall]
     if (m.decides === false && !worse) continue
     const more = m.more_requests ? ` (about ${m.more_requests.toLocaleString('en-US')} more requests would settle it)` : ''
     const aside = m.decides !== false ? ''

@@ -3,14 +3,9 @@
  * stop condition, run as a normal run (its own results folder) against a fresh target, then
  * analysed.
  */
-import { spawn } from 'node:child_process'
-import { closeSync, openSync } from 'node:fs'
-import { connect } from 'node:net'
 import type { RunVerdict } from '../analysis/types.js'
-import { startRun, type RunProgress, type RunResult } from '../run/run-scenario.js'
+import { startRun, type RunHandle, type RunProgress, type RunResult } from '../run/run-scenario.js'
 import type { EventRecord } from '../recorder/events-csv.js'
-import { lookupPortOwner } from '../sampler/port-owner.js'
-import { hasProcfs } from '../sampler/procfs.js'
 import type { Scenario } from '../scenario/types.js'
 import type { EndpointGroup } from './groups.js'
 import type { TrialBudget } from './state.js'
@@ -43,61 +38,12 @@ function entryLine (e: Scenario['urls']['entries'][number]): string {
   return `${e.url} ${e.method}${body}`
 }
 
-/**
- * target.restart: runs `command` through the shell (output appended to `logFile`), then waits
- * until `port` is held by a new process (another pid or start time than before) that accepts
- * connections. Throws with a one-line reason on a failed command or a timeout.
- */
-export async function restartTarget (command: string, port: number, options: { cwd?: string; logFile: string; timeoutS: number; isCancelled?: () => boolean }): Promise<void> {
-  const procfs = hasProcfs()
-  const before = procfs ? await lookupPortOwner(port) : undefined
-  const fd = openSync(options.logFile, 'a')
-  let status: number | null
-  let signal: NodeJS.Signals | null
-  try {
-    const child = spawn('/bin/sh', ['-c', command], { cwd: options.cwd, stdio: ['ignore', fd, fd] })
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutS * 1000)
-    ;[status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once('error', reject)
-      child.once('exit', (code, sig) => resolve([code, sig]))
-    }).finally(() => clearTimeout(timer))
-  } finally {
-    closeSync(fd)
-  }
-  if (status !== 0) throw new Error(`target.restart ${signal ? `was killed by ${signal}` : `exited with status ${status}`}: ${command} (its output is in ${options.logFile})`)
-  const deadline = Date.now() + options.timeoutS * 1000
-  for (;;) {
-    if (options.isCancelled?.()) return
-    const owner = procfs ? await lookupPortOwner(port) : undefined
-    // Without /proc (macOS) the new process can't be told from the old one: the port answering must do.
-    const fresh = !procfs || (owner && (!before || owner.pid !== before.pid || owner.startTime !== before.startTime))
-    if (fresh && await accepts(port)) return
-    if (Date.now() > deadline) {
-      throw new Error(owner
-        ? `after target.restart, port ${port} is still held by the same process (pid ${owner.pid}) after ${options.timeoutS} s: the command did not restart it`
-        : `after target.restart, nothing listens on port ${port} after ${options.timeoutS} s`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-function accepts (port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    const done = (ok: boolean): void => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(1000, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
-}
-
 export interface TrialResult {
   run: RunResult
   /** Undefined when the run was interrupted (a partial run decides nothing). */
   verdict?: RunVerdict
+  /** The length reached, as a multiple of the first (1 when the first length decided). */
+  extended: number
 }
 
 export interface TrialHandle {
@@ -106,19 +52,69 @@ export interface TrialHandle {
   interrupt (): void
 }
 
-export interface TrialRunOptions {
-  warn: (message: string) => void
-  analyze: (dir: string) => Promise<RunVerdict>
-  onProgress?: (progress: RunProgress) => void
-  onEvent?: (event: EventRecord) => void
+/** Trials as long as they need: an undecided trial runs on, to these multiples of its first length. */
+export interface TrialExtension {
+  budget: TrialBudget
+  /** Ascending, first 1: where the verdict is looked at (e.g. 1, 2, 4); the run is sized for the last. */
+  factors: number[]
+  /** The verdict of the samples so far, without writing anything. */
+  peek: (dir: string) => RunVerdict
+  /** True when no more time may be spent (a time limit): the trial ends at the next look. */
+  timeUp?: () => boolean
+  /** The trial runs on to `factor` × its first length, because of `verdict`. */
+  onExtend?: (factor: number, verdict: RunVerdict) => void
 }
 
-/** Starts the trial's run (the run starts and stops target.command itself) and analyses it when it ends. */
+export interface TrialRunOptions {
+  warn: (message: string) => void
+  onProgress?: (progress: RunProgress) => void
+  onEvent?: (event: EventRecord) => void
+  extension?: TrialExtension
+}
+
+/**
+/**
+ * Starts the trial's run (the run starts and stops target.command itself); its verdict is the
+ * run's own, made with the scenario's `analysis:` settings. Rejects when there is none. With an
+ * extension, the scenario's stop condition must be the longest length: at each shorter one the
+ * samples so far are analysed, and the run ends there unless still inconclusive.
+ */
 export function startTrial (scenario: Scenario, options: TrialRunOptions): TrialHandle {
-  const handle = startRun(scenario, { warn: options.warn, onProgress: options.onProgress, onEvent: options.onEvent })
-  const done = handle.done.then(async (run) => {
-    if (run.interrupted) return { run }
-    return { run, verdict: await options.analyze(run.dir) }
+  const ext = options.extension
+  let look = 0
+  let extended = 1
+  let finishing = false
+  const handle: RunHandle = startRun(scenario, {
+    warn: options.warn,
+    onEvent: options.onEvent,
+    analysis: { analysis: scenario.analysis },
+    onProgress: (p) => {
+      options.onProgress?.(p)
+      if (!ext || finishing) return
+      const at = ext.budget.kind === 'requests' ? p.requests / ext.budget.count : p.elapsedS / ext.budget.seconds
+      if (look >= ext.factors.length - 1 || at < ext.factors[look]!) return
+      extended = ext.factors[look]!
+      let verdict: RunVerdict | undefined
+      try {
+        verdict = ext.peek(handle.dir)
+      } catch {
+        verdict = undefined
+      }
+      look++
+      if (verdict?.verdict === 'inconclusive' && !ext.timeUp?.()) {
+        ext.onExtend?.(ext.factors[look]!, verdict)
+        return
+      }
+      finishing = true
+      handle.finish()
+    }
+  })
+  const done = handle.done.then((run) => {
+    if (!finishing && ext) extended = ext.factors.at(-1)!
+    if (run.writeError) throw new Error(run.writeError)
+    if (run.interrupted) return { run, extended }
+    if (!run.summary.verdict) throw new Error(`no verdict: ${run.noVerdict ?? 'the analysis failed'}`)
+    return { run, verdict: run.summary.verdict, extended }
   })
   return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
 }

@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { AnalysisInputError, analyzeRun } from '../analysis/analyze-run.js'
-import { analysisOptions, type AnalysisFlags } from '../analysis/options.js'
+import { AnalysisInputError } from '../analysis/analyze-run.js'
+import type { AnalysisFlags } from '../analysis/options.js'
+import { storedAnalysisConfig, verdictOfResultsDir } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import type { AnalysisConfig } from '../scenario/types.js'
 
@@ -22,16 +23,14 @@ export interface AnalyzeArgs extends Omit<AnalysisFlags, 'failOn'> {
 }
 
 export async function analyzeCommand (args: AnalyzeArgs, warn: (message: string) => void): Promise<number> {
-  let options
-  try {
-    options = analysisOptions(storedConfig(args.dir, warn), args)
-  } catch (err) {
-    process.stderr.write(`memsiege: ${(err as Error).message}\n`)
-    return EXIT_BAD_INPUT
-  }
+  const summaryPath = join(args.dir, 'summary.json')
   let verdict
   try {
-    verdict = analyzeRun(args.dir, options)
+    verdict = verdictOfResultsDir(args.dir, {
+      analysis: storedConfig(summaryPath, warn),
+      flags: args,
+      onBadSettings: (message) => warn(`${summaryPath}: analysis settings ignored: ${message}`)
+    })
   } catch (err) {
     if (!(err instanceof AnalysisInputError)) throw err
     process.stderr.write(`memsiege: ${err.message}\n`)
@@ -41,15 +40,13 @@ export async function analyzeCommand (args: AnalyzeArgs, warn: (message: string)
   return verdict.breaches.length > 0 ? EXIT_BREACH : 0
 }
 
-/** The run's `analysis:` settings from its summary.json, when it has any and they still parse. */
-function storedConfig (dir: string, warn: (message: string) => void): AnalysisConfig | undefined {
-  const path = join(dir, 'summary.json')
+/** The run's `analysis:` settings from its summary.json, when it has one that can be read. */
+function storedConfig (path: string, warn: (message: string) => void): AnalysisConfig | undefined {
   if (!existsSync(path)) return undefined
   try {
-    const summary = JSON.parse(readFileSync(path, 'utf8')) as { config?: { analysis?: AnalysisConfig } }
-    const config = summary.config?.analysis
-    if (config !== undefined) analysisOptions(config)
-    return config
+    const summary: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new Error('not a JSON object')
+    return storedAnalysisConfig(summary)
   } catch (err) {
     warn(`${path}: analysis settings ignored: ${(err as Error).message}`)
     return undefined

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { writeFileWhole } from '../recorder/write-whole.js'
+import { join } from 'node:path'
+import { makeOutputFolder } from '../recorder/output-folder.js'
 import { compareRuns, compareText, type CompareRunInput, type Comparison } from '../report/compare.js'
 import { compareHtml } from '../report/compare-html.js'
 import { NotResultsFolderError } from '../report/report-input.js'
@@ -40,10 +41,9 @@ export async function compareCommand (args: CompareCommandArgs): Promise<number>
     }
     throw err
   }
-  const outDir = resolve(args.out ?? '.')
-  mkdirSync(outDir, { recursive: true })
+  const outDir = makeOutputFolder(args.out ?? '.', '--out')
   const path = join(outDir, 'compare.html')
-  writeFileSync(path, compareHtml(loaded.runs, { comparison: loaded.comparison }))
+  writeFileWhole(path, compareHtml(loaded.runs, { comparison: loaded.comparison }))
   if (args.json) process.stdout.write(JSON.stringify({ ...loaded.comparison, html: path }, null, 2) + '\n')
   else process.stdout.write(`${compareText(loaded.comparison)}\nCompared:\t${path}\n`)
   return 0

@@ -1,11 +1,13 @@
 import type { Scenario } from '../scenario/types.js'
+import type { RunSummary } from '../recorder/summary-json.js'
 import { startRun } from '../run/run-scenario.js'
 import { summaryText } from '../report/summary-text.js'
 import { verboseLine } from '../report/verbose-line.js'
 import { progressLine } from '../report/progress-line.js'
 import { onSignals } from './signals.js'
 import { reportCommand } from './report.js'
-import { analysisOptions, type AnalysisFlags } from '../analysis/options.js'
+import type { AnalysisFlags } from '../analysis/options.js'
+import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import { ConfigError } from '../scenario/errors.js'
 import { EXIT_BREACH } from './analyze.js'
@@ -21,22 +23,32 @@ export interface OutputOptions extends AnalysisFlags {
   keepGoing: boolean
   /** Write report.html and memory.svg into the results folder at the end. */
   report: boolean
+  /** Copy the scenario and the URL list into the results folder with their secrets (to run them again). */
+  keepSecrets?: boolean
 }
+
+/** A run-time failure: here, summary.json could not be written. */
+export const EXIT_FAILURE = 1
+
+/** No request of the run got a successful answer: the figures and the verdict say nothing about the target. */
+export const EXIT_NO_SUCCESS = 3
 
 /** The run finished, but the target exited during it (without --keep-going). */
 export const EXIT_TARGET_EXITED = 5
 
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
 export async function executeRun (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
-  let analysis
+  const { warmup, metrics, maxGrowth, failOn } = output
+  const analysis: VerdictSettings = { analysis: scenario.analysis, flags: { warmup, metrics, maxGrowth, failOn } }
   try {
-    analysis = analysisOptions(scenario.analysis, output)
+    verdictOptions(analysis)
   } catch (err) {
     throw new ConfigError((err as Error).message)
   }
   const live = process.stderr.isTTY && !output.quiet
   const handle = startRun(scenario, {
     analysis,
+    keepSecrets: output.keepSecrets,
     warn,
     onEvent: (e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${e.type}: pid ${e.pid} ${e.detail}\n`),
     onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined,
@@ -49,22 +61,42 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
   })
   let targetExited = false
   let breached = false
+  let lost = false
+  let failure: string | undefined
   try {
     const result = await handle.done
     const { summary } = result
     targetExited = result.targetExited
     breached = (summary.verdict?.breaches.length ?? 0) > 0
+    failure = noSuccess(summary)
     if (live) process.stderr.write('\r\x1b[K')
     if (output.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
     else if (!output.quiet) process.stdout.write(summaryText(summary) + (summary.verdict ? verdictText(summary.verdict) : ''))
-    if (output.report) await writeRunReport(summary.results_dir, output, warn)
+    // The figures above are all that is left of the run's summary: say so after them, naming the file.
+    if (result.writeError) {
+      process.stderr.write(`memsiege: error: ${result.writeError}\n`)
+      lost = true
+    } else if (output.report) await writeRunReport(summary.results_dir, output, warn)
+    if (failure && !signal) process.stderr.write(`memsiege: ${failure}\n`)
   } finally {
     release()
   }
+  if (lost) return EXIT_FAILURE
   if (signal === 'SIGINT') return 130
   if (signal === 'SIGTERM') return 143
   if (targetExited && !output.keepGoing) return EXIT_TARGET_EXITED
+  if (failure) return EXIT_NO_SUCCESS
   return breached ? EXIT_BREACH : 0
+}
+
+/** Why no request succeeded, in one line; undefined when one did. */
+function noSuccess (s: RunSummary): string | undefined {
+  if (s.successful_transactions > 0) return undefined
+  const errors = Object.entries(s.errors).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`)
+  const statuses = Object.entries(s.status_codes).map(([code, n]) => `${n} × ${code}`)
+  const happened = [...errors, ...statuses]
+  if (s.in_flight_at_end > 0) happened.push(`${s.in_flight_at_end} still waiting for an answer at the end`)
+  return `no request succeeded${happened.length > 0 ? `: ${happened.join(', ')}` : ': none was sent'}; the figures and the verdict say nothing about the target`
 }
 
 /** A report that can't be written is worth a warning, never the run's exit status. */

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeFileWhole } from '../recorder/write-whole.js'
 import { memorySvg } from '../report/memory-svg.js'
 import { reportHtml } from '../report/report-html.js'
 import { NotResultsFolderError } from '../report/report-input.js'
@@ -24,8 +24,8 @@ export async function writeReport (dir: string): Promise<WrittenReport> {
   const { input, ...v } = await loadAnalysedRun(dir)
   const html = join(input.dir, 'report.html')
   const svg = join(input.dir, 'memory.svg')
-  writeFileSync(html, reportHtml(input, { verdictFrom: v.from, noVerdictReason: v.reason }))
-  writeFileSync(svg, memorySvg(input))
+  writeFileWhole(html, reportHtml(input, { verdictFrom: v.from, noVerdictReason: v.reason }))
+  writeFileWhole(svg, memorySvg(input))
   return { html, svg, verdictFrom: v.from }
 }
 

@@ -1,6 +1,6 @@
 import { CsvRowFile } from './csv-row-file.js'
-import type { TargetEvent } from '../sampler/target-events.js'
-import { describeExit } from '../sampler/target-events.js'
+import type { TargetEvent } from '../target/events.js'
+import { describeExit } from '../target/events.js'
 
 /** One row of events.csv and one entry of summary.json's `events`. */
 export interface EventRecord {

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Scenario } from '../scenario/types.js'
 import { latencyPercentiles, type LatencyPercentiles } from '../metrics/latency-histogram.js'
@@ -6,8 +5,10 @@ import type { RunStats } from '../metrics/run-stats.js'
 import { siegeFigures, type SiegeFigures } from '../metrics/siege-figures.js'
 import { version } from '../version.js'
 import type { RunVerdict } from '../analysis/types.js'
+import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
-import { redactHeaders, redactUrl } from './redact.js'
+import { redactEnv, redactHeaders, redactText, redactUrl, scenarioSecrets } from './redact.js'
+import { writeFileWhole } from './write-whole.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -35,6 +36,8 @@ export interface RunSummary extends SiegeFigures {
   endpoints: EndpointSummary[]
   /** What happened to the target: exits and restarts, as in events.csv. */
   events: EventRecord[]
+  /** What each samples.csv column means, as the samplers that wrote it declared. */
+  columns?: ColumnMeanings
   /** Does it leak? The analysis of samples.csv made at the end of the run. */
   verdict?: RunVerdict
 }
@@ -71,16 +74,20 @@ export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTim
   }
 }
 
+/** summary.json, written whole; throws WriteWholeError naming it. */
 export function writeSummary (path: string, summary: RunSummary): void {
-  writeFileSync(path, JSON.stringify(summary, null, 2) + '\n')
+  writeFileWhole(path, JSON.stringify(summary, null, 2) + '\n')
 }
 
 /** The scenario as it ran, without the parsed list (copied beside it) and without secrets. */
 function effectiveConfig (scenario: Scenario) {
   const { urls, headers, target, ...rest } = scenario
+  const known = scenarioSecrets(scenario)
+  const text = (value: string | undefined): string | undefined => value === undefined ? undefined : redactText(value, known)
   return {
     ...rest,
-    target: { ...target, url: redactUrl(target.url) },
+    ...(rest.sample.gc ? { sample: { ...rest.sample, gc: { ...rest.sample.gc, url: text(rest.sample.gc.url)! } } } : {}),
+    target: { ...target, url: redactUrl(target.url), command: text(target.command), restart: text(target.restart), env: redactEnv(target.env) },
     headers: redactHeaders(headers),
     urls: { file: urls.file, lines: urls.entries.length }
   }

@@ -1,11 +1,13 @@
-import { ms } from './format.js'
+import { ms } from '../units/format.js'
 import { cellVerdict, compareRuns, metricName, type CompareRunInput, type Comparison } from './compare.js'
 import { downsample, type Cell } from './downsample.js'
 import { html } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { joinSegments } from './report-html.js'
 import { columnLabel, metricValues } from './memory-model.js'
-import { formatDuration, formatEstimate, unitOfColumn } from '../units.js'
+import { formatDuration, formatEstimate } from '../units/format.js'
+import { unitOf } from '../columns/index.js'
+import type { Unit } from '../columns/meaning.js'
 
 export const RUN_COLORS = ['#1f5fbf', '#d81b60', '#2e9d4a', '#b26a00', '#6a1b9a', '#00838f', '#5d4037', '#455a64']
 
@@ -19,7 +21,7 @@ export interface CompareHtmlOptions {
 /** One chart of compare.html: a memory series of every run, against requests completed. */
 interface OverlayChart {
   metric: string
-  unit: string
+  unit: Unit
   title: string
   runs: Array<{ label: string; color: string; x: number[]; y: Cell[]; fit: [number[], Cell[]] }>
 }
@@ -32,7 +34,7 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   let rows = 0
   let points = 0
   for (const s of c.series.filter((x) => x.charted)) {
-    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOfColumn(s.metric), title: chartTitle(s.metric), runs: [] }
+    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOf(s.metric), title: chartTitle(s.metric), runs: [] }
     runs.forEach((r, i) => {
       const values = metricValues(r.input.series, s.metric, s.derived_from)
       if (!values) return

@@ -2,11 +2,12 @@ import type { SegmentVerdict, SeriesVerdict } from '../analysis/types.js'
 import { memoryModel, type MemoryModel } from './memory-model.js'
 import type { ReportInput, TimelineEvent } from './report-input.js'
 import { svgChart, type SvgLine } from './svg-chart.js'
-import { formatDuration, formatEstimate } from '../units.js'
+import { formatDuration, formatEstimate } from '../units/format.js'
 
 export const VERDICT_COLORS: Record<SeriesVerdict, string> = {
   leak: '#c62828',
   inconclusive: '#b26a00',
+  settling: '#00838f',
   plateau: '#1565c0',
   flat: '#2e7d32'
 }

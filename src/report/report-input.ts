@@ -4,6 +4,7 @@ import type { RunVerdict } from '../analysis/types.js'
 import type { EventRecord } from '../recorder/events-csv.js'
 import type { RunSummary } from '../recorder/summary-json.js'
 import { readSamples } from '../analysis/samples-reader.js'
+import { summaryProblem } from '../recorder/summary-check.js'
 
 /** samples.csv in memory, column by column: empty cells are null. */
 export interface SeriesData {
@@ -24,10 +25,10 @@ export interface ReportInput {
   events: EventRecord[]
 }
 
-/** A folder that is not a results folder (no summary.json or samples.csv): exit status 2. */
+/** A folder that is not a results folder (no summary.json or samples.csv), or one of its files damaged (`file`): exit status 2. */
 export class NotResultsFolderError extends Error {
-  constructor (readonly dir: string, why: string) {
-    super(`${dir} is not a results folder: ${why}`)
+  constructor (readonly dir: string, why: string, file?: string) {
+    super(file ? `${file}: ${why}` : `${dir} is not a results folder: ${why}`)
     this.name = 'NotResultsFolderError'
   }
 }
@@ -65,16 +66,22 @@ export function readSummary (dir: string): { dir: string; summary: ReportInput['
   const summaryPath = join(abs, 'summary.json')
   if (!existsSync(summaryPath)) throw new NotResultsFolderError(abs, 'no summary.json')
   if (!existsSync(join(abs, 'samples.csv'))) throw new NotResultsFolderError(abs, 'no samples.csv')
-  let summary: ReportInput['summary']
+  let text: string
   try {
-    summary = JSON.parse(readFileSync(summaryPath, 'utf8'))
+    text = readFileSync(summaryPath, 'utf8')
   } catch (err) {
-    throw new NotResultsFolderError(abs, `summary.json is not JSON (${(err as Error).message})`)
+    throw new NotResultsFolderError(abs, `can't be read (${(err as Error).message})`, summaryPath)
   }
-  if (typeof summary !== 'object' || summary === null || typeof summary.schemaVersion !== 'number') {
-    throw new NotResultsFolderError(abs, 'summary.json is not a memsiege summary')
+  if (text.trim() === '') throw new NotResultsFolderError(abs, 'empty (the run ended before writing it?)', summaryPath)
+  let summary: unknown
+  try {
+    summary = JSON.parse(text)
+  } catch (err) {
+    throw new NotResultsFolderError(abs, `not JSON (${(err as Error).message})`, summaryPath)
   }
-  return { dir: abs, summary }
+  const problem = summaryProblem(summary)
+  if (problem) throw new NotResultsFolderError(abs, `not a whole memsiege summary: ${problem}`, summaryPath)
+  return { dir: abs, summary: summary as ReportInput['summary'] }
 }
 
 /**

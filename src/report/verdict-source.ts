@@ -1,7 +1,5 @@
-import { analyzeRun, type AnalysisOptions } from '../analysis/analyze-run.js'
-import { analysisOptions } from '../analysis/options.js'
 import type { RunVerdict } from '../analysis/types.js'
-import type { AnalysisConfig } from '../scenario/types.js'
+import { storedAnalysisConfig, verdictOfResultsDir } from '../analysis/verdict-of-dir.js'
 import type { VerdictSource } from './compare.js'
 import { loadReportInput, readSummary, type ReportInput } from './report-input.js'
 
@@ -18,14 +16,10 @@ export interface VerdictResult {
  */
 export function ensureVerdict (input: Pick<ReportInput, 'dir' | 'summary'>): VerdictResult {
   if (input.summary.verdict) return { verdict: input.summary.verdict, from: 'summary' }
-  let options: AnalysisOptions = {}
   try {
-    options = analysisOptions((input.summary.config as { analysis?: AnalysisConfig } | undefined)?.analysis)
-  } catch {
     // a hand-edited summary.json with bad settings: the defaults
-  }
-  try {
-    return { verdict: analyzeRun(input.dir, options), from: 'analysis' }
+    const verdict = verdictOfResultsDir(input.dir, { analysis: storedAnalysisConfig(input.summary), onBadSettings: () => {} })
+    return { verdict, from: 'analysis' }
   } catch (err) {
     return { from: 'none', reason: `the analysis failed: ${(err as Error).message}` }
   }

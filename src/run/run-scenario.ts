@@ -1,4 +1,5 @@
-import { copyFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { redactScenarioYaml, redactText, scenarioSecrets } from '../recorder/redact.js'
 import { basename } from 'node:path'
 import { LoadEngine } from '../engine/load-engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
@@ -10,8 +11,10 @@ import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv
 import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
+import { LOAD_MEANINGS } from '../columns/index.js'
 import { openTargetSession } from './target-session.js'
-import { analyzeRun, type AnalysisOptions } from '../analysis/analyze-run.js'
+import { LongTimeout } from '../long-timeout.js'
+import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
   warn?: (message: string) => void
@@ -22,8 +25,10 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void
   /** How long in-flight requests may finish after an interruption before they are aborted. */
   graceSeconds?: number
-  /** Settings of the leak verdict made once samples.csv is complete. */
-  analysis?: AnalysisOptions
+  /** Copy the scenario and the URL list into the results folder as they are, secrets included (to run them again). */
+  keepSecrets?: boolean
+  /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
+  analysis?: VerdictSettings
 }
 
 export interface RunProgress {
@@ -41,6 +46,10 @@ export interface RunResult {
   interrupted: boolean
   /** The target exited during the run. */
   targetExited: boolean
+  /** Why summary.verdict is missing, when it is. */
+  noVerdict?: string
+  /** summary.json could not be written (a full disk): the error, naming the file. The summary is still here. */
+  writeError?: string
 }
 
 export interface RunHandle {
@@ -49,6 +58,8 @@ export interface RunHandle {
   readonly done: Promise<RunResult>
   /** First Ctrl-C: no new requests, those in flight get a grace period, then the summary is written. */
   interrupt (): void
+  /** Ends the run early as if its stop condition were met (not interrupted): a bisect trial that has decided. */
+  finish (): void
 }
 
 /**
@@ -57,16 +68,19 @@ export interface RunHandle {
  */
 export function startRun (scenario: Scenario, options: RunOptions = {}): RunHandle {
   const dir = createResultsDir(scenario.name, scenario.out)
-  copyInputs(scenario, dir)
+  copyInputs(scenario, dir, options.keepSecrets ?? false)
   let interrupted = false
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
   let onInterrupt = (): void => {}
+  let onFinish = (): void => {}
   const done = run()
 
   async function run (): Promise<RunResult> {
     const stats = new RunStats()
     let summary: RunSummary
+    let noVerdict: string | undefined
+    let writeError: string | undefined
     const events: EventRecord[] = []
     let eventsCsv: EventsCsv | undefined
     const session = await openTargetSession(scenario, {
@@ -120,11 +134,14 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
     const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
-    let deadline: NodeJS.Timeout | undefined
-    if (scenario.stop.kind === 'duration') deadline = setTimeout(() => engine.halt(), scenario.stop.seconds * 1000)
+    const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => engine.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {
       interrupted = true
+      engine.stop()
+      graceTimer = setTimeout(() => engine.halt(), grace)
+    }
+    onFinish = () => {
       engine.stop()
       graceTimer = setTimeout(() => engine.halt(), grace)
     }
@@ -133,7 +150,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     try {
       await engine.run()
     } finally {
-      clearTimeout(deadline)
+      deadline?.clear()
       clearTimeout(graceTimer)
       await clock.stop()
       const endedAt = new Date()
@@ -147,14 +164,20 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await session.close()
       eventsCsv?.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
+      summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       try {
-        summary.verdict = analyzeRun(dir, options.analysis)
+        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns })
       } catch (err) {
-        warn(`no verdict: ${(err as Error).message}`)
+        noVerdict = (err as Error).message
+        warn(`no verdict: ${noVerdict}`)
       }
-      writeSummary(resultsPath(dir, 'summary.json'), summary)
+      try {
+        writeSummary(resultsPath(dir, 'summary.json'), summary)
+      } catch (err) {
+        writeError = (err as Error).message
+      }
     }
-    return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited') }
+    return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited'), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
   }
 
   return {
@@ -164,12 +187,21 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       if (interrupted) return
       interrupted = true
       onInterrupt()
+    },
+    finish () {
+      onFinish()
     }
   }
 }
 
-function copyInputs (scenario: Scenario, dir: string): void {
-  if (scenario.file) copyFileSync(scenario.file, resultsPath(dir, basename(scenario.file)))
+/** The scenario and its URL list beside the results: secrets redacted, unless asked to keep them. */
+function copyInputs (scenario: Scenario, dir: string, keepSecrets: boolean): void {
+  const known = scenarioSecrets(scenario)
+  if (scenario.file) {
+    const copy = resultsPath(dir, basename(scenario.file))
+    if (keepSecrets) copyFileSync(scenario.file, copy)
+    else writeFileSync(copy, redactScenarioYaml(readFileSync(scenario.file, 'utf8'), known))
+  }
   const listName = scenario.urls.file ? basename(scenario.urls.file) : 'urls.txt'
-  writeFileSync(resultsPath(dir, listName === basename(scenario.file ?? '') ? 'urls.txt' : listName), scenario.urls.text)
+  writeFileSync(resultsPath(dir, listName === basename(scenario.file ?? '') ? 'urls.txt' : listName), keepSecrets ? scenario.urls.text : redactText(scenario.urls.text, known))
 }

@@ -18,17 +18,18 @@
  * counted as they are. Without /proc (macOS, BSD) only `rss_bytes`, `cpu_percent` and `procs`
  * are filled, from pidusage, with the tree from `ps`.
  *
- * Target death never throws: the row gets empty cells (and `procs` 0), and `onEvent` receives
- * `target_exited` once. With `port`, every later read (at most once a second) looks for a new
- * process holding the port and, when one appears, reports `target_restarted` and samples it.
+ * Which process that is, and whether it exited or was replaced on its port, is the target watch's
+ * (src/target/watch.ts) to say. Target death never throws: the row gets empty cells (and `procs`
+ * 0) while the watch reports `target_exited`; with `port`, a new process holding the port is
+ * reported as `target_restarted` and sampled.
  */
 import pidusage from 'pidusage'
-import { ConfigError } from '../scenario/errors.js'
 import type { Cell, Sampler } from './types.js'
-import { findPortOwner, lookupPortOwner } from './port-owner.js'
-import { hasProcfs, isLive, readSmapsRollup, readStat, readStatus, startTimeToEpochMs, type ProcStatus } from './procfs.js'
-import { processTree } from './process-tree.js'
-import type { ExitInfo, ExitSource, TargetEvent } from './target-events.js'
+import { PROC_MEANINGS } from '../columns/index.js'
+import { hasProcfs, readSmapsRollup, readStatus, type ProcStatus } from '../target/procfs.js'
+import { processTree } from '../target/process-tree.js'
+import type { ExitSource, TargetEvent } from '../target/events.js'
+import { TargetWatch, type TargetRoot } from '../target/watch.js'
 
 export const PROC_COLUMNS = [
   'rss_bytes',
@@ -59,63 +60,36 @@ export interface ProcSamplerOptions {
   procfs?: boolean
 }
 
-interface Root {
-  pid: number
-  /** /proc start time in ticks; undefined without /proc. */
-  startTime?: number
-}
-
-/** How long to wait for a started target's exit status once it has left /proc. */
-const EXIT_STATUS_WAIT_MS = 1000
-/** Minimum gap between port scans while the target is gone (each scan reads every fd link). */
-const PORT_RESCAN_MS = 1000
-
 export class ProcSampler implements Sampler {
   readonly columns: readonly string[] = PROC_COLUMNS
+  readonly meanings = PROC_MEANINGS
   private readonly tree: boolean
   private readonly pssIntervalMs: number
   private readonly procfs: boolean
-  private root?: Root
-  private gone = false
-  private lastPortScan = 0
+  private readonly watch: TargetWatch
+  /** The root the PSS figure is about: a new root (or none) drops it. */
+  private pssRoot?: TargetRoot
   private pss?: number
   private pssAt = 0
   private pssPass?: Promise<void>
 
-  constructor(private readonly opts: ProcSamplerOptions) {
+  constructor(opts: ProcSamplerOptions) {
     if (opts.pid === undefined && opts.port === undefined) throw new TypeError('ProcSampler needs a pid or a port')
     this.tree = opts.tree ?? true
     this.pssIntervalMs = (opts.pssInterval ?? 30) * 1000
     this.procfs = opts.procfs ?? hasProcfs()
+    this.watch = new TargetWatch({ pid: opts.pid, port: opts.port, procfs: this.procfs, target: opts.target, onEvent: opts.onEvent })
   }
 
   /** The root process now sampled (changes on target_restarted); undefined before start(). */
   get pid(): number | undefined {
-    return this.root?.pid
+    return this.watch.root?.pid
   }
 
   /** Finds the process; throws ConfigError when there is none (the only throwing method). */
   async start(): Promise<void> {
-    if (this.opts.port !== undefined) {
-      if (!this.procfs) throw new ConfigError(`target.port needs Linux /proc; give target.pid instead`)
-      const owner = await findPortOwner(this.opts.port)
-      this.root = { pid: owner.pid, startTime: owner.startTime }
-    } else {
-      const pid = this.opts.pid!
-      if (this.procfs) {
-        const stat = await readStat(pid)
-        if (!isLive(stat)) throw new ConfigError(`target.pid: no running process with pid ${pid} that memsiege can see`)
-        this.root = { pid, startTime: stat.startTime }
-      } else {
-        try {
-          await pidusage(pid)
-        } catch {
-          throw new ConfigError(`target.pid: no running process with pid ${pid} that memsiege can see`)
-        }
-        this.root = { pid }
-      }
-    }
-    const pids = await this.pids()
+    this.pssRoot = await this.watch.find()
+    const pids = await this.pids(this.pssRoot)
     // Primes pidusage so the first row's CPU is measured over one interval, not since boot.
     await this.cpuPercent(pids)
     this.startPssPass(pids)
@@ -137,12 +111,17 @@ export class ProcSampler implements Sampler {
   }
 
   private async readRow(): Promise<Cell[]> {
-    if (!this.root) return this.emptyRow()
-    if (!this.gone && !(await this.rootAlive(this.root))) await this.markGone()
-    if (this.gone && !(await this.lookForRestart())) return this.emptyRow()
-    const pids = await this.pids()
+    const root = await this.watch.current()
+    if (root !== this.pssRoot) {
+      // Empty from the target's exit until the first pass over its successor.
+      this.pss = undefined
+      this.pssAt = 0
+      this.pssRoot = root
+    }
+    if (!root) return this.emptyRow()
+    const pids = await this.pids(root)
     if (pids.length === 0) {
-      await this.markGone()
+      await this.watch.markGone()
       return this.emptyRow()
     }
     this.startPssPass(pids)
@@ -181,64 +160,14 @@ export class ProcSampler implements Sampler {
 
   private emptyRow(): Cell[] {
     const row: Cell[] = new Array(PROC_COLUMNS.length).fill(undefined)
-    if (this.gone) row[PROC_COLUMNS.indexOf('procs')] = 0
+    if (this.watch.gone) row[PROC_COLUMNS.indexOf('procs')] = 0
     return row
   }
 
   /** The pids to sample; the caller has just checked that the root is alive. */
-  private async pids(): Promise<number[]> {
-    const root = this.root!
+  private async pids(root: TargetRoot): Promise<number[]> {
     if (!this.tree) return [root.pid]
     return processTree(root.pid, this.procfs ? 'proc' : 'ps')
-  }
-
-  private async rootAlive(root: Root): Promise<boolean> {
-    if (!this.procfs) return (await this.usage([root.pid]))?.[root.pid] !== undefined
-    const stat = await readStat(root.pid)
-    // A different start time is pid reuse: our process is gone.
-    return isLive(stat) && (root.startTime === undefined || stat.startTime === root.startTime)
-  }
-
-  private async markGone(): Promise<void> {
-    if (this.gone) return
-    this.gone = true
-    this.pss = undefined
-    this.pssAt = 0
-    const event: TargetEvent = { type: 'target_exited', time: Date.now(), pid: this.root!.pid }
-    if (this.opts.target) {
-      const exit = await Promise.race([this.opts.target.exited, delay(EXIT_STATUS_WAIT_MS)])
-      if (exit) event.exit = exit as ExitInfo
-    }
-    this.emit(event)
-  }
-
-  /** With `port`: adopts a new process holding the port, if there is one now. */
-  private async lookForRestart(): Promise<boolean> {
-    if (this.opts.port === undefined) return false
-    const now = Date.now()
-    if (now - this.lastPortScan < PORT_RESCAN_MS) return false
-    this.lastPortScan = now
-    const owner = await lookupPortOwner(this.opts.port)
-    const old = this.root!
-    if (!owner || (owner.pid === old.pid && owner.startTime === old.startTime)) return false
-    this.root = { pid: owner.pid, startTime: owner.startTime }
-    this.gone = false
-    this.emit({
-      type: 'target_restarted',
-      time: Date.now(),
-      pid: owner.pid,
-      previousPid: old.pid,
-      startTime: await startTimeToEpochMs(owner.startTime),
-    })
-    return true
-  }
-
-  private emit(event: TargetEvent): void {
-    try {
-      this.opts.onEvent?.(event)
-    } catch {
-      // a failing listener must not cost a row
-    }
   }
 
   private startPssPass(pids: number[]): void {
@@ -246,11 +175,11 @@ export class ProcSampler implements Sampler {
     const now = Date.now()
     if (this.pssAt !== 0 && now - this.pssAt < this.pssIntervalMs) return
     this.pssAt = now
-    const root = this.root
+    const root = this.watch.root
     this.pssPass = (async () => {
       const rollups = await Promise.all(pids.map(readSmapsRollup))
       // Drop a pass that straddled the target's exit or restart.
-      if (this.root !== root || this.gone) return
+      if (this.watch.root !== root || this.watch.gone) return
       this.pss = sum(rollups.map((r) => r?.Pss))
     })()
       .catch(() => undefined)
@@ -284,8 +213,4 @@ function sum(values: Array<number | undefined>): number | undefined {
 
 function round2(n: number | undefined): number | undefined {
   return n === undefined ? undefined : Math.round(n * 100) / 100
-}
-
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref())
 }

@@ -4,11 +4,13 @@
  */
 import { getHeapStatistics } from 'node:v8'
 import type { Cell, Sampler } from './types.js'
+import { SELF_MEANINGS } from '../columns/index.js'
 
 export const SELF_COLUMNS = ['self_rss_bytes', 'self_heap_used_bytes'] as const
 
 export class SelfSampler implements Sampler {
   readonly columns: readonly string[] = SELF_COLUMNS
+  readonly meanings = SELF_MEANINGS
 
   async start(): Promise<void> {}
 

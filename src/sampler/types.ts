@@ -1,3 +1,5 @@
+import type { ColumnMeanings } from '../columns/index.js'
+
 /** A cell of samples.csv: a number, a string, or empty when the reading failed. */
 export type Cell = number | string | undefined
 
@@ -9,6 +11,8 @@ export type Cell = number | string | undefined
 export interface Sampler {
   /** Fixed once `start` has resolved: the header of samples.csv is written from it. */
   readonly columns: readonly string[]
+  /** What each of `columns` means (runtime, role, unit): recorded in summary.json. */
+  readonly meanings: ColumnMeanings
   /** Called before the load starts; its first reading is the baseline. */
   start(): Promise<void>
   /** One value per column, in `columns` order; never throws (a failed reading gives empty cells). */

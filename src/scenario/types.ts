@@ -1,3 +1,4 @@
+import type { Role } from '../columns/meaning.js'
 /** One request template: a line of a siege URL file after variables, method keyword and body are read. */
 export interface UrlEntry {
   /** The file it came from (or `<inline>`), and its 1-based line: for errors, warnings and `-v`. */
@@ -71,6 +72,10 @@ export interface BisectConfig {
   groups?: Array<{ name: string; patterns: string[] }>
   /** The budget of one trial. */
   trial?: { kind: 'duration'; seconds: number } | { kind: 'requests'; count: number }
+  /** The group or endpoint whose trial is the baseline ("no leak" for this app). */
+  baseline?: string
+  /** Share of the control's growth a culprit must account for (0.1 for `minShare: 10`). */
+  minShare?: number
 }
 
 /** `analysis:` as written (strings, so that summary.json's config can be read back by `memsiege analyze`). */
@@ -79,6 +84,8 @@ export interface AnalysisConfig {
   warmup?: string | number
   /** Columns to judge instead of the default choice. */
   metrics?: string[]
+  /** What columns mean when their names don't say: column → role. */
+  columns?: Record<string, Role>
   /** Growth limits such as `2KB/request`, `50MB/h`. */
   maxGrowth?: string[]
   failOn?: 'leak' | 'inconclusive'

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_CAP_MS, waitFor } from './wait.js'
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 
@@ -29,5 +30,36 @@ export function runCli (args: string[], options: { cwd?: string; timeoutMs?: num
       child.stdin.end(options.stdin)
     }
     options.onSpawn?.(child)
+  })
+}
+
+/**
+ * Waits for `condition` (e.g. requests at the fixture server: the run is under way), then does
+ * `action` to the child. On failure the child is killed, so the run ends and the error shows.
+ */
+export async function afterCondition (child: ChildProcess, condition: () => boolean, what: string, action: () => void | Promise<void>): Promise<void> {
+  try {
+    await waitFor(condition, DEFAULT_CAP_MS, what)
+    await action()
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw err
+  }
+}
+
+/** Sends `signal` every 100 ms until the child exits: for behaviour that starts some time after a first signal. */
+export function signalUntilExit (child: ChildProcess, signal: NodeJS.Signals, timeoutMs = DEFAULT_CAP_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    const every = setInterval(() => child.kill(signal), 100)
+    const cap = setTimeout(() => {
+      clearInterval(every)
+      reject(new Error(`still running ${timeoutMs / 1000} s after the first ${signal}`))
+    }, timeoutMs)
+    child.once('exit', () => {
+      clearInterval(every)
+      clearTimeout(cap)
+      resolve()
+    })
   })
 }

@@ -2,10 +2,13 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../../src/analysis/types.js'
+import { VERDICT_ORDER } from '../../src/analysis/attribution.js'
 import type { RunSummary } from '../../src/recorder/summary-json.js'
 import type { ReportInput, SeriesData } from '../../src/report/report-input.js'
 import { runCli } from './cli.js'
-import { freePort, killGroup, repoRoot, spawnWithLine, sleep } from '../fixtures/sampler-helpers.js'
+import type { ChildProcess } from 'node:child_process'
+import { freePort, killGroup, repoRoot, spawnWithLine } from '../fixtures/sampler-helpers.js'
+import { waitFor } from './wait.js'
 
 /** A summary.json as a run writes it, with the figures a report reads. */
 export function fakeSummary (over: Partial<RunSummary> = {}): RunSummary {
@@ -113,8 +116,7 @@ export function handSegment (series: SeriesData, column: string, window: number,
 }
 
 export function handVerdict (metrics: MetricVerdict[], summary = 'RSS grows by about 10 KiB per request: a leak. <script>alert(1)</script>'): RunVerdict {
-  const order = ['flat', 'plateau', 'inconclusive', 'leak'] as const
-  const worst = metrics.reduce((w, m) => order.indexOf(m.verdict) > order.indexOf(w) ? m.verdict : w, 'flat' as RunVerdict['verdict'])
+  const worst = metrics.reduce((w, m) => VERDICT_ORDER[m.verdict] > VERDICT_ORDER[w] ? m.verdict : w, 'flat' as RunVerdict['verdict'])
   return { verdict: worst, summary, attribution: worst === 'leak' ? 'object-leak' : 'none', hint: 'Take a heap snapshot & compare.', metrics, settings: {}, breaches: [] }
 }
 
@@ -137,11 +139,14 @@ export async function startDemo (port = 0) {
 }
 
 /**
- * A real short run of the built CLI against the demo server, sampled every 200 ms with the GC
- * endpoint. With `restartAt`, the server is killed at that second and a new one started on the
- * same port, so the run records target_exited and target_restarted.
+ * A real short run of the built CLI against the demo server, sampled every 100 ms with the GC
+ * endpoint, sized in requests so that a slow or busy machine records as much load as a fast one
+ * (a think time keeps a fast one from finishing within a few samples). With `restartAfter`, once
+ * that many requests are done, memsiege is paused while the server is killed and a new one started
+ * on the same port — a pause, so that no request of the budget goes to a port nobody listens on —
+ * and the run records target_exited and target_restarted.
  */
-export async function realRun (out: string, opts: { path: string; seconds: number; name: string; restartAt?: number }): Promise<{ status: number | null; stderr: string }> {
+export async function realRun (out: string, opts: { path: string; requests: number; name: string; restartAfter?: number }): Promise<{ status: number | null; stderr: string }> {
   const port = await freePort()
   let demo = await startDemo(port)
   const scenario = join(out + '.yml')
@@ -151,27 +156,34 @@ export async function realRun (out: string, opts: { path: string; seconds: numbe
     `  url: ${demo.url}`,
     `urls: ["${opts.path}"]`,
     'concurrency: 2',
-    `duration: ${opts.seconds}s`,
-    'timeout: 2s',
+    `requests: ${opts.requests}`,
+    'delay: 20ms',
+    'timeout: 10s',
     'sample:',
-    '  interval: 200ms',
-    '  gc: { url: /__memsiege/gc, interval: 200ms }',
+    '  interval: 100ms',
+    '  gc: { url: /__memsiege/gc, interval: 100ms }',
     ''
   ].join('\n'))
-  const target = opts.restartAt === undefined ? ['--pid', String(demo.pid)] : ['--port', String(port)]
-  const running = runCli(['run', scenario, ...target, '--out', out, '--quiet', '--keep-going'], { timeoutMs: (opts.seconds + 20) * 1000 })
+  const target = opts.restartAfter === undefined ? ['--pid', String(demo.pid)] : ['--port', String(port)]
+  let memsiege: ChildProcess | undefined
+  const running = runCli(['run', scenario, ...target, '--out', out, '--quiet', '--keep-going'], { timeoutMs: 180_000, onSpawn: (child) => { memsiege = child } })
   try {
-    if (opts.restartAt !== undefined) {
-      // restartAt seconds into the load: counted in rows of samples.csv (one per 200 ms)
-      const rows = () => { try { return readFileSync(join(out, 'samples.csv'), 'utf8').split('\n').length - 2 } catch { return 0 } }
-      const deadline = Date.now() + 15_000
-      while (rows() < opts.restartAt * 5 && Date.now() < deadline) await sleep(50)
-      await killGroup(demo.child)
-      await sleep(600)
-      demo = await startDemo(port)
+    if (opts.restartAfter !== undefined) {
+      const requestsDone = () => { try { return Number(readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\n').at(-1)!.split(',')[2]) || 0 } catch { return 0 } }
+      await waitFor(() => requestsDone() >= opts.restartAfter!, 60_000, `${opts.restartAfter} requests`)
+      memsiege!.kill('SIGSTOP')
+      try {
+        await killGroup(demo.child)
+        demo = await startDemo(port)
+      } finally {
+        memsiege!.kill('SIGCONT')
+      }
     }
     const r = await running
     return { status: r.status, stderr: r.stderr }
+  } catch (err) {
+    memsiege?.kill('SIGKILL')
+    throw err
   } finally {
     await killGroup(demo.child)
   }

@@ -19,7 +19,7 @@ export function uplotAssets (): { js: string; css: string } {
 
 const STYLE = `
 :root { --ink: #1d1d1f; --muted: #666; --line: #ddd; --bg: #fff; --panel: #f7f7f8;
-  --leak: #c62828; --inconclusive: #b26a00; --plateau: #1565c0; --flat: #2e7d32; }
+  --leak: #c62828; --inconclusive: #b26a00; --plateau: #1565c0; --settling: #00838f; --flat: #2e7d32; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", "Liberation Sans", sans-serif; color: var(--ink); background: var(--bg); }
 header { padding: 16px 24px 8px; border-bottom: 1px solid var(--line); }
@@ -36,10 +36,10 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 .note, .muted { color: var(--muted); font-size: 12px; }
 aside .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; margin-bottom: 16px; }
 .verdict-word { font-size: 24px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.03em; }
-.v-leak { color: var(--leak); } .v-inconclusive { color: var(--inconclusive); } .v-plateau { color: var(--plateau); } .v-flat { color: var(--flat); } .v-none { color: var(--muted); }
+.v-leak { color: var(--leak); } .v-inconclusive { color: var(--inconclusive); } .v-plateau { color: var(--plateau); } .v-settling { color: var(--settling); } .v-flat { color: var(--flat); } .v-none { color: var(--muted); }
 .card.verdict { border-left: 6px solid var(--muted); }
 .card.verdict.edge-leak { border-left-color: var(--leak); } .card.verdict.edge-inconclusive { border-left-color: var(--inconclusive); }
-.card.verdict.edge-plateau { border-left-color: var(--plateau); } .card.verdict.edge-flat { border-left-color: var(--flat); }
+.card.verdict.edge-plateau { border-left-color: var(--plateau); } .card.verdict.edge-settling { border-left-color: var(--settling); } .card.verdict.edge-flat { border-left-color: var(--flat); }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 3px 8px 3px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.num, th.num { text-align: right; }

@@ -93,7 +93,8 @@ export interface PortOwner {
   holders: number[]
 }
 
-export type PortLookup = { owner: PortOwner } | { reason: string }
+/** No owner: `reason` is the one-line why; `listening` tells "nothing there" from "someone memsiege can't see". */
+export type PortLookup = { owner: PortOwner } | { reason: string; listening: boolean }
 
 /**
  * Resolves the owner of `port`, or a one-line reason why there is none. Several unrelated roots
@@ -101,11 +102,11 @@ export type PortLookup = { owner: PortOwner } | { reason: string }
  */
 export async function lookupPort(port: number): Promise<PortLookup> {
   if (!hasProcfs()) {
-    return { reason: `target.port needs Linux /proc to find the process listening on port ${port}; give target.pid instead` }
+    return { reason: `target.port needs Linux /proc to find the process listening on port ${port}; give target.pid instead`, listening: false }
   }
   const sockets = await listeningSockets(port)
   if (sockets.length === 0) {
-    return { reason: `nothing is listening on TCP port ${port} (looked in /proc/net/tcp and /proc/net/tcp6)` }
+    return { reason: `nothing is listening on TCP port ${port} (looked in /proc/net/tcp and /proc/net/tcp6)`, listening: false }
   }
   const { pids, denied } = await pidsHoldingSockets(new Set(sockets.map((s) => s.inode)))
   const stats = (await Promise.all(pids.map(readStat))).filter(isLive)
@@ -116,6 +117,7 @@ export async function lookupPort(port: number): Promise<PortLookup> {
       reason:
         `TCP port ${port} is listening (socket of uid ${uid}) but no process memsiege can see holds it` +
         `: it belongs to another user or another PID namespace${why}; run memsiege as uid ${uid} or give target.pid`,
+      listening: true,
     }
   }
   const holding = new Set(stats.map((s) => s.pid))

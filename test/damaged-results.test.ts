@@ -1,0 +1,117 @@
+import t, { type Test } from 'tap'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCli, type CliResult } from './helpers/cli.js'
+import { realRun } from './helpers/report.js'
+
+// Damaged results folders of every kind: `report`, `compare` and `analyze` say in one line which
+// file is wrong and what is wrong with it (exit 2), or carry on (exit 0) — never a JavaScript
+// TypeError, never a stack trace, in an error or in a warning.
+
+const work = mkdtempSync(join(tmpdir(), 'memsiege-damaged-'))
+t.teardown(() => rmSync(work, { recursive: true, force: true }))
+
+type Json = Record<string, any>
+interface Damage { name: string; damage: (dir: string) => void }
+
+const summaryOf = (dir: string): Json => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))
+const rewrite = (dir: string, change: (s: Json) => unknown): void => {
+  const s = summaryOf(dir)
+  const out = change(s)
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(out === undefined ? s : out))
+}
+const file = (name: string, text: string) => (dir: string) => writeFileSync(join(dir, name), text)
+const folder = (name: string) => (dir: string) => {
+  rmSync(join(dir, name), { force: true })
+  mkdirSync(join(dir, name))
+}
+
+function clean (t: Test, what: string, r: CliResult): void {
+  t.notMatch(r.stderr + r.stdout, /TypeError|ReferenceError|Cannot read prop|undefined is not|\n\s+at \S+ \(/, `${what}: no JavaScript error`)
+  if (r.status === 1) {
+    // a file that can't be written (report.html is a folder): a run-time failure, named
+    t.match(r.stderr, /^memsiege: error: cannot write \S+: [^\n]+\n$/, `${what}: exit 1 names the file it can't write`)
+    return
+  }
+  t.ok(r.status === 0 || r.status === 2 || r.status === 4, `${what}: exit ${r.status} (0, 2 or 4)`)
+  if (r.status === 2) {
+    t.match(r.stderr, /^memsiege: [^\n]+\n$/, `${what}: one line`)
+  }
+}
+
+// About 100 short CLI runs: more than the default two minutes on a loaded machine.
+t.setTimeout(600_000)
+
+t.test('damaged results folders', async (t) => {
+  const base = join(work, 'base')
+  const run = await realRun(base, { path: '/leak', requests: 600, name: 'damaged' })
+  t.equal(run.status, 0, run.stderr)
+  const summary = summaryOf(base)
+  t.ok(summary.verdict, 'the run has a verdict')
+
+  const damages: Damage[] = [
+    { name: 'summary.json empty', damage: file('summary.json', '') },
+    { name: 'summary.json blank', damage: file('summary.json', ' \n') },
+    { name: 'summary.json cut short', damage: (d) => file('summary.json', readFileSync(join(d, 'summary.json'), 'utf8').slice(0, 200))(d) },
+    { name: 'summary.json null', damage: file('summary.json', 'null') },
+    { name: 'summary.json a list', damage: file('summary.json', '[]') },
+    { name: 'summary.json a string', damage: file('summary.json', '"x"') },
+    { name: 'summary.json binary', damage: (d) => writeFileSync(join(d, 'summary.json'), Buffer.from([0, 0xff, 0xfe, 1, 2])) },
+    { name: 'summary.json a folder', damage: folder('summary.json') },
+    { name: 'summary.json missing', damage: (d) => rmSync(join(d, 'summary.json')) },
+    { name: 'latency.p50_ms a string', damage: (d) => rewrite(d, (s) => { s.latency.p50_ms = '1' }) },
+    { name: 'latency missing', damage: (d) => rewrite(d, (s) => { delete s.latency }) },
+    { name: 'config null', damage: (d) => rewrite(d, (s) => { s.config = null }) },
+    { name: 'config.stop a number', damage: (d) => rewrite(d, (s) => { s.config.stop = 3 }) },
+    { name: 'config.analysis a string', damage: (d) => rewrite(d, (s) => { s.config.analysis = 'auto' }) },
+    { name: 'config.analysis bad warm-up', damage: (d) => rewrite(d, (s) => { s.config.analysis = { warmup: 'whenever' } }) },
+    { name: 'endpoints an object', damage: (d) => rewrite(d, (s) => { s.endpoints = {} }) },
+    { name: 'an endpoint without latency', damage: (d) => rewrite(d, (s) => { s.endpoints = [{ endpoint: '/x', transactions: 1, failed: 0 }] }) },
+    { name: 'events of nothing', damage: (d) => rewrite(d, (s) => { s.events = [{}] }) },
+    { name: 'verdict empty', damage: (d) => rewrite(d, (s) => { s.verdict = {} }) },
+    { name: 'verdict.metrics null', damage: (d) => rewrite(d, (s) => { s.verdict.metrics = null }) },
+    { name: 'a metric without segments', damage: (d) => rewrite(d, (s) => { delete s.verdict.metrics[0].segments }) },
+    { name: 'a segment without floor', damage: (d) => rewrite(d, (s) => { delete s.verdict.metrics[0].segments[0].floor }) },
+    { name: 'a segment fit of strings', damage: (d) => rewrite(d, (s) => { s.verdict.metrics[0].segments[0].fit = { intercept: 'a', slope_per_request: 'b' } }) },
+    { name: 'verdict removed (analysed again)', damage: (d) => rewrite(d, (s) => { delete s.verdict }) },
+    { name: 'samples.csv missing', damage: (d) => rmSync(join(d, 'samples.csv')) },
+    { name: 'samples.csv empty', damage: file('samples.csv', '') },
+    { name: 'samples.csv header only', damage: (d) => file('samples.csv', readFileSync(join(d, 'samples.csv'), 'utf8').split('\n')[0] + '\n')(d) },
+    { name: 'samples.csv of another tool', damage: file('samples.csv', 'a,b\n1,2\n') },
+    { name: 'samples.csv binary', damage: (d) => writeFileSync(join(d, 'samples.csv'), Buffer.from([0, 1, 2, 0xff, 10, 0, 0])) },
+    { name: 'samples.csv with words in cells', damage: (d) => file('samples.csv', readFileSync(join(d, 'samples.csv'), 'utf8').replace(/\n([^,\n]*),[^,\n]*,/, '\n$1,abc,'))(d) },
+    { name: 'samples.csv last row cut short', damage: (d) => file('samples.csv', readFileSync(join(d, 'samples.csv'), 'utf8').slice(0, -7))(d) },
+    { name: 'samples.csv a folder', damage: folder('samples.csv') },
+    { name: 'events.csv garbage', damage: file('events.csv', 'garbage\n\x00\x01,,,\n') },
+    { name: 'events.csv empty', damage: file('events.csv', '') },
+    { name: 'events.csv a folder', damage: folder('events.csv') },
+    { name: 'report.html a folder', damage: folder('report.html') }
+  ]
+  const compareToo = new Set(['summary.json empty', 'latency missing', 'a segment without floor', 'verdict removed (analysed again)', 'samples.csv binary', 'events.csv a folder'])
+  for (const { name, damage } of damages) {
+    const dir = join(work, name.replace(/\W+/g, '-'))
+    cpSync(base, dir, { recursive: true })
+    damage(dir)
+    const [report, analyzed] = await Promise.all([runCli(['report', dir], { timeoutMs: 60_000 }), runCli(['analyze', dir], { timeoutMs: 60_000 })])
+    clean(t, `${name}: report`, report)
+    if (compareToo.has(name)) {
+      // compare reads a folder as report does: the same refusals, the same lines
+      const compared = await runCli(['compare', base, dir, '--out', join(dir, 'cmp')], { timeoutMs: 60_000 })
+      clean(t, `${name}: compare`, compared)
+      t.equal(compared.status, report.status, `${name}: compare as report`)
+      if (report.status === 2) t.equal(compared.stderr, report.stderr, `${name}: the same line`)
+    }
+    clean(t, `${name}: analyze`, analyzed)
+    if (/^summary\.json (?!missing)/.test(name)) {
+      t.equal(report.status, 2, `${name}: report refuses it`)
+      t.match(report.stderr, `${dir}/summary.json: `, `${name}: report names the file`)
+      t.equal(analyzed.status, 0, `${name}: analyze reads samples.csv all the same`)
+      t.match(analyzed.stderr, `${dir}/summary.json: `, `${name}: and warns naming the file`)
+    }
+    if (/^samples\.csv/.test(name) && !/cut short|words|header only/.test(name)) {
+      t.equal(analyzed.status, 2, `${name}: analyze refuses it`)
+      t.match(analyzed.stderr, /samples\.csv/, `${name}: naming the file`)
+    }
+  }
+})

@@ -1,0 +1,79 @@
+/**
+ * Signals that arrive together are one request to stop: GNU `timeout` signals memsiege and then
+ * its process group, so each timeout delivers two SIGINTs. The run must still wind down and write
+ * summary.json. (A second signal a second or more later quits at once: test/cli-siege.test.ts.)
+ */
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startHttpFixture } from './fixtures/http-fixture.js'
+import { afterCondition, CLI, runCli } from './helpers/cli.js'
+import { DEFAULT_CAP_MS } from './helpers/wait.js'
+
+const fixture = await startHttpFixture()
+t.teardown(() => fixture.close())
+t.beforeEach(() => { fixture.requests.length = 0 })
+
+function interruptedSummary (out: string): { interrupted: boolean; transactions: number } | undefined {
+  const file = join(out, 'summary.json')
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined
+}
+
+t.test('two signals at once: one request to stop, the summary is written', async (t) => {
+  const out = t.testdir()
+  let signalled: Promise<void> = Promise.resolve()
+  const r = await runCli(['-c', '2', '-t', '10M', '--out', out, `${fixture.url}/slow?ms=20`], {
+    timeoutMs: 90_000,
+    onSpawn: (child) => {
+      // Two different signals, because the kernel merges a pending signal with its repeat.
+      signalled = afterCondition(child, () => fixture.requests.length >= 4, 'the run to be under way', () => {
+        child.kill('SIGINT')
+        child.kill('SIGTERM')
+      })
+    }
+  })
+  await signalled
+  t.equal(r.status, 130, r.stderr)
+  t.equal(interruptedSummary(out)?.interrupted, true, 'summary.json, marked interrupted')
+  t.equal(r.stderr.match(/stopping/g)?.length, 1, 'one "stopping" line')
+  t.match(r.stdout, /Transactions:/)
+})
+
+/** `timeout -s INT` around memsiege; resolves with whether the run had started when the signal came. */
+function underTimeout (seconds: number, out: string): Promise<{ started: boolean; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('timeout', ['-s', 'INT', String(seconds), process.execPath, CLI, '-c', '2', '-t', '10M', '-q', '--out', out, `${fixture.url}/ok`], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => { stderr += d })
+    const cap = setTimeout(() => child.kill('SIGKILL'), seconds * 1000 + DEFAULT_CAP_MS)
+    child.on('error', reject)
+    child.on('close', () => {
+      clearTimeout(cap)
+      resolve({ started: fixture.requests.length > 0, stderr })
+    })
+  })
+}
+
+t.test('timeout -s INT: summary.json every time', async (t) => {
+  const wanted = 5
+  let seconds = 3
+  let done = 0
+  for (let attempt = 0; done < wanted && attempt < wanted + 4; attempt++) {
+    fixture.requests.length = 0
+    const out = join(t.testdirName, `run-${attempt}`)
+    const { started, stderr } = await underTimeout(seconds, out)
+    if (!started) {
+      // A slow machine had not even started the run: that trial says nothing; give it longer.
+      t.comment(`not under way after ${seconds} s; trying with ${seconds * 2} s`)
+      seconds *= 2
+      continue
+    }
+    const summary = interruptedSummary(out)
+    t.equal(summary?.interrupted, true, `run ${done + 1}: summary.json, marked interrupted`)
+    t.ok((summary?.transactions ?? 0) > 0, `run ${done + 1}: transactions counted`)
+    t.equal(stderr.match(/SIGINT: stopping/g)?.length, 1, `run ${done + 1}: one stop`)
+    done++
+  }
+  t.equal(done, wanted, `${wanted} runs stopped by timeout`)
+})
