@@ -58,6 +58,8 @@ export interface RunHandle {
   readonly done: Promise<RunResult>
   /** First Ctrl-C: no new requests, those in flight get a grace period, then the summary is written. */
   interrupt (): void
+  /** Ends the run early as if its stop condition were met (not interrupted): a bisect trial that has decided. */
+  finish (): void
 }
 
 /**
@@ -71,6 +73,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
   let onInterrupt = (): void => {}
+  let onFinish = (): void => {}
   const done = run()
 
   async function run (): Promise<RunResult> {
@@ -138,6 +141,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       engine.stop()
       graceTimer = setTimeout(() => engine.halt(), grace)
     }
+    onFinish = () => {
+      engine.stop()
+      graceTimer = setTimeout(() => engine.halt(), grace)
+    }
     if (interrupted) onInterrupt()
     clock.start()
     try {
@@ -181,6 +188,9 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       if (interrupted) return
       interrupted = true
       onInterrupt()
+    },
+    finish () {
+      onFinish()
     }
   }
 }
