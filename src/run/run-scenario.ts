@@ -166,7 +166,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       try {
-        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns })
+        // what summary.json will say, before it is written: the verdict is then the one `analyze` gives
+        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns, freshProcess: scenario.target.command !== undefined })
       } catch (err) {
         noVerdict = (err as Error).message
         warn(`no verdict: ${noVerdict}`)
