@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { flattenNumeric } from '../src/sampler/gc-json.js'
 import { GcSampler } from '../src/sampler/gc-sampler.js'
-import { parsePrometheusText, PrometheusParseError, selectSeries, seriesKey } from '../src/sampler/prometheus.js'
+import { parsePrometheusText, selectSeries, seriesKey } from '../src/sampler/prometheus.js'
 import type { Cell } from '../src/sampler/types.js'
-import { ConfigError } from '../src/scenario/errors.js'
 import { sleep, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError, PrometheusParseError } from '../src/errors.js'
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')
 const rubyJson = JSON.parse(fixture('sampler-gc-ruby.json'))

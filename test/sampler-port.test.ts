@@ -4,8 +4,8 @@ import { findPortOwner, listeningSockets, lookupPortOwner, parseProcNetTcp } fro
 import { readStat } from '../src/target/procfs.js'
 import { PROC_COLUMNS, ProcSampler } from '../src/sampler/proc-sampler.js'
 import type { TargetEvent } from '../src/target/events.js'
-import { ConfigError } from '../src/scenario/errors.js'
 import { freePort, killGroup, nodeHttpServerArgs, spawnWithLine, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError } from '../src/errors.js'
 
 const col = (row: unknown[], name: string) => row[PROC_COLUMNS.indexOf(name as never)]
 

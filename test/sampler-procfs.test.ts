@@ -5,8 +5,8 @@ import { descendantsOf, processTree } from '../src/target/process-tree.js'
 import { PROC_COLUMNS, ProcSampler } from '../src/sampler/proc-sampler.js'
 import { SelfSampler } from '../src/sampler/self-sampler.js'
 import type { ExitInfo, TargetEvent } from '../src/target/events.js'
-import { ConfigError } from '../src/scenario/errors.js'
 import { alive, killGroup, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError } from '../src/errors.js'
 
 const col = (row: unknown[], name: string) => row[PROC_COLUMNS.indexOf(name as never)]
 

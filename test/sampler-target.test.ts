@@ -7,9 +7,9 @@ import type { TargetEvent } from '../src/target/events.js'
 import { parseCommand } from '../src/target/command-line.js'
 import { tailLines } from '../src/target/log-tail.js'
 import { processTree } from '../src/target/process-tree.js'
-import { startTarget, TargetStartError, type TargetProcess } from '../src/target/process.js'
-import { ConfigError } from '../src/scenario/errors.js'
+import { startTarget, type TargetProcess } from '../src/target/process.js'
 import { alive, freePort, get, liveGroupMembers, repoRoot, tsImportFlag, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError, TargetStartError } from '../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'memsiege-target-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
-import { ConfigError } from '../src/scenario/errors.js'
 import { loadScenario, parseScenario, type ScenarioOverrides } from '../src/scenario/load.js'
 import type { Scenario } from '../src/scenario/types.js'
+import { ConfigError } from '../src/errors.js'
 
 const URLS = 'http://127.0.0.1:8000/api/Ping\nhttp://127.0.0.1:8000/api/Items POST {"a":1}\n'
 /** Lines relative to the scenario's target url. */

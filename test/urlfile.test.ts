@@ -2,9 +2,9 @@ import t from 'tap'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError } from '../src/scenario/errors.js'
 import { escapeRequestTarget } from '../src/scenario/urlfile/escape.js'
 import { parseUrlList, readUrlFile, type UrlListOptions } from '../src/scenario/urlfile/parse.js'
+import { ConfigError } from '../src/errors.js'
 
 const H = 'http://127.0.0.1:8080'
 

@@ -1,6 +1,5 @@
 // The parts of `memsiege urls`: log formats, dates, filters, URL-file lines, counting, HAR reading.
 import t from 'tap'
-import { ConfigError } from '../src/scenario/errors.js'
 import { parseUrlList } from '../src/scenario/urlfile/parse.js'
 import { parseClfTime, parseDateOption, parseLogTime } from '../src/urls/dates.js'
 import { compileFilter } from '../src/urls/filters.js'
@@ -13,6 +12,7 @@ import {
 import { lineContentType, siegeLine, type SiegeRequest } from '../src/urls/siege-line.js'
 import { bodyFolderFor, renderItems } from '../src/urls/url-list.js'
 import { countsTable, interleave, UrlTable, weightedRepeats } from '../src/urls/url-table.js'
+import { ConfigError } from '../src/errors.js'
 
 const BASE = 'http://127.0.0.1:8080'
 

@@ -14,11 +14,11 @@ import { groupEntries } from '../bisect/groups.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, scaleBudget, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
 import { progressLine } from '../report/progress-line.js'
-import { parseDuration } from '../scenario/duration.js'
-import { ConfigError } from '../scenario/errors.js'
+import { parseDuration } from '../units/duration.js'
 import { loadScenario } from '../scenario/load.js'
 import type { Scenario } from '../scenario/types.js'
 import { onSignals } from './signals.js'
+import { ConfigError } from '../errors.js'
 
 export interface BisectCommandArgs {
   /** The scenario file (absent with --resume). */

@@ -2,7 +2,6 @@
  * `memsiege urls from-log FILE...` and `memsiege urls from-har FILE.har`: URL
  * lists from real traffic, written in siege's format.
  */
-import { ConfigError } from '../scenario/errors.js'
 import type { FilterOptions, FilterReason } from '../urls/filters.js'
 import type { HarRequest } from '../urls/har.js'
 import { importHar, pathAndQuery, type HarImport } from '../urls/import-har.js'
@@ -11,6 +10,7 @@ import { FORMAT_NAMES, JSON_ROLES, type FormatName, type JsonRole } from '../url
 import { bodyFolderFor, comment, renderItems, writeList, type ListItem } from '../urls/url-list.js'
 import { countsTable, DEFAULT_MAX_REPEAT, interleave, UrlTable, weightedRepeats, type CountsRow } from '../urls/url-table.js'
 import { positiveInteger } from './flag-values.js'
+import { ConfigError } from '../errors.js'
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream

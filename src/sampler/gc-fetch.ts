@@ -7,6 +7,7 @@
  * response's `pid` says which.
  */
 import { Client } from 'undici'
+import { GcFetchError } from '../errors.js'
 
 export interface GcResponse {
   status: number
@@ -22,10 +23,6 @@ export interface GcFetcherOptions {
   maxBytes?: number
   /** Sent as X-Memsiege-Token: the probe's MEMSIEGE_PROBE_TOKEN, for an app behind a proxy. */
   token?: string
-}
-
-export class GcFetchError extends Error {
-  override name = 'GcFetchError'
 }
 
 export class GcFetcher {

@@ -15,13 +15,13 @@
  * (timeout, non-2xx, unparseable) the `gc.*` cells and `gc_age_s` are empty until a fetch
  * succeeds; `gc_errors` counts failed fetches since start. `read()` never throws.
  */
-import { ConfigError } from '../scenario/errors.js'
 import type { Cell, Sampler } from './types.js'
 import { GcFetcher, type GcResponse } from './gc-fetch.js'
 import { flattenNumeric } from './gc-json.js'
 import { parsePrometheusText, selectSeries } from './prometheus.js'
 import { LongTimeout } from '../long-timeout.js'
 import { GC_FIXED_MEANINGS, headerMeanings, recordable, type ColumnMeanings } from '../columns/index.js'
+import { ConfigError } from '../errors.js'
 
 export interface GcSamplerOptions {
   /** Absolute URL (resolve a path against target.url first). */

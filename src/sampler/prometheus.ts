@@ -1,3 +1,4 @@
+import { PrometheusParseError } from '../errors.js'
 /**
  * Prometheus text exposition format 0.0.4 and its OpenMetrics superset, parsed only as far as a
  * sampler needs: sample lines with their family's TYPE. HELP, other comments, `# EOF` and
@@ -18,16 +19,6 @@ export interface PrometheusText {
   samples: PrometheusSample[]
   /** Family name → TYPE, from `# TYPE` lines. */
   types: Map<string, PrometheusType>
-}
-
-export class PrometheusParseError extends Error {
-  override name = 'PrometheusParseError'
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(`line ${line}: ${message}`)
-  }
 }
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/

@@ -3,11 +3,11 @@
  * overrides) go through the scenario's own checks, so that both front-ends accept the same
  * values; the error names the flag instead of a file position.
  */
-import { parseDuration } from './duration.js'
-import { ConfigError } from './errors.js'
+import { parseDuration } from '../units/duration.js'
 import { headerProblem, headerValueProblem, mediaTypeProblem } from './header-check.js'
 import { scenarioSchema, type DurationSpec, type IntegerSpec } from './schema.js'
 import { valueProblem } from './validate.js'
+import { ConfigError } from '../errors.js'
 
 type DurationKey = 'duration' | 'delay'
 type CountKey = 'concurrency' | 'requests' | 'passes'

@@ -6,7 +6,6 @@
 import { statSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { isScalar, Scalar } from 'yaml'
-import { ConfigError } from './errors.js'
 import { countFlag, durationFlag } from './flag-check.js'
 import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
@@ -15,6 +14,7 @@ import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
+import { ConfigError } from '../errors.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {

@@ -4,14 +4,14 @@
  * defaults, and remembers where every value was written so later checks can point at it.
  */
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml'
-import { parseDuration } from './duration.js'
+import { parseDuration } from '../units/duration.js'
 import { headerNameProblem, headerValueProblem, mediaTypeProblem } from './header-check.js'
-import { ConfigError } from './errors.js'
 import { keyAliases, type DurationSpec, type IntegerSpec, type MapSpec, type Spec, type StringFormat } from './schema.js'
-import { parseWarmup } from '../analysis/warmup.js'
-import { parseGrowthLimit } from '../analysis/thresholds.js'
+import { parseWarmup } from '../units/warmup.js'
+import { parseGrowthLimit } from '../units/growth-limit.js'
 import { sameKey, suggest } from './suggest.js'
 import { whereNode, type Where, type YamlSource } from './yaml-source.js'
+import { ConfigError } from '../errors.js'
 
 export interface Located {
   /** The value's node (undefined for an empty value). */

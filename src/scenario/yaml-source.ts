@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { LineCounter, parseDocument, type Document, type Node } from 'yaml'
-import { ConfigError, formatWhere } from './errors.js'
+import { ConfigError, formatWhere } from '../errors.js'
 
 export interface Where {
   file: string

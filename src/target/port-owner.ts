@@ -6,9 +6,9 @@
  * found), and another user's /proc/PID/fd can't be read unless memsiege runs as root.
  */
 import { readdir, readFile, readlink } from 'node:fs/promises'
-import { ConfigError } from '../scenario/errors.js'
 import { hasProcfs, isLive, readStat } from './procfs.js'
 import { listPids, mapLimited } from './process-tree.js'
+import { ConfigError } from '../errors.js'
 
 /** st column of /proc/net/tcp for a listening socket (TCP_LISTEN). */
 const TCP_LISTEN = 0x0a

@@ -12,14 +12,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { ConfigError } from '../scenario/errors.js'
 import { parseCommand } from './command-line.js'
 import { describeExit, type ExitInfo, type ExitSource } from './events.js'
-import { formatTail, LOG_TAIL_LINES, tailLines } from './log-tail.js'
+import { LOG_TAIL_LINES, tailLines } from './log-tail.js'
 import { ensurePortFree, foreignAnswerer, type TargetAddress } from './port-check.js'
 import { hasProcfs, isLive, parseStat } from './procfs.js'
 import { delay, waitForReady } from './ready.js'
 import { GroupWatchdog } from './watchdog.js'
+import { TargetStartError, ConfigError } from '../errors.js'
 
 /** How to start a target: target.command and its settings, with `ready` and `url` made absolute. */
 export interface TargetSpec {
@@ -40,19 +40,6 @@ export interface TargetSpec {
   insecure?: boolean
   /** Seconds between SIGTERM and SIGKILL when giving up on `ready`. Default 5. */
   stopGrace?: number
-}
-
-/** The target stopped before it was ready, never got ready, or isn't what answers. `message` includes the log tail. */
-export class TargetStartError extends Error {
-  constructor(
-    message: string,
-    readonly logFile: string,
-    readonly logTail: string[],
-    readonly exit?: ExitInfo,
-  ) {
-    super(message + formatTail(logFile, logTail))
-    this.name = 'TargetStartError'
-  }
 }
 
 const running = new Set<TargetProcess>()

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js'
+import { ConfigError } from '../../errors.js'
 
 /**
  * Places where a URL file reads differently in siege 4.0 than in memsiege because

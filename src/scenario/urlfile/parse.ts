@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { ConfigError } from '../errors.js'
 import type { UrlEntry } from '../types.js'
 import { toAbsoluteUrl } from './address.js'
 import { BodyFiles } from './body-file.js'
@@ -10,6 +9,7 @@ import { readLines, SIEGE_LINE_BUFFER } from './lines.js'
 import { nonUtf8Byte } from './utf8.js'
 import { type BodySource, splitMethod } from './method.js'
 import { parseVariableLine, VariableScope } from './variables.js'
+import { ConfigError } from '../../errors.js'
 
 export interface UrlListOptions {
   /** File path for messages, or '<inline>'. */

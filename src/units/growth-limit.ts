@@ -5,14 +5,14 @@
  * metric's verdict is `leak` and its growth rate (Theil–Sen, per request or per hour) is over
  * the limit. A plateau or a flat series never breaches: its growth has stopped or is noise.
  */
-import type { MetricUnit } from './metrics.js'
+import type { Unit } from '../columns/meaning.js'
 
 export interface GrowthLimit {
   /** As written, for messages. */
   text: string
   /** Amount per `per`, in the unit's base (bytes, objects...). */
   amount: number
-  unit: MetricUnit
+  unit: Unit
   per: 'request' | 'h'
 }
 
@@ -22,7 +22,7 @@ const BYTES: Record<string, number> = {
   mb: 1024 ** 2, mib: 1024 ** 2, m: 1024 ** 2,
   gb: 1024 ** 3, gib: 1024 ** 3, g: 1024 ** 3,
 }
-const COUNTS: Record<string, MetricUnit> = {
+const COUNTS: Record<string, Unit> = {
   object: 'objects', objects: 'objects', slot: 'slots', slots: 'slots', page: 'pages', pages: 'pages',
   thread: 'threads', threads: 'threads', '': 'count',
 }
@@ -43,7 +43,7 @@ export function parseGrowthLimit (text: string): GrowthLimit {
   const per = PER[m[3].toLowerCase()]
   if (!per) throw new Error(`bad growth limit ${JSON.stringify(text)}: unknown "/${m[3]}" (use /request, /h, /min or /s)`)
   let amount: number
-  let unit: MetricUnit
+  let unit: Unit
   if (BYTES[unitWord] !== undefined) {
     amount = value * BYTES[unitWord]
     unit = 'bytes'
