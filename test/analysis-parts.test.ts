@@ -2,7 +2,7 @@ import t from 'tap'
 import { parseGrowthLimit, parseGrowthLimits } from '../src/analysis/thresholds.js'
 import { parseWarmup, warmupCut } from '../src/analysis/warmup.js'
 import { findSegments } from '../src/analysis/segments.js'
-import { freshReadings, majorFloors, sawPeriod, windowFloors } from '../src/analysis/floors.js'
+import { freshReadings, majorFloors, sawPeriod, windowFloors, withoutMarkingDips } from '../src/analysis/floors.js'
 import { trendVerdict } from '../src/analysis/series-verdict.js'
 import { chooseMetrics } from '../src/analysis/metrics.js'
 import { attribute, type RoledVerdict } from '../src/analysis/attribution.js'
@@ -100,6 +100,8 @@ t.test('fresh readings and floors', async (t) => {
   t.same(Array.from(majorFloors(old, 1).y), [100, 90, 95], 'lowest reading between major GCs')
   t.same(Array.from(majorFloors(old, 1).x), [0, 3, 6])
   t.equal(sawPeriod([{ ...saw, y: f64(Array.from({ length: 60 }, (_, i) => i)) }]), 1, 'a series that never falls has no saw')
+  const dipped = withoutMarkingDips({ ...saw, y: f64([100, 110, 20, 120, 130, 60, 61, 62]) })
+  t.same(Array.from(dipped.y), [100, 110, 110, 120, 130, 61, 61, 62], "old_objects read mid-marking is lifted; a major GC's real drop stays down (one reading's promotions added)")
   const period = sawPeriod([{ ...saw, y: f64(Array.from({ length: 100 }, (_, i) => i % 10)) }])
   t.ok(period > 8 && period < 12, `a saw of 10 readings: ${period}`)
 })

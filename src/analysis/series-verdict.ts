@@ -185,6 +185,11 @@ export function trendVerdict (input: TrendInput): TrendResult {
       const heading = projection ? `; if it keeps slowing as it has, it levels off near ${amount(projection.value)} (${Math.round(settings.level * 100)}% CI ${amount(projection.low)} to ${projection.high !== undefined ? amount(projection.high) : 'no upper bound yet'})` : ''
       return { verdict: 'settling', reason: `grew ${amount(g)} over ${count(span)} requests, but slower and slower: ${slowed}${heading}` }
     }
+    // Neither test significant: a late rate at or above the bend line is a rate that holds within
+    // the intervals (the verdict needs a significant bend to call growth settling).
+    if (late.low > 0 && shape.leaning === 'hold') {
+      return { verdict: 'leak', reason: `${grows}, and holding within the intervals: ${formatRate(early.slope, input.unit, 'request')} early, ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+    }
     if (late.low > 0) {
       return { verdict: 'inconclusive', reason: `${grows}; still growing at the end (${lateRate}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet` }
     }
