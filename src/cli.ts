@@ -1,18 +1,15 @@
 #!/usr/bin/env node
-import yargs, { type Argv } from 'yargs'
-import { hideBin } from 'yargs/helpers'
+import type { Argv } from 'yargs'
 import { ConfigError } from './scenario/errors.js'
-import { runCommand } from './commands/run.js'
-import { executeRun } from './commands/execute-run.js'
-import { scenarioFromSiegeFlags, type SiegeFlags } from './commands/siege-flags.js'
+import type { SiegeFlags } from './commands/siege-flags.js'
 import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
-import { urlsCommand } from './commands/urls.js'
+import { urlsCommand } from './commands/urls-command.js'
 import { positiveInteger as countFlag } from './commands/flag-values.js'
-import { reportCommand } from './commands/report.js'
-import { compareCommand } from './commands/compare.js'
-import { bisectCommand } from './commands/bisect.js'
-import { analyzeCommand } from './commands/analyze.js'
 import { version } from './version.js'
+
+// Each command's modules load when it runs (`await import` in its handler), and the parser
+// when there is something to parse: `--version`, `--help` and bad flags answer without loading
+// the engine, the samplers or the analysis.
 
 const warned = new Set<string>()
 function warn (message: string): void {
@@ -30,6 +27,7 @@ function runOptions (y: Argv) {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
     .option('insecure', { type: 'boolean', default: false, describe: 'accept self-signed TLS certificates' })
     .option('report', { type: 'boolean', default: false, describe: 'write report.html and memory.svg into the results folder at the end' })
+    .option('keep-secrets', { type: 'boolean', default: false, describe: 'copy the scenario and URL list into the results folder with their secrets' })
     .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
     .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
     .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
@@ -41,6 +39,11 @@ function positiveInteger (name: string) {
 }
 
 async function main (argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${version}\n`)
+    return 0
+  }
+  const { default: yargs } = await import('yargs')
   let status = 0
   await yargs(argv)
     .scriptName('memsiege')
@@ -53,6 +56,7 @@ async function main (argv: string[]): Promise<number> {
       .option('passes', { coerce: positiveInteger('--passes'), describe: 'full passes over the list by each user' })
       .option('out', { type: 'string', describe: 'results folder' }),
     async (args) => {
+      const { runCommand } = await import('./commands/run.js')
       status = await runCommand({ ...args, scenario: args.scenario as string }, warn)
     })
     .command('$0 [url]', 'siege-compatible: replay a URL or a URL file', (y) => runOptions(y)
@@ -71,6 +75,7 @@ async function main (argv: string[]): Promise<number> {
       .option('out', { type: 'string', describe: 'results folder' }),
     async (args) => {
       if (!args.url && !args.file) throw new UsageError('no URL: give one, -f FILE, or `memsiege run SCENARIO.yml` (see --help)')
+      const [{ scenarioFromSiegeFlags }, { executeRun }] = await Promise.all([import('./commands/siege-flags.js'), import('./commands/execute-run.js')])
       const scenario = applyTargetFlags(scenarioFromSiegeFlags(args as SiegeFlags, warn), args)
       status = await executeRun(scenario, args, warn)
     })
@@ -82,6 +87,7 @@ async function main (argv: string[]): Promise<number> {
       .option('out', { type: 'string', describe: 'the bisect folder (default results/<time>-<name>-bisect/)' })
       .option('resume', { type: 'string', describe: 'carry on the bisect in this folder' }),
     async (args) => {
+      const { bisectCommand } = await import('./commands/bisect.js')
       status = await bisectCommand({
         scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, json: args.json, out: args.out, resume: args.resume
       }, warn)
@@ -94,16 +100,23 @@ async function main (argv: string[]): Promise<number> {
       .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
       .option('metrics', { type: 'string', array: true, describe: 'the samples.csv columns to judge (default: chosen from what the run has)' }),
     async (args) => {
+      const { analyzeCommand } = await import('./commands/analyze.js')
       status = await analyzeCommand({ dir: args.dir as string, json: args.json, failOn: args.failOn, warmup: args.warmup, maxGrowth: args.maxGrowth, metrics: args.metrics }, warn)
     })
     .command('report <dir>', 'write report.html and memory.svg into a results folder', (y) => y
       .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' }),
-    async (args) => { status = await reportCommand({ dir: args.dir as string }) })
+    async (args) => {
+      const { reportCommand } = await import('./commands/report.js')
+      status = await reportCommand({ dir: args.dir as string })
+    })
     .command('compare <dirs..>', 'compare runs: a table, a sentence per memory series, compare.html', (y) => y
       .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'two or more results folders; the first is the baseline' })
       .option('out', { type: 'string', describe: 'folder for compare.html (default: the current one)' })
       .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the comparison as JSON' }),
-    async (args) => { status = await compareCommand({ dirs: args.dirs as string[], out: args.out, json: args.json }) })
+    async (args) => {
+      const { compareCommand } = await import('./commands/compare.js')
+      status = await compareCommand({ dirs: args.dirs as string[], out: args.out, json: args.json })
+    })
     .command(urlsCommand((s) => { status = s }))
     .version(version)
     .alias('version', 'V')
@@ -120,7 +133,7 @@ async function main (argv: string[]): Promise<number> {
   return status
 }
 
-main(hideBin(process.argv)).then(
+main(process.argv.slice(2)).then(
   (status) => { process.exitCode = status },
   (err: unknown) => {
     if (err instanceof ConfigError || err instanceof UsageError) {

@@ -22,6 +22,8 @@ export interface OutputOptions extends AnalysisFlags {
   keepGoing: boolean
   /** Write report.html and memory.svg into the results folder at the end. */
   report: boolean
+  /** Copy the scenario and the URL list into the results folder with their secrets (to run them again). */
+  keepSecrets?: boolean
 }
 
 /** A run-time failure: here, summary.json could not be written. */
@@ -42,6 +44,7 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
   const live = process.stderr.isTTY && !output.quiet
   const handle = startRun(scenario, {
     analysis,
+    keepSecrets: output.keepSecrets,
     warn,
     onEvent: (e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${e.type}: pid ${e.pid} ${e.detail}\n`),
     onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined,

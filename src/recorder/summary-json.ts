@@ -7,7 +7,7 @@ import { version } from '../version.js'
 import type { RunVerdict } from '../analysis/types.js'
 import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
-import { redactHeaders, redactUrl } from './redact.js'
+import { redactEnv, redactHeaders, redactText, redactUrl, scenarioSecrets } from './redact.js'
 import { writeFileWhole } from './write-whole.js'
 
 export const SCHEMA_VERSION = 1
@@ -82,9 +82,12 @@ export function writeSummary (path: string, summary: RunSummary): void {
 /** The scenario as it ran, without the parsed list (copied beside it) and without secrets. */
 function effectiveConfig (scenario: Scenario) {
   const { urls, headers, target, ...rest } = scenario
+  const known = scenarioSecrets(scenario)
+  const text = (value: string | undefined): string | undefined => value === undefined ? undefined : redactText(value, known)
   return {
     ...rest,
-    target: { ...target, url: redactUrl(target.url) },
+    ...(rest.sample.gc ? { sample: { ...rest.sample, gc: { ...rest.sample.gc, url: text(rest.sample.gc.url)! } } } : {}),
+    target: { ...target, url: redactUrl(target.url), command: text(target.command), restart: text(target.restart), env: redactEnv(target.env) },
     headers: redactHeaders(headers),
     urls: { file: urls.file, lines: urls.entries.length }
   }

@@ -1,4 +1,5 @@
 import type { Transaction } from '../engine/virtual-user.js'
+import { redactUrl } from '../recorder/redact.js'
 
 /**
  * siege's -v line (siege-spec §3.2): the request target for GET, the absolute URL for other
@@ -6,7 +7,7 @@ import type { Transaction } from '../engine/virtual-user.js'
  */
 export function verboseLine (t: Transaction): string {
   const { method, url } = t.request
-  const what = method === 'GET' ? url.pathname + url.search : url.href
+  const what = redactUrl(method === 'GET' ? url.pathname + url.search : url.href)!
   if (t.error) return `[error] ${t.error} ==> ${method.padEnd(4)} ${what}`
   const secs = (t.latencyUs / 1e6).toFixed(3).padStart(6)
   return `HTTP/1.1 ${t.status}   ${secs} secs: ${String(t.bytes).padStart(7)} bytes ==> ${method.padEnd(4)} ${what}`

@@ -1,4 +1,5 @@
-import { copyFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { redactScenarioYaml, redactText, scenarioSecrets } from '../recorder/redact.js'
 import { basename } from 'node:path'
 import { LoadEngine } from '../engine/load-engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
@@ -23,6 +24,8 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void
   /** How long in-flight requests may finish after an interruption before they are aborted. */
   graceSeconds?: number
+  /** Copy the scenario and the URL list into the results folder as they are, secrets included (to run them again). */
+  keepSecrets?: boolean
   /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
   analysis?: VerdictSettings
 }
@@ -62,7 +65,7 @@ export interface RunHandle {
  */
 export function startRun (scenario: Scenario, options: RunOptions = {}): RunHandle {
   const dir = createResultsDir(scenario.name, scenario.out)
-  copyInputs(scenario, dir)
+  copyInputs(scenario, dir, options.keepSecrets ?? false)
   let interrupted = false
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
@@ -181,8 +184,14 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   }
 }
 
-function copyInputs (scenario: Scenario, dir: string): void {
-  if (scenario.file) copyFileSync(scenario.file, resultsPath(dir, basename(scenario.file)))
+/** The scenario and its URL list beside the results: secrets redacted, unless asked to keep them. */
+function copyInputs (scenario: Scenario, dir: string, keepSecrets: boolean): void {
+  const known = scenarioSecrets(scenario)
+  if (scenario.file) {
+    const copy = resultsPath(dir, basename(scenario.file))
+    if (keepSecrets) copyFileSync(scenario.file, copy)
+    else writeFileSync(copy, redactScenarioYaml(readFileSync(scenario.file, 'utf8'), known))
+  }
   const listName = scenario.urls.file ? basename(scenario.urls.file) : 'urls.txt'
-  writeFileSync(resultsPath(dir, listName === basename(scenario.file ?? '') ? 'urls.txt' : listName), scenario.urls.text)
+  writeFileSync(resultsPath(dir, listName === basename(scenario.file ?? '') ? 'urls.txt' : listName), keepSecrets ? scenario.urls.text : redactText(scenario.urls.text, known))
 }

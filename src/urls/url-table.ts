@@ -36,6 +36,9 @@ function gcd (a: number, b: number): number {
   return a
 }
 
+/** The most copies of a line a weighted list writes unless told otherwise. */
+export const DEFAULT_MAX_REPEAT = 100
+
 /**
  * How many times to write each row so that the list's mix matches the counts:
  * the counts divided by their greatest common divisor when the largest then fits
