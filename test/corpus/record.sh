@@ -110,28 +110,22 @@ fi
 # Real servers as they are met in production, sampled every second (the default a user would
 # pick), GC statistics from the endpoint people write by hand. Kept whole: at one row a second
 # they are small, and every GC.stat / memstats key stays for the analysis to find.
-REAL=test/fixtures/puma-real
-real() { # name port "stop condition" urls-file [", ENV: value" ...] [extra yaml line]
+second() { # name gc-path yaml-line... (target, urls and load: all but name and sample)
   if skip "$1"; then return; fi
-  cat > "$WORK/$1.yml" <<YML
-name: $1
-target:
-  url: http://127.0.0.1:$2
-  command: puma -b tcp://127.0.0.1:$2 -t 8:8 config.ru
-  cwd: $PWD/$REAL
-  env: { RACK_ENV: production${5:-} }
-  ready: /gc
-urls: $PWD/$REAL/urls/$4
-concurrency: 4
-$3
-${6:-}
-sample:
-  interval: 1s
-  pssInterval: 10s
-  gc: { url: /gc, interval: 1s }
-YML
-  node dist/cli.js run "$WORK/$1.yml" --out "$WORK/out-$1" -q
-  keep "$1" "$WORK/out-$1" whole
+  NAME=$1 GC=$2; shift 2
+  { echo "name: $NAME"; printf '%s\n' "$@"
+    printf 'sample:\n  interval: 1s\n  pssInterval: 10s\n  gc: { url: %s, interval: 1s }\n' "$GC"
+  } > "$WORK/$NAME.yml"
+  node dist/cli.js run "$WORK/$NAME.yml" --out "$WORK/out-$NAME" -q
+  keep "$NAME" "$WORK/out-$NAME" whole
+}
+
+REAL=$PWD/test/fixtures/puma-real
+real() { # name port "stop condition" urls-file [", ENV: value" ...] [extra yaml line]
+  second "$1" /gc "target:" "  url: http://127.0.0.1:$2" \
+    "  command: puma -b tcp://127.0.0.1:$2 -t 8:8 config.ru" "  cwd: $REAL" \
+    "  env: { RACK_ENV: production${5:-} }" "  ready: /gc" \
+    "urls: $REAL/urls/$4" "concurrency: 4" "$3" "${6:-}"
 }
 
 # A fresh puma (8 threads, glibc malloc) on ten endpoints that keep nothing, flat out for 150 s:
@@ -144,6 +138,8 @@ if ! skip puma-fresh-busy; then
   real puma-fresh-busy 18812 'duration: 150s' plain.txt
   kill "$BUSY_PID"; wait "$BUSY_PID" 2>/dev/null || true
 fi
+# The same fresh process over 30,000 requests only (the live tests' size): still bending.
+real puma-fresh-short 18819 'requests: 30000' plain.txt
 # Leaks, one request in ten: /api/search keeps its results, but only when q is in a form body
 # (the X-Method rewrite puts it there); /api/e3 mallocs 16 KiB and never frees it; /api/e9
 # starts a thread that sleeps forever.
@@ -161,23 +157,15 @@ GOAPP="$WORK/go-expvar"
 go_expvar() { # name port path
   if skip "$1"; then return; fi
   [ -x "$GOAPP" ] || GOCACHE="$WORK/gocache" GOPATH="$WORK/gopath" GOPROXY=off go build -o "$GOAPP" test/fixtures/go-expvar/main.go
-  cat > "$WORK/$1.yml" <<YML
-name: $1
-target:
-  url: http://127.0.0.1:$2
-  command: $GOAPP -port $2
-  ready: /flat
-urls: [ $3 ]
-concurrency: 4
-delay: 10ms
-requests: 60000
-sample:
-  interval: 1s
-  pssInterval: 10s
-  gc: { url: /debug/vars, interval: 1s }
-YML
-  node dist/cli.js run "$WORK/$1.yml" --out "$WORK/out-$1" -q
-  keep "$1" "$WORK/out-$1" whole
+  second "$1" /debug/vars "target:" "  url: http://127.0.0.1:$2" "  command: $GOAPP -port $2" "  ready: /flat" \
+    "urls: [ $3 ]" "concurrency: 4" "delay: 10ms" "requests: 60000"
 }
 go_expvar go-expvar-flat 18817 /flat
 go_expvar go-expvar-leak 18818 /leak
+# A goroutine per request that never ends: Go's thread leak (OS threads stay flat; goroutines don't).
+go_expvar go-goroutine-leak 18820 /goroutine
+
+# Node's heap saws (see node-sawtooth), here a row a second and 60,000 requests.
+second node-sawtooth-1s /__memsiege/gc "target:" "  url: http://127.0.0.1:18821" \
+  "  command: $NODEAPP 18821" "  cwd: $PWD" "  ready: /flat" \
+  "urls: [ /sawtooth ]" "concurrency: 4" "delay: 10ms" "requests: 60000"
