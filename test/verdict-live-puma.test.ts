@@ -1,0 +1,118 @@
+/**
+ * Live: the verdict on a real puma app (test/fixtures/puma-real: puma 5, Ruby 3.1, glibc malloc,
+ * `-t 8:8`, single mode), started fresh by memsiege for each case, its GC endpoint the plain
+ * `GC.stat.to_json` people write by hand. Each case is bounded in requests (30,000; the
+ * fresh-process case 120,000, about the 2 minutes its allocator needs to bend flat) and in time
+ * (the CLI is killed after its timeout). Rows every 250 ms: at one a second a fast machine would
+ * leave only a dozen rows for 30,000 requests.
+ *
+ * - a fresh process on endpoints that keep nothing: RSS climbs while glibc's arenas warm up and
+ *   bends flat, the old generation stays flat: not a leak;
+ * - an object leak reached only through a form-body parameter, sent as X-Method POSTs: leak, objects;
+ * - a malloc never freed (Fiddle), one request in ten: leak, native memory;
+ * - a thread that never ends, one request in ten: leak, threads;
+ * - a bounded cache of 4,000 × 4 KiB filling over ~16,000 requests: plateau or still settling.
+ */
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Test } from 'tap'
+import { analyzeRun } from '../src/analysis/analyze-run.js'
+import type { RunVerdict } from '../src/analysis/types.js'
+import { runCli } from './helpers/cli.js'
+import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
+
+const APP = join(repoRoot, 'test/fixtures/puma-real')
+const NOT_A_LEAK = ['settling', 'plateau', 'flat']
+
+interface LiveCase {
+  urls: 'plain.txt' | 'search.txt' | 'cache.txt'
+  env?: Record<string, string>
+  requests?: number
+  methodOverride?: boolean
+}
+
+function installed (cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<RunVerdict> {
+  const port = await freePort()
+  const dir = t.testdir({})
+  const requests = c.requests ?? 30_000
+  const env = { RACK_ENV: 'production', ...c.env }
+  const scenario = join(dir, `${name}.yml`)
+  writeFileSync(scenario, [
+    `name: ${name}`,
+    'target:',
+    `  url: http://127.0.0.1:${port}`,
+    `  command: puma -b tcp://127.0.0.1:${port} -t 8:8 config.ru`,
+    `  cwd: ${JSON.stringify(APP)}`,
+    `  env: ${JSON.stringify(env)}`,
+    '  ready: /gc',
+    `urls: ${JSON.stringify(join(APP, 'urls', c.urls))}`,
+    'concurrency: 4',
+    `requests: ${requests}`,
+    ...(c.methodOverride ? ['methodOverride: true'] : []),
+    'sample:',
+    '  interval: 250ms',
+    '  pssInterval: 10s',
+    '  gc: { url: /gc, interval: 250ms }',
+    '',
+  ].join('\n'))
+  const out = join(dir, 'results')
+  const started = Date.now()
+  // About 900 requests/s on a busy 2-core machine; the timeout leaves room for twice as slow.
+  const run = await runCli(['run', scenario, '--out', out, '-q'], { timeoutMs: Math.max(90_000, requests * 3) })
+  t.equal(run.status, 0, `memsiege run: ${run.stderr.trim() || 'ok'}`)
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { transactions: number; verdict: RunVerdict }
+  t.equal(summary.transactions, requests, 'every request sent')
+  const v = analyzeRun(out)
+  t.equal(v.verdict, summary.verdict.verdict, 'memsiege analyze agrees with the run')
+  t.comment(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s; ${v.verdict} (${v.attribution}); ${v.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
+  t.comment(v.summary)
+  return v
+}
+
+if (!installed('puma') || !installed('ruby')) {
+  t.plan(0, 'puma (and ruby) not installed: apt-get install puma ruby-rack')
+} else {
+  // Five fresh pumas, one after the other: about 5 minutes on a busy 2-core machine.
+  t.setTimeout(900_000)
+
+  t.test('a fresh puma on endpoints that keep nothing is not a leak', async (t) => {
+    const v = await livePumaVerdict(t, 'puma-fresh', { urls: 'plain.txt', requests: 120_000 })
+    t.ok(NOT_A_LEAK.includes(v.verdict), `${v.verdict}: ${v.summary}`)
+    t.equal(v.attribution, 'none')
+  })
+
+  t.test('an object leak reached only through a form-body parameter (X-Method POSTs)', async (t) => {
+    const v = await livePumaVerdict(t, 'puma-body-leak', { urls: 'search.txt', env: { APP_BODY_LEAK: '/api/search' }, methodOverride: true })
+    t.equal(v.verdict, 'leak', v.summary)
+    t.equal(v.attribution, 'object-leak')
+  })
+
+  t.test('a malloc never freed, one request in ten', async (t) => {
+    const v = await livePumaVerdict(t, 'puma-native-leak', { urls: 'plain.txt', env: { APP_NATIVE_LEAK: '/api/e3' } })
+    t.equal(v.verdict, 'leak', v.summary)
+    t.equal(v.attribution, 'native-or-fragmentation')
+  })
+
+  t.test('a thread that never ends, one request in ten', async (t) => {
+    const v = await livePumaVerdict(t, 'puma-thread-leak', { urls: 'plain.txt', env: { APP_THREAD_LEAK: '/api/e9' } })
+    t.equal(v.verdict, 'leak', v.summary)
+    t.equal(v.attribution, 'thread-leak')
+  })
+
+  t.test('a bounded cache filling over ~16,000 requests', async (t) => {
+    const v = await livePumaVerdict(t, 'puma-cache', { urls: 'cache.txt', env: { APP_CACHE: '/api/cache' } })
+    t.ok(['settling', 'plateau'].includes(v.verdict), `${v.verdict}: ${v.summary}`)
+    t.equal(v.attribution, 'none')
+  })
+}
