@@ -15,7 +15,7 @@ import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
 import { columnsText, missingMetricsText } from './metric-names.js'
 import { findSegments, readEvents, type Segment } from './segments.js'
 import { formatWarmup, warmupCut, type WarmupCut, type WarmupSpec } from './warmup.js'
-import { applyMethod, describeMethod, withoutMarkingDips, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
+import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
 import { DEFAULT_TREND_SETTINGS, intervalWidth, trendVerdict, type TrendResult } from './series-verdict.js'
 import { attribute, type RoledVerdict } from './attribution.js'
 import { MIN_PART } from './growth-shape.js'
@@ -193,9 +193,7 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
   // (the auto warm-up ends at the first one) cleared the heap the floors start from.
   let majors = 0
   segments.forEach((seg, i) => {
-    const fresh = freshReadings(table, metric, seg.rows[0], seg.rows[1])
-    // Counts of old objects (Ruby's) are recounted while a major GC marks: see withoutMarkingDips.
-    const all = metric.promotionBiased && metric.unit === 'objects' ? withoutMarkingDips(fresh) : fresh
+    const all = freshReadings(table, metric, seg.rows[0], seg.rows[1])
     total += all.y.length
     const cutX = requests[Math.min(cuts[i].row, seg.rows[1] - 1)]
     let from = 0

@@ -103,23 +103,6 @@ function requestsAt (requests: Float64Array, elapsed: Float64Array, row: number,
   return requests[r - 1] + ((when - t0) / (t1 - t0)) * (requests[r] - requests[r - 1])
 }
 
-/**
- * Ruby's old_objects with the readings taken while a major GC was marking lifted: the count
- * starts again from 0 when a major GC starts and climbs back as marking finds the old objects,
- * so a GC.stat read mid-marking (another puma thread answering the GC endpoint) is low by all
- * that was not yet marked, and would be taken for the floor. Such a reading is an isolated dip,
- * below both its neighbours; it is raised to the lower of them. A true drop after a major GC
- * stays down in the next reading, so at most one reading's promotions are added to it.
- */
-export function withoutMarkingDips (r: Readings): Readings {
-  const y = Float64Array.from(r.y)
-  for (let i = 1; i < y.length - 1; i++) {
-    const neighbour = Math.min(r.y[i - 1], r.y[i + 1])
-    if (r.y[i] < neighbour) y[i] = neighbour
-  }
-  return { ...r, y }
-}
-
 /** Readings from index `from` on (the steady state). */
 export function readingsFrom (r: Readings, from: number): Readings {
   return {

@@ -182,7 +182,7 @@ export function trendVerdict (input: TrendInput): TrendResult {
     if (late.low > 0 && shape.bending) {
       projection = project(shape, end)
       const slowed = `${formatRate(early.slope, input.unit, 'request')} early (CI ${amount(early.low)} to ${amount(early.high)}), ${lateRate}`
-      const heading = projection ? `; if it keeps slowing as it has, it levels off near ${amount(projection.value)} (${Math.round(settings.level * 100)}% CI ${amount(projection.low)} to ${projection.high !== undefined ? amount(projection.high) : 'no upper bound yet'})` : ''
+      const heading = projection ? `; if it keeps slowing as it has, it levels off at about ${amount(projection.value)} (${Math.round(settings.level * 100)}% CI ${amount(projection.low)} to ${projection.high !== undefined ? amount(projection.high) : 'no upper bound yet'})` : ''
       return { verdict: 'settling', reason: `grew ${amount(g)} over ${count(span)} requests, but slower and slower: ${slowed}${heading}` }
     }
     // Neither test significant: a late rate at or above the bend line is a rate that holds within
