@@ -103,7 +103,7 @@ function summarize (verdict: SeriesVerdict, deciding: readonly RoledVerdict[], l
       const also = [leaks.heap, leaks.outside, leaks.thread].filter((m) => m && m !== lead).map((m) => m!.metric)
       const rate = lead.per_request ?? seg?.per_request
       const size = rate ? formatRate(rate.value, lead.unit, 'request') : ''
-      return `Leak: ${lead.metric} grows ${size}, and the rate held to the end${also.length ? `; so does ${also.join(' and ')}` : ''}. ${firstSentence(hint)}`
+      return `Leak: ${lead.metric} grows ${size}, and the rate held to the end${also.length ? `; so ${also.length > 1 ? 'do' : 'does'} ${also.join(' and ')}` : ''}. ${firstSentence(hint)}`
     }
     case 'settling': {
       const parts = deciding.filter((m) => m.verdict === 'settling').map(settlingWords)
