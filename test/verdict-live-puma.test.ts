@@ -15,12 +15,10 @@
  */
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Test } from 'tap'
-import { analyzeRun } from '../src/analysis/analyze-run.js'
 import type { RunVerdict } from '../src/analysis/types.js'
-import { runCli } from './helpers/cli.js'
+import { liveRun } from './helpers/live-demo.js'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 const APP = join(repoRoot, 'test/fixtures/puma-real')
@@ -44,12 +42,10 @@ function installed (cmd: string): boolean {
 
 async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<RunVerdict> {
   const port = await freePort()
-  const dir = t.testdir({})
   const requests = c.requests ?? 30_000
   const env = { RACK_ENV: 'production', ...c.env }
-  const scenario = join(dir, `${name}.yml`)
-  writeFileSync(scenario, [
-    `name: ${name}`,
+  // About 900 requests/s on a busy 2-core machine; the timeout leaves room for twice as slow.
+  const { verdict: v, transactions, seconds } = await liveRun(t, t.testdir({}), name, [
     'target:',
     `  url: http://127.0.0.1:${port}`,
     `  command: puma -b tcp://127.0.0.1:${port} -t 8:8 config.ru`,
@@ -64,18 +60,9 @@ async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<Run
     '  interval: 250ms',
     '  pssInterval: 10s',
     '  gc: { url: /gc, interval: 250ms }',
-    '',
-  ].join('\n'))
-  const out = join(dir, 'results')
-  const started = Date.now()
-  // About 900 requests/s on a busy 2-core machine; the timeout leaves room for twice as slow.
-  const run = await runCli(['run', scenario, '--out', out, '-q'], { timeoutMs: Math.max(90_000, requests * 3) })
-  t.equal(run.status, 0, `memsiege run: ${run.stderr.trim() || 'ok'}`)
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { transactions: number; verdict: RunVerdict }
-  t.equal(summary.transactions, requests, 'every request sent')
-  const v = analyzeRun(out)
-  t.equal(v.verdict, summary.verdict.verdict, 'memsiege analyze agrees with the run')
-  t.comment(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s; ${v.verdict} (${v.attribution}); ${v.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
+  ], Math.max(90_000, requests * 3))
+  t.equal(transactions, requests, 'every request sent')
+  t.comment(`${name}: ${seconds.toFixed(1)} s; ${v.verdict} (${v.attribution}); ${v.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
   t.comment(v.summary)
   return v
 }
