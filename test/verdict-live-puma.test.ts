@@ -23,6 +23,8 @@ import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 const APP = join(repoRoot, 'test/fixtures/puma-real')
 const NOT_A_LEAK = ['settling', 'plateau', 'flat']
+// Objects flat while RSS bends: no leak, or the allocator warming up, named as such.
+const NO_CULPRIT = ['none', 'allocator-warmup']
 
 interface LiveCase {
   urls: 'plain.txt' | 'search.txt' | 'cache.txt'
@@ -76,7 +78,7 @@ if (!installed('puma') || !installed('ruby')) {
   t.test('a fresh puma on endpoints that keep nothing is not a leak', async (t) => {
     const v = await livePumaVerdict(t, 'puma-fresh', { urls: 'plain.txt', requests: 120_000 })
     t.ok(NOT_A_LEAK.includes(v.verdict), `${v.verdict}: ${v.summary}`)
-    t.equal(v.attribution, 'none')
+    t.ok(NO_CULPRIT.includes(v.attribution), `attribution: ${v.attribution}`)
   })
 
   t.test('an object leak reached only through a form-body parameter (X-Method POSTs)', async (t) => {
@@ -100,6 +102,6 @@ if (!installed('puma') || !installed('ruby')) {
   t.test('a bounded cache filling over ~16,000 requests', async (t) => {
     const v = await livePumaVerdict(t, 'puma-cache', { urls: 'cache.txt', env: { APP_CACHE: '/api/cache' } })
     t.ok(['settling', 'plateau'].includes(v.verdict), `${v.verdict}: ${v.summary}`)
-    t.equal(v.attribution, 'none')
+    t.ok(NO_CULPRIT.includes(v.attribution), `attribution: ${v.attribution}`)
   })
 }
