@@ -46,7 +46,6 @@ async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<Run
   const port = await freePort()
   const requests = c.requests ?? 30_000
   const env = { RACK_ENV: 'production', ...c.env }
-  // About 900 requests/s on a busy 2-core machine; the timeout leaves room for twice as slow.
   const { verdict: v, transactions, seconds } = await liveRun(t, t.testdir({}), name, [
     'target:',
     `  url: http://127.0.0.1:${port}`,
@@ -62,7 +61,7 @@ async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<Run
     '  interval: 250ms',
     '  pssInterval: 10s',
     '  gc: { url: /gc, interval: 250ms }',
-  ], Math.max(90_000, requests * 3))
+  ], Math.max(180_000, requests * 4)) // 250 requests/s at the slowest seen (thousands of threads, busy machine)
   t.equal(transactions, requests, 'every request sent')
   t.comment(`${name}: ${seconds.toFixed(1)} s; ${v.verdict} (${v.attribution}); ${v.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
   t.comment(v.summary)
@@ -72,8 +71,8 @@ async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<Run
 if (!installed('puma') || !installed('ruby')) {
   t.plan(0, 'puma (and ruby) not installed: apt-get install puma ruby-rack')
 } else {
-  // Five fresh pumas, one after the other: about 5 minutes on a busy 2-core machine.
-  t.setTimeout(900_000)
+  // Five fresh pumas, one after the other: 4 to 8 minutes on a busy 2-core machine.
+  t.setTimeout(1_200_000)
 
   t.test('a fresh puma on endpoints that keep nothing is not a leak', async (t) => {
     const v = await livePumaVerdict(t, 'puma-fresh', { urls: 'plain.txt', requests: 120_000 })
