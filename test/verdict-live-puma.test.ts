@@ -15,16 +15,16 @@
  */
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Test } from 'tap'
-import { analyzeRun } from '../src/analysis/analyze-run.js'
 import type { RunVerdict } from '../src/analysis/types.js'
-import { runCli } from './helpers/cli.js'
+import { liveRun } from './helpers/live-demo.js'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 const APP = join(repoRoot, 'test/fixtures/puma-real')
 const NOT_A_LEAK = ['settling', 'plateau', 'flat']
+// Objects flat while RSS bends: no leak, or the allocator warming up, named as such.
+const NO_CULPRIT = ['none', 'allocator-warmup']
 
 interface LiveCase {
   urls: 'plain.txt' | 'search.txt' | 'cache.txt'
@@ -44,12 +44,9 @@ function installed (cmd: string): boolean {
 
 async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<RunVerdict> {
   const port = await freePort()
-  const dir = t.testdir({})
   const requests = c.requests ?? 30_000
   const env = { RACK_ENV: 'production', ...c.env }
-  const scenario = join(dir, `${name}.yml`)
-  writeFileSync(scenario, [
-    `name: ${name}`,
+  const { verdict: v, transactions, seconds } = await liveRun(t, t.testdir({}), name, [
     'target:',
     `  url: http://127.0.0.1:${port}`,
     `  command: puma -b tcp://127.0.0.1:${port} -t 8:8 config.ru`,
@@ -64,18 +61,9 @@ async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<Run
     '  interval: 250ms',
     '  pssInterval: 10s',
     '  gc: { url: /gc, interval: 250ms }',
-    '',
-  ].join('\n'))
-  const out = join(dir, 'results')
-  const started = Date.now()
-  // About 900 requests/s on a busy 2-core machine; the timeout leaves room for twice as slow.
-  const run = await runCli(['run', scenario, '--out', out, '-q'], { timeoutMs: Math.max(90_000, requests * 3) })
-  t.equal(run.status, 0, `memsiege run: ${run.stderr.trim() || 'ok'}`)
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { transactions: number; verdict: RunVerdict }
-  t.equal(summary.transactions, requests, 'every request sent')
-  const v = analyzeRun(out)
-  t.equal(v.verdict, summary.verdict.verdict, 'memsiege analyze agrees with the run')
-  t.comment(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s; ${v.verdict} (${v.attribution}); ${v.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
+  ], Math.max(180_000, requests * 4)) // 250 requests/s at the slowest seen (thousands of threads, busy machine)
+  t.equal(transactions, requests, 'every request sent')
+  t.comment(`${name}: ${seconds.toFixed(1)} s; ${v.verdict} (${v.attribution}); ${v.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
   t.comment(v.summary)
   return v
 }
@@ -83,13 +71,13 @@ async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<Run
 if (!installed('puma') || !installed('ruby')) {
   t.plan(0, 'puma (and ruby) not installed: apt-get install puma ruby-rack')
 } else {
-  // Five fresh pumas, one after the other: about 5 minutes on a busy 2-core machine.
-  t.setTimeout(900_000)
+  // Five fresh pumas, one after the other: 4 to 8 minutes on a busy 2-core machine.
+  t.setTimeout(1_200_000)
 
   t.test('a fresh puma on endpoints that keep nothing is not a leak', async (t) => {
     const v = await livePumaVerdict(t, 'puma-fresh', { urls: 'plain.txt', requests: 120_000 })
     t.ok(NOT_A_LEAK.includes(v.verdict), `${v.verdict}: ${v.summary}`)
-    t.equal(v.attribution, 'none')
+    t.ok(NO_CULPRIT.includes(v.attribution), `attribution: ${v.attribution}`)
   })
 
   t.test('an object leak reached only through a form-body parameter (X-Method POSTs)', async (t) => {
@@ -113,6 +101,6 @@ if (!installed('puma') || !installed('ruby')) {
   t.test('a bounded cache filling over ~16,000 requests', async (t) => {
     const v = await livePumaVerdict(t, 'puma-cache', { urls: 'cache.txt', env: { APP_CACHE: '/api/cache' } })
     t.ok(['settling', 'plateau'].includes(v.verdict), `${v.verdict}: ${v.summary}`)
-    t.equal(v.attribution, 'none')
+    t.ok(NO_CULPRIT.includes(v.attribution), `attribution: ${v.attribution}`)
   })
 }

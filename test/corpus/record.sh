@@ -110,14 +110,16 @@ fi
 # Real servers as they are met in production, sampled every second (the default a user would
 # pick), GC statistics from the endpoint people write by hand. Kept whole: at one row a second
 # they are small, and every GC.stat / memstats key stays for the analysis to find.
-second() { # name gc-path yaml-line... (target, urls and load: all but name and sample)
+ROW=1s
+second() { # name gc-path yaml-line... (target, urls and load: all but name and sample); a row every $ROW
   if skip "$1"; then return; fi
   NAME=$1 GC=$2; shift 2
   { echo "name: $NAME"; printf '%s\n' "$@"
-    printf 'sample:\n  interval: 1s\n  pssInterval: 10s\n  gc: { url: %s, interval: 1s }\n' "$GC"
+    printf 'sample:\n  interval: %s\n  pssInterval: 10s\n  gc: { url: %s, interval: %s }\n' "$ROW" "$GC" "$ROW"
   } > "$WORK/$NAME.yml"
   node dist/cli.js run "$WORK/$NAME.yml" --out "$WORK/out-$NAME" -q
-  keep "$NAME" "$WORK/out-$NAME" whole
+  # Whole at a row a second; faster rows make files large enough to trim.
+  keep "$NAME" "$WORK/out-$NAME" "$([ "$ROW" = 1s ] && echo whole)"
 }
 
 REAL=$PWD/test/fixtures/puma-real
@@ -140,10 +142,16 @@ if ! skip puma-fresh-busy; then
 fi
 # The same fresh process over 30,000 requests only (the live tests' size): still bending.
 real puma-fresh-short 18819 'requests: 30000' plain.txt
+# And as the live test (test/verdict-live-puma.test.ts) runs it: 120,000 requests, a row every 250 ms.
+ROW=250ms
+real puma-fresh-live 18822 'requests: 120000' plain.txt
+ROW=1s
 # Leaks, one request in ten: /api/search keeps its results, but only when q is in a form body
 # (the X-Method rewrite puts it there); /api/e3 mallocs 16 KiB and never frees it; /api/e9
 # starts a thread that sleeps forever.
 real puma-body-leak 18813 'requests: 60000' search.txt ', APP_BODY_LEAK: /api/search' 'methodOverride: true'
+# The same URL list sent as plain GETs: q stays in the query string, nothing leaks.
+real puma-search-get 18823 'requests: 60000' search.txt ', APP_BODY_LEAK: /api/search'
 real puma-native-leak 18814 'requests: 60000' plain.txt ', APP_NATIVE_LEAK: /api/e3'
 real puma-thread-leak 18815 'requests: 60000' plain.txt ', APP_THREAD_LEAK: /api/e9'
 # A bounded cache, one request in four: 4,000 entries of 4 KiB fill over the first ~16,000
