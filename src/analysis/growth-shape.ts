@@ -85,7 +85,7 @@ export interface Shape {
   early: PartTrend
   middle?: PartTrend
   late: PartTrend
-  /** The late rate is significantly below the early one. */
+  /** The late rate is significantly below the early or the middle one. */
   slowed: boolean
   /** ... and falling at least as fast as to 1/e per run: a warm-up, not a leak. */
   bending: boolean
@@ -117,7 +117,10 @@ export function growthShape (strata: readonly Series[], span: number, level: num
   if (!early || !late || !(span > 0)) return undefined
   const middle = partTrend(strata, 'middle', level)
   const parts = { early, ...(middle ? { middle } : {}), late }
-  return { ...parts, slowed: slowedDown(early, late, level), ...bendOrHold(parts, span, level, 1) }
+  // From the middle third too: a cache that fills in the first half has its fastest rate there
+  // when the warm-up cut took the start of the fill.
+  const slowed = slowedDown(early, late, level) || (middle !== undefined && slowedDown(middle, late, level))
+  return { ...parts, slowed, ...bendOrHold(parts, span, level, 1) }
 }
 
 /** The bending and holding tests, with the standard errors scaled by `shrink` (a longer run's). */
