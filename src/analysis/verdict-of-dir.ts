@@ -21,6 +21,8 @@ export interface VerdictSettings {
   onBadSettings?: (message: string) => void
   /** What the samplers declared the columns to mean, before summary.json holds it (at the end of a run). */
   recorded?: ColumnMeanings
+  /** memsiege started the target for the run, before summary.json says so (at the end of a run). */
+  freshProcess?: boolean
 }
 
 /** The verdict of `dir` (samples.csv, events.csv). Throws AnalysisInputError for a bad folder or bad settings. */
@@ -43,7 +45,8 @@ export function verdictOptions (settings: VerdictSettings): AnalysisOptions {
     return {
       ...analysisOptions(analysis, settings.flags),
       ...(settings.flags?.metrics?.length ? { metricsFromFlag: true } : {}),
-      ...(settings.recorded ? { recorded: settings.recorded } : {})
+      ...(settings.recorded ? { recorded: settings.recorded } : {}),
+      ...(settings.freshProcess !== undefined ? { freshProcess: settings.freshProcess } : {})
     }
   } catch (err) {
     throw new AnalysisInputError((err as Error).message)

@@ -159,7 +159,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       try {
-        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns })
+        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns, freshProcess: typeof scenario.target?.command === 'string' })
       } catch (err) {
         noVerdict = (err as Error).message
         warn(`no verdict: ${noVerdict}`)

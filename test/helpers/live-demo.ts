@@ -55,6 +55,8 @@ export async function liveRun (t: Test, dir: string, name: string, lines: string
   t.equal(run.status, 0, `memsiege run: ${run.stderr.trim() || 'ok'}`)
   // The run made its own verdict (summary.json); the analysis of the folder must say the same.
   const { verdict, transactions } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { verdict: RunVerdict; transactions: number }
-  t.equal(analyzeRun(out).verdict, verdict.verdict, 'memsiege analyze agrees with the run')
+  const analysed = analyzeRun(out)
+  t.equal(analysed.verdict, verdict.verdict, 'memsiege analyze agrees with the run')
+  t.equal(analysed.summary, verdict.summary, 'in the same words')
   return { verdict, transactions, seconds: (Date.now() - started) / 1000 }
 }
