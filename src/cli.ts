@@ -64,7 +64,7 @@ async function main (argv: string[]): Promise<number> {
       .option('concurrent', { alias: 'c', coerce: positiveInteger('-c'), describe: 'simulated users (default 25)' })
       .option('reps', { alias: 'r', coerce: positiveInteger('-r'), describe: 'requests per user (siege -r)' })
       .option('time', { alias: 't', type: 'string', describe: 'run this long: NUM[S|M|H], bare number = minutes' })
-      .option('delay', { alias: 'd', type: 'number', describe: 'random think time 0..N seconds after each request' })
+      .option('delay', { alias: 'd', type: 'string', describe: 'random think time 0..N seconds after each request' })
       .option('benchmark', { alias: 'b', type: 'boolean', describe: 'no delay' })
       .option('internet', { alias: 'i', type: 'boolean', describe: 'pick URLs at random' })
       .option('file', { alias: 'f', type: 'string', describe: 'siege URL file' })

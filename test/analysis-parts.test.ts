@@ -9,7 +9,7 @@ import { attribute, type RoledVerdict } from '../src/analysis/attribution.js'
 import { findBreaches } from '../src/analysis/breaches.js'
 import type { SamplesTable } from '../src/analysis/samples-reader.js'
 import { series } from '../src/analysis/stats/series.js'
-import { formatAmount } from '../src/analysis/format-units.js'
+import { formatAmount } from '../src/units/format.js'
 
 const f64 = (a: ArrayLike<number>) => Float64Array.from(a)
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describeGroups, endpointOf, groupEntries, groupWeights, matchesEndpoint } from '../src/bisect/groups.js'
 import { trialScenario } from '../src/bisect/trial.js'
 import { budgetLabel, buildTree, readBisectDocument, scaleBudget, trialKey, type BisectTrialRecord } from '../src/bisect/state.js'
-import { signed } from '../src/bisect/format.js'
+import { formatSigned } from '../src/units/format.js'
 import { checkRestartable, eventLine, trialBudget } from '../src/commands/bisect.js'
 import { parseScenario } from '../src/scenario/load.js'
 import type { UrlEntry } from '../src/scenario/types.js'
@@ -156,6 +156,6 @@ t.test('progress lines', async (t) => {
     '  #2 half: leak, +20.0 KiB/request (12,345 requests in 4.0 s); about 2 more')
   t.equal(eventLine({ type: 'trial-done', trial: { ...trial, status: 'done', verdict: 'flat' }, expectedLeft: 0 }, groups), '  #2 half: flat')
   t.equal(eventLine({ type: 'trial-skipped', trial: { ...trial, status: 'done', verdict: 'flat' } }, groups), '  #2 half: flat (done before)')
-  t.equal(signed(-1536, 'bytes'), '-1.50 KiB')
-  t.equal(signed(2500, 'objects'), '+2.50 k objects')
+  t.equal(formatSigned(-1536, 'bytes', 3, true), '−1.50 KiB', 'one minus sign everywhere: the typographic one')
+  t.equal(formatSigned(2500, 'objects', 3, true), '+2.50 k objects')
 })

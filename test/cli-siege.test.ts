@@ -64,9 +64,9 @@ t.test('a bare -t number is minutes, as in siege; time wins over -r', async (t) 
 t.test('bad input: one line, exit 2, no stack trace', async (t) => {
   const dir = t.testdir({ 'bad.txt': 'ftp://127.0.0.1/x\n', 'nobody.txt': 'http://127.0.0.1:1/x POST <missing-body.txt\n' })
   const cases: Array<[string[], RegExp]> = [
-    [['-H', 'NoColon', fixture.url], /-H 'NoColon': no ':'/],
+    [['-H', 'NoColon', fixture.url], /-H: "NoColon": no ':'/],
     [['-c', 'zero', fixture.url], /-c must be a whole number/],
-    [['-t', '10X', fixture.url], /-t 10X/],
+    [['-t', '10X', fixture.url], /-t: bad duration "10X"/],
     [['-f', join(dir, 'absent.txt')], /absent\.txt/],
     [['-f', join(dir, 'bad.txt')], /bad\.txt:1: .*scheme/],
     [['-f', join(dir, 'nobody.txt')], /nobody\.txt:1: .*missing-body\.txt/],

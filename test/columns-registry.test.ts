@@ -8,7 +8,7 @@ const is = (t: Test, column: string, runtime: Runtime, role: Role, unit: Unit, h
 }
 
 t.test('units the three old guesses disagreed on', async (t) => {
-  // Each was answered differently by analysis/metrics.ts, units.ts and bisect.ts.
+  // Each was answered differently by analysis/metrics.ts, the reports' units and bisect.
   t.equal(unitOf('gc.go_goroutines'), 'threads', 'goroutines are threads (were threads or count)')
   t.equal(unitOf('gc.memstats.Sys'), 'bytes', 'memstats.Sys is bytes (was bytes or count)')
   t.equal(unitOf('gc.process_resident_memory_bytes'), 'bytes', 'process_resident_memory_bytes (was count or bytes)')

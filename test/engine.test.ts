@@ -75,12 +75,15 @@ t.test('stop conditions', async (t) => {
     t.same(paths, ['/a', '/a', '/b', '/c', '/c', '/d', '/d', '/e'])
   })
   t.test('duration: stops at the deadline, in-flight requests not counted', async (t) => {
-    const started = Date.now()
-    const { summary } = await run(testScenario([`${fixture.url}/slow?ms=300`], { concurrency: 2, stop: { kind: 'duration', seconds: 1 } }))
-    const took = Date.now() - started
-    t.ok(took >= 1000 && took < 2500, `took ${took} ms`)
-    t.ok(summary.elapsed_s >= 1 && summary.elapsed_s < 1.5, `elapsed ${summary.elapsed_s}`)
-    t.equal(summary.transactions, 6, '3 per user in one second')
+    // user 0 gets /ok and then /held, user 1 starts at /held: the server answers /held never, so
+    // whatever the machine's speed, one request is done and two are in flight at the deadline.
+    const list = [`${fixture.url}/ok`, `${fixture.url}/held`]
+    const { summary } = await run(testScenario(list, { concurrency: 2, stop: { kind: 'duration', seconds: 1 } }))
+    t.ok(summary.elapsed_s >= 1, `elapsed ${summary.elapsed_s}`)
+    // Wall clock, on purpose: a duration is about time. Seconds of room for a busy machine; a run
+    // waiting for its held requests would go on for the request timeout (30 s).
+    t.ok(summary.elapsed_s < 6, `elapsed ${summary.elapsed_s}`)
+    t.equal(summary.transactions, 1, 'the one answered')
     t.equal(summary.failed_transactions, 0, 'the aborted ones are not failures')
   })
   t.end()
@@ -90,7 +93,9 @@ t.test('delay: random think time between 0 and delay', async (t) => {
   const started = Date.now()
   await run(testScenario([`${fixture.url}/ok`], { stop: { kind: 'repetitions', count: 6 }, delay: 0.2 }))
   const took = Date.now() - started
-  t.ok(took > 100 && took < 1500, `6 requests with up to 0.2 s of thinking took ${took} ms`)
+  t.ok(took > 100, `6 requests with up to 0.2 s of thinking took ${took} ms`)
+  // Wall clock, on purpose: five think times add at most 1 s; seconds of room for a busy machine.
+  t.ok(took < 6000, `6 requests with up to 0.2 s of thinking took ${took} ms`)
 })
 
 t.test('random order picks uniformly', async (t) => {
@@ -132,7 +137,8 @@ t.test('samples.csv: a header and whole rows as the run goes; summary.json with 
   t.equal(json.schemaVersion, 1)
   t.equal(json.interrupted, false)
   for (const key of ['elapsed_s', 'data_transferred_bytes', 'response_time_ms', 'transaction_rate_per_s', 'throughput_bytes_per_s', 'longest_ms', 'shortest_ms']) t.type(json[key], 'number', key)
-  t.ok(json.latency.p50_ms > 15 && json.latency.p50_ms < 100, `p50 ${json.latency.p50_ms}`)
+  // The server waits 20 ms; a busy machine only adds to it.
+  t.ok(json.latency.p50_ms > 15, `p50 ${json.latency.p50_ms}`)
 })
 
 t.test('secrets are redacted in summary.json', async (t) => {

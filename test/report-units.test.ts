@@ -1,7 +1,7 @@
 import t from 'tap'
 import { downsample, minMaxIndices } from '../src/report/downsample.js'
 import { escapeHtml, html, jsonForScript, raw } from '../src/report/html/escape.js'
-import { formatBytes, formatClock, formatCount, formatDuration, formatEstimate, niceTicks, timeTicks, valueAxis } from '../src/units.js'
+import { formatAmount, formatBytes, formatClock, formatRate, formatSigned, formatValue, formatDuration, formatEstimate, niceTicks, timeTicks, valueAxis } from '../src/units/format.js'
 import { interpolate } from '../src/report/report-input.js'
 
 t.test('downsampling keeps every bucket\'s extremes, real rows only, and gaps', async (t) => {
@@ -52,8 +52,8 @@ t.test('units: binary bytes, k/M counts, durations, ticks', async (t) => {
   t.equal(formatBytes(1536), '1.5 KiB')
   t.equal(formatBytes(412 * 2 ** 20), '412 MiB')
   t.equal(formatBytes(3.25 * 2 ** 30), '3.25 GiB')
-  t.equal(formatCount(12_345), '12.3 k')
-  t.equal(formatCount(1_200_000, 'objects'), '1.2 M objects')
+  t.equal(formatValue(12_345, 'count'), '12.3 k')
+  t.equal(formatValue(1_200_000, 'objects'), '1.2 M objects')
   t.equal(formatDuration(42), '42 s')
   t.equal(formatDuration(200), '3 min 20 s')
   t.equal(formatDuration(5400), '1 h 30 min')
@@ -87,4 +87,15 @@ t.test('interpolate: requests to seconds, flat stretches take the first', async 
   t.equal(interpolate(req, sec, -5), 0)
   t.equal(interpolate(req, sec, 300), 5)
   t.equal(interpolate(req, sec, 999), 5)
+})
+
+t.test('one module of human units: one rate, one sign', async (t) => {
+  t.equal(formatRate(10_445, 'bytes', 'request'), '10.2 KiB/request', 'a rate reads as an amount per something, unsigned')
+  t.equal(formatRate(1, 'threads', 'h'), '1 thread/h')
+  t.equal(formatSigned(-1536, 'bytes'), '−1.5 KiB', 'the typographic minus, as in intervals')
+  t.equal(formatSigned(-1536, 'bytes', 3, true), '−1.50 KiB', 'aligned (bisect): the same minus, trailing zeros kept')
+  t.equal(formatSigned(2500, 'objects', 3, true), '+2.50 k objects')
+  t.equal(formatValue(2.5, 's'), '2.5 s')
+  t.equal(formatAmount(0.5, 'threads'), '0.5 threads')
+  t.equal(formatAmount(12_345, 'count'), '12,345')
 })

@@ -6,7 +6,7 @@ import { PROC_COLUMNS, ProcSampler } from '../src/sampler/proc-sampler.js'
 import { SelfSampler } from '../src/sampler/self-sampler.js'
 import type { ExitInfo, TargetEvent } from '../src/target/events.js'
 import { ConfigError } from '../src/scenario/errors.js'
-import { alive, killGroup, sleep, waitFor } from './fixtures/sampler-helpers.js'
+import { alive, killGroup, waitFor } from './fixtures/sampler-helpers.js'
 
 const col = (row: unknown[], name: string) => row[PROC_COLUMNS.indexOf(name as never)]
 
@@ -104,7 +104,8 @@ t.test('ProcSampler over a process tree: sums, re-discovers, survives death', as
 })
 
 t.test('pss repeats between smaps_rollup passes', async (t) => {
-  const child = spawn(process.execPath, ['-e', 'const a = []; setInterval(() => a.push(Buffer.alloc(2e6, 1)), 20)'], { detached: true, stdio: 'ignore' })
+  // Grows by 2 MB every 20 ms, up to 80 MB.
+  const child = spawn(process.execPath, ['-e', 'const a = []; setInterval(() => a.length < 40 && a.push(Buffer.alloc(2e6, 1)), 20)'], { detached: true, stdio: 'ignore' })
   t.teardown(() => killGroup(child))
   const slow = new ProcSampler({ pid: child.pid!, pssInterval: 30 })
   const fast = new ProcSampler({ pid: child.pid!, pssInterval: 0.1 })
@@ -112,10 +113,11 @@ t.test('pss repeats between smaps_rollup passes', async (t) => {
   await Promise.all([slow.start(), fast.start(), off.start()])
   const first = await slow.read()
   const firstFast = await fast.read()
-  await sleep(400)
-  await fast.read() // starts a pass in the background
-  await sleep(200)
-  const [second, secondFast, offRow] = await Promise.all([slow.read(), fast.read(), off.read()])
+  const pss = (row: Awaited<ReturnType<ProcSampler['read']>>) => col(row, 'pss_bytes') as number
+  await waitFor(async () => (col(await off.read(), 'rss_bytes') as number) > (col(first, 'rss_bytes') as number) + 10e6, 30_000, 'rss to grow by 10 MB')
+  // Each read of `fast` may start a pass in the background; a later read shows its result.
+  const secondFast = await waitFor(async () => { const row = await fast.read(); return pss(row) > pss(firstFast) && row }, 30_000, 'a pss pass to see the growth')
+  const [second, offRow] = await Promise.all([slow.read(), off.read()])
   t.ok((col(second, 'rss_bytes') as number) > (col(first, 'rss_bytes') as number) + 10e6, 'rss grew')
   t.equal(col(second, 'pss_bytes'), col(first, 'pss_bytes'), 'pss repeated until the next pass')
   t.ok((col(secondFast, 'pss_bytes') as number) > (col(firstFast, 'pss_bytes') as number), 'a faster interval sees it grow')

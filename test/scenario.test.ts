@@ -310,17 +310,17 @@ t.test('target.cwd resolves against the scenario folder', async (t) => {
 })
 
 t.test('headers, userAgent and methodOverride', async (t) => {
-  t.equal(failure(t, 'urls: urls.txt\nheaders:\n  "Bad Name": x\n'), 'F:3:3: headers: "Bad Name" is not a valid header name')
-  t.equal(failure(t, 'urls: urls.txt\nheaders:\n  "X-A:": x\n'), 'F:3:3: headers: "X-A:" is not a valid header name')
+  t.equal(failure(t, 'urls: urls.txt\nheaders:\n  "Bad Name": x\n'), 'F:3:3: headers: "Bad Name" is not a valid header name (letters, digits and !#$%&\'*+.^_`|~- only)')
+  t.equal(failure(t, 'urls: urls.txt\nheaders:\n  "X-A:": x\n'), 'F:3:3: headers: "X-A:" is not a valid header name (letters, digits and !#$%&\'*+.^_`|~- only)')
   t.equal(failure(t, 'urls: urls.txt\nheaders:\n  X-N: 3\n'), 'F:3:8: headers.X-N: expected a string, got a number (3); quote it to make it a string')
-  t.equal(failure(t, 'urls: urls.txt\nheaders:\n  X-N: "a\\r\\nX-Evil: 1"\n'), 'F:3:8: headers.X-N: must not contain line breaks or NUL')
+  t.equal(failure(t, 'urls: urls.txt\nheaders:\n  X-N: "a\\r\\nX-Evil: 1"\n'), 'F:3:8: headers.X-N: must not contain a line break')
   t.equal(failure(t, 'urls: urls.txt\nuserAgent: x\nheaders:\n  user-agent: y\n'), 'F:2:12: userAgent conflicts with headers.user-agent; give one of them')
   t.same(load(t, 'urls: urls.txt\nuserAgent: ua/1\n').headers, [['User-Agent', 'ua/1']])
   t.same(load(t, 'urls: urls.txt\nmethodOverride: true\n').methodOverride, { header: 'X-Method' })
   t.same(load(t, 'urls: urls.txt\nmethodOverride: {}\n').methodOverride, { header: 'X-Method' })
   t.same(load(t, 'urls: urls.txt\nmethodOverride:\n  header: X-HTTP-Method\n').methodOverride, { header: 'X-HTTP-Method' })
   t.equal(load(t, 'urls: urls.txt\nmethodOverride: false\n').methodOverride, undefined)
-  t.equal(failure(t, 'urls: urls.txt\nmethodOverride:\n  header: "X Method"\n'), 'F:3:11: methodOverride.header: "X Method" is not a valid header name')
+  t.equal(failure(t, 'urls: urls.txt\nmethodOverride:\n  header: "X Method"\n'), 'F:3:11: methodOverride.header: "X Method" is not a valid header name (letters, digits and !#$%&\'*+.^_`|~- only)')
   t.equal(failure(t, 'urls: urls.txt\ncontentType: json\n'), 'F:2:14: contentType: "json" is not a media type such as application/json')
   t.equal(load(t, 'urls: urls.txt\ncontentType: "application/json; charset=utf-8"\n').urls.entries[1].contentType, 'application/json; charset=utf-8')
 })
@@ -347,7 +347,7 @@ t.test('sample and gc', async (t) => {
 
 t.test('analysis is checked (test/analysis-scenario.test.ts has the details)', async (t) => {
   t.same(load(t, 'urls: urls.txt\nanalysis:\n  warmup: 20%\n').analysis, { warmup: '20%' })
-  t.equal(failure(t, 'urls: urls.txt\nanalysis:\n  whatever: 1\n'), 'F:3:3: unknown key "whatever" in analysis; expected one of warmup, metrics, maxGrowth, failOn')
+  t.equal(failure(t, 'urls: urls.txt\nanalysis:\n  whatever: 1\n'), 'F:3:3: unknown key "whatever" in analysis; expected one of warmup, metrics, columns, maxGrowth, failOn')
 })
 
 t.test('name', async (t) => {
@@ -480,13 +480,13 @@ t.test('command-line overrides', async (t) => {
   t.same(load(t, 'urls: urls.txt\n', { requests: 7 }).stop, { kind: 'requests', count: 7 })
   t.equal(load(t, 'urls: urls.txt\n', { out: 'x' }).out, 'x')
 
-  t.equal(configError(() => load(t, yaml, { duration: '10x' })).message, 'duration: bad duration "10x": unknown unit "x" (use ms, s, m or h)')
-  t.equal(configError(() => load(t, yaml, { duration: '0' })).message, 'duration: must be more than 0')
-  t.equal(configError(() => load(t, yaml, { concurrency: 0 })).message, 'concurrency: must be a whole number from 1 to 10000, got 0')
-  t.equal(configError(() => load(t, yaml, { concurrency: 10001 })).message, 'concurrency: must be a whole number from 1 to 10000, got 10001')
-  t.equal(configError(() => load(t, yaml, { concurrency: 1.5 })).message, 'concurrency: must be a whole number from 1 to 10000, got 1.5')
-  t.equal(configError(() => load(t, yaml, { requests: -1 })).message, 'requests: must be a whole number of at least 1, got -1')
-  t.equal(configError(() => load(t, yaml, { passes: 0 })).message, 'passes: must be a whole number of at least 1, got 0')
+  t.equal(configError(() => load(t, yaml, { duration: '10x' })).message, '--duration: bad duration "10x": unknown unit "x" (use ms, s, m or h)')
+  t.equal(configError(() => load(t, yaml, { duration: '0' })).message, '--duration 0: must be more than 0')
+  t.equal(configError(() => load(t, yaml, { concurrency: 0 })).message, '--concurrency: must be at least 1, got 0')
+  t.equal(configError(() => load(t, yaml, { concurrency: 10001 })).message, '--concurrency: must be at most 10000, got 10001')
+  t.equal(configError(() => load(t, yaml, { concurrency: 1.5 })).message, '--concurrency: must be a whole number, got 1.5')
+  t.equal(configError(() => load(t, yaml, { requests: -1 })).message, '--requests: must be at least 1, got -1')
+  t.equal(configError(() => load(t, yaml, { passes: 0 })).message, '--passes: must be at least 1, got 0')
   t.equal(configError(() => load(t, yaml, { out: ' ' })).message, 'out: must not be empty')
   t.equal(configError(() => load(t, yaml, { duration: '1m', requests: 5 })).message, 'conflicting stop conditions: duration and requests')
 

@@ -15,21 +15,30 @@
 # Every other request, and this path from a client not allowed, goes to the app untouched.
 # The client is REMOTE_ADDR, never X-Forwarded-For, which any client can forge.
 #
+# Behind a reverse proxy on the same host (nginx -> puma) every client is 127.0.0.1: set
+# MEMSIEGE_PROBE_TOKEN in the app's environment (or `use MemsiegeGC, token: '...'`) and in
+# memsiege's; a request for the path without `X-Memsiege-Token: <token>` (or
+# `Authorization: Bearer <token>`) then gets 403. Compared in constant time.
+#
 # Under puma's cluster mode the worker that accepted the connection answers: read `pid`.
-# No dependencies besides the json standard library; Ruby 2.4 or later, Rack 2 or 3.
+# No dependencies besides Rack and the json and digest standard libraries; Ruby 2.4 or later, Rack 2 or 3.
 require 'json'
+require 'rack/utils'
+require 'digest'
 
 class MemsiegeGC
   PATH = '/__memsiege/gc'
 
-  def initialize(app, allow: [], path: PATH)
+  def initialize(app, allow: [], path: PATH, token: ENV['MEMSIEGE_PROBE_TOKEN'])
     @app = app
     @path = path
     @allow = allow.map { |a| normalize(a.to_s) }
+    @token = token.to_s
   end
 
   def call(env)
     return @app.call(env) unless probe?(env)
+    return [403, { 'content-type' => 'text/plain', 'cache-control' => 'no-store' }, ["forbidden\n"]] unless token_ok?(env)
 
     objects = /(?:\A|&)objects=(?:1|true)(?:&|\z)/.match?(env['QUERY_STRING'].to_s)
     body = JSON.generate(self.class.stats(objects: objects))
@@ -74,6 +83,14 @@ class MemsiegeGC
     return false unless "#{env['SCRIPT_NAME']}#{env['PATH_INFO']}" == @path || env['PATH_INFO'] == @path
 
     allowed?(env['REMOTE_ADDR'].to_s)
+  end
+
+  def token_ok?(env)
+    return true if @token.empty?
+
+    given = env['HTTP_X_MEMSIEGE_TOKEN'] || env['HTTP_AUTHORIZATION'].to_s[/\ABearer\s+(\S+)\s*\z/i, 1]
+    # Digests of equal length, so that neither the content nor the length leaks through timing.
+    !given.nil? && Rack::Utils.secure_compare(Digest::SHA256.digest(given), Digest::SHA256.digest(@token))
   end
 
   def allowed?(address)

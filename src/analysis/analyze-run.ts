@@ -24,7 +24,7 @@ import type { GrowthLimit } from './thresholds.js'
 import type { SegmentVerdict, RunVerdict } from './types.js'
 import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
-import { formatAmount } from './format-units.js'
+import { formatAmount } from '../units/format.js'
 import { readRecorded, type ColumnMeanings, type DeclaredRoles, type Unit } from '../columns/index.js'
 
 export interface AnalysisOptions {

@@ -13,7 +13,7 @@
  */
 import type { MetricVerdict, RunVerdict, SeriesVerdict } from './types.js'
 import type { MetricRole } from './metrics.js'
-import { formatAmount, formatRate } from './format-units.js'
+import { formatAmount, formatRate } from '../units/format.js'
 import { scaleSentence, verdictScale } from './scale.js'
 
 /** Worst last: a leak outweighs an open question, which outweighs growth that is evening out. */

@@ -2,7 +2,7 @@
 import type { RunVerdict, SeriesVerdict } from './types.js'
 import type { RoledVerdict } from './attribution.js'
 import type { GrowthLimit } from './thresholds.js'
-import { formatRate } from './format-units.js'
+import { formatRate } from '../units/format.js'
 
 export function findBreaches (verdict: SeriesVerdict, metrics: readonly RoledVerdict[], options: { failOn?: 'leak' | 'inconclusive'; maxGrowth?: readonly GrowthLimit[] }): RunVerdict['breaches'] {
   const out: string[] = []

@@ -8,7 +8,7 @@
  * interval's upper end for a flat series (at most this much).
  */
 import type { MetricVerdict, SeriesVerdict, VerdictScale } from './types.js'
-import { formatAmount, significant } from './format-units.js'
+import { formatAmount, significant } from '../units/format.js'
 
 export function verdictScale (lead: MetricVerdict, verdict: SeriesVerdict, freshProcess: boolean | undefined): VerdictScale | undefined {
   const rph = lead.requests_per_hour

@@ -29,8 +29,9 @@ import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './sta
 import { growthShape, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
 import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
-import { formatAmount, formatRate } from './format-units.js'
+import { formatAmount, formatRate } from '../units/format.js'
 import { MIN_WINDOWS } from './floors.js'
+import type { Unit } from '../columns/meaning.js'
 
 export interface TrendSettings {
   /** Significance level of the trend test. */
@@ -51,7 +52,7 @@ export const MIN_READINGS_TO_CLEAR = 12
 export interface TrendInput {
   /** Steady-state floors, one series per segment; x = requests completed. */
   strata: readonly Series[]
-  unit: string
+  unit: Unit
   /** Growth over the analysed requests that counts (same unit as the series). */
   threshold: number
   /** The threshold in words: "5% of RSS (61.2 MB)". */
@@ -103,7 +104,10 @@ export function trendVerdict (input: TrendInput): TrendResult {
     const more = span > 0 && windows > 0 ? Math.ceil(span * (MIN_WINDOWS / windows - 1)) : undefined
     return {
       verdict: 'inconclusive',
-      reason: `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`,
+      reason: windows < MIN_WINDOWS
+        ? `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`
+        // Enough floors, all at the same load: memory cannot be set against requests that never came.
+        : `too little to go on: no request was answered while the ${windows} floors were taken`,
       windows,
       span,
       ...(more !== undefined ? { more_requests: more } : {}),

@@ -115,7 +115,7 @@ export interface MetricVerdict {
  */
 export interface VerdictScale {
   metric: string
-  unit: string
+  unit: Unit
   /** Requests per hour over the analysed stretch. */
   requests_per_hour: number
   /** At the rate the verdict stands on: the whole run's for a leak, the last third's for settling. */

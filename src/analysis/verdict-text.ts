@@ -9,7 +9,7 @@
  *   * gc.memoryUsage.heapUsed  leak          10 KiB (10 KiB to 10.1 KiB)  43.5 GiB/h     <0.0001  10.3 KiB → 10.4 KiB       2,701 requests, 1.9 s
  */
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from './types.js'
-import { formatAmount, significant } from './format-units.js'
+import { formatAmount, significant } from '../units/format.js'
 import { formatP } from './series-verdict.js'
 import { MIN_WINDOWS } from './floors.js'
 import { VERDICT_ORDER } from './attribution.js'

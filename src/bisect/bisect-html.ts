@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
-import { signed } from './format.js'
+import { formatSigned } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
@@ -78,7 +78,7 @@ function groupsText (groups: readonly string[], max = 4): string {
 function treeItem (node: BisectTreeNode, doc: BisectDocument): string {
   const trials = node.trials.map((n) => `<a href="#trial-${n}">#${n}</a>`).join(' ')
   const last = node.trials.length ? doc.trials.find((t) => t.n === node.trials.at(-1)) : undefined
-  const growth = last?.per_request && last.verdict === 'leak' ? ` <span class="muted">${esc(signed(last.per_request.value, last.unit ?? 'bytes'))}/request</span>` : ''
+  const growth = last?.per_request && last.verdict === 'leak' ? ` <span class="muted">${esc(formatSigned(last.per_request.value, last.unit ?? 'bytes', 3, true))}/request</span>` : ''
   const color = STATE_COLOR[node.state] ?? '#777'
   const label = `<span class="node ${esc(node.state)}">${groupsText(node.groups)} <span class="muted">(${node.groups.length})</span></span> <span class="badge" style="background:${color}">${esc(STATE_TEXT[node.state] ?? node.state)}</span> ${trials}${growth}`
   const children = node.children.length ? `<ul>${node.children.map((c) => treeItem(c, doc)).join('')}</ul>` : ''
@@ -91,7 +91,7 @@ function trialCard (dir: string, doc: BisectDocument, t: BisectTrialRecord): str
   const facts: string[] = [`${t.role}${t.attempt > 1 ? ', again with double the budget' : ''}`, budgetLabel(t.budget)]
   if (t.requests !== undefined) facts.push(`${t.requests.toLocaleString('en-US')} requests`)
   if (t.elapsed_s !== undefined) facts.push(`${t.elapsed_s.toFixed(1)} s`)
-  if (t.per_request) facts.push(`${signed(t.per_request.value, t.unit ?? 'bytes')}/request`)
+  if (t.per_request) facts.push(`${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request`)
   const chart = miniChart(join(dir, t.dir), doc.metric ?? 'rss_bytes', t)
   return `<div class="trial" id="trial-${t.n}"><h3>#${t.n} <span class="badge" style="background:${color}">${esc(status)}</span> ${groupsText(t.groups, 3)}</h3>
 <div class="muted">${esc(t.question)}</div><div class="muted">${facts.map(esc).join(' · ')} · <a href="${esc(encodeURI(t.dir))}/summary.json">${esc(t.dir)}/</a></div>

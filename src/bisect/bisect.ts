@@ -16,7 +16,7 @@ import {
   BISECT_SCHEMA_VERSION, budgetLabel, buildTree, groupsRecord, scaleBudget, trialKey, writeBisectDocument,
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
 } from './state.js'
-import { signed } from './format.js'
+import { formatSigned } from '../units/format.js'
 import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
 import { redactText, scenarioSecrets } from '../recorder/redact.js'
@@ -277,7 +277,7 @@ function result (conclusion: Conclusion, plan: BisectPlan, doc: BisectDocument, 
     const lines = culprits.map((c) => {
       const what = c.kind === 'interaction' ? `interaction: ${c.groups.join(' + ')} leak only together` : `culprit: ${c.groups.join(', ')}`
       const eps = c.groups.length === 1 && c.endpoints.length > 0 && (c.endpoints.length > 1 || c.endpoints[0] !== c.groups[0]) ? ` [${c.endpoints.join(', ')}]` : ''
-      const growth = c.per_request ? ` ${signed(c.per_request.value, culpritUnit(doc, c))}/request alone` : ''
+      const growth = c.per_request ? ` ${formatSigned(c.per_request.value, culpritUnit(doc, c), 3, true)}/request alone` : ''
       const share = c.explains_control !== undefined ? `, ${Math.round(c.explains_control * 100)}% of the control's growth` : ''
       return `${what}${eps}${growth || share ? ` (${(growth + share).replace(/^ /, '')})` : ''}`
     })

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { verdictOptions } from '../analysis/verdict-of-dir.js'
 import { startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
-import { signed } from '../bisect/format.js'
+import { formatSigned } from '../units/format.js'
 import { groupEntries } from '../bisect/groups.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
@@ -173,7 +173,7 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
       return `  #${e.trial.n} restarting the target: ${e.command}`
     case 'trial-done': {
       const t = e.trial
-      const growth = t.per_request ? `, ${signed(t.per_request.value, t.unit ?? 'bytes')}/request` : ''
+      const growth = t.per_request ? `, ${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request` : ''
       const ran = t.requests !== undefined ? ` (${t.requests.toLocaleString('en-US')} requests in ${(t.elapsed_s ?? 0).toFixed(1)} s)` : ''
       return `  #${t.n} ${t.role}: ${t.verdict}${growth}${ran}${e.expectedLeft > 0 ? `; about ${e.expectedLeft} more` : ''}`
     }

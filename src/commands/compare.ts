@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs'
 import { writeFileWhole } from '../recorder/write-whole.js'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { makeOutputFolder } from '../recorder/output-folder.js'
 import { compareRuns, compareText, type CompareRunInput, type Comparison } from '../report/compare.js'
 import { compareHtml } from '../report/compare-html.js'
 import { NotResultsFolderError } from '../report/report-input.js'
@@ -41,8 +41,7 @@ export async function compareCommand (args: CompareCommandArgs): Promise<number>
     }
     throw err
   }
-  const outDir = resolve(args.out ?? '.')
-  mkdirSync(outDir, { recursive: true })
+  const outDir = makeOutputFolder(args.out ?? '.', '--out')
   const path = join(outDir, 'compare.html')
   writeFileWhole(path, compareHtml(loaded.runs, { comparison: loaded.comparison }))
   if (args.json) process.stdout.write(JSON.stringify({ ...loaded.comparison, html: path }, null, 2) + '\n')

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario/types.js'
+import type { RunSummary } from '../recorder/summary-json.js'
 import { startRun } from '../run/run-scenario.js'
 import { summaryText } from '../report/summary-text.js'
 import { verboseLine } from '../report/verbose-line.js'
@@ -29,6 +30,9 @@ export interface OutputOptions extends AnalysisFlags {
 /** A run-time failure: here, summary.json could not be written. */
 export const EXIT_FAILURE = 1
 
+/** No request of the run got a successful answer: the figures and the verdict say nothing about the target. */
+export const EXIT_NO_SUCCESS = 3
+
 /** The run finished, but the target exited during it (without --keep-going). */
 export const EXIT_TARGET_EXITED = 5
 
@@ -58,11 +62,13 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
   let targetExited = false
   let breached = false
   let lost = false
+  let failure: string | undefined
   try {
     const result = await handle.done
     const { summary } = result
     targetExited = result.targetExited
     breached = (summary.verdict?.breaches.length ?? 0) > 0
+    failure = noSuccess(summary)
     if (live) process.stderr.write('\r\x1b[K')
     if (output.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
     else if (!output.quiet) process.stdout.write(summaryText(summary) + (summary.verdict ? verdictText(summary.verdict) : ''))
@@ -71,6 +77,7 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
       process.stderr.write(`memsiege: error: ${result.writeError}\n`)
       lost = true
     } else if (output.report) await writeRunReport(summary.results_dir, output, warn)
+    if (failure && !signal) process.stderr.write(`memsiege: ${failure}\n`)
   } finally {
     release()
   }
@@ -78,7 +85,18 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
   if (signal === 'SIGINT') return 130
   if (signal === 'SIGTERM') return 143
   if (targetExited && !output.keepGoing) return EXIT_TARGET_EXITED
+  if (failure) return EXIT_NO_SUCCESS
   return breached ? EXIT_BREACH : 0
+}
+
+/** Why no request succeeded, in one line; undefined when one did. */
+function noSuccess (s: RunSummary): string | undefined {
+  if (s.successful_transactions > 0) return undefined
+  const errors = Object.entries(s.errors).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`)
+  const statuses = Object.entries(s.status_codes).map(([code, n]) => `${n} × ${code}`)
+  const happened = [...errors, ...statuses]
+  if (s.in_flight_at_end > 0) happened.push(`${s.in_flight_at_end} still waiting for an answer at the end`)
+  return `no request succeeded${happened.length > 0 ? `: ${happened.join(', ')}` : ': none was sent'}; the figures and the verdict say nothing about the target`
 }
 
 /** A report that can't be written is worth a warning, never the run's exit status. */

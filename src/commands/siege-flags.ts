@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
-import { parseDuration } from '../scenario/duration.js'
 import { ConfigError } from '../scenario/errors.js'
+import { repeatedHost } from '../scenario/header-check.js'
+import { countFlag, durationFlag, headerFlag, headerValueFlag, mediaTypeFlag } from '../scenario/flag-check.js'
 import type { Scenario, StopCondition } from '../scenario/types.js'
 import { parseUrlList, readUrlFile } from '../scenario/urlfile/parse.js'
 
@@ -10,7 +11,8 @@ export interface SiegeFlags {
   concurrent?: number
   reps?: number
   time?: string
-  delay?: number
+  /** Seconds, as siege takes it; a duration with a unit (500ms) is also accepted. */
+  delay?: string
   benchmark?: boolean
   internet?: boolean
   file?: string
@@ -27,16 +29,19 @@ export const SIEGE_DEFAULT_USERS = 25
 
 /** Builds the same in-memory scenario a YAML file would, from siege's flags. */
 export function scenarioFromSiegeFlags (flags: SiegeFlags, warn: (message: string) => void): Scenario {
-  const headers = (flags.header ?? []).map(parseHeaderFlag)
-  if (flags.userAgent) headers.push(['User-Agent', flags.userAgent])
+  const headers = (flags.header ?? []).map((header) => headerFlag('-H', header))
+  const twice = repeatedHost(headers.map(([name]) => name))
+  if (twice) throw new ConfigError(`-H: ${twice}`)
+  if (flags.userAgent) headers.push(['User-Agent', headerValueFlag('-A', flags.userAgent)])
+  if (flags.contentType) mediaTypeFlag('-T', flags.contentType)
   const urls = readList(flags, warn)
   return {
     name: 'siege',
     target: { url: undefined, insecure: flags.insecure ?? false, readyTimeout: 30, tree: true },
     urls,
-    concurrency: flags.concurrent ?? SIEGE_DEFAULT_USERS,
+    concurrency: flags.concurrent === undefined ? SIEGE_DEFAULT_USERS : countFlag('-c', 'concurrency', flags.concurrent),
     stop: stopCondition(flags, warn),
-    delay: flags.benchmark ? 0 : flags.delay ?? 0,
+    delay: flags.benchmark || flags.delay === undefined ? 0 : durationFlag('-d', 'delay', flags.delay, 's'),
     order: flags.internet ? 'random' : 'sequential',
     headers,
     timeout: 30,
@@ -54,26 +59,16 @@ function readList (flags: SiegeFlags, warn: (message: string) => void): Scenario
   }
   if (!flags.file) throw new ConfigError('no URL: give one on the command line, -f FILE, or a scenario with `memsiege run FILE.yml`')
   const file = resolve(flags.file)
-  return { file, ...readUrlFile(file, { contentType: flags.contentType, warn }) }
+  const list = readUrlFile(file, { contentType: flags.contentType, warn })
+  if (list.entries.length === 0) throw new ConfigError('no URLs in the file (only blank lines, comments or variables)', { file })
+  return { file, ...list }
 }
 
 function stopCondition (flags: SiegeFlags, warn: (message: string) => void): StopCondition {
   if (flags.time !== undefined) {
     if (flags.reps !== undefined) warn('-t and -r both given: time wins, as in siege')
-    let seconds: number
-    try {
-      seconds = parseDuration(flags.time, { bareUnit: 'm' })
-    } catch (err) {
-      throw new ConfigError(`-t ${flags.time}: ${(err as Error).message}`)
-    }
-    return { kind: 'duration', seconds }
+    return { kind: 'duration', seconds: durationFlag('-t', 'duration', flags.time, 'm') }
   }
-  if (flags.reps !== undefined) return { kind: 'repetitions', count: flags.reps }
+  if (flags.reps !== undefined) return { kind: 'repetitions', count: countFlag('-r', 'passes', flags.reps) }
   return { kind: 'forever' }
-}
-
-function parseHeaderFlag (header: string): [string, string] {
-  const colon = header.indexOf(':')
-  if (colon <= 0) throw new ConfigError(`-H '${header}': no ':' in the header (write -H 'Name: value')`)
-  return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()]
 }

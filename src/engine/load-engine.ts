@@ -7,6 +7,8 @@ import { randomOrder, sequentialOrder } from './url-order.js'
 import { VirtualUser, type Transaction, type UserHost } from './virtual-user.js'
 import { defaultHeaders } from './default-headers.js'
 
+const WATCHDOG_MS = 1000
+
 export interface LoadEngineOptions {
   onTransaction?: (transaction: Transaction) => void
 }
@@ -30,6 +32,9 @@ export class LoadEngine implements UserHost {
   readonly #users: VirtualUser[] = []
   #tickets: number
   #running = 0
+  #watchdog: NodeJS.Timeout | undefined
+  /** Watchdog looks (a second apart) without a callback before a request is given up on. */
+  readonly #silentLooks: number
   #finished!: () => void
   readonly #done: Promise<void>
 
@@ -58,14 +63,23 @@ export class LoadEngine implements UserHost {
       const order = scenario.order === 'random' ? randomOrder(this.plan.length) : sequentialOrder(this.plan.length, i, concurrency)
       this.#users.push(new VirtualUser(i, this, order, perUser, scenario.cookies ? new UserCookies() : undefined))
     }
+    // Far beyond what undici's own timeouts allow (connect, then headers, then each body chunk):
+    // only a request the client lost is given up on.
+    this.#silentLooks = Math.ceil(3 * scenario.timeout) + 2
     this.#done = new Promise((resolve) => { this.#finished = resolve })
   }
 
   /** Starts every user; resolves once all of them have stopped. */
   run (): Promise<void> {
     this.#running = this.#users.length
+    this.#watchdog = setInterval(() => { for (const user of this.#users) user.watch(this.#silentLooks) }, WATCHDOG_MS).unref()
     for (const user of this.#users) user.start()
     return this.#done
+  }
+
+  replaceUser (user: VirtualUser, successor: VirtualUser): void {
+    this.#users[this.#users.indexOf(user)] = successor
+    successor.start()
   }
 
   takeTicket (): boolean {
@@ -75,7 +89,9 @@ export class LoadEngine implements UserHost {
   }
 
   userDone (): void {
-    if (--this.#running === 0) this.#finished()
+    if (--this.#running > 0) return
+    clearInterval(this.#watchdog)
+    this.#finished()
   }
 
   /** No new requests; in-flight ones finish and count. */
@@ -85,8 +101,10 @@ export class LoadEngine implements UserHost {
 
   /** Aborts what is in flight without counting it, as siege does at its deadline. */
   halt (): void {
+    if (this.halted) return
     this.stopping = true
     this.halted = true
+    this.stats.inFlightAtEnd = this.#users.filter((user) => user.inFlight).length
     for (const user of this.#users) user.halt()
   }
 

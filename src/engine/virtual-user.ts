@@ -5,6 +5,7 @@ import type { UserCookies } from './cookie-jar.js'
 import { followRedirect, MAX_REDIRECTS } from './redirect.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
 import type { UrlOrder } from './url-order.js'
+import { LongTimeout } from '../long-timeout.js'
 
 /** One finished request, handed to the -v printer; only built when someone listens. */
 export interface Transaction {
@@ -31,6 +32,8 @@ export interface UserHost {
   /** Claims one top-level request from a run-wide budget; false when it is spent. */
   takeTicket (): boolean
   userDone (): void
+  /** Puts `successor` in the place of a user whose request the client never finished. */
+  replaceUser (user: VirtualUser, successor: VirtualUser): void
   onTransaction?: (transaction: Transaction) => void
 }
 
@@ -56,8 +59,15 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
   #bytes = 0
   #location: string | undefined
   #abort: ((reason?: Error) => void) | undefined
-  #timer: NodeJS.Timeout | undefined
+  #timer: LongTimeout | undefined
   #done = false
+  #inFlight = false
+  /** A callback came since the last watchdog look. */
+  #heard = false
+  /** Watchdog looks in a row without a callback while in flight. */
+  #silentLooks = 0
+  /** Given up on: whatever the client still calls back with is ignored. */
+  #abandoned = false
 
   constructor (id: number, host: UserHost, order: UrlOrder, budget: number, cookies?: UserCookies) {
     this.#id = id
@@ -71,15 +81,38 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     this.#next()
   }
 
-  /** Ends a think-time wait or an in-flight request now (the engine has halted). */
+  get inFlight (): boolean {
+    return this.#inFlight
+  }
+
+  /**
+   * Ends a think-time wait or an in-flight request now (the engine has halted). The user is done
+   * at once: a client that never calls back must not hold the run past its deadline.
+   */
   halt (): void {
-    if (this.#timer) {
-      clearTimeout(this.#timer)
-      this.#timer = undefined
-      this.#finish()
-    } else {
-      this.#abort?.()
+    this.#timer?.clear()
+    this.#timer = undefined
+    if (this.#inFlight) this.#abort?.()
+    this.#finish()
+  }
+
+  /**
+   * Called by the engine's watchdog every second or so. A request that has heard nothing from
+   * the client for `looks` looks in a row (far beyond its own timeouts) is counted as a timeout,
+   * and a fresh user carries on: this one is the client's handler and may still be called.
+   */
+  watch (looks: number): void {
+    if (!this.#inFlight || this.#abandoned) return
+    if (this.#heard) {
+      this.#heard = false
+      this.#silentLooks = 0
+      return
     }
+    if (++this.#silentLooks < looks) return
+    this.#abandoned = true
+    this.#abort?.()
+    this.#record(errorKind({ code: 'ETIMEDOUT' }))
+    this.#host.replaceUser(this, new VirtualUser(this.#id, this.#host, this.#order, this.#remaining, this.#cookies))
   }
 
   #next (): void {
@@ -100,14 +133,22 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     const cookie = this.#cookies?.header(request.url)
     if (cookie) options = { ...options, headers: [...options.headers, 'cookie', cookie] }
     this.#startedAt = performance.now()
-    request.pool.dispatch(options, this)
+    this.#inFlight = true
+    this.#heard = true
+    try {
+      request.pool.dispatch(options, this)
+    } catch (err) {
+      this.onError(err as Error)
+    }
   }
 
   onConnect (abort: (err?: Error) => void): void {
     this.#abort = abort
+    this.#heard = true
   }
 
   onHeaders (statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.#heard = true
     this.#status = statusCode
     const wantLocation = this.#host.follow && statusCode >= 301 && statusCode <= 308
     if (wantLocation || this.#cookies) this.#readHeaders(rawHeaders, wantLocation)
@@ -115,12 +156,13 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
   }
 
   onData (chunk: Buffer): boolean {
+    this.#heard = true
     this.#bytes += chunk.length
     return true
   }
 
   onComplete (): void {
-    this.#abort = undefined
+    if (!this.#settle()) return
     const host = this.#host
     if (host.halted) return this.#finish()
     const latencyUs = Math.round((performance.now() - this.#startedAt) * 1000) || 1
@@ -138,20 +180,31 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
   }
 
   onError (err: Error): void {
+    if (!this.#settle()) return
+    if (this.#host.halted) return this.#finish()
+    this.#record(errorKind(err))
+  }
+
+  /** The request is over; false when nobody waits for it any more (halted, abandoned, or a second callback). */
+  #settle (): boolean {
+    if (!this.#inFlight || this.#abandoned) return false
+    this.#inFlight = false
     this.#abort = undefined
+    return true
+  }
+
+  #record (kind: ErrorKind): void {
     const host = this.#host
-    if (host.halted) return this.#finish()
-    const kind = errorKind(err)
     host.stats.recordError(this.#current.endpoint, kind)
     host.onTransaction?.({ user: this.#id, request: this.#current, status: 0, bytes: 0, latencyUs: 0, error: kind })
     // Errors can arrive synchronously from dispatch(): going on in the same stack could recurse without end.
-    setImmediate(() => this.#afterRequest())
+    if (!this.#abandoned) setImmediate(() => this.#afterRequest())
   }
 
   #afterRequest (): void {
     const delay = this.#host.delay
     if (delay > 0 && !this.#host.stopping) {
-      this.#timer = setTimeout(() => {
+      this.#timer = new LongTimeout(() => {
         this.#timer = undefined
         this.#next()
       }, Math.random() * delay * 1000)

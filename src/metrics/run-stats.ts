@@ -28,6 +28,8 @@ export class RunStats {
   responseTimeSumUs = 0
   longestUs = 0
   shortestUs = Infinity
+  /** Requests still waiting for their response when the run stopped: aborted, counted nowhere else. */
+  inFlightAtEnd = 0
   readonly statusCounts = new Uint32Array(600)
   readonly errors: Record<ErrorKind, number> = { refused: 0, reset: 0, timeout: 0, dns: 0, tls: 0, other: 0 }
   readonly endpoints = new EndpointTable()

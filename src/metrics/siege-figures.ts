@@ -14,6 +14,8 @@ export interface SiegeFigures {
   failed_transactions: number
   longest_ms: number
   shortest_ms: number
+  /** Requests still waiting for their response when the run stopped: aborted, in no other figure. */
+  in_flight_at_end: number
 }
 
 export function siegeFigures (stats: RunStats, elapsedS: number): SiegeFigures {
@@ -31,6 +33,7 @@ export function siegeFigures (stats: RunStats, elapsedS: number): SiegeFigures {
     successful_transactions: stats.successful,
     failed_transactions: failed,
     longest_ms: stats.longestUs / 1000,
-    shortest_ms: stats.shortestUs === Infinity ? 0 : stats.shortestUs / 1000
+    shortest_ms: stats.shortestUs === Infinity ? 0 : stats.shortestUs / 1000,
+    in_flight_at_end: stats.inFlightAtEnd
   }
 }

@@ -4,8 +4,10 @@
  * existing server, or run startProbeServer() beside the app.
  *
  * Only loopback clients are answered unless `allow` lists more; anyone else's request for the
- * path is passed on as if the probe weren't there.
+ * path is passed on as if the probe weren't there. Behind a reverse proxy on the same host every
+ * client is loopback: set MEMSIEGE_PROBE_TOKEN (or `token`) and requests without it get 403.
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks'
@@ -90,6 +92,12 @@ export interface ProbeOptions {
   path?: string
   /** Client addresses answered besides loopback, exact (`10.0.0.5`, `::1`); `*` allows anyone. */
   allow?: string[]
+  /**
+   * A shared secret the request must carry (`X-Memsiege-Token: T` or `Authorization: Bearer T`),
+   * for an app behind a reverse proxy on the same host, where every client looks like loopback.
+   * Default: $MEMSIEGE_PROBE_TOKEN; none when that is unset or empty.
+   */
+  token?: string
 }
 
 /**
@@ -103,11 +111,16 @@ export function probeMiddleware(opts: ProbeOptions = {}): ProbeHandler {
   observeGc()
   const path = opts.path ?? PROBE_PATH
   const allow = new Set((opts.allow ?? []).map(normalizeAddress))
+  const token = opts.token ?? process.env.MEMSIEGE_PROBE_TOKEN ?? ''
   return (req, res, next) => {
     const handled = isProbeRequest(req, path) && isAllowed(req.socket.remoteAddress, allow)
     if (!handled) {
       next?.()
       return false
+    }
+    if (token !== '' && !sameToken(presentedToken(req), token)) {
+      res.writeHead(403, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('forbidden\n')
+      return true
     }
     const body = JSON.stringify(gcStats())
     res.writeHead(200, {
@@ -161,6 +174,20 @@ function isAllowed(address: string | undefined, allow: ReadonlySet<string>): boo
   if (address === undefined) return false
   const a = normalizeAddress(address)
   return a.startsWith('127.') || a === '::1' || allow.has(a) || allow.has('*')
+}
+
+function presentedToken(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-memsiege-token']
+  if (typeof header === 'string') return header
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+  return m?.[1]
+}
+
+/** Constant time, whatever the lengths: the digests compared are always 32 bytes. */
+function sameToken(given: string | undefined, token: string): boolean {
+  if (given === undefined) return false
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
+  return timingSafeEqual(digest(given), digest(token))
 }
 
 function normalizeAddress(address: string): string {

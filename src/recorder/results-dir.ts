@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { makeOutputFolder } from './output-folder.js'
 
 /** results/<UTC time>-<name>/, or the folder the user named; created now, so that a bad path fails before the load. */
 export function createResultsDir (name: string, out: string | undefined, now: Date = new Date()): string {
-  const dir = out ? resolve(out) : resolve('results', `${utcStamp(now)}-${safeName(name)}`)
-  mkdirSync(dir, { recursive: true })
-  return dir
+  return makeOutputFolder(out ? out : join('results', `${utcStamp(now)}-${safeName(name)}`), '--out')
 }
 
 export function resultsPath (dir: string, file: string): string {

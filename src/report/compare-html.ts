@@ -1,12 +1,13 @@
-import { ms } from './format.js'
+import { ms } from '../units/format.js'
 import { cellVerdict, compareRuns, metricName, type CompareRunInput, type Comparison } from './compare.js'
 import { downsample, type Cell } from './downsample.js'
 import { html } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { joinSegments } from './report-html.js'
 import { columnLabel, metricValues } from './memory-model.js'
-import { formatDuration, formatEstimate } from '../units.js'
+import { formatDuration, formatEstimate } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
+import type { Unit } from '../columns/meaning.js'
 
 export const RUN_COLORS = ['#1f5fbf', '#d81b60', '#2e9d4a', '#b26a00', '#6a1b9a', '#00838f', '#5d4037', '#455a64']
 
@@ -20,7 +21,7 @@ export interface CompareHtmlOptions {
 /** One chart of compare.html: a memory series of every run, against requests completed. */
 interface OverlayChart {
   metric: string
-  unit: string
+  unit: Unit
   title: string
   runs: Array<{ label: string; color: string; x: number[]; y: Cell[]; fit: [number[], Cell[]] }>
 }

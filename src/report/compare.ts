@@ -5,10 +5,11 @@
  */
 import { normalQuantile } from '../analysis/stats/normal.js'
 import type { Estimate, MetricVerdict, RunVerdict, SeriesVerdict } from '../analysis/types.js'
-import { ms } from './format.js'
+import { ms } from '../units/format.js'
 import { mainSegment } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatDuration, formatEstimate, formatNumber, formatSigned, unitScale } from '../units.js'
+import { formatDuration, formatEstimate, formatNumber, formatSigned, unitScale } from '../units/format.js'
+import type { Unit } from '../columns/meaning.js'
 
 /** Where a run's verdict came from: its summary.json, the analysis run now, or nowhere. */
 export type VerdictSource = 'summary' | 'analysis' | 'none'
@@ -62,7 +63,7 @@ export interface SlopeDifference {
 
 export interface SeriesComparison {
   metric: string
-  unit: string
+  unit: Unit
   /** The metric decides a run's verdict (in any of the runs), or is RSS: it gets a chart. */
   charted: boolean
   /** For a derived metric (native_bytes): the two columns it is the difference of. */
@@ -122,7 +123,7 @@ export function compareRuns (runs: readonly CompareRunInput[]): Comparison {
   return { runs: columns, series, sentences: series.flatMap((s) => s.versus.map((v) => v.sentence)) }
 }
 
-interface SeriesInfo { metric: string; unit: string; charted: boolean; derived_from?: string[] }
+interface SeriesInfo { metric: string; unit: Unit; charted: boolean; derived_from?: string[] }
 
 /** The series to compare: every metric any verdict has (rss_bytes first), or rss_bytes alone. */
 function seriesList (runs: readonly CompareRunInput[]): SeriesInfo[] {
@@ -179,7 +180,7 @@ export function metricName (metric: string): string {
   return metric === 'rss_bytes' ? 'RSS' : metric === 'pss_bytes' ? 'PSS' : metric
 }
 
-function perRequest (v: number, unit: string): string {
+function perRequest (v: number, unit: Unit): string {
   return `${formatSigned(v, unit)}/request`
 }
 
@@ -187,7 +188,7 @@ function perRequest (v: number, unit: string): string {
  * "RSS: B grows 71% slower than A (+2.9 KiB/request against +10.2 KiB/request); the difference is
  * significant (B − A: −7.3 KiB/request, 95% interval −8.1 … −6.5)."
  */
-export function growthSentence (metric: string, unit: string, a: RunColumn, ca: GrowthCell, b: RunColumn, cb: GrowthCell, diff?: SlopeDifference): string {
+export function growthSentence (metric: string, unit: Unit, a: RunColumn, ca: GrowthCell, b: RunColumn, cb: GrowthCell, diff?: SlopeDifference): string {
   const name = metricName(metric)
   const A = a.label
   const B = b.label

@@ -2,12 +2,13 @@ import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../analysis/type
 import { downsample, type Cell, type Downsampled } from './downsample.js'
 import { elapsedAtRequests, eventsOnTimeline, type ReportInput, type SeriesData, type TimelineEvent } from './report-input.js'
 import { unitOf } from '../columns/index.js'
+import type { Unit } from '../columns/meaning.js'
 
 /** One series for a chart: its samples.csv column, a label and its unit. */
 export interface ChartSeries {
   column: string
   label: string
-  unit: string
+  unit: Unit
   values: Cell[]
 }
 
@@ -124,7 +125,7 @@ export function memoryModel (input: ReportInput, maxPoints = 5000): MemoryModel 
   const kept = [rssValues, objValues].filter((v): v is Cell[] => !!v)
   const d = downsample(series.elapsed_s, kept, maxPoints)
   let k = 0
-  const rss = rssValues
+  const rss: ChartSeries | undefined = rssValues
     ? { column: RSS_COLUMN, label: 'RSS', unit: 'bytes', values: d.series[k++] }
     : undefined
   const objects = objCol && objValues

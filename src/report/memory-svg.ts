@@ -2,7 +2,7 @@ import type { SegmentVerdict, SeriesVerdict } from '../analysis/types.js'
 import { memoryModel, type MemoryModel } from './memory-model.js'
 import type { ReportInput, TimelineEvent } from './report-input.js'
 import { svgChart, type SvgLine } from './svg-chart.js'
-import { formatDuration, formatEstimate } from '../units.js'
+import { formatDuration, formatEstimate } from '../units/format.js'
 
 export const VERDICT_COLORS: Record<SeriesVerdict, string> = {
   leak: '#c62828',

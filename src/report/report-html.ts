@@ -1,11 +1,11 @@
 import type { MetricVerdict, RunVerdict } from '../analysis/types.js'
-import { ms } from './format.js'
+import { ms } from '../units/format.js'
 import { html, type SafeHtml } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
 import { eventLabel, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatBytes, formatDuration, formatEstimate, formatNumber } from '../units.js'
+import { formatBytes, formatDuration, formatEstimate, formatNumber } from '../units/format.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */

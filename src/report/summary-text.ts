@@ -1,5 +1,5 @@
 import type { RunSummary } from '../recorder/summary-json.js'
-import { mib, ms, pad } from './format.js'
+import { mib, ms } from '../units/format.js'
 
 /**
  * siege's summary block, label for label (4.1's layout: times in ms), then what siege can't
@@ -29,6 +29,8 @@ export function summaryText (s: RunSummary): string {
   const errors = Object.entries(s.errors).filter(([, n]) => n > 0)
   if (errors.length > 0) lines.push(`Errors:\t\t${errors.map(([kind, n]) => `${kind}: ${n}`).join('   ')}`)
   for (const e of s.events) lines.push(`Target:\t\t${e.type} at ${e.time}: pid ${e.pid} ${e.detail}`)
+  // Older summaries lack the figure.
+  if (s.in_flight_at_end > 0) lines.push(`In flight at end:\t${int(s.in_flight_at_end)} (no answer yet when the run stopped; aborted, counted nowhere above)`)
   if (s.interrupted) lines.push('Interrupted:\tyes (the figures cover the run until the interruption)')
   lines.push('', endpointTable(s), '', `Results:\t${s.results_dir}`, '')
   return lines.join('\n')
@@ -41,4 +43,8 @@ function endpointTable (s: RunSummary): string {
   return [header, ...rows.map((r) =>
     `${r.endpoint.padEnd(width)}  ${pad(r.transactions, 9)}  ${pad(r.failed, 7)}  ${pad(ms(r.latency.p50_ms), 9)}  ${pad(ms(r.latency.p99_ms), 9)}  ${pad(ms(r.latency.max_ms), 9)}`
   )].join('\n')
+}
+
+function pad (text: string | number, width: number): string {
+  return String(text).padStart(width)
 }

@@ -3,7 +3,7 @@
  * or dashed, with gaps at empty cells), dots, a second y axis, vertical event markers, a title
  * and a legend. No script, no external reference: it renders wherever SVG does (an <img>, GitHub).
  */
-import { formatClock, niceStep, timeTicks, unitScale, type SeriesUnit } from '../units.js'
+import { formatClock, niceStep, timeTicks, unitScale, type SeriesUnit } from '../units/format.js'
 
 export interface SvgAxis {
   /** The unit of the values: bytes, objects, count, ms … (ticks are scaled: MiB, k objects). */

@@ -1,3 +1,5 @@
+import { LongTimeout } from '../long-timeout.js'
+
 /**
  * Ticks every `seconds` on a fixed schedule (t0 + k·interval), so that a slow tick does not
  * push every later one back.
@@ -7,7 +9,7 @@ export class IntervalClock {
   readonly #tick: () => Promise<void>
   #t0 = 0
   #k = 0
-  #timer: NodeJS.Timeout | undefined
+  #timer: LongTimeout | undefined
   #running: Promise<void> = Promise.resolve()
   #stopped = false
 
@@ -24,7 +26,7 @@ export class IntervalClock {
   /** Stops ticking and waits for a tick under way. */
   async stop (): Promise<void> {
     this.#stopped = true
-    clearTimeout(this.#timer)
+    this.#timer?.clear()
     await this.#running
   }
 
@@ -33,8 +35,8 @@ export class IntervalClock {
     // After a tick that overran, skip the slots it missed rather than firing them back to back.
     this.#k = Math.max(this.#k + 1, Math.ceil((performance.now() - this.#t0) / this.#ms))
     const due = this.#t0 + this.#k * this.#ms
-    this.#timer = setTimeout(() => {
+    this.#timer = new LongTimeout(() => {
       this.#running = this.#tick().finally(() => this.#schedule())
-    }, Math.max(0, due - performance.now()))
+    }, due - performance.now())
   }
 }

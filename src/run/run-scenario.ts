@@ -13,6 +13,7 @@ import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
 import { LOAD_MEANINGS } from '../columns/index.js'
 import { openTargetSession } from './target-session.js'
+import { LongTimeout } from '../long-timeout.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
@@ -130,8 +131,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
     const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
-    let deadline: NodeJS.Timeout | undefined
-    if (scenario.stop.kind === 'duration') deadline = setTimeout(() => engine.halt(), scenario.stop.seconds * 1000)
+    const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => engine.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {
       interrupted = true
@@ -143,7 +143,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     try {
       await engine.run()
     } finally {
-      clearTimeout(deadline)
+      deadline?.clear()
       clearTimeout(graceTimer)
       await clock.stop()
       const endedAt = new Date()

@@ -2,6 +2,7 @@ import { GcSampler } from '../sampler/gc-sampler.js'
 import { ProcSampler } from '../sampler/proc-sampler.js'
 import { SelfSampler } from '../sampler/self-sampler.js'
 import type { TargetEvent } from '../target/events.js'
+import type { TargetAddress } from '../target/port-check.js'
 import { startTarget, type TargetProcess } from '../target/process.js'
 import type { Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
@@ -31,7 +32,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
       env: target.env,
       logFile: options.logFile,
       ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
-      url: target.url,
+      address: loadAddress(scenario),
       readyTimeout: target.readyTimeout,
       insecure: target.insecure
     })
@@ -47,7 +48,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
     }
     if (sample.gc) {
       const { url, interval, format, metrics } = sample.gc
-      samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, warn: options.warn }))
+      samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, token: process.env.MEMSIEGE_PROBE_TOKEN || undefined, warn: options.warn }))
     }
     samplers.push(new SelfSampler())
     return { samplers, close }
@@ -55,6 +56,13 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
     await close()
     throw err
   }
+}
+
+/** Where the load asks for the target: target.url, else the first URL of the list. */
+function loadAddress (scenario: Scenario): TargetAddress | undefined {
+  if (scenario.target.url) return { url: scenario.target.url, key: 'target.url' }
+  const first = scenario.urls.entries[0]
+  return first ? { url: first.url, key: 'the first URL of the list' } : undefined
 }
 
 function absolute (pathOrUrl: string, base: string | undefined, key: string): string {

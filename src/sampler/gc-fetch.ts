@@ -20,6 +20,8 @@ export interface GcFetcherOptions {
   insecure?: boolean
   /** Larger bodies are an error (a misconfigured URL answering a big page). Default 4 MiB. */
   maxBytes?: number
+  /** Sent as X-Memsiege-Token: the probe's MEMSIEGE_PROBE_TOKEN, for an app behind a proxy. */
+  token?: string
 }
 
 export class GcFetchError extends Error {
@@ -55,7 +57,10 @@ export class GcFetcher {
       res = await this.client.request({
         path: this.path,
         method: 'GET',
-        headers: { accept: 'application/json, text/plain;version=0.0.4;q=0.9, */*;q=0.5' },
+        headers: {
+          accept: 'application/json, text/plain;version=0.0.4;q=0.9, */*;q=0.5',
+          ...(this.opts.token ? { 'x-memsiege-token': this.opts.token } : {}),
+        },
         signal,
       })
     } catch (err) {
@@ -64,7 +69,8 @@ export class GcFetcher {
     const contentType = String(res.headers['content-type'] ?? '')
     if (res.statusCode < 200 || res.statusCode > 299) {
       await res.body.dump().catch(() => undefined)
-      throw new GcFetchError(`HTTP ${res.statusCode}`)
+      // memsiege's probes answer 403 only for a missing or wrong token
+      throw new GcFetchError(`HTTP ${res.statusCode}${res.statusCode === 403 ? ' (a probe with a token: give memsiege the app\'s MEMSIEGE_PROBE_TOKEN)' : ''}`)
     }
     const chunks: Buffer[] = []
     let size = 0

@@ -20,6 +20,7 @@ import type { Cell, Sampler } from './types.js'
 import { GcFetcher, type GcResponse } from './gc-fetch.js'
 import { flattenNumeric } from './gc-json.js'
 import { parsePrometheusText, selectSeries } from './prometheus.js'
+import { LongTimeout } from '../long-timeout.js'
 import { GC_FIXED_MEANINGS, headerMeanings, recordable, type ColumnMeanings } from '../columns/index.js'
 
 export interface GcSamplerOptions {
@@ -33,6 +34,8 @@ export interface GcSamplerOptions {
   /** Seconds a fetch may take. Default: the interval, clamped to 1..10. */
   timeout?: number
   insecure?: boolean
+  /** The probe's token (MEMSIEGE_PROBE_TOKEN), sent with every fetch. */
+  token?: string
   /** Once-per-run notices (new fields ignored, first failure). Default: none. */
   warn?: (message: string) => void
 }
@@ -50,14 +53,14 @@ export class GcSampler implements Sampler {
   private known = new Set<string>()
   private warnedNew = false
   private warnedFailure = false
-  private timer?: NodeJS.Timeout
+  private timer?: LongTimeout
   private inFlight?: Promise<void>
   private stopped = false
 
   constructor(private readonly opts: GcSamplerOptions) {
     this.intervalMs = Math.max(0.01, opts.interval) * 1000
     const timeout = opts.timeout ?? Math.min(10, Math.max(1, opts.interval))
-    this.fetcher = new GcFetcher(opts.url, { timeoutMs: timeout * 1000, insecure: opts.insecure })
+    this.fetcher = new GcFetcher(opts.url, { timeoutMs: timeout * 1000, insecure: opts.insecure, token: opts.token })
   }
 
   get columns(): readonly string[] {
@@ -104,7 +107,7 @@ export class GcSampler implements Sampler {
 
   async stop(): Promise<void> {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.timer?.clear()
     await this.inFlight
     await this.fetcher.close()
   }
@@ -112,15 +115,14 @@ export class GcSampler implements Sampler {
   private schedule(lastStart: number): void {
     if (this.stopped) return
     const wait = Math.max(0, lastStart + this.intervalMs - Date.now())
-    this.timer = setTimeout(() => {
+    // The run loop owns the lifetime (stop()); a forgotten sampler mustn't keep memsiege alive.
+    this.timer = new LongTimeout(() => {
       const started = Date.now()
       this.inFlight = this.fetchOnce().finally(() => {
         this.inFlight = undefined
         this.schedule(started)
       })
-    }, wait)
-    // The run loop owns the lifetime (stop()); a forgotten sampler mustn't keep memsiege alive.
-    this.timer.unref()
+    }, wait).unref()
   }
 
   private async fetchOnce(): Promise<void> {

@@ -14,6 +14,9 @@ const UNIT_SECONDS: Record<string, number> = {
   h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600,
 }
 
+/** The longest duration accepted: a year. Beyond it a value is a typo (999999h), not a soak. */
+export const LONGEST_DURATION_S = 365 * 24 * 3600
+
 const BARE = /^(?:\d+(?:\.\d*)?|\.\d+)$/
 const PART = /(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*/giy
 
@@ -27,14 +30,14 @@ export function parseDuration(text: string | number, opts: { bareUnit?: 's' | 'm
   if (typeof text === 'number') {
     if (!Number.isFinite(text)) throw new Error(`bad duration ${text}: not a finite number`)
     if (text < 0) throw new Error(`bad duration ${text}: negative`)
-    return round(text * bare)
+    return withinAYear(round(text * bare), String(text))
   }
   if (typeof text !== 'string') throw new Error(`bad duration: expected a string or a number, got ${typeof text}`)
   const s = text.trim()
   const quoted = JSON.stringify(text)
   if (s === '') throw new Error('bad duration "": empty')
   if (s.startsWith('-')) throw new Error(`bad duration ${quoted}: negative`)
-  if (BARE.test(s)) return round(Number(s) * bare)
+  if (BARE.test(s)) return withinAYear(round(Number(s) * bare), quoted)
 
   let total = 0
   let at = 0
@@ -50,7 +53,12 @@ export function parseDuration(text: string | number, opts: { bareUnit?: 's' | 'm
   if (at === 0 || at < s.length) {
     throw new Error(`bad duration ${quoted}: expected a number and a unit such as 30s, 10m, 8h or 500ms`)
   }
-  return round(total)
+  return withinAYear(round(total), quoted)
+}
+
+function withinAYear(seconds: number, shown: string): number {
+  if (!(seconds <= LONGEST_DURATION_S)) throw new Error(`bad duration ${shown}: longer than a year, the longest memsiege accepts`)
+  return seconds
 }
 
 /** Whole microseconds, so that 0.1h is 360 and not 360.00000000000006. */

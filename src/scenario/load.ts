@@ -6,9 +6,10 @@
 import { statSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { isScalar, Scalar } from 'yaml'
-import { parseDuration } from './duration.js'
 import { ConfigError } from './errors.js'
-import { DEFAULT_METHOD_OVERRIDE_HEADER, MAX_CONCURRENCY, scenarioSchema } from './schema.js'
+import { countFlag, durationFlag } from './flag-check.js'
+import { headerProblem, repeatedHost } from './header-check.js'
+import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
 import type { AnalysisConfig, BisectConfig, GcEndpointConfig, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
 import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
@@ -83,6 +84,12 @@ function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: 
     if (clash) throw new ConfigError(`userAgent conflicts with headers.${clash[0]}; give one of them`, at('userAgent'))
     headers.push(['User-Agent', raw.userAgent])
   }
+  for (const [name, value] of raw.headers ?? []) {
+    const problem = headerProblem(name, value)
+    if (problem) throw new ConfigError(`headers.${name}: ${problem}`, at(`headers.${name}`))
+  }
+  const twice = repeatedHost(headers.map(([name]) => name))
+  if (twice) throw new ConfigError(`headers: ${twice}`, at('headers'))
 
   const gc = raw.sample.gc
   if (gc) {
@@ -242,7 +249,7 @@ function readUrls(raw: RawScenario, src: YamlSource, checked: Validated, dir: st
 
 function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
   const out = { ...scenario }
-  if (o.concurrency !== undefined) out.concurrency = overrideInteger('concurrency', o.concurrency, MAX_CONCURRENCY)
+  if (o.concurrency !== undefined) out.concurrency = countFlag('--concurrency', 'concurrency', o.concurrency)
   if (o.out !== undefined) {
     if (o.out.trim() === '') throw new ConfigError('out: must not be empty')
     out.out = o.out
@@ -250,35 +257,20 @@ function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
   const stops: StopCondition[] = []
   const given: string[] = []
   if (o.duration !== undefined) {
-    let seconds: number
-    try {
-      seconds = parseDuration(o.duration, { bareUnit: 'm' })
-    } catch (err) {
-      throw new ConfigError(`duration: ${(err as Error).message}`)
-    }
-    if (seconds <= 0) throw new ConfigError('duration: must be more than 0')
-    stops.push({ kind: 'duration', seconds })
+    stops.push({ kind: 'duration', seconds: durationFlag('--duration', 'duration', o.duration, 'm') })
     given.push('duration')
   }
   if (o.requests !== undefined) {
-    stops.push({ kind: 'requests', count: overrideInteger('requests', o.requests) })
+    stops.push({ kind: 'requests', count: countFlag('--requests', 'requests', o.requests) })
     given.push('requests')
   }
   if (o.passes !== undefined) {
-    stops.push({ kind: 'passes', count: overrideInteger('passes', o.passes) })
+    stops.push({ kind: 'passes', count: countFlag('--passes', 'passes', o.passes) })
     given.push('passes')
   }
   if (stops.length > 1) throw new ConfigError(`conflicting stop conditions: ${given.slice(0, -1).join(', ')} and ${given.at(-1)}`)
   if (stops.length === 1) out.stop = stops[0]
   return out
-}
-
-function overrideInteger(name: string, value: number, max?: number): number {
-  if (!Number.isInteger(value) || value < 1 || (max !== undefined && value > max)) {
-    const range = max === undefined ? 'a whole number of at least 1' : `a whole number from 1 to ${max}`
-    throw new ConfigError(`${name}: must be ${range}, got ${value}`)
-  }
-  return value
 }
 
 function isDirectory(path: string): boolean {

@@ -14,9 +14,9 @@ export type StringFormat =
   | 'http-url'
   /** A path starting with `/` (resolved against target.url), or an absolute http(s) URL. */
   | 'path-or-http-url'
-  /** An HTTP token (RFC 9110): header names. */
-  | 'token'
-  /** No CR, LF or NUL: header values. */
+  /** A header name the HTTP client will send (header-check.ts). */
+  | 'header-name'
+  /** Only characters a header can carry: no line breaks, nothing beyond Latin-1. */
   | 'header-value'
   /** `type/subtype` with optional parameters. */
   | 'media-type'
@@ -63,6 +63,8 @@ export interface DurationSpec extends SpecBase {
   type: 'duration'
   /** When true, 0 is rejected too. */
   positive: boolean
+  /** Seconds; a year (duration.ts) when absent. */
+  max?: number
   default?: number
 }
 
@@ -116,6 +118,9 @@ export interface OneOfSpec extends SpecBase {
 
 export type Spec = StringSpec | BooleanSpec | IntegerSpec | DurationSpec | EnumSpec | ListSpec | DictSpec | MapSpec | AnyMapSpec | OneOfSpec
 
+/** Timeouts and sampling intervals: beyond a day they are typos, and some timers cannot hold more. */
+const A_DAY = 24 * 3600
+
 /** Most concurrent users accepted: beyond this memsiege itself is what you would be measuring. */
 export const MAX_CONCURRENCY = 10000
 
@@ -143,7 +148,7 @@ export const scenarioSchema: MapSpec = {
         cwd: { type: 'string', format: 'non-empty', doc: "Working directory for command, relative to the scenario's folder." },
         env: { type: 'dict', keyFormat: 'env-name', numbersAsStrings: true, doc: 'Extra environment for command.' },
         ready: { type: 'string', format: 'path-or-http-url', doc: 'With command: polled until it answers 2xx before the load starts.' },
-        readyTimeout: { type: 'duration', positive: true, default: 30, doc: 'Seconds to wait for ready.' },
+        readyTimeout: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds to wait for ready.' },
         tree: { type: 'boolean', default: true, doc: 'Sample the process and all its descendants.' },
         restart: { type: 'string', format: 'non-empty', doc: 'With port: a command that restarts the target (memsiege bisect runs it before every trial).' },
       },
@@ -163,10 +168,10 @@ export const scenarioSchema: MapSpec = {
     passes: { type: 'integer', min: 1, doc: 'Stop after each user has gone through the list this many times.' },
     delay: { type: 'duration', positive: false, default: 0, doc: 'Think time: uniform random 0..delay seconds after each request (siege -d).' },
     order: { type: 'enum', values: ['sequential', 'random'], default: 'sequential', doc: 'Order of the list (random is siege -i).' },
-    headers: { type: 'dict', keyFormat: 'token', valueFormat: 'header-value', numbersAsStrings: false, doc: 'Extra request headers (siege -H).' },
+    headers: { type: 'dict', keyFormat: 'header-name', valueFormat: 'header-value', numbersAsStrings: false, doc: 'Extra request headers (siege -H).' },
     contentType: { type: 'string', format: 'media-type', doc: 'Content type of bodies in the URL list (siege -T).' },
     userAgent: { type: 'string', format: 'header-value', doc: 'The User-Agent header.' },
-    timeout: { type: 'duration', positive: true, default: 30, doc: 'Per-request timeout.' },
+    timeout: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Per-request timeout.' },
     methodOverride: {
       type: 'one-of',
       doc: 'Send every request as POST with the real method in a header (true: X-Method).',
@@ -175,7 +180,7 @@ export const scenarioSchema: MapSpec = {
         {
           type: 'map',
           doc: 'The header to use.',
-          keys: { header: { type: 'string', format: 'token', default: DEFAULT_METHOD_OVERRIDE_HEADER, doc: 'Header carrying the real method.' } },
+          keys: { header: { type: 'string', format: 'header-name', default: DEFAULT_METHOD_OVERRIDE_HEADER, doc: 'Header carrying the real method.' } },
         },
       ],
     },
@@ -187,14 +192,14 @@ export const scenarioSchema: MapSpec = {
       doc: 'What to read from the target while the load runs.',
       defaultEmpty: true,
       keys: {
-        interval: { type: 'duration', positive: true, default: 1, doc: 'Seconds between rows of samples.csv.' },
-        pssInterval: { type: 'duration', positive: true, default: 30, doc: 'Seconds between reads of smaps_rollup.' },
+        interval: { type: 'duration', positive: true, max: A_DAY, default: 1, doc: 'Seconds between rows of samples.csv.' },
+        pssInterval: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds between reads of smaps_rollup.' },
         gc: {
           type: 'map',
           doc: "The app's GC statistics endpoint.",
           keys: {
             url: { type: 'string', format: 'path-or-http-url', required: true, doc: 'Path (resolved against target.url) or absolute URL.' },
-            interval: { type: 'duration', positive: true, default: 5, doc: 'Seconds between fetches.' },
+            interval: { type: 'duration', positive: true, max: A_DAY, default: 5, doc: 'Seconds between fetches.' },
             format: { type: 'enum', values: ['auto', 'json', 'prometheus'], default: 'auto', doc: 'How to read the response.' },
             metrics: { type: 'list', minItems: 1, of: { type: 'string', format: 'non-empty', doc: 'A metric name.' }, doc: 'Prometheus only: the metrics to keep.' },
           },

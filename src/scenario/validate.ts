@@ -5,8 +5,9 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml'
 import { parseDuration } from './duration.js'
+import { headerNameProblem, headerValueProblem, mediaTypeProblem } from './header-check.js'
 import { ConfigError } from './errors.js'
-import { keyAliases, type MapSpec, type Spec, type StringFormat } from './schema.js'
+import { keyAliases, type DurationSpec, type IntegerSpec, type MapSpec, type Spec, type StringFormat } from './schema.js'
 import { parseWarmup } from '../analysis/warmup.js'
 import { parseGrowthLimit } from '../analysis/thresholds.js'
 import { sameKey, suggest } from './suggest.js'
@@ -135,8 +136,8 @@ class Walker {
         if (kind !== 'number') throw wrongType('an integer')
         const n = Number((node as { value: number }).value)
         if (!Number.isInteger(n)) throw this.fail(node, `${name}: expected an integer, got ${this.describe(node)}`, keyWhere)
-        if (n < spec.min) throw this.fail(node, `${name}: must be at least ${spec.min}, got ${n}`, keyWhere)
-        if (spec.max !== undefined && n > spec.max) throw this.fail(node, `${name}: must be at most ${spec.max}, got ${n}`, keyWhere)
+        const problem = valueProblem(spec, n)
+        if (problem) throw this.fail(node, `${name}: ${problem}`, keyWhere)
         return n
       }
       case 'duration': {
@@ -147,7 +148,8 @@ class Walker {
         } catch (err) {
           throw this.fail(node, `${name}: ${(err as Error).message}`, keyWhere)
         }
-        if (spec.positive && seconds <= 0) throw this.fail(node, `${name}: must be more than 0`, keyWhere)
+        const problem = valueProblem(spec, seconds)
+        if (problem) throw this.fail(node, `${name}: ${problem}`, keyWhere)
         return seconds
       }
       case 'enum': {
@@ -269,6 +271,21 @@ class Walker {
   }
 }
 
+/**
+ * What is wrong with a number for an integer spec, or with seconds for a duration spec: the
+ * checks the scenario file and the command-line flags share.
+ */
+export function valueProblem(spec: IntegerSpec | DurationSpec, n: number): string | undefined {
+  if (spec.type === 'integer') {
+    if (n < spec.min) return `must be at least ${spec.min}, got ${n}`
+    if (spec.max !== undefined && n > spec.max) return `must be at most ${spec.max}, got ${n}`
+    return undefined
+  }
+  if (spec.positive && n <= 0) return 'must be more than 0'
+  if (spec.max !== undefined && n > spec.max) return `must be at most ${spec.max} s, got ${n} s`
+  return undefined
+}
+
 /** What is wrong with `s` for `format`, or undefined. */
 export function formatProblem(s: string, format: StringFormat): string | undefined {
   switch (format) {
@@ -278,14 +295,12 @@ export function formatProblem(s: string, format: StringFormat): string | undefin
       if (s.trim() === '') return 'must not be empty'
       if (/[/\\]/.test(s) || s === '.' || s === '..') return `${quote(s)} must not contain slashes or be . or ..`
       return /[\u0000-\u001f\u007f]/.test(s) ? `${quote(s)} contains a control character` : undefined
-    case 'token':
-      return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(s) ? undefined : `${quote(s)} is not a valid header name`
+    case 'header-name':
+      return headerNameProblem(s)
     case 'header-value':
-      return /[\r\n\0]/.test(s) ? 'must not contain line breaks or NUL' : undefined
+      return headerValueProblem(s)
     case 'media-type':
-      return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*(;[^\r\n\0]*)?$/.test(s)
-        ? undefined
-        : `${quote(s)} is not a media type such as application/json`
+      return mediaTypeProblem(s)
     case 'env-name':
       return s === '' || /[=\0]/.test(s) ? `${quote(s)} is not a valid environment variable name` : undefined
     case 'http-url':

@@ -32,8 +32,8 @@ export interface TargetSpec {
   logFile: string
   /** Absolute URL polled until it answers 2xx (resolve target.ready against target.url first). */
   ready?: string
-  /** target.url: without `ready`, the port that must be free before the command starts. */
-  url?: string
+  /** Where the load will ask (target.url, else the list's first URL): without `ready`, its port must be free before the command starts. */
+  address?: TargetAddress
   /** Seconds to wait for `ready` (target.readyTimeout). Default 30. */
   readyTimeout?: number
   /** Accept any TLS certificate on `ready` (target.insecure). */
@@ -216,8 +216,7 @@ export async function startTarget(spec: TargetSpec): Promise<TargetProcess> {
 /** The URL the target will be asked for, whose port must be free before it starts. */
 function addressOf(spec: TargetSpec): TargetAddress | undefined {
   if (spec.ready) return { url: spec.ready, key: 'target.ready' }
-  if (spec.url) return { url: spec.url, key: 'target.url' }
-  return undefined
+  return spec.address
 }
 
 function isDirectory(path: string): boolean {

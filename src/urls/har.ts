@@ -80,10 +80,15 @@ function readEntry (entry: unknown, index: number): HarRequest | string {
   return result
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/
+
 /** postData.text (base64 when mitmproxy and others say so), else a form rebuilt from postData.params. */
 function readBody (postData: Record<string, unknown>, contentType: string | undefined): Buffer | string | undefined {
   if (typeof postData.text === 'string') {
-    return postData.encoding === 'base64' ? Buffer.from(postData.text, 'base64') : Buffer.from(postData.text, 'utf8')
+    if (postData.encoding === undefined || postData.encoding === '') return Buffer.from(postData.text, 'utf8')
+    if (postData.encoding !== 'base64') return `a body in the unknown encoding ${JSON.stringify(postData.encoding)}`
+    // Node's decoder skips what isn't base64 and returns the rest: garbage, sent without a word.
+    return BASE64.test(postData.text.replace(/\s+/g, '')) ? Buffer.from(postData.text, 'base64') : 'a base64 body that is not valid base64'
   }
   if (Array.isArray(postData.params) && postData.params.length > 0) {
     if (!isForm(contentType)) return `a ${contentType ?? 'body'} recorded as params only`

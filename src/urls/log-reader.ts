@@ -5,9 +5,10 @@
 import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
 import { Readable, pipeline } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
+import { isUtf8 } from 'node:buffer'
 import { createGunzip, gunzipSync } from 'node:zlib'
 import { ConfigError } from '../scenario/errors.js'
+import { nonUtf8Byte } from '../scenario/urlfile/utf8.js'
 
 /** A longer line is not a log line: it is counted as unparseable and skipped without being kept. */
 export const MAX_LINE_CHARS = 1 << 20
@@ -103,7 +104,6 @@ async function readLines (name: string, raw: AsyncIterable<Buffer>, sink: LineSi
 
 class LineSplitter {
   readonly #sink: LineSink
-  readonly #decoder = new StringDecoder('utf8')
   #carry = ''
   #skipping = false
   lines = 0
@@ -113,7 +113,8 @@ class LineSplitter {
   }
 
   write (chunk: Buffer): void {
-    const text = this.#carry + this.#decoder.write(chunk)
+    // latin1 keeps every byte as one character; #emit decodes each line as UTF-8 when it is.
+    const text = this.#carry + chunk.toString('latin1')
     let start = 0
     for (;;) {
       const newline = text.indexOf('\n', start)
@@ -130,7 +131,7 @@ class LineSplitter {
   }
 
   end (): void {
-    const text = this.#carry + this.#decoder.end()
+    const text = this.#carry
     this.#carry = ''
     if (text !== '' || this.#skipping) this.#emit(text, 0, text.length)
   }
@@ -143,9 +144,25 @@ class LineSplitter {
     }
     if (end > start && text.charCodeAt(end - 1) === 0x0d) end--
     // A UTF-8 byte order mark would otherwise stick to the first line.
-    if (this.lines === 1 && text.charCodeAt(start) === 0xfeff) start++
-    this.#sink.line(text.slice(start, end), this.lines)
+    if (this.lines === 1 && text.startsWith(UTF8_BOM_BYTES, start)) start += UTF8_BOM_BYTES.length
+    const line = text.slice(start, end)
+    this.#sink.line(HIGH_BYTE.test(line) ? decodeLine(line) : line, this.lines)
   }
+}
+
+const UTF8_BOM_BYTES = '\xef\xbb\xbf'
+const HIGH_BYTE = /[\x80-\xff]/
+const HIGH_BYTES = /[\x80-\xff]/g
+
+/**
+ * A line's bytes (one latin1 character each) as text: UTF-8 when they are; otherwise each byte
+ * above 0x7f as %XX, which in a request target is the byte the client sent (siege sends `caf%E9`
+ * for a URL-file `caf\xe9`), where decoding would have put U+FFFD.
+ */
+function decodeLine (line: string): string {
+  const bytes = Buffer.from(line, 'latin1')
+  if (isUtf8(bytes)) return bytes.toString('utf8')
+  return line.replace(HIGH_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
 }
 
 const COMPRESSED: Array<[string, Buffer]> = [
@@ -207,6 +224,9 @@ export async function readWholeInput (name: string, stdin: NodeJS.ReadableStream
     }
   }
   checkText(data, name, false)
+  // A HAR is JSON, which is UTF-8: anything else would be read as U+FFFD and sent so.
+  const bad = nonUtf8Byte(data)
+  if (bad) throw new ConfigError(`byte 0x${bad.byte} is not UTF-8; a HAR file is JSON, which is UTF-8`, { file: name, line: bad.line })
   const text = data.toString('utf8')
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }

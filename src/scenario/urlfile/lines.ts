@@ -11,6 +11,7 @@ export interface SourceLine {
   /** Trimmed, comments removed, never empty. */
   text: string
   longerThanSiegeBuffer: boolean
+  hasNul: boolean
 }
 
 // C isspace() in the C locale: siege trims these and nothing else (no NBSP, no BOM).
@@ -31,6 +32,7 @@ export function readLines(text: string): SourceLine[] {
     lines.push({
       number: index + 1,
       text: content,
+      hasNul: content.includes('\0'),
       // fgets() keeps room for the terminating NUL and needs to see the newline.
       longerThanSiegeBuffer: Buffer.byteLength(raw) >= SIEGE_LINE_BUFFER - 1
     })

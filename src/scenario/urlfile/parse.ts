@@ -4,8 +4,10 @@ import { ConfigError } from '../errors.js'
 import type { UrlEntry } from '../types.js'
 import { toAbsoluteUrl } from './address.js'
 import { BodyFiles } from './body-file.js'
-import type { LineContext, SiegeQuirk } from './context.js'
+import { type LineContext, lineError, type SiegeQuirk } from './context.js'
+import { mediaTypeProblem } from '../header-check.js'
 import { readLines, SIEGE_LINE_BUFFER } from './lines.js'
+import { nonUtf8Byte } from './utf8.js'
 import { type BodySource, splitMethod } from './method.js'
 import { parseVariableLine, VariableScope } from './variables.js'
 
@@ -35,7 +37,7 @@ export function parseUrlList(options: UrlListOptions): UrlEntry[] {
   const quirksSeen = new Set<SiegeQuirk>()
   const entries: UrlEntry[] = []
 
-  for (const { number, text, longerThanSiegeBuffer } of readLines(options.text)) {
+  for (const { number, text, longerThanSiegeBuffer, hasNul } of readLines(options.text)) {
     const at: LineContext = {
       source: options.source,
       line: number,
@@ -45,6 +47,8 @@ export function parseUrlList(options: UrlListOptions): UrlEntry[] {
         options.warn?.(`${options.source}:${number}: ${message}`)
       }
     }
+    // siege 4.0.7 reads the file as a C string: it stops at the NUL, and drops or cuts lines around it.
+    if (hasNul) throw lineError(at, 'a NUL byte: a URL file is text (siege stops reading the file there); remove it, or put the body in a <file')
     if (longerThanSiegeBuffer) {
       at.quirk('long-line', `line is longer than siege's ${SIEGE_LINE_BUFFER}-byte buffer; siege drops it (or truncates it when it is the last line)`)
     }
@@ -66,6 +70,10 @@ function readEntry(text: string, options: UrlListOptions, bodyFiles: BodyFiles, 
   if (!text.includes('/')) {
     at.quirk('body-slash', `siege appends "/" to the body of a line that has no "/" at all; memsiege sends the body as written`)
   }
+  if (line.contentType !== undefined) {
+    const problem = mediaTypeProblem(line.contentType)
+    if (problem) throw lineError(at, `-T ${problem}`)
+  }
   entry.body = readBody(line.body, bodyFiles, at)
   // Like siege, an empty -T means the default.
   entry.contentType = line.contentType ?? (options.contentType || DEFAULT_CONTENT_TYPE)
@@ -81,11 +89,19 @@ export function readUrlFile(
   path: string,
   options: Omit<UrlListOptions, 'source' | 'text' | 'bodyDir'>
 ): { text: string; entries: UrlEntry[] } {
-  let text: string
+  let bytes: Buffer
   try {
-    text = readFileSync(path, 'utf8')
+    bytes = readFileSync(path)
   } catch (error) {
     throw new ConfigError(`cannot read URL file: ${(error as Error).message}`, { file: path })
   }
+  const bad = nonUtf8Byte(bytes)
+  if (bad) {
+    throw new ConfigError(
+      `byte 0x${bad.byte} is not UTF-8: memsiege reads URL files as UTF-8 and won't guess (siege sends such a byte as is); percent-encode it (%${bad.byte}) or save the file as UTF-8`,
+      { file: path, line: bad.line }
+    )
+  }
+  const text = bytes.toString('utf8')
   return { text, entries: parseUrlList({ ...options, source: path, text, bodyDir: dirname(path) }) }
 }

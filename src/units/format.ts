@@ -1,10 +1,13 @@
 /**
  * Human units, for the verdict text, the reports and charts, and bisect: bytes in binary units (KiB, MiB, GiB), counts in k/M/G,
  * durations in s/min/h, and "nice" axis ticks (1, 2, 5 × 10ⁿ) in the unit the axis is labelled in.
+ * Negative figures carry a typographic minus (−), positive growth a plus.
+ * The unit of a column comes from the column registry (src/columns/).
  */
+import type { Unit } from '../columns/meaning.js'
 
-/** The unit of a series: bytes, objects, slots, pages, threads, count (as in MetricVerdict.unit), or ms, req/s. */
-export type SeriesUnit = string
+/** The unit of a series: a column's unit (the registry's), or a derived metric's. */
+export type SeriesUnit = Unit
 
 const BINARY = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
 const DECIMAL = ['', 'k', 'M', 'G', 'T', 'P']
@@ -24,7 +27,7 @@ export function unitScale (magnitude: number, unit: SeriesUnit): UnitScale {
     while (i < BINARY.length - 1 && m >= 1024 ** (i + 1)) i++
     return { divisor: 1024 ** i, suffix: BINARY[i] }
   }
-  if (unit === 'ms' || unit === 'req/s' || unit === '%') return { divisor: 1, suffix: unit }
+  if (unit === 'ms' || unit === 's' || unit === 'req/s' || unit === '%') return { divisor: 1, suffix: unit }
   let i = 0
   while (i < DECIMAL.length - 1 && m >= 1000 ** (i + 1)) i++
   const noun = countNoun(unit)
@@ -32,16 +35,20 @@ export function unitScale (magnitude: number, unit: SeriesUnit): UnitScale {
 }
 
 function countNoun (unit: SeriesUnit): string {
-  return unit === 'count' ? '' : unit
+  return unit === 'count' || unit === 'timestamp' ? '' : unit
 }
 
-/** A number with `digits` significant-ish decimals, without trailing zeros: 1.5, 12.3, 512. */
-export function formatNumber (value: number, digits = 3): string {
+/**
+ * A number with `digits` significant-ish decimals: 1.5, 12.3, 512. Without trailing zeros,
+ * unless `aligned` (1.50, 12.3, 512: lines of figures then align).
+ */
+export function formatNumber (value: number, digits = 3, aligned = false): string {
   if (!Number.isFinite(value)) return String(value)
-  if (value === 0) return '0'
+  if (value === 0) return aligned ? (0).toFixed(digits - 1) : '0'
   const a = Math.abs(value)
-  const decimals = a >= 100 ? 0 : a >= 10 ? Math.max(0, digits - 2) : a >= 1 ? Math.max(0, digits - 1) : Math.min(6, digits - 1 - Math.floor(Math.log10(a)))
-  return trimZeros(value.toFixed(decimals))
+  const decimals = a >= 100 ? 0 : a >= 10 ? Math.max(0, digits - 2) : a >= 1 || aligned ? Math.max(0, digits - 1) : Math.min(6, digits - 1 - Math.floor(Math.log10(a)))
+  const text = value.toFixed(decimals)
+  return aligned ? text : trimZeros(text)
 }
 
 function trimZeros (text: string): string {
@@ -54,20 +61,30 @@ export function formatBytes (bytes: number, digits = 3): string {
   return `${formatNumber(bytes / s.divisor, digits)} ${s.suffix}`
 }
 
-/** 12345 → "12.3 k"; with a noun: "12.3 k objects". */
-export function formatCount (value: number, noun = '', digits = 3): string {
-  const s = unitScale(value, 'count')
-  const text = `${formatNumber(value / s.divisor, digits)}${s.suffix ? ` ${s.suffix}` : ''}`
-  return noun ? `${text} ${noun}` : text
+/** A value in its unit, scaled for reading: "412 MiB", "1.2 M objects", "3.4 ms". */
+export function formatValue (value: number, unit: SeriesUnit, digits = 3, aligned = false): string {
+  const s = unitScale(value, unit)
+  return `${formatNumber(value / s.divisor, digits, aligned)}${s.suffix ? ` ${s.suffix}` : ''}`
 }
 
-/** A value in its unit, scaled for reading: "412 MiB", "1.2 M objects", "3.4 ms". */
-export function formatValue (value: number, unit: SeriesUnit, digits = 3): string {
+/**
+ * An amount in words, for sentences: bytes scaled in 1024s (10.2 KiB), anything else counted
+ * exactly with thousands separators and its noun (1,250 objects, 1 thread).
+ */
+export function formatAmount (value: number, unit: SeriesUnit, digits = 3): string {
+  if (!Number.isFinite(value)) return '?'
   if (unit === 'bytes') return formatBytes(value, digits)
-  if (unit === 'ms') return `${formatNumber(value, digits)} ms`
-  if (unit === 'req/s') return `${formatNumber(value, digits)} req/s`
-  if (unit === '%') return `${formatNumber(value, digits)} %`
-  return formatCount(value, countNoun(unit), digits)
+  const noun = countNoun(unit)
+  const word = noun ? ` ${Math.abs(value) === 1 && noun.endsWith('s') ? noun.slice(0, -1) : noun}` : ''
+  return `${significant(value, digits)}${word}`
+}
+
+/** `digits` significant digits, without exponent notation, with thousands separators. */
+export function significant (value: number, digits = 3): string {
+  if (value === 0) return '0'
+  const abs = Math.abs(value)
+  const decimals = Math.max(0, Math.min(6, digits - 1 - Math.floor(Math.log10(abs))))
+  return value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: decimals })
 }
 
 /** 42 → "42 s", 200 → "3 min 20 s", 5400 → "1 h 30 min". */
@@ -95,14 +112,17 @@ export function formatClock (seconds: number): string {
   return h > 0 ? `${sign}${h}:${two(m)}:${two(s)}` : `${sign}${m}:${two(s)}`
 }
 
-/** A rate of growth: "10.2 KiB/request", "512 MiB/h". */
+/** A rate in words: "10.2 KiB/request", "1,250 objects/h". */
 export function formatRate (value: number, unit: SeriesUnit, per: string): string {
-  return `${formatSigned(value, unit)}/${per}`
+  return `${formatAmount(value, unit)}/${per}`
 }
 
-/** formatValue with an explicit sign for positive values ("+1.2 MiB"), for growth figures. */
-export function formatSigned (value: number, unit: SeriesUnit, digits = 3): string {
-  const text = formatValue(value, unit, digits)
+/** A figure with its sign always shown: "+1.2 MiB", "−3 objects"; `aligned` keeps trailing zeros (bisect's columns). */
+export function formatSigned (value: number, unit: SeriesUnit, digits = 3, aligned = false): string {
+  return withSign(value, formatValue(value, unit, digits, aligned))
+}
+
+function withSign (value: number, text: string): string {
   return value > 0 ? `+${text}` : text.replace(/^-/, '−')
 }
 
@@ -110,10 +130,7 @@ export function formatSigned (value: number, unit: SeriesUnit, digits = 3): stri
 export function formatEstimate (e: { value: number; low: number; high: number; level: number }, unit: SeriesUnit, per: string): string {
   const magnitude = Math.max(Math.abs(e.value), Math.abs(e.low), Math.abs(e.high))
   const s = unitScale(magnitude, unit)
-  const n = (v: number) => {
-    const text = formatNumber(v / s.divisor)
-    return v > 0 ? `+${text}` : text.replace(/^-/, '−')
-  }
+  const n = (v: number) => withSign(v, formatNumber(v / s.divisor))
   const suffix = s.suffix ? ` ${s.suffix}` : ''
   return `${n(e.value)}${suffix}/${per} (${n(e.low)} … ${n(e.high)}, ${Math.round(e.level * 100)}%)`
 }
@@ -164,4 +181,15 @@ export function valueAxis (min: number, max: number, unit: SeriesUnit, count = 5
     labels: ticks.map((t) => t.toFixed(decimals)),
     suffix: s.suffix
   }
+}
+
+/** Milliseconds with microsecond resolution, so that a fast endpoint never reads "0 ms" (siege's figures). */
+export function ms (value: number): string {
+  if (value >= 100) return value.toFixed(1)
+  return value.toFixed(3)
+}
+
+/** Bytes as MiB with two decimals (siege's figures). */
+export function mib (bytes: number): string {
+  return (bytes / 1048576).toFixed(2)
 }
