@@ -83,13 +83,15 @@ async function main (argv: string[]): Promise<number> {
       .positional('scenario', { type: 'string', describe: 'the scenario (YAML)' })
       .option('trial', { type: 'string', describe: 'how long each trial runs (3m, 90s; a bare number is minutes)' })
       .option('trial-requests', { coerce: positiveInteger('--trial-requests'), describe: 'how many requests each trial sends' })
+      .option('max-time', { type: 'string', describe: 'no trial starts, and none is extended, after this much time of trials (2h, 30m)' })
+      .option('max-extension', { coerce: positiveInteger('--max-extension'), describe: 'an undecided trial runs on up to this many times its first length (default 4; 1: never)' })
       .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print bisect.json at the end' })
       .option('out', { type: 'string', describe: 'the bisect folder (default results/<time>-<name>-bisect/)' })
       .option('resume', { type: 'string', describe: 'carry on the bisect in this folder' }),
     async (args) => {
       const { bisectCommand } = await import('./commands/bisect.js')
       status = await bisectCommand({
-        scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, json: args.json, out: args.out, resume: args.resume
+        scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, maxTime: args.maxTime, maxExtension: args.maxExtension as number | undefined, json: args.json, out: args.out, resume: args.resume
       }, warn)
     })
     .command('analyze <dir>', 'does it leak? the verdict on a results folder', (y) => y

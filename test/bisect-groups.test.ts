@@ -7,6 +7,7 @@ import { trialScenario } from '../src/bisect/trial.js'
 import { budgetLabel, buildTree, readBisectDocument, scaleBudget, trialKey, type BisectTrialRecord } from '../src/bisect/state.js'
 import { formatSigned } from '../src/units/format.js'
 import { checkRestartable, eventLine, trialBudget } from '../src/commands/bisect.js'
+import { baselineGroup, cheapestGroups, extensionFactors } from '../src/bisect/bisect.js'
 import { parseScenario } from '../src/scenario/load.js'
 import type { UrlEntry } from '../src/scenario/types.js'
 import { testScenario } from './helpers/scenario.js'
@@ -116,6 +117,10 @@ bisect:
   t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { groups: { a: 3 } }\n'), /bisect.groups.a: expected a string or a list/)
   t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { group: {} }\n'), /unknown key "group" in bisect \(did you mean "groups"\?\)/)
   t.equal(parse('urls: [/a]\ntarget: { url: "http://h" }\n').bisect, undefined)
+  t.same(parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { baseline: /a, minShare: 25 }\n').bisect, { baseline: '/a', minShare: 0.25 })
+  t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { minShare: 0 }\n'), /app.yml:3:\d+: .*minShare/)
+  t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { minShare: 101 }\n'), /app.yml:3:\d+: .*minShare/)
+  t.throws(() => parse('urls: [/a]\ntarget: { url: "http://h" }\nbisect: { baseline: "" }\n'), /app.yml:3:\d+: .*baseline/)
 })
 
 t.test('tree of nodes: trials attached, children under parents', async (t) => {
@@ -150,12 +155,31 @@ t.test('--resume needs a bisect folder', async (t) => {
 
 t.test('progress lines', async (t) => {
   const groups = groupEntries(['/a', '/b', '/c', '/d', '/e'].map((p) => entry(`http://h${p}`)))
-  const trial: BisectTrialRecord = { n: 2, key: '', role: 'half', groups: ['GET /a', 'GET /b', 'GET /c', 'GET /d'], question: '', attempt: 1, budget: { kind: 'duration', seconds: 4 }, dir: '02-half', started_at: '', status: 'running' }
+  const trial: BisectTrialRecord = { n: 2, key: '', role: 'half', groups: ['GET /a', 'GET /b', 'GET /c', 'GET /d'], question: '', budget: { kind: 'duration', seconds: 4 }, dir: '02-half', started_at: '', status: 'running' }
   t.equal(eventLine({ type: 'trial-started', trial: { ...trial }, expectedLeft: 3 }, groups), '  #2 half: GET /a, GET /b, GET /c and 1 more (4 groups), 4s: running; about 2 more after it')
   t.equal(eventLine({ type: 'trial-done', trial: { ...trial, status: 'done', verdict: 'leak', per_request: { value: 20480, low: 0, high: 0, level: 0.95 }, unit: 'bytes', requests: 12345, elapsed_s: 4.02 }, expectedLeft: 2 }, groups),
     '  #2 half: leak, +20.0 KiB/request (12,345 requests in 4.0 s); about 2 more')
   t.equal(eventLine({ type: 'trial-done', trial: { ...trial, status: 'done', verdict: 'flat' }, expectedLeft: 0 }, groups), '  #2 half: flat')
   t.equal(eventLine({ type: 'trial-skipped', trial: { ...trial, status: 'done', verdict: 'flat' } }, groups), '  #2 half: flat (done before)')
+  t.equal(eventLine({ type: 'trial-extended', trial: { ...trial }, factor: 2, reason: 'inconclusive on rss_bytes' }, groups), '  #2 half: extended to 8s: inconclusive on rss_bytes')
+  t.equal(eventLine({ type: 'trial-done', trial: { ...trial, status: 'done', verdict: 'leak', requests: 100, elapsed_s: 16, extended: 4 }, expectedLeft: 0 }, groups), '  #2 half: leak (100 requests in 16.0 s, extended 4×)')
   t.equal(formatSigned(-1536, 'bytes', 3, true), '−1.50 KiB', 'one minus sign everywhere: the typographic one')
   t.equal(formatSigned(2500, 'objects', 3, true), '+2.50 k objects')
+})
+
+t.test('the baseline: named by group or endpoint; else the cheapest group of the control, groups answering errors last', async (t) => {
+  const groups = groupEntries(['/a', '/b', '/c'].map((p) => entry(`http://h${p}`)), [{ name: 'bee', patterns: ['/b'] }])
+  t.equal(baselineGroup(groups, 'bee'), 0)
+  t.equal(baselineGroup(groups, '/c'), 2)
+  t.equal(baselineGroup(groups, 'GET /a'), 1)
+  t.throws(() => baselineGroup(groups, '/zzz'), /bisect.baseline: "\/zzz" is neither a group nor an endpoint of the URL list/)
+  const latency = (p50: number) => ({ p50_ms: p50, p90_ms: p50, p99_ms: p50, p999_ms: p50, max_ms: p50, min_ms: p50, mean_ms: p50 })
+  t.same(cheapestGroups(groups, [
+    { endpoint: 'GET /a', transactions: 10, successful: 10, failed: 0, bytes: 1, latency: latency(5) },
+    { endpoint: 'GET /b', transactions: 10, successful: 0, failed: 0, bytes: 1, latency: latency(1) },
+    { endpoint: 'GET /c', transactions: 10, successful: 10, failed: 0, bytes: 1, latency: latency(2) }
+  ]), ['GET /c', 'GET /a', 'bee'], 'the fastest that answers 2xx first; one answering 400s last')
+  t.same(extensionFactors(4), [1, 2, 4])
+  t.same(extensionFactors(3), [1, 2, 3])
+  t.same(extensionFactors(1), [1])
 })

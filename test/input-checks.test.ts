@@ -90,6 +90,11 @@ t.test('a URL file with no URLs is one line, not a TypeError', async (t) => {
   t.equal(siegeError({ url: undefined, file: join(dir, 'blank.txt') }), `${join(dir, 'blank.txt')}: no URLs in the file (only blank lines, comments or variables)`)
 })
 
+t.test('sweep findings: credentials with a bad %-escape, integers beyond 2^53', async (t) => {
+  t.equal(siegeError({ url: 'http://user:p%ZZ@127.0.0.1:9/x' }), '<command line>:1: bad %-escape in the user name or password of "http://user:p%ZZ@127.0.0.1:9/x" (write % as %25)')
+  t.equal(scenarioError(t, 'requests: 99999999999999999999\n'), 'D/s.yml:2:11: requests: must be a whole number below 2^53, got 100000000000000000000')
+})
+
 t.test('the CLI: one line, exit 2, nothing sent', async (t) => {
   const out = t.testdir()
   for (const args of [['-c', '100000'], ['-H', 'X-Ok: €'], ['-t', '0'], ['-d', '-1']]) {

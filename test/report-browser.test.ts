@@ -27,7 +27,7 @@ if (missing) {
   // Two real runs of the built CLI against the demo server: one leaking, whose target is killed and
   // restarted half-way (events), and one flat and shorter.
   const [leak, flat] = await Promise.all([
-    realRun(leakDir, { path: '/leak', requests: 900, name: 'leak <b>&amp; "run"', restartAfter: 300 }),
+    realRun(leakDir, { path: '/leak', requests: 1800, name: 'leak <b>&amp; "run"', restartAfter: 600 }),
     realRun(flatDir, { path: '/flat', requests: 400, name: 'flat-run' })
   ])
   t.equal(leak.status, 0, `leak run: ${leak.stderr}`)

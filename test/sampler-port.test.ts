@@ -43,7 +43,8 @@ t.test('a socket shared by a parent and its children resolves to the parent', as
     server.listen(0, '127.0.0.1', () => {
       const fd = server._handle.fd
       const kids = [1, 2].map(() => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: ['ignore', 'ignore', 'ignore', fd] }))
-      setTimeout(() => console.log(server.address().port + ' ' + kids.map((k) => k.pid).join(' ')), 300)
+      Promise.all(kids.map((k) => new Promise((resolve) => k.once('spawn', resolve))))
+        .then(() => console.log(server.address().port + ' ' + kids.map((k) => k.pid).join(' ')))
     })`
   const { child, line } = await spawnWithLine(process.execPath, ['-e', script])
   t.teardown(() => killGroup(child))

@@ -69,6 +69,23 @@ t.test('starts the demo server, waits for ready, logs its output, stops it with 
   t.same(await target.stop(), exit, 'stop again is harmless')
 })
 
+t.test('restart: the old process stopped, a new one started from the same spec and ready', async (t) => {
+  const port = await freePort()
+  const first = await startTarget({
+    command: `${process.execPath} ${tsImportFlag()} src/demo/server.ts --port ${port}`,
+    cwd: repoRoot,
+    logFile: logFile(),
+    ready: `http://127.0.0.1:${port}/stats`,
+    readyTimeout: 20,
+  })
+  t.teardown(() => first.stop(1))
+  const second = cleanup(t, await first.restart(5))
+  t.same(first.exit, { code: 0, signal: null }, 'the first one was stopped')
+  t.not(second.pid, first.pid)
+  t.equal((await get(`http://127.0.0.1:${port}/flat`)).status, 200, 'the new one serves')
+  t.equal(second.command, first.command)
+})
+
 t.test('an early exit names the code and shows the log tail', async (t) => {
   const port = await freePort()
   const log = logFile()

@@ -126,6 +126,7 @@ requests: 10
   const flags = await runCli(['-c', '1', '-r', '1', '--cmd', `${process.execPath} ${DEMO} --port ${port}`, '--out', join(dir, 'out2'), `http://127.0.0.1:${port}/flat`])
   t.equal(flags.status, 2)
   t.match(flags.stderr, `port ${port} (of the first URL of the list http://127.0.0.1:${port}/flat) is already in use by pid ${process.pid}`)
+  t.match(flags.stderr, 'if it is a proxy in front of the target, give target.ready with the target\'s own URL')
 })
 
 t.test('ready answered by a process memsiege did not start: stopped, exit 1, naming who answered', async (t) => {

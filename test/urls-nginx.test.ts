@@ -13,6 +13,7 @@ import { escapeRequestTarget } from '../src/scenario/urlfile/escape.js'
 import { readUrlFile } from '../src/scenario/urlfile/parse.js'
 import { runCli } from './helpers/cli.js'
 import { countsRows, memoryIo } from './helpers/urls.js'
+import { waitFor } from './helpers/wait.js'
 
 const NGINX = '/usr/sbin/nginx'
 const skip = existsSync(NGINX) ? false : `${NGINX} not found (Debian package nginx-light; .ci/run installs it)`
@@ -63,7 +64,6 @@ function freePort (): Promise<number> {
   })
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 interface Nginx {
   port: number
@@ -124,19 +124,22 @@ ${tempPaths.join('\n')}
     udp.close()
     rmSync(prefix, { recursive: true, force: true })
   }
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${stderr}`)
-    if (await get(port, '/api/Ready') === 200) break
-    if (Date.now() > deadline) {
-      await stop()
-      throw new Error(`nginx did not answer within 10 s: ${stderr}`)
-    }
-    await sleep(50)
+  let probes = 0
+  const lines = (file: string) => { try { return readFileSync(file, 'utf8').split('\n').length - 1 } catch { return 0 } }
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${stderr}`)
+      const status = await get(port, '/api/Ready')
+      if (status !== 0) probes++
+      return status === 200
+    }, 60_000, `nginx to answer (${stderr})`)
+    // The readiness probes are not part of the traffic. nginx logs a request after its response
+    // has gone out: wait for every answered probe's line in the three logs before emptying them.
+    await waitFor(() => lines(join(prefix, 'access.log')) >= probes && lines(join(prefix, 'access.json')) >= probes && syslog.length >= probes, 30_000, 'the probes in the logs')
+  } catch (err) {
+    await stop()
+    throw err
   }
-  // The readiness probes are not part of the traffic. nginx logs a request after its response has
-  // gone out, so give the last probe's line time to land before emptying the logs.
-  await sleep(200)
   writeFileSync(join(prefix, 'access.log'), '')
   writeFileSync(join(prefix, 'access.json'), '')
   syslog.length = 0
@@ -199,7 +202,7 @@ t.test('a real nginx: its combined, JSON and syslog logs are imported to the req
   const nginx = await startNginx()
   t.teardown(() => nginx.stop())
   await drive(nginx.port, ORDER)
-  for (let i = 0; i < 100 && nginx.syslog.length < ORDER.length; i++) await sleep(20)
+  await waitFor(() => nginx.syslog.length >= ORDER.length, 30_000, 'a syslog message per request').catch(() => {})
   t.equal(nginx.syslog.length, ORDER.length, 'one syslog message per request')
   const syslogFile = join(nginx.prefix, 'syslog.log')
   writeFileSync(syslogFile, nginx.syslog.join('\n') + '\n')
@@ -246,7 +249,7 @@ t.test('round trip: the imported list replayed by memsiege gives nginx the reque
   const first = join(nginx.prefix, 'first.log')
   renameSync(nginx.accessLog, first)
   nginx.reopenLogs()
-  for (let i = 0; i < 250 && !existsSync(nginx.accessLog); i++) await sleep(20)
+  await waitFor(() => existsSync(nginx.accessLog), 30_000, 'nginx to reopen its log').catch(() => {})
   t.ok(existsSync(nginx.accessLog), 'nginx reopened its log on SIGUSR1')
 
   const run = await runCli(['-c', '1', '-r', String(lines.length), '-q', '--out', join(nginx.prefix, 'results'), '-f', out], { timeoutMs: 25_000 })

@@ -21,7 +21,7 @@ export interface VerdictSettings {
   onBadSettings?: (message: string) => void
   /** What the samplers declared the columns to mean, before summary.json holds it (at the end of a run). */
   recorded?: ColumnMeanings
-  /** memsiege started the target for the run, before summary.json says so (at the end of a run). */
+  /** The target was started for this run, before summary.json says so (at the end of a run). */
   freshProcess?: boolean
 }
 

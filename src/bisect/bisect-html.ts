@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
-import { formatSigned } from '../units/format.js'
+import type { Estimate } from '../analysis/types.js'
+import { percentWithInterval } from './format.js'
+import { formatEstimate, formatSigned } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
@@ -49,6 +51,7 @@ ul.tree li > span.node.inferred, ul.tree li > span.node.untested { border-style:
 
   if (doc.result) {
     out.push(`<div class="result${doc.result.outcome === 'no-leak' ? ' none' : ''}">${esc(doc.result.message)}</div>`)
+    out.push(effectTable(doc))
     if (doc.result.notes.length) out.push(`<ul>${doc.result.notes.map((n) => `<li class="muted">${esc(n)}</li>`).join('')}</ul>`)
   } else if (doc.error) {
     out.push(`<div class="result">${esc(doc.error)}</div>`)
@@ -70,6 +73,18 @@ ul.tree li > span.node.inferred, ul.tree li > span.node.untested { border-style:
   return out.join('\n')
 }
 
+/** The culprits' effect sizes, the unexplained rest and the baseline, with their intervals. */
+function effectTable (doc: BisectDocument): string {
+  const r = doc.result!
+  if (r.culprits.length === 0 && !r.baseline) return ''
+  const unit = doc.trials.find((t) => t.unit)?.unit ?? 'bytes'
+  const cell = (e: Estimate | undefined, per: string): string => (e ? esc(formatEstimate(e, unit, per)) : '')
+  const rows = r.culprits.map((c) => `<tr><td>${esc(c.groups.join(' + '))}${c.kind === 'interaction' ? ' <span class="muted">(together)</span>' : ''}</td><td>${cell(c.per_request, 'request')}${c.measured === 'by-difference' ? ' <span class="muted">by difference</span>' : ''}</td><td>${cell(c.per_hour, 'hour')}</td><td>${c.share ? esc(percentWithInterval(c.share)) : ''}</td></tr>`)
+  if (r.unexplained && r.culprits.length) rows.push(`<tr><td class="muted">unexplained</td><td></td><td>${cell(r.unexplained.per_hour, 'hour')}</td><td>${esc(percentWithInterval(r.unexplained.share))}</td></tr>`)
+  if (r.baseline) rows.push(`<tr><td class="muted">baseline: ${esc(r.baseline.group)}</td><td>${cell(r.baseline.per_request, 'request')}</td><td></td><td></td></tr>`)
+  return `<h2>Effect sizes</h2><table><tr><th>culprit</th><th>growth per request of its own traffic, above the baseline</th><th>per hour in the whole list's mix</th><th>share of the control's growth</th></tr>${rows.join('')}</table>`
+}
+
 function groupsText (groups: readonly string[], max = 4): string {
   if (groups.length <= max) return groups.map(esc).join(', ')
   return `${groups.slice(0, max).map(esc).join(', ')} <span class="muted">and ${groups.length - max} more</span>`
@@ -88,14 +103,14 @@ function treeItem (node: BisectTreeNode, doc: BisectDocument): string {
 function trialCard (dir: string, doc: BisectDocument, t: BisectTrialRecord): string {
   const color = t.verdict ? VERDICT_COLOR[t.verdict] ?? '#777' : '#777'
   const status = t.status === 'done' ? t.verdict ?? '' : t.status
-  const facts: string[] = [`${t.role}${t.attempt > 1 ? ', again with double the budget' : ''}`, budgetLabel(t.budget)]
+  const facts: string[] = [t.role, t.extended ? `${budgetLabel(t.budget)}, extended ${t.extended}×` : budgetLabel(t.budget)]
   if (t.requests !== undefined) facts.push(`${t.requests.toLocaleString('en-US')} requests`)
   if (t.elapsed_s !== undefined) facts.push(`${t.elapsed_s.toFixed(1)} s`)
   if (t.per_request) facts.push(`${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request`)
   const chart = miniChart(join(dir, t.dir), doc.metric ?? 'rss_bytes', t)
   return `<div class="trial" id="trial-${t.n}"><h3>#${t.n} <span class="badge" style="background:${color}">${esc(status)}</span> ${groupsText(t.groups, 3)}</h3>
 <div class="muted">${esc(t.question)}</div><div class="muted">${facts.map(esc).join(' · ')} · <a href="${esc(encodeURI(t.dir))}/summary.json">${esc(t.dir)}/</a></div>
-${t.summary ? `<div>${esc(t.summary)}</div>` : ''}${t.error ? `<div style="color:#c62828">${esc(t.error)}</div>` : ''}${chart}</div>`
+${(t.extensions ?? []).map((x) => `<div class="muted">extended ${esc(x)}</div>`).join('')}${t.summary ? `<div>${esc(t.summary)}</div>` : ''}${t.error ? `<div style="color:#c62828">${esc(t.error)}</div>` : ''}${chart}</div>`
 }
 
 /** The trial's deciding metric over its run, as a small SVG in an <img>; empty when there are no samples. */

@@ -8,15 +8,18 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Estimate, RunVerdict, SegmentVerdict } from '../analysis/types.js'
 import type { RunProgress } from '../run/run-scenario.js'
+import type { EndpointSummary } from '../recorder/summary-json.js'
+import { ConfigError } from '../scenario/errors.js'
 import type { Scenario } from '../scenario/types.js'
 import { writeBisectHtml } from './bisect-html.js'
-import { describeGroups, groupWeights, type EndpointGroup } from './groups.js'
-import { BisectPlan, oneCulpritBound, type Conclusion, type TrialOutcome, type TrialRequest } from './plan.js'
+import { describeGroups, groupWeights, matchesEndpoint, type EndpointGroup } from './groups.js'
+import { BisectPlan, MINOR_SHARE, oneCulpritBound, scale, trialCap, twoCulpritBound, type Conclusion, type TrialOutcome, type TrialRequest } from './plan.js'
 import {
   BISECT_SCHEMA_VERSION, budgetLabel, buildTree, groupsRecord, scaleBudget, trialKey, writeBisectDocument,
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
 } from './state.js'
-import { formatSigned } from '../units/format.js'
+import { percentWithInterval } from './format.js'
+import { formatEstimate, formatSigned } from '../units/format.js'
 import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
 import { redactText, scenarioSecrets } from '../recorder/redact.js'
@@ -27,6 +30,8 @@ export type BisectEvent =
   /** A trial found done in bisect.json (on resume): not run again. */
   | { type: 'trial-skipped'; trial: BisectTrialRecord }
   | { type: 'trial-started'; trial: BisectTrialRecord; expectedLeft: number }
+  /** An undecided trial runs on to `factor` × its first length; `reason` says why. */
+  | { type: 'trial-extended'; trial: BisectTrialRecord; factor: number; reason: string }
   | { type: 'trial-done'; trial: BisectTrialRecord; expectedLeft: number }
   | { type: 'restarting'; trial: BisectTrialRecord; command: string }
   | { type: 'done'; doc: BisectDocument }
@@ -39,6 +44,12 @@ export interface BisectOptions {
   dir: string
   /** bisect.json of an earlier, unfinished bisect of the same scenario (--resume). */
   resume?: BisectDocument
+  /** The verdict of a trial's samples so far, writing nothing: whether to extend it. */
+  peek: (dir: string) => RunVerdict
+  /** The longest a trial may run, as a multiple of its first length; default 4. */
+  maxExtension?: number
+  /** No trial starts, and none is extended, after this many seconds of trials (--max-time). */
+  maxTimeS?: number
   warn: (message: string) => void
   onEvent?: (event: BisectEvent) => void
   onTrialProgress?: (progress: RunProgress) => void
@@ -52,9 +63,14 @@ export interface BisectHandle {
   interrupt (): void
 }
 
-/** The bound measured for two culprits by the plan's tests (N = 2..32): 2⌈log₂ N⌉ + 4. */
-export function twoCulpritBound (n: number): number {
-  return 2 * Math.ceil(Math.log2(Math.max(1, n))) + 4
+export const DEFAULT_MAX_EXTENSION = 4
+
+/** Where an undecided trial is looked at again: 1, 2, 4 … up to `max` × its first length. */
+export function extensionFactors (max: number): number[] {
+  const factors = [1]
+  while (factors.at(-1)! * 2 < max) factors.push(factors.at(-1)! * 2)
+  if (max > 1) factors.push(max)
+  return factors
 }
 
 export function startBisect (options: BisectOptions): BisectHandle {
@@ -77,6 +93,13 @@ export function startBisect (options: BisectOptions): BisectHandle {
       status: 'running',
       concurrency: scenario.concurrency,
       budget: options.budget,
+      limits: {
+        trials: trialCap(groups.length),
+        extension: options.maxExtension ?? DEFAULT_MAX_EXTENSION,
+        min_share: scenario.bisect?.minShare ?? MINOR_SHARE,
+        ...(options.maxTimeS !== undefined ? { time_s: options.maxTimeS } : {})
+      },
+      ...(scenario.bisect?.baseline !== undefined ? { baseline: scenario.bisect.baseline } : {}),
       // for the record only, without secrets: the commands run are the scenario's
       restart: scenario.target.restart !== undefined
         ? { kind: 'restart', command: redactText(scenario.target.restart, known), port: scenario.target.port! }
@@ -92,36 +115,42 @@ export function startBisect (options: BisectOptions): BisectHandle {
     const doneByKey = new Map<string, BisectTrialRecord>()
     for (const t of doc.trials) if (t.status === 'done') doneByKey.set(t.key, t)
 
-    const plan = new BisectPlan(groups.length, { weights: groupWeights(groups) })
+    const baseline = doc.baseline !== undefined ? baselineGroup(groups, doc.baseline) : undefined
+    const plan = new BisectPlan(groups.length, { weights: groupWeights(groups), maxTrials: doc.limits.trials, minorShare: doc.limits.min_share, ...(baseline !== undefined ? { baseline } : {}) })
+    const factors = extensionFactors(doc.limits.extension)
+    /** Seconds of trials so far (this session's and earlier ones'), for --max-time. */
+    const spent = (): number => doc.trials.reduce((s, t) => s + ((t.ended_at ? Date.parse(t.ended_at) : Date.now()) - Date.parse(t.started_at)) / 1000, 0)
+    const timeUp = (): boolean => doc.limits.time_s !== undefined && spent() >= doc.limits.time_s
     const save = (): void => {
       doc.expected_left = plan.expectedLeft
       doc.tree = buildTree(plan.nodes, names, doc.trials)
       writeBisectDocument(dir, doc)
       writeBisectHtml(dir, doc)
     }
+    const finish = (conclusion: Conclusion): BisectDocument => {
+      doc.result = result(conclusion, doc, names)
+      doc.status = 'done'
+      doc.ended_at = new Date().toISOString()
+      save()
+      options.onEvent?.({ type: 'done', doc })
+      return doc
+    }
     options.onEvent?.({ type: 'start', doc, dir, resumed: options.resume !== undefined })
     save()
 
     for (let step = plan.next(); ; step = plan.next()) {
-      if (step.kind === 'done') {
-        doc.result = result(step.conclusion, plan, doc, names)
-        doc.status = 'done'
-        doc.ended_at = new Date().toISOString()
-        save()
-        options.onEvent?.({ type: 'done', doc })
-        return doc
-      }
+      if (step.kind === 'done') return finish(step.conclusion)
       const request = step.trial
       const groupNames = request.groups.map((g) => names[g]!)
-      const budget = scaleBudget(doc.budget, request.budgetFactor)
-      const key = trialKey(groupNames, budget)
+      const key = trialKey(groupNames, doc.budget)
       const earlier = doneByKey.get(key)
       if (earlier) {
         options.onEvent?.({ type: 'trial-skipped', trial: earlier })
-        plan.record(outcomeOf(earlier))
+        plan.record(outcomeOf(earlier, names))
         continue
       }
       if (interrupted) return stop()
+      if (timeUp()) return finish(plan.halt(`the time limit (--max-time ${budgetLabel({ kind: 'duration', seconds: doc.limits.time_s! })}) was reached`))
 
       const n = doc.trials.length + 1
       const record: BisectTrialRecord = {
@@ -130,9 +159,8 @@ export function startBisect (options: BisectOptions): BisectHandle {
         role: request.role,
         groups: groupNames,
         question: phrase(request, names),
-        attempt: request.budgetFactor > 1 ? 2 : 1,
-        budget,
-        dir: `${String(n).padStart(2, '0')}-${request.role}${request.budgetFactor > 1 ? '-again' : ''}`,
+        budget: doc.budget,
+        dir: `${String(n).padStart(2, '0')}-${request.role}`,
         started_at: new Date().toISOString(),
         status: 'running'
       }
@@ -159,21 +187,34 @@ export function startBisect (options: BisectOptions): BisectHandle {
           return stop()
         }
         const name = `${scenario.name}-bisect-${String(n).padStart(2, '0')}`
-        current = startTrial(trialScenario(scenario, groups, request.groups, budget, trialDir, name), {
+        const longest = scaleBudget(doc.budget, factors.at(-1)!)
+        current = startTrial(trialScenario(scenario, groups, request.groups, longest, trialDir, name), {
           warn: options.warn,
-          onProgress: options.onTrialProgress
+          onProgress: options.onTrialProgress,
+          extension: {
+            budget: doc.budget,
+            factors,
+            peek: options.peek,
+            timeUp,
+            onExtend: (factor, verdict) => {
+              const reason = extensionReason(verdict)
+              ;(record.extensions ??= []).push(`to ${budgetLabel(scaleBudget(doc.budget, factor))}: ${reason}`)
+              options.onEvent?.({ type: 'trial-extended', trial: record, factor, reason })
+            }
+          }
         })
         if (interrupted) current.interrupt()
-        const { run, verdict } = await current.done
+        const { run, verdict, extended } = await current.done
         current = undefined
         record.ended_at = new Date().toISOString()
         record.requests = run.summary.transactions + run.summary.failed_transactions
         record.elapsed_s = run.summary.elapsed_s
+        if (extended > 1) record.extended = extended
         if (run.interrupted || !verdict) {
           record.status = 'interrupted'
           return stop()
         }
-        doc.metric ??= verdict.verdict === 'leak' ? decidingMetric(verdict) : undefined
+        doc.metric ??= decidingMetric(verdict)
         record.verdict = verdict.verdict
         record.summary = verdict.summary
         const growth = doc.metric ? growthOf(verdict, doc.metric) : undefined
@@ -181,7 +222,9 @@ export function startBisect (options: BisectOptions): BisectHandle {
           record.metric = doc.metric
           record.unit = growth.unit
           record.per_request = growth.perRequest
+          if (growth.perHour) record.per_hour = growth.perHour
         }
+        if (request.role === 'control') record.cheapest = cheapestGroups(groups, run.summary.endpoints)
         if (run.targetExited) options.warn(`trial ${n}: the target exited during the trial (see ${join(record.dir, 'events.csv')})`)
         record.status = 'done'
       } catch (err) {
@@ -195,7 +238,7 @@ export function startBisect (options: BisectOptions): BisectHandle {
         throw err
       }
       doneByKey.set(key, record)
-      plan.record(outcomeOf(record))
+      plan.record(outcomeOf(record, names))
       save()
       options.onEvent?.({ type: 'trial-done', trial: record, expectedLeft: plan.expectedLeft })
     }
@@ -218,86 +261,149 @@ export function startBisect (options: BisectOptions): BisectHandle {
   }
 }
 
-function outcomeOf (record: BisectTrialRecord): TrialOutcome {
-  return { verdict: record.verdict!, ...(record.per_request ? { perRequest: record.per_request } : {}) }
+/** The group `bisect.baseline` names: a group name, or an endpoint of one (`GET /api/Ping`, `/api/Ping`). */
+export function baselineGroup (groups: readonly EndpointGroup[], name: string): number {
+  const byName = groups.findIndex((g) => g.name === name)
+  if (byName >= 0) return byName
+  const byEndpoint = groups.findIndex((g) => g.endpoints.some((ep) => matchesEndpoint(name, ep)))
+  if (byEndpoint >= 0) return byEndpoint
+  throw new ConfigError(`bisect.baseline: ${JSON.stringify(name)} is neither a group nor an endpoint of the URL list`)
+}
+
+/**
+ * The groups of a trial from the cheapest up, by the median latency of their endpoints (weighted
+ * by transactions); groups with unsuccessful answers last (an endpoint answering errors does less work
+ * than a fresh process normally does, so it makes a poor picture of "no leak").
+ */
+export function cheapestGroups (groups: readonly EndpointGroup[], endpoints: readonly EndpointSummary[]): string[] {
+  const cost = groups.map((g) => {
+    const mine = endpoints.filter((e) => g.endpoints.includes(e.endpoint))
+    const n = mine.reduce((s, e) => s + e.transactions, 0)
+    const failed = mine.some((e) => e.failed > 0 || e.successful < e.transactions)
+    return { name: g.name, failed, latency: n > 0 ? mine.reduce((s, e) => s + e.latency.p50_ms * e.transactions, 0) / n : Infinity }
+  })
+  return cost.sort((a, b) => Number(a.failed) - Number(b.failed) || a.latency - b.latency).map((c) => c.name)
+}
+
+/** Why an inconclusive trial runs on, from its verdict: what the analysis said it lacks. */
+function extensionReason (verdict: RunVerdict): string {
+  const m = verdict.metrics.find((x) => x.verdict === 'inconclusive' && (verdict.deciding ? verdict.deciding.includes(x.metric) : x.decides !== false))
+  const more = m?.more_requests ?? m?.segments.find((s) => s.more_requests)?.more_requests
+  const reason = m?.reason ?? m?.segments.at(-1)?.reason
+  return `inconclusive${m ? ` on ${m.metric}` : ''}${more ? `, about ${Math.round(more).toLocaleString('en-US')} more requests needed` : ''}${reason ? ` (${reason})` : ''}`
+}
+
+function outcomeOf (record: BisectTrialRecord, names: readonly string[]): TrialOutcome {
+  return {
+    verdict: record.verdict!,
+    ...(record.per_request ? { perRequest: record.per_request } : {}),
+    ...(record.cheapest ? { cheapest: record.cheapest.map((g) => names.indexOf(g)).filter((i) => i >= 0) } : {})
+  }
 }
 
 /** The question in group names. */
 function phrase (request: TrialRequest, names: readonly string[]): string {
-  return request.question.replace(/#(\d+)/g, (_, i: string) => names[Number(i)] ?? `#${i}`)
+  return rename(request.question, names)
+}
+
+function rename (text: string, names: readonly string[]): string {
+  return text.replace(/#(\d+)/g, (_, i: string) => names[Number(i)] ?? `#${i}`)
 }
 
 /** The metric growth per request is read from: the first deciding metric that leaks (the analysis lists them in order). */
 export function decidingMetric (verdict: RunVerdict): string | undefined {
   const deciding = verdict.metrics.filter((m) => verdict.deciding ? verdict.deciding.includes(m.metric) : m.decides !== false)
-  return (deciding.find((m) => m.verdict === 'leak') ?? deciding.find((m) => m.verdict === verdict.verdict) ?? verdict.metrics.find((m) => m.verdict === 'leak'))?.metric
+  return (deciding.find((m) => m.verdict === 'leak') ?? deciding.find((m) => m.verdict === verdict.verdict) ?? verdict.metrics.find((m) => m.verdict === 'leak') ?? deciding[0])?.metric
 }
 
-/** Growth per request of `metric` in a run: pooled over its segments, else from its longest segment. */
-export function growthOf (verdict: RunVerdict, metric: string): { unit: Unit; perRequest: Estimate } | undefined {
+/** Growth per request (and per hour) of `metric` in a run: pooled over its segments, else from its longest segment. */
+export function growthOf (verdict: RunVerdict, metric: string): { unit: Unit; perRequest: Estimate; perHour?: Estimate } | undefined {
   const m = verdict.metrics.find((x) => x.metric === metric)
   if (!m) return undefined
-  if (m.per_request) return { unit: m.unit, perRequest: m.per_request }
+  if (m.per_request) return { unit: m.unit, perRequest: m.per_request, ...(m.per_hour ? { perHour: m.per_hour } : {}) }
   let best: SegmentVerdict | undefined
   for (const s of m.segments) if (!best || s.requests[1] - s.requests[0] > best.requests[1] - best.requests[0]) best = s
-  return best?.per_request ? { unit: m.unit, perRequest: best.per_request } : undefined
+  return best?.per_request ? { unit: m.unit, perRequest: best.per_request, ...(best.per_hour ? { perHour: best.per_hour } : {}) } : undefined
 }
 
-function result (conclusion: Conclusion, plan: BisectPlan, doc: BisectDocument, names: readonly string[]): BisectResult {
+function result (conclusion: Conclusion, doc: BisectDocument, names: readonly string[]): BisectResult {
   const n = names.length
-  const all = names.map((_, i) => i)
-  const rename = (text: string): string => text.replace(/#(\d+)/g, (_, i: string) => names[Number(i)] ?? `#${i}`)
   const lastDone = (groups: readonly number[]): BisectTrialRecord | undefined => {
-    const key = [...groups.map((g) => names[g]!)].sort().join(' + ')
-    return doc.trials.filter((t) => t.status === 'done' && t.key.startsWith(`${key} @ `)).at(-1)
+    const key = trialKey(groups.map((g) => names[g]!), doc.budget)
+    return doc.trials.filter((t) => t.status === 'done' && t.key === key).at(-1)
   }
-  const culprits: BisectCulpritRecord[] = conclusion.culprits.map((c) => {
-    const own = lastDone(c.groups)
-    const share = plan.explains(c.groups, all)
-    return {
-      groups: c.groups.map((g) => names[g]!),
-      endpoints: c.groups.flatMap((g) => doc.groups[g]!.endpoints),
-      kind: c.kind,
-      evidence: rename(c.evidence),
-      ...(own?.per_request ? { per_request: own.per_request } : {}),
-      ...(share !== undefined ? { explains_control: Math.round(share * 1000) / 1000 } : {})
-    }
-  })
-  const bound1 = oneCulpritBound(n)
-  const bound2 = twoCulpritBound(n)
-  const cut = doc.trials.filter((t) => t.status === 'interrupted').length
-  const counts = `${conclusion.trials} trial${conclusion.trials === 1 ? '' : 's'} for ${n} group${n === 1 ? '' : 's'} (one culprit: at most ⌈log₂ ${n}⌉ + 2 = ${bound1}; two: at most ${bound2})` +
-    (cut ? `, besides ${cut} interrupted and run again` : '')
-  let message: string
-  if (conclusion.outcome === 'no-leak') {
-    const control = lastDone(all)
-    const raise = doc.budget.kind === 'requests' ? '--trial-requests' : '--trial'
-    message = `no leak reproduced in ${budgetLabel(scaleBudget(doc.budget, control?.attempt ?? 1))}: the control (the whole list) was ${control?.verdict ?? 'not decided'}; raise ${raise}`
-  } else {
-    const lines = culprits.map((c) => {
-      const what = c.kind === 'interaction' ? `interaction: ${c.groups.join(' + ')} leak only together` : `culprit: ${c.groups.join(', ')}`
-      const eps = c.groups.length === 1 && c.endpoints.length > 0 && (c.endpoints.length > 1 || c.endpoints[0] !== c.groups[0]) ? ` [${c.endpoints.join(', ')}]` : ''
-      const growth = c.per_request ? ` ${formatSigned(c.per_request.value, culpritUnit(doc, c), 3, true)}/request alone` : ''
-      const share = c.explains_control !== undefined ? `, ${Math.round(c.explains_control * 100)}% of the control's growth` : ''
-      return `${what}${eps}${growth || share ? ` (${(growth + share).replace(/^ /, '')})` : ''}`
-    })
-    message = lines.join('\n')
-  }
-  return {
+  const control = lastDone(names.map((_, i) => i))
+  // The control's request rate turns growth per request of its mix into growth per hour.
+  const perHourRate = control?.requests && control.elapsed_s ? (control.requests / control.elapsed_s) * 3600 : undefined
+  const hourly = (e: Estimate | undefined): Estimate | undefined => (e && perHourRate ? scale(e, perHourRate) : undefined)
+  const culprits: BisectCulpritRecord[] = conclusion.culprits.map((c) => ({
+    groups: c.groups.map((g) => names[g]!),
+    endpoints: c.groups.flatMap((g) => doc.groups[g]!.endpoints),
+    kind: c.kind,
+    evidence: rename(c.evidence, names),
+    ...(c.measured ? { measured: c.measured } : {}),
+    ...(c.excess ? { per_request: c.excess } : {}),
+    ...(c.contribution ? { contribution_per_request: c.contribution, ...(perHourRate ? { per_hour: hourly(c.contribution) } : {}) } : {}),
+    ...(c.share ? { share: c.share } : {})
+  }))
+  const small = conclusion.small.map((s) => ({
+    groups: s.groups.map((g) => names[g]!),
+    verdict: s.verdict,
+    ...(s.excess ? { per_request: s.excess } : {}),
+    ...(s.share !== undefined ? { share: Math.round(s.share * 1000) / 1000 } : {}),
+    why: s.why
+  }))
+  const baseline = conclusion.baseline !== undefined ? lastDone([conclusion.baseline]) : undefined
+  const unit = doc.trials.find((t) => t.unit)?.unit ?? unitOf(doc.metric ?? 'rss_bytes')
+  const out: BisectResult = {
     outcome: conclusion.outcome,
+    ...(conclusion.stopped ? { stopped: conclusion.stopped } : {}),
     culprits,
-    notes: conclusion.notes.map(rename),
+    small,
+    ...(conclusion.baseline !== undefined ? { baseline: { group: names[conclusion.baseline]!, ...(baseline?.per_request ? { per_request: baseline.per_request } : {}) } } : {}),
+    ...(conclusion.controlExcess ? { control_excess: { per_request: conclusion.controlExcess, ...(perHourRate ? { per_hour: hourly(conclusion.controlExcess)! } : {}) } } : {}),
+    ...(conclusion.unexplained ? { unexplained: { share: conclusion.unexplained, ...(conclusion.controlExcess && perHourRate ? { per_hour: hourly(scale(conclusion.controlExcess, conclusion.unexplained.value))! } : {}) } } : {}),
+    notes: conclusion.notes.map((t) => rename(t, names)),
+    next: conclusion.next.map((t) => rename(t, names)),
     trials: conclusion.trials,
     groups: n,
-    bound_one_culprit: bound1,
-    bound_two_culprits: bound2,
-    message: `${message}\n${counts}`
+    bound_one_culprit: oneCulpritBound(n),
+    bound_two_culprits: twoCulpritBound(n),
+    cap: doc.limits.trials,
+    message: ''
   }
+  out.message = resultMessage(out, doc, unit, control)
+  return out
 }
 
-/** The unit of the culprit's own trial; failing that, of the metric that decided the control. */
-function culpritUnit (doc: BisectDocument, c: BisectCulpritRecord): Unit {
-  return doc.trials.find((t) => t.unit && c.groups.every((g) => t.groups.includes(g)))?.unit ?? unitOf(doc.metric ?? 'rss_bytes')
+/** The closing words: what was found, with effect sizes; what is known when it stopped early; the counts. */
+function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, control: BisectTrialRecord | undefined): string {
+  const lines: string[] = []
+  if (r.stopped) lines.push(`stopped: ${r.stopped}; what is known:`)
+  if (r.outcome === 'no-leak') {
+    const raise = doc.budget.kind === 'requests' ? '--trial-requests' : '--trial'
+    const why = r.baseline ? `the control (the whole list) grew no faster than the baseline ${r.baseline.group}` : `the control (the whole list) was ${control?.verdict ?? 'not decided'}`
+    lines.push(`no leak reproduced in ${budgetLabel(scaleBudget(doc.budget, control?.extended ?? 1))}: ${why}; raise ${raise} to look longer`)
+  }
+  for (const c of r.culprits) {
+    const what = c.kind === 'interaction' ? `interaction: ${c.groups.join(' + ')} leak only together` : `culprit: ${c.groups.join(', ')}`
+    const eps = c.groups.length === 1 && c.endpoints.length > 0 && (c.endpoints.length > 1 || c.endpoints[0] !== c.groups[0]) ? ` [${c.endpoints.join(', ')}]` : ''
+    const facts: string[] = []
+    if (c.per_request) facts.push(`${formatEstimate(c.per_request, unit, 'request')} ${c.measured === 'by-difference' ? 'by difference' : 'alone'}, above the baseline`)
+    if (c.per_hour) facts.push(`${formatEstimate(c.per_hour, unit, 'hour')} in the whole list's mix`)
+    if (c.share) facts.push(`${percentWithInterval(c.share)} of the control's growth`)
+    lines.push(`${what}${eps}${facts.length ? ` (${facts.join('; ')})` : ''}`)
+  }
+  if (r.outcome !== 'no-leak' && r.unexplained && r.culprits.length > 0) {
+    lines.push(`unexplained: ${percentWithInterval(r.unexplained.share)} of the control's growth${r.unexplained.per_hour ? ` (${formatEstimate(r.unexplained.per_hour, unit, 'hour')})` : ''}`)
+  }
+  if (r.outcome === 'incomplete' && r.culprits.length === 0) lines.push('no culprit established')
+  for (const s of r.small) lines.push(`small effect: ${s.groups.join(', ')}${s.per_request ? ` (${formatSigned(s.per_request.value, unit, 3, true)}/request above the baseline)` : ''}: ${s.why}`)
+  for (const t of r.next) lines.push(`try next: ${t}`)
+  const trials = `${r.trials} trial${r.trials === 1 ? '' : 's'} for ${r.groups} group${r.groups === 1 ? '' : 's'}`
+  const cut = doc.trials.filter((t) => t.status === 'interrupted').length
+  lines.push(`${trials} (one culprit: at most ${r.bound_one_culprit}; two: at most ${r.bound_two_culprits}; cap ${r.cap})${cut ? `, besides ${cut} interrupted and run again` : ''}`)
+  return lines.join('\n')
 }
 
 /** `GET /a, GET /b and 3 more (5 groups)`. */

@@ -1,57 +1,72 @@
 /**
  * The bisect search as a pure state machine: it asks for trials (sets of groups) and is told their
- * verdicts; no I/O, no clock. `bisect.ts` runs the trials; the tests drive it with fake verdicts.
+ * outcomes; no I/O, no clock. `bisect.ts` runs the trials; the tests drive it with fake outcomes.
+ *
+ * Every trial runs against a fresh process, so every trial carries the same warm-up growth (an
+ * allocator filling its arenas, caches filling). Decisions are therefore made against a
+ * **baseline**: a trial of one cheap group (`bisect.baseline`, else the group with the lowest
+ * median latency in the control) that shows what "no leak" looks like for this app.
+ *
+ * A trial **leaks** when its verdict is `leak` (or still `inconclusive` after the runner extended
+ * it), its growth per request is significantly above the baseline's (the interval of the
+ * difference lies above zero), and that excess, weighted by the trial's share of the control's
+ * requests, is at least `minorShare` (10%) of the control's excess. `flat`, `plateau` and
+ * `settling` never leak. A trial that grew but failed one of the tests is a **small effect**:
+ * no culprit, but reported.
  *
  * The search, for N groups:
  *
- * 1. **Control**: the whole list. No leak: stop ("no leak reproduced").
+ * 1. **Control**: the whole list. Not growing: stop ("no leak"). Then the **baseline** trial; the
+ *    control must be significantly above it, else stop ("no leak": the control's growth is the
+ *    warm-up every fresh process has). A baseline candidate that keeps growing (verdict leak or
+ *    inconclusive: a cache filling, a leak) is replaced by the next cheapest, up to three; those
+ *    that grew are judged like any other trial (a culprit, a small effect, or nothing).
  * 2. **Descent**: in a set S known to leak, test its first half A (⌈|S|/2⌉ groups). A leaks: go into
- *    A, and keep the other half B *untested* for later. A doesn't: the leak is in B — go into B
- *    without testing it (inferred). One trial per level: ⌈log₂ N⌉ levels to one group.
- * 3. **Verify**: a group reached by inference is tested alone. If it doesn't leak on its own, the
- *    leak needs groups together (an interaction): QuickXplain (Junker 2004) narrows the last set
- *    known to leak to a minimal set of groups that leaks, testing unions of its parts.
- * 4. **Rest**: if halves were left untested, the whole list without the culprits found is tested;
- *    if it still leaks, the search goes on among the untested groups (a second culprit), else it
- *    ends. When every other group was in some trial that did not leak, there is no rest trial.
- *    When a verified culprit accounts for the growth of the set it was found in (its growth per
- *    request × its share of that set's requests ≥ 2/3 of the set's growth per request), the rest
- *    trial is skipped too: that is what keeps one culprit within ⌈log₂ N⌉ + 2 trials.
+ *    A, keep the other half B untested for later. A doesn't: the leak is in B (inferred).
+ * 3. **One group left**: tested alone on the way down, it is the culprit. Reached by inference from
+ *    a pair that was itself tested and leaked, its effect is that pair's growth minus its sibling's
+ *    (no trial). Reached by inference otherwise, it is verified alone; if it doesn't leak, the
+ *    results contradict each other (a set leaks, none of its parts does): the leak needs groups
+ *    together and QuickXplain (Junker 2004) narrows the last set known to leak to a minimal one.
+ * 4. **Rest**: when the culprits found account for less than 2/3 of the control's excess and halves
+ *    were left untested, the whole list without the culprits is tested; if it leaks, the search
+ *    goes on among the untested groups.
  *
- * A trial that leaks by less than a tenth of the control's growth (its growth per request × its
- * share of the control's requests) is taken as no leak: a fresh runtime warming up, not the leak.
+ * **A hard stop**: at most `maxTrials` trials (`trialCap(N)`); the runner may also stop it
+ * (`halt`, for a time limit). Either way the conclusion says what is known: the culprits so far,
+ * the small effects, and what to try next.
  *
- * Trials for one culprit, none inconclusive: control + ⌈log₂ N⌉ descent + 1 (verify or rest)
- * = at most ⌈log₂ N⌉ + 2 — when the culprit was reached by inference *and* halves were left
- * untested, the growth check replaces the rest trial; if growth figures are missing or say
- * something else leaks too, the rest trial runs (⌈log₂ N⌉ + 3). An inconclusive trial is
- * repeated once with double the budget (one more trial); inconclusive twice counts as no leak.
- * Two culprits: at most 2⌈log₂ N⌉ + 4 (measured for N = 2..32 by test/bisect-plan.test.ts).
- * Assumptions (README): a set leaks if a part of it leaks alone (more endpoints never cure a
- * leak), and groups that each passed in trials without a leak don't leak together unless a trial
- * says so.
+ * Trial counts (measured for N = 1..32 by test/bisect-plan.test.ts): one culprit at most
+ * ⌈log₂ N⌉ + 3 (control, baseline, descent, one verification), ⌈log₂ N⌉ + 2 unless N is more than
+ * ¾ of the next power of two (`oneCulpritBound`); two culprits `twoCulpritBound(N)`.
+ * Assumptions (README): a set leaks if a part of it leaks alone (more endpoints never cure a leak);
+ * within a pair tried together, a leak of one group is not an interaction of the two.
  */
 import type { Estimate, SeriesVerdict } from '../analysis/types.js'
 
-export type TrialRole = 'control' | 'half' | 'verify' | 'rest' | 'narrow'
+/** A trial's verdict; `settling` (growth that slows down), like plateau and flat, is never a culprit. */
+export type TrialVerdict = SeriesVerdict
+
+export type TrialRole = 'control' | 'baseline' | 'half' | 'verify' | 'rest' | 'narrow'
 
 /** A trial the plan wants run. */
 export interface TrialRequest {
   /** Group indices, ascending. */
   groups: number[]
   role: TrialRole
-  /** 1, or 2 for the repeat of an inconclusive trial. */
-  budgetFactor: number
   /** The set this one was cut from (group indices), for the tree; absent for the control. */
   parent?: number[]
-  /** What the trial asks, in a few words. */
+  /** What the trial asks, in a few words (groups as #i). */
   question: string
 }
 
-/** What a trial found: the run's verdict, and the deciding metric's growth per request. */
+/** What a trial found. */
 export interface TrialOutcome {
-  verdict: SeriesVerdict
+  verdict: TrialVerdict
+  /** Growth per request of the deciding metric, with its interval. */
   perRequest?: Estimate
+  /** Groups of the trial from the cheapest up (lowest median latency): the control's picks the baseline. */
+  cheapest?: number[]
 }
 
 export type Decision = 'leak' | 'clean'
@@ -62,14 +77,43 @@ export interface Culprit {
   kind: 'single' | 'interaction'
   /** How it was established, in words (group numbers as #i, replaced by names when reported). */
   evidence: string
+  /** Growth per request of its own traffic beyond the baseline's. */
+  excess?: Estimate
+  /** `alone`: from its own trial; `by-difference`: a tested pair's growth minus its sibling's. */
+  measured?: 'alone' | 'by-difference'
+  /** What it adds per request of the control's mix: excess × its share of the control's requests. */
+  contribution?: Estimate
+  /** contribution ÷ the control's excess. */
+  share?: Estimate
+}
+
+/** A set that grew but is no culprit: not above the baseline, or too small a part of the control's growth. */
+export interface SmallEffect {
+  groups: number[]
+  verdict: TrialVerdict
+  excess?: Estimate
+  share?: number
+  why: string
 }
 
 export interface Conclusion {
-  outcome: 'no-leak' | 'found'
+  /** `incomplete`: stopped by the trial cap or the runner (time) before the search ended. */
+  outcome: 'no-leak' | 'found' | 'incomplete'
+  /** Why it stopped early. */
+  stopped?: string
   culprits: Culprit[]
-  /** Notes on assumptions, skipped trials, twice-inconclusive trials. */
+  small: SmallEffect[]
+  /** The baseline group, when a baseline trial ran. */
+  baseline?: number
+  /** The control's growth per request beyond the baseline's. */
+  controlExcess?: Estimate
+  /** Share of the control's excess the culprits don't account for. */
+  unexplained?: Estimate
+  /** Notes on assumptions, skipped trials, contradictions. */
   notes: string[]
-  /** Trials run (repeats included). */
+  /** What to try next (when incomplete, contradictory, or growth is left unexplained). */
+  next: string[]
+  /** Trials run. */
   trials: number
 }
 
@@ -86,18 +130,43 @@ export interface PlanNode {
 
 export type PlanStep = { kind: 'trial'; trial: TrialRequest } | { kind: 'done'; conclusion: Conclusion }
 
-/** A culprit explains the growth of a set when its share of it is at least this. */
+/** Culprits that account for this share of the control's excess end the search without a rest trial. */
 export const EXPLAINED_SHARE = 2 / 3
 
-/**
- * A trial that leaks, but whose growth would account for less than this share of the control's,
- * is not the leak being hunted (a runtime warming up, a small cache): taken as no leak, noted.
- */
+/** Baseline candidates tried at most, when the first ones keep growing. */
+export const BASELINE_CANDIDATES = 3
+
+/** Default: a trial's excess must account for at least this share of the control's to be a culprit. */
 export const MINOR_SHARE = 0.1
 
-/** ⌈log₂ n⌉ + 2: the promised trial count for one culprit among n groups (control included). */
+const log2 = (k: number): number => Math.ceil(Math.log2(Math.max(1, k)))
+
+/**
+ * Most trials for one culprit among n groups (control and baseline included), as measured: the
+ * descent is ⌈log₂ n⌉ trials, plus one verification when the culprit was inferred from a set that
+ * was itself inferred — which costs a trial beyond ⌈log₂ n⌉ + 2 only when n is more than ¾ of the
+ * next power of two (7–8, 13–16, 25–32 …): there the descent has no level to spare.
+ */
 export function oneCulpritBound (n: number): number {
-  return Math.ceil(Math.log2(Math.max(1, n))) + 2
+  if (n <= 2) return n + 1
+  return log2(n) + (n > 3 * 2 ** (log2(n) - 2) ? 3 : 2)
+}
+
+/**
+ * Most trials for two culprits among n groups, as measured: the first search, the rest trial, and
+ * a second descent without control and baseline — 2 × `oneCulpritBound(n)` − 1.
+ */
+export function twoCulpritBound (n: number): number {
+  return n <= 1 ? 1 : 2 * oneCulpritBound(n) - 1
+}
+
+/**
+ * The hard stop: room for two culprits and one trial to spare (a noisy decision that costs one
+ * more) — 12 for 10 groups, 14 for 12 to 24. A search that needs more is chasing an interaction or
+ * contradicting itself; more trials of the same length rarely settle that, an honest report does.
+ */
+export function trialCap (n: number): number {
+  return twoCulpritBound(n) + 1
 }
 
 export function setKey (groups: readonly number[]): string {
@@ -110,6 +179,44 @@ export function halves (set: readonly number[]): [number[], number[]] {
   return [set.slice(0, cut), set.slice(cut)]
 }
 
+/** a − b, the sides of the interval combined in quadrature. */
+export function difference (a: Estimate, b: Estimate): Estimate {
+  const value = a.value - b.value
+  return {
+    value,
+    low: value - Math.hypot(a.value - a.low, b.high - b.value),
+    high: value + Math.hypot(a.high - a.value, b.value - b.low),
+    level: a.level
+  }
+}
+
+/** a + b, the sides combined in quadrature. */
+export function sum (a: Estimate, b: Estimate): Estimate {
+  const value = a.value + b.value
+  return { value, low: value - Math.hypot(a.value - a.low, b.value - b.low), high: value + Math.hypot(a.high - a.value, b.high - b.value), level: a.level }
+}
+
+/** k × a (a negative k swaps the ends). */
+export function scale (a: Estimate, k: number): Estimate {
+  const [low, high] = k >= 0 ? [a.low * k, a.high * k] : [a.high * k, a.low * k]
+  return { value: a.value * k, low, high, level: a.level }
+}
+
+/** a ÷ b for b > 0, first-order propagation of both intervals. */
+export function ratio (a: Estimate, b: Estimate): Estimate {
+  const r = a.value / b.value
+  return {
+    value: r,
+    low: r - Math.hypot((a.value - a.low) / b.value, (a.value * (b.high - b.value)) / (b.value * b.value)),
+    high: r + Math.hypot((a.high - a.value) / b.value, (a.value * (b.value - b.low)) / (b.value * b.value)),
+    level: a.level
+  }
+}
+
+const ZERO: Estimate = { value: 0, low: 0, high: 0, level: 0.95 }
+/** Verdicts that say memory was still growing at the end of the trial. */
+const GROWING: ReadonlySet<TrialVerdict> = new Set(['leak', 'inconclusive'])
+
 interface Decided {
   decision: Decision
   outcome: TrialOutcome
@@ -118,6 +225,19 @@ interface Decided {
 export interface PlanOptions {
   /** Lines of the URL list per group: each group's share of a trial's requests. Default 1 each. */
   weights?: readonly number[]
+  /** The baseline group (bisect.baseline); default the control's cheapest. */
+  baseline?: number
+  /** The hard stop; default `trialCap(groups)`. */
+  maxTrials?: number
+  /** A culprit's excess must be at least this share of the control's; default MINOR_SHARE. */
+  minorShare?: number
+}
+
+/** Thrown inside the search when the trial cap is reached: the search ends with what it knows. */
+class OutOfTrials extends Error {
+  constructor (readonly question: string) {
+    super('out of trials')
+  }
 }
 
 /**
@@ -126,22 +246,36 @@ export interface PlanOptions {
  */
 export class BisectPlan {
   readonly groupCount: number
+  readonly maxTrials: number
   private readonly weights: readonly number[]
+  private readonly minorShare: number
+  private readonly userBaseline?: number
+  private readonly all: number[]
   private readonly decided = new Map<string, Decided>()
   private readonly nodeMap = new Map<string, PlanNode>()
   private readonly notes: string[] = []
+  private readonly culprits: Culprit[] = []
+  private readonly small: SmallEffect[] = []
   private readonly gen: Generator<TrialRequest, Conclusion, TrialOutcome>
   private step: PlanStep
   private trialsRun = 0
+  private baselineGroup?: number
+  private baselineRate?: Estimate
+  private controlExcess?: Estimate
   /** Rough count of trials still to come, including the one asked for. */
   private left = 0
 
   constructor (groupCount: number, options: PlanOptions = {}) {
     if (!Number.isInteger(groupCount) || groupCount < 1) throw new Error(`bisect needs at least one group, got ${groupCount}`)
     this.groupCount = groupCount
+    this.all = Array.from({ length: groupCount }, (_, i) => i)
     this.weights = options.weights ?? new Array<number>(groupCount).fill(1)
     if (this.weights.length !== groupCount) throw new Error('weights: one per group')
-    this.gen = this.search()
+    this.maxTrials = options.maxTrials ?? trialCap(groupCount)
+    this.minorShare = options.minorShare ?? MINOR_SHARE
+    if (options.baseline !== undefined && !(options.baseline >= 0 && options.baseline < groupCount)) throw new Error(`baseline: no group ${options.baseline}`)
+    this.userBaseline = options.baseline
+    this.gen = this.run()
     this.step = this.advance(this.gen.next())
   }
 
@@ -158,6 +292,15 @@ export class BisectPlan {
     return this.step
   }
 
+  /** Ends the search now (a time limit): the conclusion says what is known. */
+  halt (reason: string): Conclusion {
+    if (this.step.kind === 'done') return this.step.conclusion
+    const pending = this.step.trial.question
+    this.gen.return(undefined as never)
+    this.step = { kind: 'done', conclusion: this.conclude('incomplete', reason, pending) }
+    return this.step.conclusion
+  }
+
   /** The sets looked at so far, in the order they came up. */
   get nodes (): PlanNode[] {
     return [...this.nodeMap.values()]
@@ -170,7 +313,7 @@ export class BisectPlan {
 
   /** Trials still expected (the one asked for now included), if there is one culprit; 0 when done. */
   get expectedLeft (): number {
-    return this.step.kind === 'done' ? 0 : Math.max(1, this.left)
+    return this.step.kind === 'done' ? 0 : Math.max(1, Math.min(this.left, this.maxTrials - this.trialsRun))
   }
 
   /** The decision on a set, when it was tested. */
@@ -195,30 +338,21 @@ export class BisectPlan {
     this.nodeMap.set(key, { key, groups: [...groups].sort((a, b) => a - b), ...(parent ? { parent: setKey(parent) } : {}), role, state })
   }
 
-  /** One question to the trials: cached, and repeated once with double the budget when inconclusive. */
+  /** Asks for one trial (the cap permitting) and returns its outcome. */
+  private * ask (groups: number[], role: TrialRole, parent: number[] | undefined, question: string): Generator<TrialRequest, TrialOutcome, TrialOutcome> {
+    if (this.trialsRun >= this.maxTrials) throw new OutOfTrials(question)
+    this.node(groups, parent, role, 'untested')
+    return yield { groups, role, ...(parent ? { parent: [...parent].sort((a, b) => a - b) } : {}), question }
+  }
+
+  /** One question to the trials, cached: the same set is never tried twice. */
   private * test (groups: number[], role: TrialRole, parent: number[] | undefined, question: string): Generator<TrialRequest, Decision, TrialOutcome> {
     const sorted = [...groups].sort((a, b) => a - b)
     const key = setKey(sorted)
     const known = this.decided.get(key)
     if (known) return known.decision
-    this.node(sorted, parent, role, 'untested')
-    const request: TrialRequest = { groups: sorted, role, budgetFactor: 1, ...(parent ? { parent: [...parent].sort((a, b) => a - b) } : {}), question }
-    let outcome = yield request
-    if (outcome.verdict === 'inconclusive') {
-      this.left++
-      outcome = yield { ...request, budgetFactor: 2, question: `${question} (again with double the budget: the first try was inconclusive)` }
-      if (outcome.verdict === 'inconclusive') {
-        this.notes.push(`the trial of ${this.names(sorted)} was inconclusive twice (also with double the budget): taken as no leak`)
-      }
-    }
-    let decision: Decision = outcome.verdict === 'leak' ? 'leak' : 'clean'
-    if (decision === 'leak' && role !== 'control') {
-      const share = this.contribution(sorted, outcome)
-      if (share !== undefined && share < MINOR_SHARE) {
-        decision = 'clean'
-        this.notes.push(`${this.names(sorted)} grew, but by ${share <= 0 ? 'nothing' : `${share < 0.01 ? '<1' : Math.round(share * 100)}%`} of what the control grew per request of theirs: not the control's leak, taken as no leak`)
-      }
-    }
+    const outcome = yield * this.ask(sorted, role, parent, question)
+    const decision = this.judge(sorted, outcome)
     this.decided.set(key, { decision, outcome })
     this.node(sorted, parent, role, decision)
     return decision
@@ -229,48 +363,139 @@ export class BisectPlan {
   }
 
   private weight (groups: readonly number[]): number {
-    return groups.reduce((sum, g) => sum + this.weights[g]!, 0)
+    return groups.reduce((s, g) => s + this.weights[g]!, 0)
   }
 
-  /**
-   * How much of the control's growth per request a trial's growth would account for: its growth
-   * per request × its groups' share of the control's requests ÷ the control's.
-   */
-  private contribution (groups: readonly number[], outcome: TrialOutcome): number | undefined {
-    const control = this.decided.get(setKey(Array.from({ length: this.groupCount }, (_, i) => i)))?.outcome.perRequest
-    if (!control || !(control.value > 0) || !outcome.perRequest) return undefined
-    return (outcome.perRequest.value * this.weight(groups)) / this.weight(Array.from({ length: this.groupCount }, (_, i) => i)) / control.value
+  /** Growth per request of a tested set beyond the baseline's. */
+  private excessOf (groups: readonly number[]): Estimate | undefined {
+    const rate = this.decided.get(setKey(groups))?.outcome.perRequest
+    return rate && excess(rate, this.baselineRate)
   }
 
-  /**
-   * Whether the growth of `culprit` tested alone accounts for that of `whole` (a tested set that
-   * contains it): growth per request alone × its share of `whole`'s requests, against `whole`'s.
-   */
-  explains (culprit: readonly number[], whole: readonly number[]): number | undefined {
-    const c = this.decided.get(setKey(culprit))?.outcome.perRequest
-    const w = this.decided.get(setKey(whole))?.outcome.perRequest
-    if (!c || !w || !(w.value > 0) || !(c.value > 0)) return undefined
-    return (c.value * this.weight(culprit)) / this.weight(whole) / w.value
+  /** What an excess of `groups`' own traffic adds per request of the control's mix. */
+  private contributionOf (groups: readonly number[], e: Estimate): Estimate {
+    return scale(e, this.weight(groups) / this.weight(this.all))
+  }
+
+  /** Leak or not, against the baseline and the control (see the top of the file). */
+  private judge (groups: number[], outcome: TrialOutcome): Decision {
+    if (!GROWING.has(outcome.verdict)) return 'clean'
+    const rate = outcome.perRequest
+    // Without growth figures only the verdict can decide.
+    if (!rate || !this.controlExcess) return outcome.verdict === 'leak' ? 'leak' : 'clean'
+    const e = excess(rate, this.baselineRate)
+    const share = this.contributionOf(groups, e).value / this.controlExcess.value
+    if (e.low <= 0) {
+      // Growth like the baseline's is the warm-up, not an effect; a positive one that can't be told from it is noted.
+      if (e.value > 0) this.small.push({ groups, verdict: outcome.verdict, excess: e, share, why: 'not significantly above the baseline' })
+      return 'clean'
+    }
+    if (share < this.minorShare) {
+      this.small.push({ groups, verdict: outcome.verdict, excess: e, share, why: `under ${Math.round(this.minorShare * 100)}% of the control's growth` })
+      return 'clean'
+    }
+    return 'leak'
+  }
+
+  private * run (): Generator<TrialRequest, Conclusion, TrialOutcome> {
+    try {
+      return yield * this.search()
+    } catch (err) {
+      if (err instanceof OutOfTrials) return this.conclude('incomplete', `the cap of ${this.maxTrials} trials was reached`, err.question)
+      throw err
+    }
   }
 
   private * search (): Generator<TrialRequest, Conclusion, TrialOutcome> {
     const n = this.groupCount
-    const all = Array.from({ length: n }, (_, i) => i)
-    const log2 = (k: number): number => Math.ceil(Math.log2(Math.max(1, k)))
-    this.left = 1 + log2(n) + (n > 1 ? 1 : 0)
-    const control = yield * this.test(all, 'control', undefined, 'does the whole list leak?')
-    if (control === 'clean') return this.conclude('no-leak', [])
+    const all = this.all
+    this.left = oneCulpritBound(n)
+    const control = yield * this.ask(all, 'control', undefined, 'does the whole list leak?')
+    if (!GROWING.has(control.verdict)) {
+      this.decided.set(setKey(all), { decision: 'clean', outcome: control })
+      this.node(all, undefined, 'control', 'clean')
+      return this.conclude('no-leak')
+    }
+    if (n === 1) {
+      const leaks = control.verdict === 'leak'
+      this.decided.set(setKey(all), { decision: leaks ? 'leak' : 'clean', outcome: control })
+      this.node(all, undefined, 'control', leaks ? 'leak' : 'clean')
+      if (!leaks) return this.conclude('no-leak')
+      this.culprits.push({ groups: all, kind: 'single', evidence: `${this.names(all)} leaks (the only group: no baseline)`, measured: 'alone', ...(control.perRequest ? { excess: control.perRequest } : {}) })
+      return this.conclude('found')
+    }
 
-    const culprits: Culprit[] = []
-    const excluded = new Set<number>()
+    if (!control.perRequest) {
+      // Without growth figures there is nothing to compare with a baseline: the verdicts decide.
+      this.decided.set(setKey(all), { decision: control.verdict === 'leak' ? 'leak' : 'clean', outcome: control })
+      this.node(all, undefined, 'control', control.verdict === 'leak' ? 'leak' : 'clean')
+      if (control.verdict !== 'leak') return this.conclude('no-leak')
+      return yield * this.descend()
+    }
+    // The baseline: the named group, else the control's cheapest. A candidate that keeps growing
+    // (a cache filling, a leak) is no picture of "no leak": the next one is tried, up to three;
+    // the candidates that grew are then judged like any other trial.
+    const order = [...new Set([...(this.userBaseline !== undefined ? [this.userBaseline] : []), ...(control.cheapest ?? []), ...all])]
+    const tried: Array<{ group: number; outcome: TrialOutcome }> = []
+    for (const b of order.slice(0, BASELINE_CANDIDATES)) {
+      const outcome = yield * this.ask([b], 'baseline', all, `what does ${this.names([b])} alone grow (the baseline: no leak)?`)
+      tried.push({ group: b, outcome })
+      if (!GROWING.has(outcome.verdict)) break
+    }
+    const rateOf = (o: TrialOutcome): number => o.perRequest?.value ?? (GROWING.has(o.verdict) ? Infinity : 0)
+    const steady = tried.find((c) => !GROWING.has(c.outcome.verdict))
+    const chosen = steady ?? tried.reduce((a, b) => (rateOf(b.outcome) < rateOf(a.outcome) ? b : a))
+    if (!steady) this.notes.push(`every baseline candidate kept growing (${tried.map((c) => this.names([c.group])).join(', ')}): the slowest, ${this.names([chosen.group])}, is the baseline`)
+    const rate = chosen.outcome.perRequest ?? ZERO
+    this.baselineGroup = chosen.group
+    this.baselineRate = rate
+    this.decided.set(setKey([chosen.group]), { decision: 'clean', outcome: chosen.outcome })
+    this.node([chosen.group], all, 'baseline', 'clean')
+    const e = excess(control.perRequest, rate)
+    if (e.value > 0) this.controlExcess = e
+    if (e.low <= 0) {
+      this.decided.set(setKey(all), { decision: 'clean', outcome: control })
+      this.node(all, undefined, 'control', 'clean')
+      this.notes.push(`the control grew ${e.value <= 0 ? 'no more than' : 'not significantly more than'} the baseline ${this.names([this.baselineGroup ?? 0])}: the warm-up every fresh process has, not a leak`)
+      return this.conclude('no-leak')
+    }
+    this.decided.set(setKey(all), { decision: 'leak', outcome: control })
+    this.node(all, undefined, 'control', 'leak')
+    for (const c of tried) {
+      if (c === chosen) continue
+      const decision = this.judge([c.group], c.outcome)
+      this.decided.set(setKey([c.group]), { decision, outcome: c.outcome })
+      this.node([c.group], all, 'baseline', decision)
+      if (decision === 'leak') {
+        const found: Culprit = { groups: [c.group], kind: 'single', evidence: `${this.names([c.group])}, tried as the baseline, leaks on its own` }
+        this.measure(found)
+        this.culprits.push(found)
+      }
+    }
+    return yield * this.descend()
+  }
+
+  /** Steps 2–4, once the control is known to leak. */
+  private * descend (): Generator<TrialRequest, Conclusion, TrialOutcome> {
+    const n = this.groupCount
+    const all = this.all
+    const excluded = new Set<number>(this.culprits.flatMap((c) => c.groups))
     /** The last set tested to leak that the round searches in, and where the descent starts. */
     let known = all
     let start = all
+    if (excluded.size > 0) {
+      const more = yield * this.restStep(excluded, all)
+      if (!more) return this.conclude('found')
+      known = more
+      start = more
+    }
     for (let round = 0; round < n; round++) {
       let S = start
       let lastLeak = known
       let inferred = setKey(start) !== setKey(known)
       if (inferred) this.node(start, known, 'inferred', 'inferred')
+      /** The tested-clean halves since lastLeak: S = lastLeak minus these. */
+      let cleanSince: number[][] = []
       const untested: number[] = []
       while (S.length > 1) {
         this.left = log2(S.length) + 1
@@ -281,54 +506,100 @@ export class BisectPlan {
           this.node(B, S, 'untested', 'untested')
           S = A
           lastLeak = A
+          cleanSince = []
           inferred = false
         } else {
           this.node(B, S, 'inferred', 'inferred')
           S = B
+          cleanSince.push(A)
           inferred = true
         }
       }
 
       let found: Culprit
-      let verifiedInferred = false
-      if (inferred) {
+      const byDifference = inferred && cleanSince.length === 1 && lastLeak.length === 2 ? this.byDifference(S, lastLeak, cleanSince[0]!) : undefined
+      if (byDifference) {
+        found = byDifference
+      } else if (inferred) {
         this.left = 1 + (untested.length ? 1 : 0)
         const v = yield * this.test(S, 'verify', S, `does ${this.names(S)} leak on its own?`)
         if (v === 'leak') {
-          verifiedInferred = true
           found = { groups: S, kind: 'single', evidence: `${this.names(S)} leaks on its own` }
         } else {
+          this.notes.push(`the trials contradict each other: ${this.names(lastLeak)} leaks, but neither ${cleanSince.map((c) => this.names(c)).join(' nor ')} nor ${this.names(S)} does: the leak seems to need several groups together`)
           found = yield * this.narrow(lastLeak, S)
         }
       } else {
         found = { groups: S, kind: 'single', evidence: `${this.names(S)} leaks on its own` }
       }
-      culprits.push(found)
+      this.measure(found)
+      this.culprits.push(found)
       for (const g of found.groups) excluded.add(g)
 
-      const rest = all.filter((g) => !excluded.has(g))
       const pool = untested.filter((g) => !excluded.has(g)).sort((a, b) => a - b)
-      if (rest.length === 0) break
       if (found.kind === 'single' && pool.length === 0) {
-        this.notes.push(`every group but ${this.names(found.groups)} was in a trial without a leak: no trial of the rest`)
+        if (excluded.size < n) this.notes.push(`every group but ${this.names([...excluded].sort((a, b) => a - b))} was in a trial without a leak: no trial of the rest`)
         break
       }
-      if (found.kind === 'single' && verifiedInferred) {
-        const share = this.explains(found.groups, known)
-        if (share !== undefined && share >= EXPLAINED_SHARE) {
-          this.notes.push(`${this.names(found.groups)} accounts for ${Math.round(share * 100)}% of the growth of ${setKey(known) === setKey(all) ? 'the control' : this.names(known)}: the untested ${this.names(pool)} not tried on ${pool.length === 1 ? 'its' : 'their'} own`)
-          break
-        }
-      }
-      this.left = 1
-      const r = yield * this.test(rest, 'rest', all, `does anything leak without ${this.names([...excluded].sort((a, b) => a - b))}?`)
-      if (r === 'clean') break
+      const rest = yield * this.restStep(excluded, all)
+      if (!rest) break
       known = rest
       // Under the assumptions, what still leaks is among the groups never tested; if not, the
       // verify step finds out and narrows the rest.
       start = pool.length ? pool : rest
     }
-    return this.conclude('found', culprits)
+    return this.conclude('found')
+  }
+
+  /**
+   * After culprits were found: ends the search (undefined) when they account for most of the
+   * control's growth or the rest does not leak; else returns the rest, known to leak.
+   */
+  private * restStep (excluded: ReadonlySet<number>, all: number[]): Generator<TrialRequest, number[] | undefined, TrialOutcome> {
+    const rest = all.filter((g) => !excluded.has(g))
+    if (rest.length === 0) return undefined
+    const explained = this.explainedShare()
+    if (explained !== undefined && explained.value >= EXPLAINED_SHARE) {
+      this.notes.push(`the culprits account for ${Math.round(explained.value * 100)}% of the control's growth: the rest (${this.names(rest)}) not tried`)
+      return undefined
+    }
+    this.left = 1
+    const r = yield * this.test(rest, 'rest', all, `does anything leak without ${this.names([...excluded].sort((a, b) => a - b))}?`)
+    return r === 'leak' ? rest : undefined
+  }
+
+  /**
+   * The single group left of a tested leaking pair whose other group was tested clean: its effect
+   * is the pair's excess minus its sibling's, when that is clearly above zero and worth naming.
+   */
+  private byDifference (group: number[], pair: number[], sibling: number[]): Culprit | undefined {
+    const p = this.excessOf(pair)
+    const s = this.excessOf(sibling)
+    if (!p || !s || !this.controlExcess) return undefined
+    const e = scale(difference(scale(p, this.weight(pair)), scale(s, this.weight(sibling))), 1 / this.weight(group))
+    if (e.low <= 0 || this.contributionOf(group, e).value / this.controlExcess.value < this.minorShare) return undefined
+    return { groups: group, kind: 'single', evidence: `${this.names(pair)} leaks and ${this.names(sibling)} does not: ${this.names(group)} leaks (not tried alone)`, excess: e, measured: 'by-difference' }
+  }
+
+  /** Fills in a culprit's excess (from its own trial, unless measured otherwise), contribution and share. */
+  private measure (c: Culprit): void {
+    if (!c.excess) {
+      const e = this.excessOf(c.groups)
+      if (e) {
+        c.excess = e
+        c.measured = 'alone'
+      }
+    }
+    if (!c.excess) return
+    c.contribution = this.contributionOf(c.groups, c.excess)
+    if (this.controlExcess) c.share = ratio(c.contribution, this.controlExcess)
+  }
+
+  /** Share of the control's excess the culprits account for together. */
+  private explainedShare (): Estimate | undefined {
+    if (!this.controlExcess || this.culprits.length === 0 || this.culprits.some((c) => !c.contribution)) return undefined
+    const total = this.culprits.map((c) => c.contribution!).reduce(sum)
+    return ratio(total, this.controlExcess)
   }
 
   /**
@@ -336,7 +607,7 @@ export class BisectPlan {
    * that set tested as a whole (it usually was already).
    */
   private * narrow (leaking: number[], failed: number[]): Generator<TrialRequest, Culprit, TrialOutcome> {
-    this.left = 2 * Math.ceil(Math.log2(Math.max(2, leaking.length))) + 1
+    this.left = 2 * log2(Math.max(2, leaking.length)) + 1
     const minimal = (yield * this.quickXplain([], false, leaking, leaking)).sort((a, b) => a - b)
     const confirmed = yield * this.test(minimal, 'narrow', leaking, `do ${this.names(minimal)} leak together?`)
     if (confirmed === 'leak' && minimal.length === 1) {
@@ -367,7 +638,41 @@ export class BisectPlan {
     return [...d1, ...d2]
   }
 
-  private conclude (outcome: Conclusion['outcome'], culprits: Culprit[]): Conclusion {
-    return { outcome, culprits, notes: [...this.notes], trials: this.trialsRun }
+  private conclude (outcome: Conclusion['outcome'], stopped?: string, pending?: string): Conclusion {
+    const culprits = this.culprits.map((c) => ({ ...c, groups: [...c.groups] }))
+    const named = new Set(culprits.flatMap((c) => c.groups.map(String)))
+    // A set that contains a culprit grew because of it: only sets clear of culprits are small effects.
+    const small = this.small.filter((s) => !s.groups.some((g) => named.has(String(g))))
+    const explained = this.explainedShare()
+    const unexplained = explained && { value: 1 - explained.value, low: 1 - explained.high, high: 1 - explained.low, level: explained.level }
+    const next: string[] = []
+    const contradiction = this.notes.some((n) => n.startsWith('the trials contradict each other'))
+    if (outcome === 'incomplete') {
+      // The smallest set seen leaking holds the leak, whatever the rest of the search would have said.
+      const leaking = [...this.decided.entries()].filter(([k, d]) => d.decision === 'leak' && k !== setKey(this.all) && !culprits.some((c) => setKey(c.groups) === k))
+      const smallest = leaking.map(([k]) => k.split(',').map(Number)).sort((a, b) => a.length - b.length)[0]
+      if (smallest) next.push(`the smallest set seen leaking is ${this.names(smallest)}: bisect it on its own (bisect.groups), with longer trials`)
+      if (contradiction) next.push('the leak seems to need several groups together: name them as one group (bisect.groups) and bisect again, or try the suspects together')
+      if (pending) next.push(`the next question was: ${pending}`)
+    }
+    if (small.length > 0) next.push('try the small effects alone with longer trials (--trial-requests ×4) to tell a slow leak from warm-up')
+    if (outcome !== 'no-leak' && unexplained && unexplained.low > 1 - EXPLAINED_SHARE) next.push(`${Math.round(unexplained.value * 100)}% of the control's growth is not explained by the culprits: bisect again without them`)
+    return {
+      outcome,
+      ...(stopped ? { stopped } : {}),
+      culprits,
+      small,
+      ...(this.baselineGroup !== undefined ? { baseline: this.baselineGroup } : {}),
+      ...(this.controlExcess ? { controlExcess: this.controlExcess } : {}),
+      ...(unexplained ? { unexplained } : {}),
+      notes: [...this.notes],
+      next,
+      trials: this.trialsRun
+    }
   }
+}
+
+/** Growth beyond the baseline's: the difference when there is a baseline, else the growth itself. */
+function excess (rate: Estimate, baseline: Estimate | undefined): Estimate {
+  return baseline ? difference(rate, baseline) : rate
 }

@@ -5,14 +5,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
-import type { Estimate, SeriesVerdict } from '../analysis/types.js'
+import type { Estimate } from '../analysis/types.js'
 import type { Unit } from '../columns/index.js'
 import { ConfigError } from '../scenario/errors.js'
 import type { EndpointGroup } from './groups.js'
-import type { NodeState, PlanNode, TrialRole } from './plan.js'
+import type { NodeState, PlanNode, TrialRole, TrialVerdict } from './plan.js'
 
 export const BISECT_FILE = 'bisect.json'
-export const BISECT_SCHEMA_VERSION = 1
+export const BISECT_SCHEMA_VERSION = 2
 
 /** The budget of one trial. */
 export type TrialBudget = { kind: 'duration'; seconds: number } | { kind: 'requests'; count: number }
@@ -26,20 +26,26 @@ export interface BisectTrialRecord {
   /** Group names, in the order of the groups. */
   groups: string[]
   question: string
-  /** 1; 2 for the repeat of an inconclusive trial (double budget). */
-  attempt: number
+  /** The first length; an undecided trial runs on (see `extended`). */
   budget: TrialBudget
+  /** The length it ran to, as a multiple of `budget`, when it was extended. */
+  extended?: number
+  /** Why it was extended, one line per extension. */
+  extensions?: string[]
   /** The trial's run folder, relative to the bisect folder. */
   dir: string
   started_at: string
   ended_at?: string
   /** done: decided by a verdict; interrupted: stopped by Ctrl-C (run again on resume); failed: the run failed. */
   status: 'running' | 'done' | 'interrupted' | 'failed'
-  verdict?: SeriesVerdict
+  verdict?: TrialVerdict
   /** The metric growth per request comes from (the one that decided the control). */
   metric?: string
   unit?: Unit
   per_request?: Estimate
+  per_hour?: Estimate
+  /** The control's groups from the cheapest up (median latency): where the baseline comes from. */
+  cheapest?: string[]
   requests?: number
   elapsed_s?: number
   /** The verdict's own words. */
@@ -61,21 +67,50 @@ export interface BisectCulpritRecord {
   endpoints: string[]
   kind: 'single' | 'interaction'
   evidence: string
-  /** Growth per request when the culprit ran alone (its own trial), in the deciding metric. */
+  /** `alone`: its own trial; `by-difference`: a tested pair's growth minus its sibling's. */
+  measured?: 'alone' | 'by-difference'
+  /** Growth per request of its own traffic beyond the baseline's, in the deciding metric. */
   per_request?: Estimate
-  /** Its share of the control's growth: growth alone × its share of the control's requests ÷ the control's growth. */
-  explains_control?: number
+  /** What it adds per request of the whole list's mix: per_request × its share of the requests. */
+  contribution_per_request?: Estimate
+  /** contribution_per_request at the control's request rate. */
+  per_hour?: Estimate
+  /** Its share of the control's growth beyond the baseline. */
+  share?: Estimate
+}
+
+export interface BisectSmallEffect {
+  groups: string[]
+  verdict: TrialVerdict
+  per_request?: Estimate
+  /** Of the control's growth beyond the baseline. */
+  share?: number
+  why: string
 }
 
 export interface BisectResult {
-  outcome: 'no-leak' | 'found'
+  /** `incomplete`: stopped by the trial cap or --max-time before the search ended. */
+  outcome: 'no-leak' | 'found' | 'incomplete'
+  /** Why it stopped early. */
+  stopped?: string
   culprits: BisectCulpritRecord[]
+  /** Sets that grew but are no culprit (not above the baseline, or too small a part of the control's growth). */
+  small: BisectSmallEffect[]
+  /** The baseline trial's group and growth. */
+  baseline?: { group: string; per_request?: Estimate }
+  /** The control's growth beyond the baseline's. */
+  control_excess?: { per_request: Estimate; per_hour?: Estimate }
+  /** What the culprits leave unexplained of the control's growth. */
+  unexplained?: { share: Estimate; per_hour?: Estimate }
   notes: string[]
-  /** Trials run, repeats included; the bounds they are measured against. */
+  /** What to try next. */
+  next: string[]
+  /** Trials run; the bounds they are measured against, and the cap. */
   trials: number
   groups: number
   bound_one_culprit: number
   bound_two_culprits: number
+  cap: number
   /** The closing words, as printed. */
   message: string
 }
@@ -91,7 +126,15 @@ export interface BisectDocument {
   ended_at?: string
   status: 'running' | 'interrupted' | 'done' | 'failed'
   concurrency: number
+  /** The first length of every trial. */
   budget: TrialBudget
+  /**
+   * The hard stops — trials, the longest trial as a multiple of `budget`, seconds of trials — and
+   * the share of the control's growth a culprit must account for.
+   */
+  limits: { trials: number; extension: number; time_s?: number; min_share: number }
+  /** bisect.baseline as written. */
+  baseline?: string
   /** How each trial gets a fresh target. */
   restart: { kind: 'command'; command: string } | { kind: 'restart'; command: string; port: number }
   /** The metric that decided the control: growth per request is read from it in every trial. */
@@ -147,6 +190,7 @@ export function readBisectDocument (dir: string): BisectDocument {
     throw new ConfigError(`--resume: ${path} is not a memsiege bisect state`)
   }
   if (doc.schemaVersion > BISECT_SCHEMA_VERSION) throw new ConfigError(`--resume: ${path} was written by a newer memsiege (schema ${doc.schemaVersion})`)
+  if (doc.schemaVersion < BISECT_SCHEMA_VERSION) throw new ConfigError(`--resume: ${path} was written by an older memsiege, whose search differs (no baseline trial): start a new bisect`)
   return doc
 }
 

@@ -5,11 +5,13 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { verdictOptions } from '../analysis/verdict-of-dir.js'
-import { startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
+import type { RunVerdict } from '../analysis/types.js'
+import { verdictOfResultsDir, verdictOptions } from '../analysis/verdict-of-dir.js'
+import { baselineGroup, startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
+import { twoCulpritBound } from '../bisect/plan.js'
 import { formatSigned } from '../units/format.js'
 import { groupEntries } from '../bisect/groups.js'
-import { BISECT_FILE, budgetLabel, readBisectDocument, type BisectDocument, type TrialBudget } from '../bisect/state.js'
+import { BISECT_FILE, budgetLabel, readBisectDocument, scaleBudget, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
 import { progressLine } from '../report/progress-line.js'
 import { parseDuration } from '../scenario/duration.js'
@@ -25,6 +27,10 @@ export interface BisectCommandArgs {
   trial?: string
   /** Budget of a trial in requests. */
   trialRequests?: number
+  /** No trial starts, and none is extended, after this much time of trials: `2h`, `30m`. */
+  maxTime?: string
+  /** The longest a trial may run, as a multiple of its first length (default 4; 1: never extended). */
+  maxExtension?: number
   /** Print bisect.json on stdout at the end instead of the text. */
   json?: boolean
   /** The bisect folder; default results/<UTC time>-<name>-bisect/. */
@@ -42,10 +48,13 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
   let budget: TrialBudget
   let resume: BisectDocument | undefined
   let dir: string
+  let maxTimeS: number | undefined
   try {
+    maxTimeS = args.maxTime !== undefined ? positiveDuration('--max-time', args.maxTime) : undefined
+    if (args.maxExtension !== undefined && !(Number.isInteger(args.maxExtension) && args.maxExtension >= 1)) throw new ConfigError(`--max-extension: must be a whole number of at least 1, got ${args.maxExtension}`)
     if (args.resume !== undefined) {
       if (args.scenario !== undefined) throw new ConfigError('--resume DIR carries on the bisect in DIR: give no scenario with it')
-      for (const [flag, given] of [['--trial', args.trial], ['--trial-requests', args.trialRequests], ['--out', args.out]] as const) {
+      for (const [flag, given] of [['--trial', args.trial], ['--trial-requests', args.trialRequests], ['--out', args.out], ['--max-time', args.maxTime], ['--max-extension', args.maxExtension]] as const) {
         if (given !== undefined) throw new ConfigError(`--resume keeps the settings the bisect started with: ${flag} can't be given with it`)
       }
       dir = resolve(args.resume)
@@ -78,6 +87,7 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
   try {
     groups = groupEntries(scenario.urls.entries, scenario.bisect?.groups, warn)
     if (resume) sameGroups(resume, groups)
+    if (scenario.bisect?.baseline !== undefined) baselineGroup(groups, scenario.bisect.baseline)
     if (!dir && args.out !== undefined && existsSync(join(resolve(args.out), BISECT_FILE))) {
       throw new ConfigError(`--out ${args.out} already holds a bisect: carry it on with --resume ${args.out}, or give another folder`)
     }
@@ -90,8 +100,10 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     throw err
   }
 
+  let peek: (dir: string) => RunVerdict
   try {
     verdictOptions({ analysis: scenario.analysis })
+    peek = (trialDir) => verdictOfResultsDir(trialDir, { analysis: scenario.analysis })
   } catch (err) {
     process.stderr.write(`memsiege: analysis: ${(err as Error).message}\n`)
     return 2
@@ -109,6 +121,9 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     budget,
     dir,
     resume,
+    peek,
+    ...(maxTimeS !== undefined ? { maxTimeS } : {}),
+    ...(args.maxExtension !== undefined ? { maxExtension: args.maxExtension } : {}),
     warn: (m) => line(`memsiege: warning: ${m}`),
     onEvent: (e) => {
       if (e.type === 'trial-started') currentTrial = e.trial.n
@@ -160,7 +175,11 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
   switch (e.type) {
     case 'start': {
       const done = e.doc.trials.filter((t) => t.status === 'done').length
-      const what = `${e.doc.groups.length} groups, trials of ${budgetLabel(e.doc.budget)} at concurrency ${e.doc.concurrency}`
+      const l = e.doc.limits
+      const longest = l.extension > 1 ? ` (extended up to ${budgetLabel(scaleBudget(e.doc.budget, l.extension))} while undecided)` : ''
+      const n = e.doc.groups.length
+      const cap = `at most ${l.trials} trials (room for two culprits, ${twoCulpritBound(n)}, and one to spare)${l.time_s !== undefined ? ` or ${budgetLabel({ kind: 'duration', seconds: l.time_s })} of trials` : ''}`
+      const what = `${n} groups, trials of ${budgetLabel(e.doc.budget)}${longest} at concurrency ${e.doc.concurrency}, ${cap}`
       return e.resumed
         ? `memsiege bisect: resuming ${e.dir}: ${what}, ${done} trial${done === 1 ? '' : 's'} done before`
         : `memsiege bisect: ${what}, into ${e.dir}`
@@ -168,13 +187,15 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
     case 'trial-skipped':
       return `  #${e.trial.n} ${e.trial.role}: ${e.trial.verdict} (done before)`
     case 'trial-started':
-      return `  #${e.trial.n} ${e.trial.role}${e.trial.attempt > 1 ? ' again (double budget)' : ''}: ${trialLabel(groups, indices(e.trial.groups))}, ${budgetLabel(e.trial.budget)}: running; about ${Math.max(0, e.expectedLeft - 1)} more after it`
+      return `  #${e.trial.n} ${e.trial.role}: ${trialLabel(groups, indices(e.trial.groups))}, ${budgetLabel(e.trial.budget)}: running; about ${Math.max(0, e.expectedLeft - 1)} more after it`
+    case 'trial-extended':
+      return `  #${e.trial.n} ${e.trial.role}: extended to ${budgetLabel(scaleBudget(e.trial.budget, e.factor))}: ${e.reason}`
     case 'restarting':
       return `  #${e.trial.n} restarting the target: ${e.command}`
     case 'trial-done': {
       const t = e.trial
       const growth = t.per_request ? `, ${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request` : ''
-      const ran = t.requests !== undefined ? ` (${t.requests.toLocaleString('en-US')} requests in ${(t.elapsed_s ?? 0).toFixed(1)} s)` : ''
+      const ran = t.requests !== undefined ? ` (${t.requests.toLocaleString('en-US')} requests in ${(t.elapsed_s ?? 0).toFixed(1)} s${t.extended ? `, extended ${t.extended}×` : ''})` : ''
       return `  #${t.n} ${t.role}: ${t.verdict}${growth}${ran}${e.expectedLeft > 0 ? `; about ${e.expectedLeft} more` : ''}`
     }
     case 'done':
@@ -182,19 +203,21 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
   }
 }
 
+function positiveDuration (flag: string, text: string): number {
+  let seconds: number
+  try {
+    seconds = parseDuration(text, { bareUnit: 'm' })
+  } catch (err) {
+    throw new ConfigError(`${flag}: ${(err as Error).message}`)
+  }
+  if (!(seconds > 0)) throw new ConfigError(`${flag}: must be more than 0`)
+  return seconds
+}
+
 /** --trial / --trial-requests, else bisect.trial, else the scenario's own stop condition, else 3 minutes. */
 export function trialBudget (scenario: Scenario, args: Pick<BisectCommandArgs, 'trial' | 'trialRequests'>): TrialBudget {
   if (args.trial !== undefined && args.trialRequests !== undefined) throw new ConfigError('give only one of --trial and --trial-requests')
-  if (args.trial !== undefined) {
-    let seconds: number
-    try {
-      seconds = parseDuration(args.trial, { bareUnit: 'm' })
-    } catch (err) {
-      throw new ConfigError(`--trial: ${(err as Error).message}`)
-    }
-    if (!(seconds > 0)) throw new ConfigError('--trial: must be more than 0')
-    return { kind: 'duration', seconds }
-  }
+  if (args.trial !== undefined) return { kind: 'duration', seconds: positiveDuration('--trial', args.trial) }
   if (args.trialRequests !== undefined) {
     if (!Number.isInteger(args.trialRequests) || args.trialRequests < 1) throw new ConfigError(`--trial-requests: must be a whole number of at least 1, got ${args.trialRequests}`)
     return { kind: 'requests', count: args.trialRequests }

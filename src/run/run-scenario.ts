@@ -58,6 +58,8 @@ export interface RunHandle {
   readonly done: Promise<RunResult>
   /** First Ctrl-C: no new requests, those in flight get a grace period, then the summary is written. */
   interrupt (): void
+  /** Ends the run early as if its stop condition were met (not interrupted): a bisect trial that has decided. */
+  finish (): void
 }
 
 /**
@@ -71,6 +73,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
   let onInterrupt = (): void => {}
+  let onFinish = (): void => {}
   const done = run()
 
   async function run (): Promise<RunResult> {
@@ -138,6 +141,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       engine.stop()
       graceTimer = setTimeout(() => engine.halt(), grace)
     }
+    onFinish = () => {
+      engine.stop()
+      graceTimer = setTimeout(() => engine.halt(), grace)
+    }
     if (interrupted) onInterrupt()
     clock.start()
     try {
@@ -159,7 +166,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       try {
-        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns, freshProcess: typeof scenario.target?.command === 'string' })
+        // what summary.json will say, before it is written: the verdict is then the one `analyze` gives
+        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns, freshProcess: scenario.target.command !== undefined })
       } catch (err) {
         noVerdict = (err as Error).message
         warn(`no verdict: ${noVerdict}`)
@@ -180,6 +188,9 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       if (interrupted) return
       interrupted = true
       onInterrupt()
+    },
+    finish () {
+      onFinish()
     }
   }
 }

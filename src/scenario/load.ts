@@ -67,7 +67,7 @@ interface RawScenario {
   cookies: boolean
   out?: string
   sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
-  bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number }
+  bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
   analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
 }
 
@@ -172,6 +172,8 @@ function buildBisect(raw: NonNullable<RawScenario['bisect']>): BisectConfig {
   }
   if (raw.trial !== undefined) out.trial = { kind: 'duration', seconds: raw.trial }
   if (raw.trialRequests !== undefined) out.trial = { kind: 'requests', count: raw.trialRequests }
+  if (raw.baseline !== undefined) out.baseline = raw.baseline
+  if (raw.minShare !== undefined) out.minShare = raw.minShare / 100
   return out
 }
 

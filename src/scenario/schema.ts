@@ -227,6 +227,8 @@ export const scenarioSchema: MapSpec = {
         },
         trial: { type: 'duration', positive: true, doc: 'How long each trial runs (--trial).' },
         trialRequests: { type: 'integer', min: 1, doc: 'How many requests each trial sends (--trial-requests).' },
+        baseline: { type: 'string', format: 'non-empty', doc: 'The group or endpoint whose trial shows what "no leak" looks like (default: the cheapest of the control).' },
+        minShare: { type: 'integer', min: 1, max: 100, doc: 'Percent of the control\'s growth a culprit must account for (default 10).' },
       },
     },
     analysis: {

@@ -72,6 +72,10 @@ export interface BisectConfig {
   groups?: Array<{ name: string; patterns: string[] }>
   /** The budget of one trial. */
   trial?: { kind: 'duration'; seconds: number } | { kind: 'requests'; count: number }
+  /** The group or endpoint whose trial is the baseline ("no leak" for this app). */
+  baseline?: string
+  /** Share of the control's growth a culprit must account for (0.1 for `minShare: 10`). */
+  minShare?: number
 }
 
 /** `analysis:` as written (strings, so that summary.json's config can be read back by `memsiege analyze`). */

@@ -277,6 +277,7 @@ class Walker {
  */
 export function valueProblem(spec: IntegerSpec | DurationSpec, n: number): string | undefined {
   if (spec.type === 'integer') {
+    if (!Number.isSafeInteger(n)) return `must be a whole number below 2^53, got ${n}`
     if (n < spec.min) return `must be at least ${spec.min}, got ${n}`
     if (spec.max !== undefined && n > spec.max) return `must be at most ${spec.max}, got ${n}`
     return undefined

@@ -46,9 +46,11 @@ export async function ensurePortFree (address: TargetAddress): Promise<void> {
   const found = await lookupPort(port)
   if ('reason' in found && !found.listening) return
   const holder = 'owner' in found ? `pid ${await describePid(found.owner.pid)}` : 'a process memsiege cannot see'
+  // Through a proxy on this machine (nginx in front of the app), target.url's port is the proxy's.
+  const proxy = address.key === 'target.ready' ? '' : '; if it is a proxy in front of the target, give target.ready with the target\'s own URL'
   throw new ConfigError(
     `target.command: port ${port} (of ${address.key} ${address.url}) is already in use by ${holder}, before memsiege started the command: ` +
-    'stop that process (an earlier run\'s target?) or use another port'
+    `stop that process (an earlier run's target?) or use another port${proxy}`
   )
 }
 

@@ -78,3 +78,33 @@ export function readDoc (dir: string): BisectDocument {
 export function roles (doc: BisectDocument): string {
   return doc.trials.map((t) => `${t.role}${t.status === 'done' ? '' : `(${t.status})`}:${t.verdict ?? '-'}`).join(' ')
 }
+
+export interface PumaScenario {
+  dir: string
+  name: string
+  port: number
+  /** BISECT_* switches of test/fixtures/puma-bisect/config.ru. */
+  env: Record<string, string>
+  urls: string[]
+  /** Extra YAML lines (methodOverride: true, bisect: …). */
+  extra?: string
+}
+
+/** A scenario that starts a fresh puma (test/fixtures/puma-bisect) for every trial: 4 threads, 4 users, RSS sampled 10 times a second. */
+export function pumaScenario (s: PumaScenario): string {
+  const env = { RACK_ENV: 'production', ...s.env }
+  const yaml = `name: ${s.name}
+target:
+  url: http://127.0.0.1:${s.port}
+  command: puma -b tcp://127.0.0.1:${s.port} -t 4:4 config.ru
+  cwd: ${JSON.stringify(PUMA_BISECT_DIR)}
+  env: ${JSON.stringify(env)}
+  ready: /api/e0
+urls: ${JSON.stringify(s.urls)}
+concurrency: 4
+sample: { interval: 100ms }
+${s.extra ?? ''}`
+  const file = join(s.dir, `${s.name}.yml`)
+  writeFileSync(file, yaml)
+  return file
+}

@@ -34,6 +34,14 @@ export function toAbsoluteUrl(text: string, options: AddressOptions, at: LineCon
     throw lineError(at, `unsupported scheme "${url.protocol}"`)
   }
   url.hash = ''
+  // The engine sends them as Basic credentials, decoded: a bad %-escape must fail here, not mid-run.
+  for (const part of [url.username, url.password]) {
+    try {
+      decodeURIComponent(part)
+    } catch {
+      throw lineError(at, `bad %-escape in the user name or password of "${text}" (write % as %25)`)
+    }
+  }
   return url.href
 }
 
