@@ -24,13 +24,16 @@ for (const [name, labels] of Object.entries(expected)) {
     const v = analyzeRun(join(corpus, name))
     const table = v.metrics.map((m) => `${m.metric}: ${m.verdict}`).join(', ')
     t.comment(`${v.verdict} (${v.attribution}): ${table}`)
+    // A known miss, with why: reported as todo until the analysis gets it right.
+    const todo = typeof labels.todo === 'string' ? labels.todo : undefined
     for (const [key, want] of Object.entries(labels)) {
+      if (key === 'todo') continue
       const got = key === 'verdict' ? v.verdict
         : key === 'attribution' ? v.attribution
         : key === 'segments' ? String(v.segments)
         : v.metrics.find((m) => m.metric === key)?.verdict
       const ok = Array.isArray(want) ? want.includes(got ?? '') : got === want
-      t.ok(ok, `${key}: ${got} (expected ${Array.isArray(want) ? want.join(' or ') : want})`)
+      t.ok(ok, `${key}: ${got} (expected ${Array.isArray(want) ? want.join(' or ') : want})`, todo ? { todo } : {})
     }
   })
 }

@@ -13,4 +13,6 @@ t.test('demo /leak', async (t) => {
   t.equal(v.metrics.find((m) => m.metric === 'heap_old_bytes')?.verdict, 'leak', 'heap_old_bytes')
   t.equal(v.verdict, 'leak', v.summary)
   t.equal(v.attribution, 'object-leak')
+  t.equal(v.scale?.fresh_process, true, 'memsiege started the target for the run')
+  t.match(v.summary, /over a day of traffic at that rate\. The target was started for this run/)
 })

@@ -76,7 +76,7 @@ t.test('settling says how fast, how much slower, where it is heading and how man
   t.ok(Math.abs(h.value - 73.1e6) < 2e6, `heading for about 73 MB: ${(h.value / 1e6).toFixed(1)} MB`)
   t.ok(Math.abs(h.scale_requests - RUN / 2) < RUN / 4, `the rate falls to 1/e every ~60,000 requests: ${h.scale_requests.toFixed(0)}`)
   t.ok(v.more_requests! > 0 && v.more_requests! < 10 * RUN, `levelled off after about ${v.more_requests} more requests`)
-  t.match(v.reason, /slower and slower: .* early .* late .* levels off near/)
+  t.match(v.reason, /slower and slower: .* early .* late .* levels off at about/)
 })
 
 t.test('a rate that may hold or bend: inconclusive, with the requests that would tell', async (t) => {

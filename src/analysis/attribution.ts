@@ -51,7 +51,10 @@ export function attribute (metrics: readonly RoledVerdict[], context: AttributeC
   const heap = leaking('heap-live')
   const outside = leaking('native') ?? leaking('rss')
   const hasHeap = metrics.some((m) => m.role === 'heap-live')
-  const heapQuiet = metrics.some((m) => m.role === 'heap-live' && (m.verdict === 'flat' || m.verdict === 'plateau'))
+  // Flat, not a plateau: objects that grew and stopped are a cache or pool that filled, and
+  // RSS settling with them is what those objects hold, not the allocator.
+  const heaps = deciding.filter((m) => m.role === 'heap-live')
+  const heapFlat = heaps.length > 0 && heaps.every((m) => m.verdict === 'flat')
   const settlingOutside = judged('native', 'settling') ?? judged('rss', 'settling')
 
   let attribution: RunVerdict['attribution'] = 'none'
@@ -71,7 +74,7 @@ export function attribute (metrics: readonly RoledVerdict[], context: AttributeC
     } else {
       hint = 'A metric named in analysis.metrics grows; it says nothing about where.'
     }
-  } else if (verdict === 'settling' && settlingOutside && heapQuiet) {
+  } else if (verdict === 'settling' && settlingOutside && heapFlat) {
     attribution = 'allocator-warmup'
     hint = HINTS['allocator-warmup']
   }
@@ -100,7 +103,7 @@ function summarize (verdict: SeriesVerdict, deciding: readonly RoledVerdict[], l
       const also = [leaks.heap, leaks.outside, leaks.thread].filter((m) => m && m !== lead).map((m) => m!.metric)
       const rate = lead.per_request ?? seg?.per_request
       const size = rate ? formatRate(rate.value, lead.unit, 'request') : ''
-      return `Leak: ${lead.metric} grows ${size}, and the rate held to the end${also.length ? `; so does ${also.join(' and ')}` : ''}. ${firstSentence(hint)}`
+      return `Leak: ${lead.metric} grows ${size}, and the rate held to the end${also.length ? `; so ${also.length > 1 ? 'do' : 'does'} ${also.join(' and ')}` : ''}. ${firstSentence(hint)}`
     }
     case 'settling': {
       const parts = deciding.filter((m) => m.verdict === 'settling').map(settlingWords)
@@ -129,14 +132,15 @@ function summarize (verdict: SeriesVerdict, deciding: readonly RoledVerdict[], l
 function settlingWords (m: RoledVerdict): string {
   const amount = (v: number) => formatAmount(v, m.unit)
   const grew = m.segments.map((s) => s.growth?.value).find((v) => v !== undefined)
-  const span = m.segments.reduce((a, s) => a + s.requests[1] - s.requests[0] - s.warmup.requests, 0)
+  // The requests the floors span, as the growth is slope × that.
+  const span = m.segments.reduce((a, s) => a + (s.floor.length > 1 ? s.floor[s.floor.length - 1][0] - s.floor[0][0] : s.requests[1] - s.requests[0] - s.warmup.requests), 0)
   const shape = m.shape
   let text = `${m.metric}${grew !== undefined ? ` grew ${amount(grew)} over ${Math.round(span).toLocaleString('en-US')} requests` : ' grew'}`
   if (!shape) return text
   text += `, slower and slower: ${formatRate(shape.early.value, m.unit, 'request')} early, ${formatRate(shape.late.value, m.unit, 'request')} late (${Math.round(shape.late.level * 100)}% CI ${amount(shape.late.low)} to ${amount(shape.late.high)})`
   const h = shape.heading
   if (h) {
-    text += `; if it keeps slowing as it has, it levels off near ${amount(h.value)} (${Math.round(h.level * 100)}% CI ${amount(h.low)} to ${h.high !== undefined ? amount(h.high) : 'no upper bound yet'})`
+    text += `; if it keeps slowing as it has, it levels off at about ${amount(h.value)} (${Math.round(h.level * 100)}% CI ${amount(h.low)} to ${h.high !== undefined ? amount(h.high) : 'no upper bound yet'})`
     if (m.more_requests !== undefined) text += ` after about ${m.more_requests.toLocaleString('en-US')} more requests, which would tell`
   }
   return text

@@ -85,7 +85,7 @@ export interface Shape {
   early: PartTrend
   middle?: PartTrend
   late: PartTrend
-  /** The late rate is significantly below the early one. */
+  /** The late rate is significantly below the early or the middle one. */
   slowed: boolean
   /** ... and falling at least as fast as to 1/e per run: a warm-up, not a leak. */
   bending: boolean
@@ -95,6 +95,8 @@ export interface Shape {
    * below where it would have taken it from the middle one: a rate that holds.
    */
   holding: boolean
+  /** Where the point estimates lean when neither test is significant. */
+  leaning: 'hold' | 'bend'
 }
 
 /**
@@ -104,8 +106,10 @@ export interface Shape {
  * Falling faster than that, significantly, is bending: the run has seen a good part of the bend
  * and the projection of where it levels off means something. Significantly above it from the
  * middle third on is a rate that holds, even if the first third was faster (a warm-up on top of
- * a leak: V8 or malloc growing their heaps at first). In between the run cannot tell, and says
- * how many more requests would.
+ * a leak: V8 or malloc growing their heaps at first). When neither is significant, the point
+ * estimates lean one way: a late rate at or above the line is a rate that holds within the
+ * intervals (a leak: calling growth settling takes a significant bend); below it, the run cannot
+ * tell, and says how many more requests would.
  */
 export function growthShape (strata: readonly Series[], span: number, level: number): Shape | undefined {
   const early = partTrend(strata, 'early', level)
@@ -113,11 +117,14 @@ export function growthShape (strata: readonly Series[], span: number, level: num
   if (!early || !late || !(span > 0)) return undefined
   const middle = partTrend(strata, 'middle', level)
   const parts = { early, ...(middle ? { middle } : {}), late }
-  return { ...parts, slowed: slowedDown(early, late, level), ...bendOrHold(parts, span, level, 1) }
+  // From the middle third too: a cache that fills in the first half has its fastest rate there
+  // when the warm-up cut took the start of the fill.
+  const slowed = slowedDown(early, late, level) || (middle !== undefined && slowedDown(middle, late, level))
+  return { ...parts, slowed, ...bendOrHold(parts, span, level, 1) }
 }
 
 /** The bending and holding tests, with the standard errors scaled by `shrink` (a longer run's). */
-function bendOrHold (p: { early: PartTrend; middle?: PartTrend; late: PartTrend }, span: number, level: number, shrink: number): { bending: boolean; holding: boolean } {
+function bendOrHold (p: { early: PartTrend; middle?: PartTrend; late: PartTrend }, span: number, level: number, shrink: number): { bending: boolean; holding: boolean; leaning: 'hold' | 'bend' } {
   const { early, middle, late } = p
   const pace = (from: PartTrend) => Math.exp(-(late.centre - from.centre) / span)
   const below = (from: PartTrend) => slowedDown(from, late, level, pace(from), 1, shrink)
@@ -127,6 +134,8 @@ function bendOrHold (p: { early: PartTrend; middle?: PartTrend; late: PartTrend 
     // From the middle third on (a warm-up may have lifted the first), or from the first when the
     // middle one is too noisy to say and the rate is not still falling from it.
     holding: middle === undefined ? above(early) : above(middle) || (above(early) && !below(middle)),
+    // Neither significant: the point estimates alone.
+    leaning: late.slope >= pace(early) * early.slope && (middle === undefined || late.slope >= pace(middle) * middle.slope) ? 'hold' : 'bend',
   }
 }
 

@@ -186,8 +186,13 @@ export function trendVerdict (input: TrendInput): TrendResult {
     if (late.low > 0 && shape.bending) {
       projection = project(shape, end)
       const slowed = `${formatRate(early.slope, input.unit, 'request')} early (CI ${amount(early.low)} to ${amount(early.high)}), ${lateRate}`
-      const heading = projection ? `; if it keeps slowing as it has, it levels off near ${amount(projection.value)} (${Math.round(settings.level * 100)}% CI ${amount(projection.low)} to ${projection.high !== undefined ? amount(projection.high) : 'no upper bound yet'})` : ''
+      const heading = projection ? `; if it keeps slowing as it has, it levels off at about ${amount(projection.value)} (${Math.round(settings.level * 100)}% CI ${amount(projection.low)} to ${projection.high !== undefined ? amount(projection.high) : 'no upper bound yet'})` : ''
       return { verdict: 'settling', reason: `grew ${amount(g)} over ${count(span)} requests, but slower and slower: ${slowed}${heading}` }
+    }
+    // Neither test significant: a late rate at or above the bend line is a rate that holds within
+    // the intervals (the verdict needs a significant bend to call growth settling).
+    if (late.low > 0 && shape.leaning === 'hold') {
+      return { verdict: 'leak', reason: `${grows}, and holding within the intervals: ${formatRate(early.slope, input.unit, 'request')} early, ${formatRate(late.slope, input.unit, 'request')} in the last third` }
     }
     if (late.low > 0) {
       return { verdict: 'inconclusive', reason: `${grows}; still growing at the end (${lateRate}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet` }

@@ -32,7 +32,7 @@ export function verdictText (v: RunVerdict): string {
   lines.push('')
   lines.push(...table(v.metrics, v.verdict))
   const decides = v.metrics.some((m) => m.decides) ? '* decides the verdict. ' : ''
-  lines.push(`${decides}Warm-up: ${String(v.settings.warmup ?? 'auto')}; trend test Mann–Kendall (Hamed–Rao corrected) on window floors, p < ${String(v.settings.alpha)} to count; flat below ${+(Number(v.settings.flat_fraction) * 100).toFixed(2)}% of the starting level.`)
+  lines.push(`${decides}Warm-up: ${String(v.settings.warmup ?? 'auto')}; trend test Mann–Kendall (Hamed–Rao corrected) on window floors, p < ${String(v.settings.alpha)} to count; the rate by thirds tells a leak (it holds) from settling (it bends); flat below ${+(Number(v.settings.flat_fraction) * 100).toFixed(2)}% of the starting level.`)
   if (v.recognised?.length) lines.push(`Recognised: ${v.recognised.map((r) => `${ROLE_WORDS[r.role]}: ${r.column} (${r.source})`).join('; ')}`)
   for (const note of v.notes ?? []) lines.push(`Note: ${note}`)
   for (const b of v.breaches) lines.push(`Breach: ${b}`)

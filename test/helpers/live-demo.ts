@@ -21,9 +21,7 @@ export function cacheUrls (): string {
 export async function liveDemoVerdict (t: Test, endpoint: 'flat' | 'cache' | 'leak'): Promise<RunVerdict> {
   const port = await freePort()
   const dir = t.testdir({ 'urls.txt': endpoint === 'cache' ? cacheUrls() : `/${endpoint}\n` })
-  const scenario = join(dir, `demo-${endpoint}.yml`)
-  writeFileSync(scenario, [
-    `name: demo-${endpoint}`,
+  const { verdict, seconds } = await liveRun(t, dir, `demo-${endpoint}`, [
     'target:',
     `  url: http://127.0.0.1:${port}`,
     `  command: node dist/demo/server.js --port ${port}`,
@@ -37,17 +35,28 @@ export async function liveDemoVerdict (t: Test, endpoint: 'flat' | 'cache' | 'le
     '  interval: 100ms',
     '  pssInterval: 5s',
     '  gc: { url: /__memsiege/gc, interval: 100ms }',
-    '',
-  ].join('\n'))
-  const out = join(dir, 'results')
-  const started = Date.now()
-  const run = await runCli(['run', scenario, '--out', out, '-q'], { timeoutMs: 90_000 })
-  t.equal(run.status, 0, `memsiege run: ${run.stderr.trim() || 'ok'}`)
-  // The run made its own verdict (summary.json); the analysis of the folder must say the same.
-  const verdict = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { verdict: RunVerdict }).verdict
-  t.equal(analyzeRun(out).verdict, verdict.verdict, 'memsiege analyze agrees with the run')
+  ])
   const heap = verdict.metrics.find((m) => m.metric === 'heap_old_bytes')
-  t.comment(`${endpoint}: ${((Date.now() - started) / 1000).toFixed(1)} s; ${verdict.verdict}; ${verdict.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
+  t.comment(`${endpoint}: ${seconds.toFixed(1)} s; ${verdict.verdict}; ${verdict.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
   if (heap) t.comment(`heap_old_bytes: ${heap.reason}`)
   return verdict
+}
+
+/**
+ * Runs the scenario NAME (its lines after `name:`) in DIR with the built CLI, and checks that it
+ * exits 0 and that `memsiege analyze` of its results folder agrees with the run's own verdict.
+ */
+export async function liveRun (t: Test, dir: string, name: string, lines: string[], timeoutMs = 90_000): Promise<{ verdict: RunVerdict; transactions: number; seconds: number }> {
+  const scenario = join(dir, `${name}.yml`)
+  writeFileSync(scenario, [`name: ${name}`, ...lines, ''].join('\n'))
+  const out = join(dir, 'results')
+  const started = Date.now()
+  const run = await runCli(['run', scenario, '--out', out, '-q'], { timeoutMs })
+  t.equal(run.status, 0, `memsiege run: ${run.stderr.trim() || 'ok'}`)
+  // The run made its own verdict (summary.json); the analysis of the folder must say the same.
+  const { verdict, transactions } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { verdict: RunVerdict; transactions: number }
+  const analysed = analyzeRun(out)
+  t.equal(analysed.verdict, verdict.verdict, 'memsiege analyze agrees with the run')
+  t.equal(analysed.summary, verdict.summary, 'in the same words')
+  return { verdict, transactions, seconds: (Date.now() - started) / 1000 }
 }
