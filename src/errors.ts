@@ -91,7 +91,7 @@ export class TargetStartError extends MemsiegeError {
     message: string,
     readonly logFile: string,
     readonly logTail: string[],
-    readonly exit?: { code: number | null, signal: NodeJS.Signals | null },
+    readonly exit?: { code: number | null, signal: NodeJS.Signals | null }
   ) {
     super(message + (logTail.length === 0
       ? `\n(${logFile} is empty)`

@@ -137,7 +137,10 @@ t.test('the verdict on a floor series', async (t) => {
 
   const restart = trendVerdict({
     strata: [series(x.slice(0, 20), x.slice(0, 20).map((v) => 1000 + v)), series(x.slice(20), x.slice(20).map((v) => v - 19000))],
-    unit: 'bytes', threshold: 1000, thresholdWhy: 'test', requestsPerHour: 1,
+    unit: 'bytes',
+    threshold: 1000,
+    thresholdWhy: 'test',
+    requestsPerHour: 1,
   })
   t.equal(restart.verdict, 'leak', 'segments pooled: the drop at the restart never counts')
   t.equal(restart.per_request!.value, 1)

@@ -15,7 +15,7 @@ const expvarJson = JSON.parse(fixture('sampler-gc-expvar.json'))
 const metricsText = fixture('sampler-gc-metrics.txt')
 
 /** A real HTTP server on 127.0.0.1; `handler` gets the 1-based request number. */
-async function serve(t: { teardown(fn: () => unknown): void }, handler: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+async function serve (t: { teardown(fn: () => unknown): void }, handler: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
   let n = 0
   const server = createServer((req, res) => handler(++n, req, res))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -26,11 +26,11 @@ async function serve(t: { teardown(fn: () => unknown): void }, handler: (n: numb
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/gc`
 }
 
-function sendJson(res: ServerResponse, value: unknown): void {
+function sendJson (res: ServerResponse, value: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value))
 }
 
-function cells(sampler: GcSampler, row: Cell[]): Record<string, Cell> {
+function cells (sampler: GcSampler, row: Cell[]): Record<string, Cell> {
   return Object.fromEntries(sampler.columns.map((c, i) => [c, row[i]]))
 }
 

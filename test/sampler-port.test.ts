@@ -104,7 +104,7 @@ t.test('port mode: target_exited, then target_restarted when a new process holds
 t.test('a target that exits on its own still gives rows of the right width', async (t) => {
   const child = spawn('sleep', ['0.3'], { detached: true, stdio: 'ignore' })
   // Listening before start(): on a busy machine the child may exit while start() runs.
-  const exited = new Promise((r) => child.once('exit', r))
+  const exited = new Promise((resolve) => child.once('exit', resolve))
   const sampler = new ProcSampler({ pid: child.pid! })
   await sampler.start()
   await exited

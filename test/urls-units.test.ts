@@ -239,7 +239,12 @@ t.test('JSON error positions', async (t) => {
 
 t.test('X-Method unwrapping', async (t) => {
   const post = (headers: Array<[string, string]>, body?: string, contentType?: string, url = 'http://x/api/Items'): HarRequest => ({
-    index: 0, method: 'POST', url, headers, status: 200, time: NaN,
+    index: 0,
+    method: 'POST',
+    url,
+    headers,
+    status: 200,
+    time: NaN,
     ...(body === undefined ? {} : { body: Buffer.from(body) }),
     ...(contentType === undefined ? {} : { contentType })
   })

@@ -246,4 +246,3 @@ function sameGroups (doc: BisectDocument, groups: ReadonlyArray<{ name: string; 
   const then = JSON.stringify(doc.groups.map((g) => [g.name, g.endpoints]))
   if (now !== then) throw new ConfigError(`--resume: the groups of ${doc.scenario} are not the ones this bisect started with (the scenario or its URL list changed); start a new bisect`)
 }
-

@@ -100,7 +100,7 @@ export async function urlsFromHarCommand (args: UrlsFromHarArgs, io: CommandIo):
     reportHarImport(har, args, io)
     const distinct = args.distinct === true || output.top !== undefined || output.weighted || output.counts
     const header = [comment(`memsiege urls from-har ${har.name}: ${plural(har.requests.length, 'request')}` +
-      (distinct ? `, one line per distinct request, most frequent first` : ', in recorded order'))]
+      (distinct ? ', one line per distinct request, most frequent first' : ', in recorded order'))]
     if (har.unwrapped > 0) {
       header.push(comment(`${plural(har.unwrapped, 'X-Method POST')} ${har.unwrapped === 1 ? 'is' : 'are'} written as the real method, a form body as the query string; methodOverride in the scenario sends them as recorded.`))
     }

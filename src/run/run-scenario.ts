@@ -33,7 +33,6 @@ export interface RunOptions {
   analysis?: VerdictSettings
 }
 
-
 export interface RunResult {
   dir: string
   summary: JudgedSummary

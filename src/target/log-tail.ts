@@ -24,4 +24,3 @@ export async function tailLines (file: string, n: number): Promise<string[]> {
     return []
   }
 }
-

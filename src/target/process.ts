@@ -52,9 +52,9 @@ export class TargetProcess implements ExitSource {
   private exitInfo?: ExitInfo
   private readonly watchdog: GroupWatchdog
 
-  constructor(
+  constructor (
     child: ChildProcess,
-    readonly spec: TargetSpec,
+    readonly spec: TargetSpec
   ) {
     this.pid = child.pid!
     this.watchdog = GroupWatchdog.arm(this.pid)
@@ -68,21 +68,21 @@ export class TargetProcess implements ExitSource {
     installExitHook()
   }
 
-  get command(): string {
+  get command (): string {
     return this.spec.command
   }
 
-  get logFile(): string {
+  get logFile (): string {
     return this.spec.logFile
   }
 
   /** How the child ended; undefined while it runs. */
-  get exit(): ExitInfo | undefined {
+  get exit (): ExitInfo | undefined {
     return this.exitInfo
   }
 
   /** The watchdog's pid, for tests. */
-  get watchdogPid(): number | undefined {
+  get watchdogPid (): number | undefined {
     return this.watchdog.pid
   }
 
@@ -91,7 +91,7 @@ export class TargetProcess implements ExitSource {
    * the rest of the group too, not only the leader: a puma master may exit before its workers.
    * Returns the leader's exit status. Safe to call after the target died, and more than once.
    */
-  async stop(graceSeconds = 10): Promise<ExitInfo> {
+  async stop (graceSeconds = 10): Promise<ExitInfo> {
     const deadline = Date.now() + graceSeconds * 1000
     this.signalGroup('SIGTERM')
     // Cheap while the leader runs; a /proc scan per turn once only its group is left.
@@ -104,13 +104,13 @@ export class TargetProcess implements ExitSource {
   }
 
   /** Stops this target and starts a new one from the same spec (a new process, a new pid). */
-  async restart(graceSeconds?: number): Promise<TargetProcess> {
+  async restart (graceSeconds?: number): Promise<TargetProcess> {
     await this.stop(graceSeconds)
     return startTarget(this.spec)
   }
 
   /** Sends `signal` to the process group (0 only checks it exists); false when the group is gone. */
-  signalGroup(signal: NodeJS.Signals | 0): boolean {
+  signalGroup (signal: NodeJS.Signals | 0): boolean {
     try {
       process.kill(-this.pid, signal)
       return true
@@ -123,7 +123,7 @@ export class TargetProcess implements ExitSource {
    * Whether any member of the group still runs. Zombies don't count: orphans wait for PID 1 to
    * reap them, which in a container may never happen.
    */
-  private groupAlive(): boolean {
+  private groupAlive (): boolean {
     if (!this.signalGroup(0)) return false
     if (!hasProcfs()) return true
     for (const name of readdirSync('/proc')) {
@@ -146,7 +146,7 @@ export class TargetProcess implements ExitSource {
  * ready in time, or another process answers on its port (then it is stopped first). Without
  * `ready`, resolves as soon as the process has started.
  */
-export async function startTarget(spec: TargetSpec): Promise<TargetProcess> {
+export async function startTarget (spec: TargetSpec): Promise<TargetProcess> {
   if (spec.cwd !== undefined && !isDirectory(spec.cwd)) throw new ConfigError(`target.cwd: no such directory: ${spec.cwd}`)
   const address = addressOf(spec)
   if (address) await ensurePortFree(address)
@@ -189,24 +189,24 @@ export async function startTarget(spec: TargetSpec): Promise<TargetProcess> {
       `target command ${describeExit(outcome.exit)} before it was ready (${spec.ready})`,
       spec.logFile,
       await tailLines(spec.logFile, LOG_TAIL_LINES),
-      outcome.exit,
+      outcome.exit
     )
   }
   await target.stop(spec.stopGrace ?? 5)
   throw new TargetStartError(
     `target not ready after ${timeout} s: GET ${spec.ready} ${outcome.last ?? 'never answered'}`,
     spec.logFile,
-    await tailLines(spec.logFile, LOG_TAIL_LINES),
+    await tailLines(spec.logFile, LOG_TAIL_LINES)
   )
 }
 
 /** The URL the target will be asked for, whose port must be free before it starts. */
-function addressOf(spec: TargetSpec): TargetAddress | undefined {
+function addressOf (spec: TargetSpec): TargetAddress | undefined {
   if (spec.ready) return { url: spec.ready, key: 'target.ready' }
   return spec.address
 }
 
-function isDirectory(path: string): boolean {
+function isDirectory (path: string): boolean {
   try {
     return statSync(path).isDirectory()
   } catch {
@@ -214,7 +214,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function installExitHook(): void {
+function installExitHook (): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {

@@ -17,21 +17,46 @@ export interface GrowthLimit {
 }
 
 const BYTES: Record<string, number> = {
-  b: 1, byte: 1, bytes: 1,
-  kb: 1024, kib: 1024, k: 1024,
-  mb: 1024 ** 2, mib: 1024 ** 2, m: 1024 ** 2,
-  gb: 1024 ** 3, gib: 1024 ** 3, g: 1024 ** 3,
+  b: 1,
+  byte: 1,
+  bytes: 1,
+  kb: 1024,
+  kib: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  g: 1024 ** 3,
 }
 const COUNTS: Record<string, Unit> = {
-  object: 'objects', objects: 'objects', slot: 'slots', slots: 'slots', page: 'pages', pages: 'pages',
-  thread: 'threads', threads: 'threads', '': 'count',
+  object: 'objects',
+  objects: 'objects',
+  slot: 'slots',
+  slots: 'slots',
+  page: 'pages',
+  pages: 'pages',
+  thread: 'threads',
+  threads: 'threads',
+  '': 'count',
 }
 const PER: Record<string, { per: 'request' | 'h'; factor: number }> = {
-  request: { per: 'request', factor: 1 }, requests: { per: 'request', factor: 1 }, req: { per: 'request', factor: 1 }, r: { per: 'request', factor: 1 },
-  h: { per: 'h', factor: 1 }, hr: { per: 'h', factor: 1 }, hour: { per: 'h', factor: 1 },
-  m: { per: 'h', factor: 60 }, min: { per: 'h', factor: 60 }, minute: { per: 'h', factor: 60 },
-  s: { per: 'h', factor: 3600 }, sec: { per: 'h', factor: 3600 }, second: { per: 'h', factor: 3600 },
-  d: { per: 'h', factor: 1 / 24 }, day: { per: 'h', factor: 1 / 24 },
+  request: { per: 'request', factor: 1 },
+  requests: { per: 'request', factor: 1 },
+  req: { per: 'request', factor: 1 },
+  r: { per: 'request', factor: 1 },
+  h: { per: 'h', factor: 1 },
+  hr: { per: 'h', factor: 1 },
+  hour: { per: 'h', factor: 1 },
+  m: { per: 'h', factor: 60 },
+  min: { per: 'h', factor: 60 },
+  minute: { per: 'h', factor: 60 },
+  s: { per: 'h', factor: 3600 },
+  sec: { per: 'h', factor: 3600 },
+  second: { per: 'h', factor: 3600 },
+  d: { per: 'h', factor: 1 / 24 },
+  day: { per: 'h', factor: 1 / 24 },
 }
 
 /** Throws an Error saying what is wrong (the caller adds where). */

@@ -11,7 +11,6 @@ export type WarmupSpec =
   | { kind: 'seconds'; value: number }
   | { kind: 'requests'; value: number }
 
-
 /** Throws an Error whose message says what is wrong (the caller adds where). */
 export function parseWarmup (input: string | number): WarmupSpec {
   if (typeof input === 'number') {

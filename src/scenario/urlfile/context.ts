@@ -21,6 +21,6 @@ export interface LineContext {
   quirk(kind: SiegeQuirk, message: string): void
 }
 
-export function lineError(at: LineContext, message: string): ConfigError {
+export function lineError (at: LineContext, message: string): ConfigError {
   return new ConfigError(message, { file: at.source, line: at.line })
 }
