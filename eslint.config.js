@@ -13,6 +13,10 @@ export default [
       'no-control-regex': 'off',
       // siege's URL files have ${VAR} references: strings that hold them are data, not mistakes.
       'no-template-curly-in-string': 'off',
+      // One way to hide a member: #fields are private at run time too, TypeScript's `private` only to the compiler.
+      'no-restricted-syntax': ['error',
+        { selector: ':matches(PropertyDefinition, MethodDefinition, TSParameterProperty)[accessibility=/private|protected/]', message: 'use a #private member, not TypeScript\'s private/protected' },
+      ],
     },
   },
 ]

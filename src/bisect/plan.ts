@@ -247,87 +247,87 @@ class OutOfTrials extends Error {
 export class BisectPlan {
   readonly groupCount: number
   readonly maxTrials: number
-  private readonly weights: readonly number[]
-  private readonly minorShare: number
-  private readonly userBaseline?: number
-  private readonly all: number[]
-  private readonly decided = new Map<string, Decided>()
-  private readonly nodeMap = new Map<string, PlanNode>()
-  private readonly notes: string[] = []
-  private readonly culprits: Culprit[] = []
-  private readonly small: SmallEffect[] = []
-  private readonly gen: Generator<TrialRequest, Conclusion, TrialOutcome>
-  private step: PlanStep
-  private trialsRun = 0
-  private baselineGroup?: number
-  private baselineRate?: Estimate
-  private controlExcess?: Estimate
+  readonly #weights: readonly number[]
+  readonly #minorShare: number
+  readonly #userBaseline?: number
+  readonly #all: number[]
+  readonly #decided = new Map<string, Decided>()
+  readonly #nodeMap = new Map<string, PlanNode>()
+  readonly #notes: string[] = []
+  readonly #culprits: Culprit[] = []
+  readonly #small: SmallEffect[] = []
+  readonly #gen: Generator<TrialRequest, Conclusion, TrialOutcome>
+  #step: PlanStep
+  #trialsRun = 0
+  #baselineGroup?: number
+  #baselineRate?: Estimate
+  #controlExcess?: Estimate
   /** Rough count of trials still to come, including the one asked for. */
-  private left = 0
+  #left = 0
 
   constructor (groupCount: number, options: PlanOptions = {}) {
     if (!Number.isInteger(groupCount) || groupCount < 1) throw new Error(`bisect needs at least one group, got ${groupCount}`)
     this.groupCount = groupCount
-    this.all = Array.from({ length: groupCount }, (_, i) => i)
-    this.weights = options.weights ?? new Array<number>(groupCount).fill(1)
-    if (this.weights.length !== groupCount) throw new Error('weights: one per group')
+    this.#all = Array.from({ length: groupCount }, (_, i) => i)
+    this.#weights = options.weights ?? new Array<number>(groupCount).fill(1)
+    if (this.#weights.length !== groupCount) throw new Error('weights: one per group')
     this.maxTrials = options.maxTrials ?? trialCap(groupCount)
-    this.minorShare = options.minorShare ?? MINOR_SHARE
+    this.#minorShare = options.minorShare ?? MINOR_SHARE
     if (options.baseline !== undefined && !(options.baseline >= 0 && options.baseline < groupCount)) throw new Error(`baseline: no group ${options.baseline}`)
-    this.userBaseline = options.baseline
-    this.gen = this.run()
-    this.step = this.advance(this.gen.next())
+    this.#userBaseline = options.baseline
+    this.#gen = this.#run()
+    this.#step = this.#advance(this.#gen.next())
   }
 
   /** The trial to run now, or the conclusion. */
   next (): PlanStep {
-    return this.step
+    return this.#step
   }
 
   /** The outcome of the trial `next()` asked for. */
   record (outcome: TrialOutcome): PlanStep {
-    if (this.step.kind !== 'trial') throw new Error('the bisect is over: no trial to record')
-    this.trialsRun++
-    this.step = this.advance(this.gen.next(outcome))
-    return this.step
+    if (this.#step.kind !== 'trial') throw new Error('the bisect is over: no trial to record')
+    this.#trialsRun++
+    this.#step = this.#advance(this.#gen.next(outcome))
+    return this.#step
   }
 
   /** Ends the search now (a time limit): the conclusion says what is known. */
   halt (reason: string): Conclusion {
-    if (this.step.kind === 'done') return this.step.conclusion
-    const pending = this.step.trial.question
-    this.gen.return(undefined as never)
-    this.step = { kind: 'done', conclusion: this.conclude('incomplete', reason, pending) }
-    return this.step.conclusion
+    if (this.#step.kind === 'done') return this.#step.conclusion
+    const pending = this.#step.trial.question
+    this.#gen.return(undefined as never)
+    this.#step = { kind: 'done', conclusion: this.#conclude('incomplete', reason, pending) }
+    return this.#step.conclusion
   }
 
   /** The sets looked at so far, in the order they came up. */
   get nodes (): PlanNode[] {
-    return [...this.nodeMap.values()]
+    return [...this.#nodeMap.values()]
   }
 
   /** Trials recorded so far. */
   get trials (): number {
-    return this.trialsRun
+    return this.#trialsRun
   }
 
   /** Trials still expected (the one asked for now included), if there is one culprit; 0 when done. */
   get expectedLeft (): number {
-    return this.step.kind === 'done' ? 0 : Math.max(1, Math.min(this.left, this.maxTrials - this.trialsRun))
+    return this.#step.kind === 'done' ? 0 : Math.max(1, Math.min(this.#left, this.maxTrials - this.#trialsRun))
   }
 
   /** The decision on a set, when it was tested. */
   decision (groups: readonly number[]): Decision | undefined {
-    return this.decided.get(setKey(groups))?.decision
+    return this.#decided.get(setKey(groups))?.decision
   }
 
-  private advance (r: IteratorResult<TrialRequest, Conclusion>): PlanStep {
+  #advance (r: IteratorResult<TrialRequest, Conclusion>): PlanStep {
     return r.done ? { kind: 'done', conclusion: r.value } : { kind: 'trial', trial: r.value }
   }
 
-  private node (groups: readonly number[], parent: readonly number[] | undefined, role: PlanNode['role'], state: NodeState): void {
+  #node (groups: readonly number[], parent: readonly number[] | undefined, role: PlanNode['role'], state: NodeState): void {
     const key = setKey(groups)
-    const existing = this.nodeMap.get(key)
+    const existing = this.#nodeMap.get(key)
     if (existing) {
       // A test outranks an inference, an inference outranks "untested".
       const rank = (s: NodeState): number => (s === 'untested' ? 0 : s === 'inferred' ? 1 : 2)
@@ -335,157 +335,157 @@ export class BisectPlan {
       if (existing.role === 'untested' || existing.role === 'inferred') existing.role = role
       return
     }
-    this.nodeMap.set(key, { key, groups: [...groups].sort((a, b) => a - b), ...(parent ? { parent: setKey(parent) } : {}), role, state })
+    this.#nodeMap.set(key, { key, groups: [...groups].sort((a, b) => a - b), ...(parent ? { parent: setKey(parent) } : {}), role, state })
   }
 
   /** Asks for one trial (the cap permitting) and returns its outcome. */
-  private * ask (groups: number[], role: TrialRole, parent: number[] | undefined, question: string): Generator<TrialRequest, TrialOutcome, TrialOutcome> {
-    if (this.trialsRun >= this.maxTrials) throw new OutOfTrials(question)
-    this.node(groups, parent, role, 'untested')
+  * #ask (groups: number[], role: TrialRole, parent: number[] | undefined, question: string): Generator<TrialRequest, TrialOutcome, TrialOutcome> {
+    if (this.#trialsRun >= this.maxTrials) throw new OutOfTrials(question)
+    this.#node(groups, parent, role, 'untested')
     return yield { groups, role, ...(parent ? { parent: [...parent].sort((a, b) => a - b) } : {}), question }
   }
 
   /** One question to the trials, cached: the same set is never tried twice. */
-  private * test (groups: number[], role: TrialRole, parent: number[] | undefined, question: string): Generator<TrialRequest, Decision, TrialOutcome> {
+  * #test (groups: number[], role: TrialRole, parent: number[] | undefined, question: string): Generator<TrialRequest, Decision, TrialOutcome> {
     const sorted = [...groups].sort((a, b) => a - b)
     const key = setKey(sorted)
-    const known = this.decided.get(key)
+    const known = this.#decided.get(key)
     if (known) return known.decision
-    const outcome = yield * this.ask(sorted, role, parent, question)
-    const decision = this.judge(sorted, outcome)
-    this.decided.set(key, { decision, outcome })
-    this.node(sorted, parent, role, decision)
+    const outcome = yield * this.#ask(sorted, role, parent, question)
+    const decision = this.#judge(sorted, outcome)
+    this.#decided.set(key, { decision, outcome })
+    this.#node(sorted, parent, role, decision)
     return decision
   }
 
-  private names (groups: readonly number[]): string {
+  #names (groups: readonly number[]): string {
     return groups.length === 1 ? `#${groups[0]}` : `{${groups.map((g) => `#${g}`).join(', ')}}`
   }
 
-  private weight (groups: readonly number[]): number {
-    return groups.reduce((s, g) => s + this.weights[g]!, 0)
+  #weight (groups: readonly number[]): number {
+    return groups.reduce((s, g) => s + this.#weights[g]!, 0)
   }
 
   /** Growth per request of a tested set beyond the baseline's. */
-  private excessOf (groups: readonly number[]): Estimate | undefined {
-    const rate = this.decided.get(setKey(groups))?.outcome.perRequest
-    return rate && excess(rate, this.baselineRate)
+  #excessOf (groups: readonly number[]): Estimate | undefined {
+    const rate = this.#decided.get(setKey(groups))?.outcome.perRequest
+    return rate && excess(rate, this.#baselineRate)
   }
 
   /** What an excess of `groups`' own traffic adds per request of the control's mix. */
-  private contributionOf (groups: readonly number[], e: Estimate): Estimate {
-    return scale(e, this.weight(groups) / this.weight(this.all))
+  #contributionOf (groups: readonly number[], e: Estimate): Estimate {
+    return scale(e, this.#weight(groups) / this.#weight(this.#all))
   }
 
   /** Leak or not, against the baseline and the control (see the top of the file). */
-  private judge (groups: number[], outcome: TrialOutcome): Decision {
+  #judge (groups: number[], outcome: TrialOutcome): Decision {
     if (!GROWING.has(outcome.verdict)) return 'clean'
     const rate = outcome.perRequest
     // Without growth figures only the verdict can decide.
-    if (!rate || !this.controlExcess) return outcome.verdict === 'leak' ? 'leak' : 'clean'
-    const e = excess(rate, this.baselineRate)
-    const share = this.contributionOf(groups, e).value / this.controlExcess.value
+    if (!rate || !this.#controlExcess) return outcome.verdict === 'leak' ? 'leak' : 'clean'
+    const e = excess(rate, this.#baselineRate)
+    const share = this.#contributionOf(groups, e).value / this.#controlExcess.value
     if (e.low <= 0) {
       // Growth like the baseline's is the warm-up, not an effect; a positive one that can't be told from it is noted.
-      if (e.value > 0) this.small.push({ groups, verdict: outcome.verdict, excess: e, share, why: 'not significantly above the baseline' })
+      if (e.value > 0) this.#small.push({ groups, verdict: outcome.verdict, excess: e, share, why: 'not significantly above the baseline' })
       return 'clean'
     }
-    if (share < this.minorShare) {
-      this.small.push({ groups, verdict: outcome.verdict, excess: e, share, why: `under ${Math.round(this.minorShare * 100)}% of the control's growth` })
+    if (share < this.#minorShare) {
+      this.#small.push({ groups, verdict: outcome.verdict, excess: e, share, why: `under ${Math.round(this.#minorShare * 100)}% of the control's growth` })
       return 'clean'
     }
     return 'leak'
   }
 
-  private * run (): Generator<TrialRequest, Conclusion, TrialOutcome> {
+  * #run (): Generator<TrialRequest, Conclusion, TrialOutcome> {
     try {
-      return yield * this.search()
+      return yield * this.#search()
     } catch (err) {
-      if (err instanceof OutOfTrials) return this.conclude('incomplete', `the cap of ${this.maxTrials} trials was reached`, err.question)
+      if (err instanceof OutOfTrials) return this.#conclude('incomplete', `the cap of ${this.maxTrials} trials was reached`, err.question)
       throw err
     }
   }
 
-  private * search (): Generator<TrialRequest, Conclusion, TrialOutcome> {
+  * #search (): Generator<TrialRequest, Conclusion, TrialOutcome> {
     const n = this.groupCount
-    const all = this.all
-    this.left = oneCulpritBound(n)
-    const control = yield * this.ask(all, 'control', undefined, 'does the whole list leak?')
+    const all = this.#all
+    this.#left = oneCulpritBound(n)
+    const control = yield * this.#ask(all, 'control', undefined, 'does the whole list leak?')
     if (!GROWING.has(control.verdict)) {
-      this.decided.set(setKey(all), { decision: 'clean', outcome: control })
-      this.node(all, undefined, 'control', 'clean')
-      return this.conclude('no-leak')
+      this.#decided.set(setKey(all), { decision: 'clean', outcome: control })
+      this.#node(all, undefined, 'control', 'clean')
+      return this.#conclude('no-leak')
     }
     if (n === 1) {
       const leaks = control.verdict === 'leak'
-      this.decided.set(setKey(all), { decision: leaks ? 'leak' : 'clean', outcome: control })
-      this.node(all, undefined, 'control', leaks ? 'leak' : 'clean')
-      if (!leaks) return this.conclude('no-leak')
-      this.culprits.push({ groups: all, kind: 'single', evidence: `${this.names(all)} leaks (the only group: no baseline)`, measured: 'alone', ...(control.perRequest ? { excess: control.perRequest } : {}) })
-      return this.conclude('found')
+      this.#decided.set(setKey(all), { decision: leaks ? 'leak' : 'clean', outcome: control })
+      this.#node(all, undefined, 'control', leaks ? 'leak' : 'clean')
+      if (!leaks) return this.#conclude('no-leak')
+      this.#culprits.push({ groups: all, kind: 'single', evidence: `${this.#names(all)} leaks (the only group: no baseline)`, measured: 'alone', ...(control.perRequest ? { excess: control.perRequest } : {}) })
+      return this.#conclude('found')
     }
 
     if (!control.perRequest) {
       // Without growth figures there is nothing to compare with a baseline: the verdicts decide.
-      this.decided.set(setKey(all), { decision: control.verdict === 'leak' ? 'leak' : 'clean', outcome: control })
-      this.node(all, undefined, 'control', control.verdict === 'leak' ? 'leak' : 'clean')
-      if (control.verdict !== 'leak') return this.conclude('no-leak')
-      return yield * this.descend()
+      this.#decided.set(setKey(all), { decision: control.verdict === 'leak' ? 'leak' : 'clean', outcome: control })
+      this.#node(all, undefined, 'control', control.verdict === 'leak' ? 'leak' : 'clean')
+      if (control.verdict !== 'leak') return this.#conclude('no-leak')
+      return yield * this.#descend()
     }
     // The baseline: the named group, else the control's cheapest. A candidate that keeps growing
     // (a cache filling, a leak) is no picture of "no leak": the next one is tried, up to three;
     // the candidates that grew are then judged like any other trial.
-    const order = [...new Set([...(this.userBaseline !== undefined ? [this.userBaseline] : []), ...(control.cheapest ?? []), ...all])]
+    const order = [...new Set([...(this.#userBaseline !== undefined ? [this.#userBaseline] : []), ...(control.cheapest ?? []), ...all])]
     const tried: Array<{ group: number; outcome: TrialOutcome }> = []
     for (const b of order.slice(0, BASELINE_CANDIDATES)) {
-      const outcome = yield * this.ask([b], 'baseline', all, `what does ${this.names([b])} alone grow (the baseline: no leak)?`)
+      const outcome = yield * this.#ask([b], 'baseline', all, `what does ${this.#names([b])} alone grow (the baseline: no leak)?`)
       tried.push({ group: b, outcome })
       if (!GROWING.has(outcome.verdict)) break
     }
     const rateOf = (o: TrialOutcome): number => o.perRequest?.value ?? (GROWING.has(o.verdict) ? Infinity : 0)
     const steady = tried.find((c) => !GROWING.has(c.outcome.verdict))
     const chosen = steady ?? tried.reduce((a, b) => (rateOf(b.outcome) < rateOf(a.outcome) ? b : a))
-    if (!steady) this.notes.push(`every baseline candidate kept growing (${tried.map((c) => this.names([c.group])).join(', ')}): the slowest, ${this.names([chosen.group])}, is the baseline`)
+    if (!steady) this.#notes.push(`every baseline candidate kept growing (${tried.map((c) => this.#names([c.group])).join(', ')}): the slowest, ${this.#names([chosen.group])}, is the baseline`)
     const rate = chosen.outcome.perRequest ?? ZERO
-    this.baselineGroup = chosen.group
-    this.baselineRate = rate
-    this.decided.set(setKey([chosen.group]), { decision: 'clean', outcome: chosen.outcome })
-    this.node([chosen.group], all, 'baseline', 'clean')
+    this.#baselineGroup = chosen.group
+    this.#baselineRate = rate
+    this.#decided.set(setKey([chosen.group]), { decision: 'clean', outcome: chosen.outcome })
+    this.#node([chosen.group], all, 'baseline', 'clean')
     const e = excess(control.perRequest, rate)
-    if (e.value > 0) this.controlExcess = e
+    if (e.value > 0) this.#controlExcess = e
     if (e.low <= 0) {
-      this.decided.set(setKey(all), { decision: 'clean', outcome: control })
-      this.node(all, undefined, 'control', 'clean')
-      this.notes.push(`the control grew ${e.value <= 0 ? 'no more than' : 'not significantly more than'} the baseline ${this.names([this.baselineGroup ?? 0])}: the warm-up every fresh process has, not a leak`)
-      return this.conclude('no-leak')
+      this.#decided.set(setKey(all), { decision: 'clean', outcome: control })
+      this.#node(all, undefined, 'control', 'clean')
+      this.#notes.push(`the control grew ${e.value <= 0 ? 'no more than' : 'not significantly more than'} the baseline ${this.#names([this.#baselineGroup ?? 0])}: the warm-up every fresh process has, not a leak`)
+      return this.#conclude('no-leak')
     }
-    this.decided.set(setKey(all), { decision: 'leak', outcome: control })
-    this.node(all, undefined, 'control', 'leak')
+    this.#decided.set(setKey(all), { decision: 'leak', outcome: control })
+    this.#node(all, undefined, 'control', 'leak')
     for (const c of tried) {
       if (c === chosen) continue
-      const decision = this.judge([c.group], c.outcome)
-      this.decided.set(setKey([c.group]), { decision, outcome: c.outcome })
-      this.node([c.group], all, 'baseline', decision)
+      const decision = this.#judge([c.group], c.outcome)
+      this.#decided.set(setKey([c.group]), { decision, outcome: c.outcome })
+      this.#node([c.group], all, 'baseline', decision)
       if (decision === 'leak') {
-        const found: Culprit = { groups: [c.group], kind: 'single', evidence: `${this.names([c.group])}, tried as the baseline, leaks on its own` }
-        this.measure(found)
-        this.culprits.push(found)
+        const found: Culprit = { groups: [c.group], kind: 'single', evidence: `${this.#names([c.group])}, tried as the baseline, leaks on its own` }
+        this.#measure(found)
+        this.#culprits.push(found)
       }
     }
-    return yield * this.descend()
+    return yield * this.#descend()
   }
 
   /** Steps 2–4, once the control is known to leak. */
-  private * descend (): Generator<TrialRequest, Conclusion, TrialOutcome> {
+  * #descend (): Generator<TrialRequest, Conclusion, TrialOutcome> {
     const n = this.groupCount
-    const all = this.all
-    const excluded = new Set<number>(this.culprits.flatMap((c) => c.groups))
+    const all = this.#all
+    const excluded = new Set<number>(this.#culprits.flatMap((c) => c.groups))
     /** The last set tested to leak that the round searches in, and where the descent starts. */
     let known = all
     let start = all
     if (excluded.size > 0) {
-      const more = yield * this.restStep(excluded, all)
-      if (!more) return this.conclude('found')
+      const more = yield * this.#restStep(excluded, all)
+      if (!more) return this.#conclude('found')
       known = more
       start = more
     }
@@ -493,23 +493,23 @@ export class BisectPlan {
       let S = start
       let lastLeak = known
       let inferred = setKey(start) !== setKey(known)
-      if (inferred) this.node(start, known, 'inferred', 'inferred')
+      if (inferred) this.#node(start, known, 'inferred', 'inferred')
       /** The tested-clean halves since lastLeak: S = lastLeak minus these. */
       let cleanSince: number[][] = []
       const untested: number[] = []
       while (S.length > 1) {
-        this.left = log2(S.length) + 1
+        this.#left = log2(S.length) + 1
         const [A, B] = halves(S)
-        const d = yield * this.test(A, 'half', S, `is the leak in ${this.names(A)}?`)
+        const d = yield * this.#test(A, 'half', S, `is the leak in ${this.#names(A)}?`)
         if (d === 'leak') {
           untested.push(...B)
-          this.node(B, S, 'untested', 'untested')
+          this.#node(B, S, 'untested', 'untested')
           S = A
           lastLeak = A
           cleanSince = []
           inferred = false
         } else {
-          this.node(B, S, 'inferred', 'inferred')
+          this.#node(B, S, 'inferred', 'inferred')
           S = B
           cleanSince.push(A)
           inferred = true
@@ -517,54 +517,54 @@ export class BisectPlan {
       }
 
       let found: Culprit
-      const byDifference = inferred && cleanSince.length === 1 && lastLeak.length === 2 ? this.byDifference(S, lastLeak, cleanSince[0]!) : undefined
+      const byDifference = inferred && cleanSince.length === 1 && lastLeak.length === 2 ? this.#byDifference(S, lastLeak, cleanSince[0]!) : undefined
       if (byDifference) {
         found = byDifference
       } else if (inferred) {
-        this.left = 1 + (untested.length ? 1 : 0)
-        const v = yield * this.test(S, 'verify', S, `does ${this.names(S)} leak on its own?`)
+        this.#left = 1 + (untested.length ? 1 : 0)
+        const v = yield * this.#test(S, 'verify', S, `does ${this.#names(S)} leak on its own?`)
         if (v === 'leak') {
-          found = { groups: S, kind: 'single', evidence: `${this.names(S)} leaks on its own` }
+          found = { groups: S, kind: 'single', evidence: `${this.#names(S)} leaks on its own` }
         } else {
-          this.notes.push(`the trials contradict each other: ${this.names(lastLeak)} leaks, but neither ${cleanSince.map((c) => this.names(c)).join(' nor ')} nor ${this.names(S)} does: the leak seems to need several groups together`)
-          found = yield * this.narrow(lastLeak, S)
+          this.#notes.push(`the trials contradict each other: ${this.#names(lastLeak)} leaks, but neither ${cleanSince.map((c) => this.#names(c)).join(' nor ')} nor ${this.#names(S)} does: the leak seems to need several groups together`)
+          found = yield * this.#narrow(lastLeak, S)
         }
       } else {
-        found = { groups: S, kind: 'single', evidence: `${this.names(S)} leaks on its own` }
+        found = { groups: S, kind: 'single', evidence: `${this.#names(S)} leaks on its own` }
       }
-      this.measure(found)
-      this.culprits.push(found)
+      this.#measure(found)
+      this.#culprits.push(found)
       for (const g of found.groups) excluded.add(g)
 
       const pool = untested.filter((g) => !excluded.has(g)).sort((a, b) => a - b)
       if (found.kind === 'single' && pool.length === 0) {
-        if (excluded.size < n) this.notes.push(`every group but ${this.names([...excluded].sort((a, b) => a - b))} was in a trial without a leak: no trial of the rest`)
+        if (excluded.size < n) this.#notes.push(`every group but ${this.#names([...excluded].sort((a, b) => a - b))} was in a trial without a leak: no trial of the rest`)
         break
       }
-      const rest = yield * this.restStep(excluded, all)
+      const rest = yield * this.#restStep(excluded, all)
       if (!rest) break
       known = rest
       // Under the assumptions, what still leaks is among the groups never tested; if not, the
       // verify step finds out and narrows the rest.
       start = pool.length ? pool : rest
     }
-    return this.conclude('found')
+    return this.#conclude('found')
   }
 
   /**
    * After culprits were found: ends the search (undefined) when they account for most of the
    * control's growth or the rest does not leak; else returns the rest, known to leak.
    */
-  private * restStep (excluded: ReadonlySet<number>, all: number[]): Generator<TrialRequest, number[] | undefined, TrialOutcome> {
+  * #restStep (excluded: ReadonlySet<number>, all: number[]): Generator<TrialRequest, number[] | undefined, TrialOutcome> {
     const rest = all.filter((g) => !excluded.has(g))
     if (rest.length === 0) return undefined
-    const explained = this.explainedShare()
+    const explained = this.#explainedShare()
     if (explained !== undefined && explained.value >= EXPLAINED_SHARE) {
-      this.notes.push(`the culprits account for ${Math.round(explained.value * 100)}% of the control's growth: the rest (${this.names(rest)}) not tried`)
+      this.#notes.push(`the culprits account for ${Math.round(explained.value * 100)}% of the control's growth: the rest (${this.#names(rest)}) not tried`)
       return undefined
     }
-    this.left = 1
-    const r = yield * this.test(rest, 'rest', all, `does anything leak without ${this.names([...excluded].sort((a, b) => a - b))}?`)
+    this.#left = 1
+    const r = yield * this.#test(rest, 'rest', all, `does anything leak without ${this.#names([...excluded].sort((a, b) => a - b))}?`)
     return r === 'leak' ? rest : undefined
   }
 
@@ -572,86 +572,86 @@ export class BisectPlan {
    * The single group left of a tested leaking pair whose other group was tested clean: its effect
    * is the pair's excess minus its sibling's, when that is clearly above zero and worth naming.
    */
-  private byDifference (group: number[], pair: number[], sibling: number[]): Culprit | undefined {
-    const p = this.excessOf(pair)
-    const s = this.excessOf(sibling)
-    if (!p || !s || !this.controlExcess) return undefined
-    const e = scale(difference(scale(p, this.weight(pair)), scale(s, this.weight(sibling))), 1 / this.weight(group))
-    if (e.low <= 0 || this.contributionOf(group, e).value / this.controlExcess.value < this.minorShare) return undefined
-    return { groups: group, kind: 'single', evidence: `${this.names(pair)} leaks and ${this.names(sibling)} does not: ${this.names(group)} leaks (not tried alone)`, excess: e, measured: 'by-difference' }
+  #byDifference (group: number[], pair: number[], sibling: number[]): Culprit | undefined {
+    const p = this.#excessOf(pair)
+    const s = this.#excessOf(sibling)
+    if (!p || !s || !this.#controlExcess) return undefined
+    const e = scale(difference(scale(p, this.#weight(pair)), scale(s, this.#weight(sibling))), 1 / this.#weight(group))
+    if (e.low <= 0 || this.#contributionOf(group, e).value / this.#controlExcess.value < this.#minorShare) return undefined
+    return { groups: group, kind: 'single', evidence: `${this.#names(pair)} leaks and ${this.#names(sibling)} does not: ${this.#names(group)} leaks (not tried alone)`, excess: e, measured: 'by-difference' }
   }
 
   /** Fills in a culprit's excess (from its own trial, unless measured otherwise), contribution and share. */
-  private measure (c: Culprit): void {
+  #measure (c: Culprit): void {
     if (!c.excess) {
-      const e = this.excessOf(c.groups)
+      const e = this.#excessOf(c.groups)
       if (e) {
         c.excess = e
         c.measured = 'alone'
       }
     }
     if (!c.excess) return
-    c.contribution = this.contributionOf(c.groups, c.excess)
-    if (this.controlExcess) c.share = ratio(c.contribution, this.controlExcess)
+    c.contribution = this.#contributionOf(c.groups, c.excess)
+    if (this.#controlExcess) c.share = ratio(c.contribution, this.#controlExcess)
   }
 
   /** Share of the control's excess the culprits account for together. */
-  private explainedShare (): Estimate | undefined {
-    if (!this.controlExcess || this.culprits.length === 0 || this.culprits.some((c) => !c.contribution)) return undefined
-    const total = this.culprits.map((c) => c.contribution!).reduce(sum)
-    return ratio(total, this.controlExcess)
+  #explainedShare (): Estimate | undefined {
+    if (!this.#controlExcess || this.#culprits.length === 0 || this.#culprits.some((c) => !c.contribution)) return undefined
+    const total = this.#culprits.map((c) => c.contribution!).reduce(sum)
+    return ratio(total, this.#controlExcess)
   }
 
   /**
    * The leak of `leaking` needs several groups: QuickXplain down to a minimal leaking set, then
    * that set tested as a whole (it usually was already).
    */
-  private * narrow (leaking: number[], failed: number[]): Generator<TrialRequest, Culprit, TrialOutcome> {
-    this.left = 2 * log2(Math.max(2, leaking.length)) + 1
-    const minimal = (yield * this.quickXplain([], false, leaking, leaking)).sort((a, b) => a - b)
-    const confirmed = yield * this.test(minimal, 'narrow', leaking, `do ${this.names(minimal)} leak together?`)
+  * #narrow (leaking: number[], failed: number[]): Generator<TrialRequest, Culprit, TrialOutcome> {
+    this.#left = 2 * log2(Math.max(2, leaking.length)) + 1
+    const minimal = (yield * this.#quickXplain([], false, leaking, leaking)).sort((a, b) => a - b)
+    const confirmed = yield * this.#test(minimal, 'narrow', leaking, `do ${this.#names(minimal)} leak together?`)
     if (confirmed === 'leak' && minimal.length === 1) {
-      return { groups: minimal, kind: 'single', evidence: `${this.names(minimal)} leaks on its own (${this.names(failed)} did not)` }
+      return { groups: minimal, kind: 'single', evidence: `${this.#names(minimal)} leaks on its own (${this.#names(failed)} did not)` }
     }
     if (confirmed === 'leak') {
       const alone = minimal.filter((g) => this.decision([g]) === 'clean')
       const aloneText = alone.length === minimal.length ? 'none of them leaks alone' : 'no smaller part of it leaked'
-      return { groups: minimal, kind: 'interaction', evidence: `${this.names(minimal)} leak together and ${aloneText}` }
+      return { groups: minimal, kind: 'interaction', evidence: `${this.#names(minimal)} leak together and ${aloneText}` }
     }
-    this.notes.push(`narrowing ${this.names(leaking)} gave ${this.names(minimal)}, which did not leak when tried: the trials disagree (noise?); the leak is reported as needing all of ${this.names(leaking)}`)
-    return { groups: [...leaking].sort((a, b) => a - b), kind: 'interaction', evidence: `${this.names(leaking)} leaks; it could not be narrowed consistently` }
+    this.#notes.push(`narrowing ${this.#names(leaking)} gave ${this.#names(minimal)}, which did not leak when tried: the trials disagree (noise?); the leak is reported as needing all of ${this.#names(leaking)}`)
+    return { groups: [...leaking].sort((a, b) => a - b), kind: 'interaction', evidence: `${this.#names(leaking)} leaks; it could not be narrowed consistently` }
   }
 
   /**
    * QuickXplain: a minimal subset X of `candidates` such that background ∪ X leaks, given that
    * background ∪ candidates does. `delta`: background changed since it was last known to leak.
    */
-  private * quickXplain (background: number[], delta: boolean, candidates: number[], parent: number[]): Generator<TrialRequest, number[], TrialOutcome> {
+  * #quickXplain (background: number[], delta: boolean, candidates: number[], parent: number[]): Generator<TrialRequest, number[], TrialOutcome> {
     if (delta && background.length > 0) {
-      const d = yield * this.test(background, 'narrow', parent, `do ${this.names(background)} leak together?`)
+      const d = yield * this.#test(background, 'narrow', parent, `do ${this.#names(background)} leak together?`)
       if (d === 'leak') return []
     }
     if (candidates.length === 1) return candidates
     const [c1, c2] = halves(candidates)
-    const d2 = yield * this.quickXplain([...background, ...c1], c1.length > 0, c2, parent)
-    const d1 = yield * this.quickXplain([...background, ...d2], d2.length > 0, c1, parent)
+    const d2 = yield * this.#quickXplain([...background, ...c1], c1.length > 0, c2, parent)
+    const d1 = yield * this.#quickXplain([...background, ...d2], d2.length > 0, c1, parent)
     return [...d1, ...d2]
   }
 
-  private conclude (outcome: Conclusion['outcome'], stopped?: string, pending?: string): Conclusion {
-    const culprits = this.culprits.map((c) => ({ ...c, groups: [...c.groups] }))
+  #conclude (outcome: Conclusion['outcome'], stopped?: string, pending?: string): Conclusion {
+    const culprits = this.#culprits.map((c) => ({ ...c, groups: [...c.groups] }))
     const named = new Set(culprits.flatMap((c) => c.groups.map(String)))
     // A set that contains a culprit grew because of it: only sets clear of culprits are small effects.
-    const small = this.small.filter((s) => !s.groups.some((g) => named.has(String(g))))
-    const explained = this.explainedShare()
+    const small = this.#small.filter((s) => !s.groups.some((g) => named.has(String(g))))
+    const explained = this.#explainedShare()
     const unexplained = explained && { value: 1 - explained.value, low: 1 - explained.high, high: 1 - explained.low, level: explained.level }
     const next: string[] = []
-    const contradiction = this.notes.some((n) => n.startsWith('the trials contradict each other'))
+    const contradiction = this.#notes.some((n) => n.startsWith('the trials contradict each other'))
     if (outcome === 'incomplete') {
       // The smallest set seen leaking holds the leak, whatever the rest of the search would have said.
-      const leaking = [...this.decided.entries()].filter(([k, d]) => d.decision === 'leak' && k !== setKey(this.all) && !culprits.some((c) => setKey(c.groups) === k))
+      const leaking = [...this.#decided.entries()].filter(([k, d]) => d.decision === 'leak' && k !== setKey(this.#all) && !culprits.some((c) => setKey(c.groups) === k))
       const smallest = leaking.map(([k]) => k.split(',').map(Number)).sort((a, b) => a.length - b.length)[0]
-      if (smallest) next.push(`the smallest set seen leaking is ${this.names(smallest)}: bisect it on its own (bisect.groups), with longer trials`)
+      if (smallest) next.push(`the smallest set seen leaking is ${this.#names(smallest)}: bisect it on its own (bisect.groups), with longer trials`)
       if (contradiction) next.push('the leak seems to need several groups together: name them as one group (bisect.groups) and bisect again, or try the suspects together')
       if (pending) next.push(`the next question was: ${pending}`)
     }
@@ -662,12 +662,12 @@ export class BisectPlan {
       ...(stopped ? { stopped } : {}),
       culprits,
       small,
-      ...(this.baselineGroup !== undefined ? { baseline: this.baselineGroup } : {}),
-      ...(this.controlExcess ? { controlExcess: this.controlExcess } : {}),
+      ...(this.#baselineGroup !== undefined ? { baseline: this.#baselineGroup } : {}),
+      ...(this.#controlExcess ? { controlExcess: this.#controlExcess } : {}),
       ...(unexplained ? { unexplained } : {}),
-      notes: [...this.notes],
+      notes: [...this.#notes],
       next,
-      trials: this.trialsRun
+      trials: this.#trialsRun
     }
   }
 }

@@ -26,19 +26,21 @@ export interface GcFetcherOptions {
 }
 
 export class GcFetcher {
-  private readonly client: Client
-  private readonly path: string
-  private readonly maxBytes: number
+  readonly #client: Client
+  readonly #path: string
+  readonly #maxBytes: number
+  readonly #opts: GcFetcherOptions
 
   constructor (
     readonly url: string,
-    private readonly opts: GcFetcherOptions
+    opts: GcFetcherOptions
   ) {
+    this.#opts = opts
     const u = new URL(url)
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`GC endpoint must be http(s): ${url}`)
-    this.path = u.pathname + u.search
-    this.maxBytes = opts.maxBytes ?? 4 * 1024 * 1024
-    this.client = new Client(u.origin, {
+    this.#path = u.pathname + u.search
+    this.#maxBytes = opts.maxBytes ?? 4 * 1024 * 1024
+    this.#client = new Client(u.origin, {
       connect: { rejectUnauthorized: !opts.insecure, timeout: opts.timeoutMs },
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
@@ -48,20 +50,20 @@ export class GcFetcher {
 
   /** Rejects with GcFetchError on a network error, timeout, non-2xx status or oversized body. */
   async fetch (): Promise<GcResponse> {
-    const signal = AbortSignal.timeout(this.opts.timeoutMs)
+    const signal = AbortSignal.timeout(this.#opts.timeoutMs)
     let res
     try {
-      res = await this.client.request({
-        path: this.path,
+      res = await this.#client.request({
+        path: this.#path,
         method: 'GET',
         headers: {
           accept: 'application/json, text/plain;version=0.0.4;q=0.9, */*;q=0.5',
-          ...(this.opts.token ? { 'x-memsiege-token': this.opts.token } : {}),
+          ...(this.#opts.token ? { 'x-memsiege-token': this.#opts.token } : {}),
         },
         signal,
       })
     } catch (err) {
-      throw new GcFetchError(reason(err, signal, this.opts.timeoutMs))
+      throw new GcFetchError(reason(err, signal, this.#opts.timeoutMs))
     }
     const contentType = String(res.headers['content-type'] ?? '')
     if (res.statusCode < 200 || res.statusCode > 299) {
@@ -74,21 +76,21 @@ export class GcFetcher {
     try {
       for await (const chunk of res.body) {
         size += (chunk as Buffer).length
-        if (size > this.maxBytes) {
+        if (size > this.#maxBytes) {
           res.body.destroy()
-          throw new GcFetchError(`body larger than ${this.maxBytes} bytes`)
+          throw new GcFetchError(`body larger than ${this.#maxBytes} bytes`)
         }
         chunks.push(chunk as Buffer)
       }
     } catch (err) {
       if (err instanceof GcFetchError) throw err
-      throw new GcFetchError(reason(err, signal, this.opts.timeoutMs))
+      throw new GcFetchError(reason(err, signal, this.#opts.timeoutMs))
     }
     return { status: res.statusCode, contentType, body: Buffer.concat(chunks).toString('utf8') }
   }
 
   async close (): Promise<void> {
-    await this.client.destroy().catch(() => undefined)
+    await this.#client.destroy().catch(() => undefined)
   }
 }
 

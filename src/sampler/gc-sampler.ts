@@ -43,118 +43,120 @@ export interface GcSamplerOptions {
 export const GC_FIXED_COLUMNS = ['gc_age_s', 'gc_errors'] as const
 
 export class GcSampler implements Sampler {
-  private cols: string[] = [...GC_FIXED_COLUMNS]
-  private meaningOf: ColumnMeanings = { ...GC_FIXED_MEANINGS }
-  private readonly fetcher: GcFetcher
-  private readonly intervalMs: number
-  private latest?: Map<string, number>
-  private latestAt = 0
-  private errors = 0
-  private known = new Set<string>()
-  private warnedNew = false
-  private warnedFailure = false
-  private timer?: LongTimeout
-  private inFlight?: Promise<void>
-  private stopped = false
+  #cols: string[] = [...GC_FIXED_COLUMNS]
+  #meaningOf: ColumnMeanings = { ...GC_FIXED_MEANINGS }
+  readonly #fetcher: GcFetcher
+  readonly #intervalMs: number
+  #latest?: Map<string, number>
+  #latestAt = 0
+  #errors = 0
+  #known = new Set<string>()
+  #warnedNew = false
+  #warnedFailure = false
+  #timer?: LongTimeout
+  #inFlight?: Promise<void>
+  #stopped = false
+  readonly #opts: GcSamplerOptions
 
-  constructor (private readonly opts: GcSamplerOptions) {
-    this.intervalMs = Math.max(0.01, opts.interval) * 1000
+  constructor (opts: GcSamplerOptions) {
+    this.#opts = opts
+    this.#intervalMs = Math.max(0.01, opts.interval) * 1000
     const timeout = opts.timeout ?? Math.min(10, Math.max(1, opts.interval))
-    this.fetcher = new GcFetcher(opts.url, { timeoutMs: timeout * 1000, insecure: opts.insecure, token: opts.token })
+    this.#fetcher = new GcFetcher(opts.url, { timeoutMs: timeout * 1000, insecure: opts.insecure, token: opts.token })
   }
 
   get columns (): readonly string[] {
-    return this.cols
+    return this.#cols
   }
 
   /** The endpoint's fields recognised by shape (src/columns/recognise.ts), fixed with the columns in start(). */
   get meanings (): ColumnMeanings {
-    return this.meaningOf
+    return this.#meaningOf
   }
 
   async start (): Promise<void> {
     const started = Date.now()
     let values: Map<string, number>
     try {
-      values = this.parse(await this.fetcher.fetch())
+      values = this.#parse(await this.#fetcher.fetch())
     } catch (err) {
-      await this.fetcher.close()
-      throw new ConfigError(`sample.gc: GET ${this.opts.url} failed: ${(err as Error).message}`)
+      await this.#fetcher.close()
+      throw new ConfigError(`sample.gc: GET ${this.#opts.url} failed: ${(err as Error).message}`)
     }
     if (values.size === 0) {
-      await this.fetcher.close()
-      const what = this.opts.metrics ? `none of the metrics ${this.opts.metrics.join(', ')}` : 'no numeric fields'
-      throw new ConfigError(`sample.gc: ${this.opts.url} answered with ${what}`)
+      await this.#fetcher.close()
+      const what = this.#opts.metrics ? `none of the metrics ${this.#opts.metrics.join(', ')}` : 'no numeric fields'
+      throw new ConfigError(`sample.gc: ${this.#opts.url} answered with ${what}`)
     }
-    this.known = new Set(values.keys())
-    this.cols = [...GC_FIXED_COLUMNS, ...values.keys()]
-    this.meaningOf = recordable(headerMeanings(this.cols))
-    this.latest = values
-    this.latestAt = Date.now()
-    this.schedule(started)
+    this.#known = new Set(values.keys())
+    this.#cols = [...GC_FIXED_COLUMNS, ...values.keys()]
+    this.#meaningOf = recordable(headerMeanings(this.#cols))
+    this.#latest = values
+    this.#latestAt = Date.now()
+    this.#schedule(started)
   }
 
   async read (): Promise<Cell[]> {
-    const row: Cell[] = [undefined, this.errors]
-    const latest = this.latest
-    if (latest) row[0] = Math.round(Date.now() - this.latestAt) / 1000
-    for (let i = GC_FIXED_COLUMNS.length; i < this.cols.length; i++) {
-      const v = latest?.get(this.cols[i]!)
+    const row: Cell[] = [undefined, this.#errors]
+    const latest = this.#latest
+    if (latest) row[0] = Math.round(Date.now() - this.#latestAt) / 1000
+    for (let i = GC_FIXED_COLUMNS.length; i < this.#cols.length; i++) {
+      const v = latest?.get(this.#cols[i]!)
       row.push(v === undefined || !Number.isFinite(v) ? undefined : v)
     }
     return row
   }
 
   async stop (): Promise<void> {
-    this.stopped = true
-    this.timer?.clear()
-    await this.inFlight
-    await this.fetcher.close()
+    this.#stopped = true
+    this.#timer?.clear()
+    await this.#inFlight
+    await this.#fetcher.close()
   }
 
-  private schedule (lastStart: number): void {
-    if (this.stopped) return
-    const wait = Math.max(0, lastStart + this.intervalMs - Date.now())
+  #schedule (lastStart: number): void {
+    if (this.#stopped) return
+    const wait = Math.max(0, lastStart + this.#intervalMs - Date.now())
     // The run loop owns the lifetime (stop()); a forgotten sampler mustn't keep memsiege alive.
-    this.timer = new LongTimeout(() => {
+    this.#timer = new LongTimeout(() => {
       const started = Date.now()
-      this.inFlight = this.fetchOnce().finally(() => {
-        this.inFlight = undefined
-        this.schedule(started)
+      this.#inFlight = this.#fetchOnce().finally(() => {
+        this.#inFlight = undefined
+        this.#schedule(started)
       })
     }, wait).unref()
   }
 
-  private async fetchOnce (): Promise<void> {
+  async #fetchOnce (): Promise<void> {
     try {
-      const values = this.parse(await this.fetcher.fetch())
+      const values = this.#parse(await this.#fetcher.fetch())
       if (values.size === 0) throw new Error('no numeric fields in the answer')
-      if (this.stopped) return
-      this.latest = values
-      this.latestAt = Date.now()
-      this.noticeNewFields(values)
+      if (this.#stopped) return
+      this.#latest = values
+      this.#latestAt = Date.now()
+      this.#noticeNewFields(values)
     } catch (err) {
-      if (this.stopped) return
-      this.errors++
-      this.latest = undefined
-      if (!this.warnedFailure) {
-        this.warnedFailure = true
-        this.opts.warn?.(`GC endpoint ${this.opts.url}: ${(err as Error).message}; its cells stay empty until a fetch succeeds (failures are counted in gc_errors)`)
+      if (this.#stopped) return
+      this.#errors++
+      this.#latest = undefined
+      if (!this.#warnedFailure) {
+        this.#warnedFailure = true
+        this.#opts.warn?.(`GC endpoint ${this.#opts.url}: ${(err as Error).message}; its cells stay empty until a fetch succeeds (failures are counted in gc_errors)`)
       }
     }
   }
 
-  private noticeNewFields (values: Map<string, number>): void {
-    if (this.warnedNew) return
-    const fresh = [...values.keys()].filter((k) => !this.known.has(k))
+  #noticeNewFields (values: Map<string, number>): void {
+    if (this.#warnedNew) return
+    const fresh = [...values.keys()].filter((k) => !this.#known.has(k))
     if (fresh.length === 0) return
-    this.warnedNew = true
+    this.#warnedNew = true
     const shown = fresh.slice(0, 5).join(', ') + (fresh.length > 5 ? `, ... (${fresh.length} in all)` : '')
-    this.opts.warn?.(`GC endpoint ${this.opts.url} has fields its first answer didn't (${shown}); they are not recorded, since samples.csv columns are fixed at the start`)
+    this.#opts.warn?.(`GC endpoint ${this.#opts.url} has fields its first answer didn't (${shown}); they are not recorded, since samples.csv columns are fixed at the start`)
   }
 
-  private parse (res: GcResponse): Map<string, number> {
-    const format = this.opts.format ?? 'auto'
+  #parse (res: GcResponse): Map<string, number> {
+    const format = this.#opts.format ?? 'auto'
     const json = format === 'json' || (format === 'auto' && looksLikeJson(res))
     if (json) {
       let doc: unknown
@@ -166,7 +168,7 @@ export class GcSampler implements Sampler {
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('JSON answer is not an object')
       return flattenNumeric(doc).values
     }
-    return selectSeries(parsePrometheusText(res.body), this.opts.metrics)
+    return selectSeries(parsePrometheusText(res.body), this.#opts.metrics)
   }
 }
 

@@ -63,75 +63,75 @@ export interface ProcSamplerOptions {
 export class ProcSampler implements Sampler {
   readonly columns: readonly string[] = PROC_COLUMNS
   readonly meanings = PROC_MEANINGS
-  private readonly tree: boolean
-  private readonly pssIntervalMs: number
-  private readonly procfs: boolean
-  private readonly watch: TargetWatch
+  readonly #tree: boolean
+  readonly #pssIntervalMs: number
+  readonly #procfs: boolean
+  readonly #watch: TargetWatch
   /** The root the PSS figure is about: a new root (or none) drops it. */
-  private pssRoot?: TargetRoot
-  private pss?: number
-  private pssAt = 0
-  private pssPass?: Promise<void>
+  #pssRoot?: TargetRoot
+  #pss?: number
+  #pssAt = 0
+  #pssPass?: Promise<void>
 
   constructor (opts: ProcSamplerOptions) {
     if (opts.pid === undefined && opts.port === undefined) throw new TypeError('ProcSampler needs a pid or a port')
-    this.tree = opts.tree ?? true
-    this.pssIntervalMs = (opts.pssInterval ?? 30) * 1000
-    this.procfs = opts.procfs ?? hasProcfs()
-    this.watch = new TargetWatch({ pid: opts.pid, port: opts.port, procfs: this.procfs, target: opts.target, onEvent: opts.onEvent })
+    this.#tree = opts.tree ?? true
+    this.#pssIntervalMs = (opts.pssInterval ?? 30) * 1000
+    this.#procfs = opts.procfs ?? hasProcfs()
+    this.#watch = new TargetWatch({ pid: opts.pid, port: opts.port, procfs: this.#procfs, target: opts.target, onEvent: opts.onEvent })
   }
 
   /** The root process now sampled (changes on target_restarted); undefined before start(). */
   get pid (): number | undefined {
-    return this.watch.root?.pid
+    return this.#watch.root?.pid
   }
 
   /** Finds the process; throws ConfigError when there is none (the only throwing method). */
   async start (): Promise<void> {
-    this.pssRoot = await this.watch.find()
-    const pids = await this.pids(this.pssRoot)
+    this.#pssRoot = await this.#watch.find()
+    const pids = await this.#pids(this.#pssRoot)
     // Primes pidusage so the first row's CPU is measured over one interval, not since boot.
-    await this.cpuPercent(pids)
-    this.startPssPass(pids)
-    await this.pssPass
+    await this.#cpuPercent(pids)
+    this.#startPssPass(pids)
+    await this.#pssPass
   }
 
   async read (): Promise<Cell[]> {
     try {
-      return await this.readRow()
+      return await this.#readRow()
     } catch {
-      return this.emptyRow()
+      return this.#emptyRow()
     }
   }
 
   async stop (): Promise<void> {
-    await this.pssPass
+    await this.#pssPass
     // pidusage keeps an open fd per pid in a module-wide history; drop it with the run.
     pidusage.clear()
   }
 
-  private async readRow (): Promise<Cell[]> {
-    const root = await this.watch.current()
-    if (root !== this.pssRoot) {
+  async #readRow (): Promise<Cell[]> {
+    const root = await this.#watch.current()
+    if (root !== this.#pssRoot) {
       // Empty from the target's exit until the first pass over its successor.
-      this.pss = undefined
-      this.pssAt = 0
-      this.pssRoot = root
+      this.#pss = undefined
+      this.#pssAt = 0
+      this.#pssRoot = root
     }
-    if (!root) return this.emptyRow()
-    const pids = await this.pids(root)
+    if (!root) return this.#emptyRow()
+    const pids = await this.#pids(root)
     if (pids.length === 0) {
-      await this.watch.markGone()
-      return this.emptyRow()
+      await this.#watch.markGone()
+      return this.#emptyRow()
     }
-    this.startPssPass(pids)
-    return this.procfs ? this.procfsRow(pids) : this.pidusageRow(pids)
+    this.#startPssPass(pids)
+    return this.#procfs ? this.#procfsRow(pids) : this.#pidusageRow(pids)
   }
 
-  private async procfsRow (pids: number[]): Promise<Cell[]> {
-    const [statuses, cpu] = await Promise.all([Promise.all(pids.map(readStatus)), this.cpuPercent(pids)])
+  async #procfsRow (pids: number[]): Promise<Cell[]> {
+    const [statuses, cpu] = await Promise.all([Promise.all(pids.map(readStatus)), this.#cpuPercent(pids)])
     const live = statuses.filter((s): s is ProcStatus => s !== undefined && s.state !== 'Z' && s.state !== 'X')
-    if (live.length === 0) return this.emptyRow()
+    if (live.length === 0) return this.#emptyRow()
     const total = (key: keyof ProcStatus) => sum(live.map((s) => s[key] as number | undefined))
     const hwm = live.reduce<number | undefined>((max, s) => (s.hwmBytes === undefined ? max : Math.max(max ?? 0, s.hwmBytes)), undefined)
     return [
@@ -140,61 +140,61 @@ export class ProcSampler implements Sampler {
       total('rssFileBytes'),
       total('swapBytes'),
       hwm,
-      this.pss,
+      this.#pss,
       total('threads'),
       live.length,
       cpu,
     ]
   }
 
-  private async pidusageRow (pids: number[]): Promise<Cell[]> {
-    const stats = await this.usage(pids)
+  async #pidusageRow (pids: number[]): Promise<Cell[]> {
+    const stats = await this.#usage(pids)
     const live = stats ? Object.values(stats).filter((s) => s !== undefined && s !== null) : []
-    if (live.length === 0) return this.emptyRow()
-    const row = this.emptyRow()
+    if (live.length === 0) return this.#emptyRow()
+    const row = this.#emptyRow()
     row[PROC_COLUMNS.indexOf('rss_bytes')] = sum(live.map((s) => s.memory))
     row[PROC_COLUMNS.indexOf('procs')] = live.length
     row[PROC_COLUMNS.indexOf('cpu_percent')] = round2(sum(live.map((s) => s.cpu)))
     return row
   }
 
-  private emptyRow (): Cell[] {
+  #emptyRow (): Cell[] {
     const row: Cell[] = new Array(PROC_COLUMNS.length).fill(undefined)
-    if (this.watch.gone) row[PROC_COLUMNS.indexOf('procs')] = 0
+    if (this.#watch.gone) row[PROC_COLUMNS.indexOf('procs')] = 0
     return row
   }
 
   /** The pids to sample; the caller has just checked that the root is alive. */
-  private async pids (root: TargetRoot): Promise<number[]> {
-    if (!this.tree) return [root.pid]
-    return processTree(root.pid, this.procfs ? 'proc' : 'ps')
+  async #pids (root: TargetRoot): Promise<number[]> {
+    if (!this.#tree) return [root.pid]
+    return processTree(root.pid, this.#procfs ? 'proc' : 'ps')
   }
 
-  private startPssPass (pids: number[]): void {
-    if (!this.procfs || this.pssIntervalMs <= 0 || this.pssPass) return
+  #startPssPass (pids: number[]): void {
+    if (!this.#procfs || this.#pssIntervalMs <= 0 || this.#pssPass) return
     const now = Date.now()
-    if (this.pssAt !== 0 && now - this.pssAt < this.pssIntervalMs) return
-    this.pssAt = now
-    const root = this.watch.root
-    this.pssPass = (async () => {
+    if (this.#pssAt !== 0 && now - this.#pssAt < this.#pssIntervalMs) return
+    this.#pssAt = now
+    const root = this.#watch.root
+    this.#pssPass = (async () => {
       const rollups = await Promise.all(pids.map(readSmapsRollup))
       // Drop a pass that straddled the target's exit or restart.
-      if (this.watch.root !== root || this.watch.gone) return
-      this.pss = sum(rollups.map((r) => r?.Pss))
+      if (this.#watch.root !== root || this.#watch.gone) return
+      this.#pss = sum(rollups.map((r) => r?.Pss))
     })()
       .catch(() => undefined)
       .finally(() => {
-        this.pssPass = undefined
+        this.#pssPass = undefined
       })
   }
 
-  private async cpuPercent (pids: number[]): Promise<number | undefined> {
-    const stats = await this.usage(pids)
+  async #cpuPercent (pids: number[]): Promise<number | undefined> {
+    const stats = await this.#usage(pids)
     if (!stats) return undefined
     return round2(sum(Object.values(stats).map((s) => s?.cpu)))
   }
 
-  private async usage (pids: number[]): Promise<Record<number, pidusage.Status | undefined> | undefined> {
+  async #usage (pids: number[]): Promise<Record<number, pidusage.Status | undefined> | undefined> {
     if (pids.length === 0) return undefined
     try {
       // pidusage rejects when a lone pid is gone, and leaves a gap for it in a longer list.

@@ -55,15 +55,19 @@ export function validate (src: YamlSource, schema: MapSpec): Validated {
 }
 
 class Walker {
-  constructor (
-    private readonly src: YamlSource,
-    private readonly located: Map<string, Located>,
-    private readonly schema: MapSpec
-  ) {}
+  readonly #src: YamlSource
+  readonly #located: Map<string, Located>
+  readonly #schema: MapSpec
+
+  constructor (src: YamlSource, located: Map<string, Located>, schema: MapSpec) {
+    this.#src = src
+    this.#located = located
+    this.#schema = schema
+  }
 
   deref (node: unknown): Node | null {
     let n = node as Node | null
-    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) n = (n.resolve(this.src.doc) ?? null) as Node | null
+    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) n = (n.resolve(this.#src.doc) ?? null) as Node | null
     return n
   }
 
@@ -97,19 +101,19 @@ class Walker {
 
   fail (node: Node | null, message: string, keyWhere?: Where): ConfigError {
     const empty = this.kind(node) === 'nothing'
-    const where = empty && keyWhere ? keyWhere : node ? whereNode(this.src, node) : keyWhere ?? whereNode(this.src, null)
+    const where = empty && keyWhere ? keyWhere : node ? whereNode(this.#src, node) : keyWhere ?? whereNode(this.#src, null)
     return new ConfigError(message, where)
   }
 
-  private record (path: Segment[], node: Node | null, keyWhere?: Where): void {
-    const value = this.kind(node) === 'nothing' && keyWhere ? keyWhere : whereNode(this.src, node)
-    this.located.set(pathKey(path), { node: node ?? undefined, value, key: keyWhere })
+  #record (path: Segment[], node: Node | null, keyWhere?: Where): void {
+    const value = this.kind(node) === 'nothing' && keyWhere ? keyWhere : whereNode(this.#src, node)
+    this.#located.set(pathKey(path), { node: node ?? undefined, value, key: keyWhere })
   }
 
   /** Validates one value; `keyWhere` is its key's position (for empty values and mappings). */
   check (raw: unknown, spec: Spec, path: Segment[], keyWhere?: Where): unknown {
     const node = this.deref(raw)
-    this.record(path, node, keyWhere)
+    this.#record(path, node, keyWhere)
     const kind = this.kind(node)
     const name = pathName(path)
     const wrongType = (expected: string): ConfigError => {
@@ -126,7 +130,7 @@ class Walker {
       case 'string': {
         if (kind !== 'string') throw wrongType('a string')
         const s = (node as { value: string }).value
-        if (spec.format) this.checkFormat(node, s, spec.format, name, keyWhere)
+        if (spec.format) this.#checkFormat(node, s, spec.format, name, keyWhere)
         return s
       }
       case 'boolean':
@@ -170,13 +174,13 @@ class Walker {
       case 'dict':
         if (!isMap(node)) throw wrongType('a mapping of names to values')
         return node.items.map((pair) => {
-          const key = this.keyOf(pair, name)
-          const keyWhere = whereNode(this.src, pair.key as Node)
-          this.checkFormat(pair.key as Node, key, spec.keyFormat, name, keyWhere)
+          const key = this.#keyOf(pair, name)
+          const keyWhere = whereNode(this.#src, pair.key as Node)
+          this.#checkFormat(pair.key as Node, key, spec.keyFormat, name, keyWhere)
           const itemPath = [...path, { key }]
           if (spec.of) return [key, this.check(pair.value, spec.of, itemPath, keyWhere)] as [string, unknown]
           const value = this.deref(pair.value)
-          this.record(itemPath, value, keyWhere)
+          this.#record(itemPath, value, keyWhere)
           const vkind = this.kind(value)
           let text: string
           if (vkind === 'string') text = (value as { value: string }).value
@@ -187,15 +191,15 @@ class Walker {
             const hint = vkind === 'number' || vkind === 'boolean' ? '; quote it to make it a string' : ''
             throw this.fail(value, `${pathName(itemPath)}: expected ${expected}, got ${this.describe(value)}${hint}`, keyWhere)
           }
-          if (spec.valueFormat) this.checkFormat(value, text, spec.valueFormat, pathName(itemPath), keyWhere)
+          if (spec.valueFormat) this.#checkFormat(value, text, spec.valueFormat, pathName(itemPath), keyWhere)
           return [key, text] as [string, string]
         })
       case 'map':
         if (!isMap(node)) throw wrongType('a mapping')
-        return this.map(node, spec, path, keyWhere ?? whereNode(this.src, node))
+        return this.map(node, spec, path, keyWhere ?? whereNode(this.#src, node))
       case 'any-map':
         if (kind !== 'mapping' && kind !== 'nothing') throw wrongType('a mapping')
-        return node ? node.toJS(this.src.doc) : {}
+        return node ? node.toJS(this.#src.doc) : {}
       case 'one-of': {
         const option = spec.options.find((o) => accepts(o).includes(kind))
         if (!option) throw wrongType(orList(spec.options.map(expectation)))
@@ -210,11 +214,11 @@ class Walker {
     const keyPositions = new Map<string, Where>()
     const context = path.length ? ` in ${pathName(path)}` : ''
     for (const pair of node.items as Pair[]) {
-      const key = this.keyOf(pair, pathName(path) || 'scenario')
-      const keyWhere = whereNode(this.src, pair.key as Node)
+      const key = this.#keyOf(pair, pathName(path) || 'scenario')
+      const keyWhere = whereNode(this.#src, pair.key as Node)
       const sub = spec.keys[key]
       if (!Object.hasOwn(spec.keys, key) || sub === undefined) {
-        throw new ConfigError(`unknown key ${quote(key)}${context}${this.hint(key, spec, path)}`, keyWhere)
+        throw new ConfigError(`unknown key ${quote(key)}${context}${this.#hint(key, spec, path)}`, keyWhere)
       }
       keyPositions.set(key, keyWhere)
       out[key] = this.check(pair.value, sub, [...path, { key }], keyWhere)
@@ -240,22 +244,22 @@ class Walker {
     return out
   }
 
-  private keyOf (pair: Pair, where: string): string {
+  #keyOf (pair: Pair, where: string): string {
     const key = this.deref(pair.key)
     if (isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number' || typeof key.value === 'boolean')) {
       return String(key.value)
     }
-    throw this.fail(key, `${where}: keys must be plain names, got ${this.describe(key)}`, whereNode(this.src, pair.value as Node))
+    throw this.fail(key, `${where}: keys must be plain names, got ${this.describe(key)}`, whereNode(this.#src, pair.value as Node))
   }
 
   /** The "(did you mean …?)" part of an unknown-key message. */
-  private hint (key: string, spec: MapSpec, path: Segment[]): string {
+  #hint (key: string, spec: MapSpec, path: Segment[]): string {
     const names = Object.keys(spec.keys)
     const alias = Object.entries(keyAliases).find(([from]) => sameKey(from, key))?.[1]
     if (alias && names.includes(alias)) return ` (did you mean ${quote(alias)}?)`
     const same = names.find((n) => sameKey(n, key))
     if (same) return ` (did you mean ${quote(same)}?)`
-    const elsewhere = findKeyElsewhere(key, this.schema, path)
+    const elsewhere = findKeyElsewhere(key, this.#schema, path)
     const near = suggest(key, names)
     if (elsewhere !== undefined) {
       const place = elsewhere === '' ? 'at the top level' : `under ${quote(elsewhere)}`
@@ -265,7 +269,7 @@ class Walker {
     return `; expected one of ${names.join(', ')}`
   }
 
-  private checkFormat (node: Node | null, s: string, format: StringFormat, name: string, keyWhere?: Where): void {
+  #checkFormat (node: Node | null, s: string, format: StringFormat, name: string, keyWhere?: Where): void {
     const problem = formatProblem(s, format)
     if (problem) throw this.fail(node, `${name}: ${problem}`, keyWhere)
   }

@@ -49,19 +49,19 @@ export class TargetProcess implements ExitSource {
   readonly pid: number
   /** Resolves when the child (the group leader) has exited and been reaped. */
   readonly exited: Promise<ExitInfo>
-  private exitInfo?: ExitInfo
-  private readonly watchdog: GroupWatchdog
+  #exitInfo?: ExitInfo
+  readonly #watchdog: GroupWatchdog
 
   constructor (
     child: ChildProcess,
     readonly spec: TargetSpec
   ) {
     this.pid = child.pid!
-    this.watchdog = GroupWatchdog.arm(this.pid)
+    this.#watchdog = GroupWatchdog.arm(this.pid)
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.exitInfo = { code, signal }
-        resolve(this.exitInfo)
+        this.#exitInfo = { code, signal }
+        resolve(this.#exitInfo)
       })
     })
     running.add(this)
@@ -78,12 +78,12 @@ export class TargetProcess implements ExitSource {
 
   /** How the child ended; undefined while it runs. */
   get exit (): ExitInfo | undefined {
-    return this.exitInfo
+    return this.#exitInfo
   }
 
   /** The watchdog's pid, for tests. */
   get watchdogPid (): number | undefined {
-    return this.watchdog.pid
+    return this.#watchdog.pid
   }
 
   /**
@@ -95,10 +95,10 @@ export class TargetProcess implements ExitSource {
     const deadline = Date.now() + graceSeconds * 1000
     this.signalGroup('SIGTERM')
     // Cheap while the leader runs; a /proc scan per turn once only its group is left.
-    while (Date.now() < deadline && (this.exitInfo === undefined || this.groupAlive())) await delay(this.exitInfo ? 100 : 25)
-    if (this.exitInfo === undefined || this.groupAlive()) this.signalGroup('SIGKILL')
+    while (Date.now() < deadline && (this.#exitInfo === undefined || this.#groupAlive())) await delay(this.#exitInfo ? 100 : 25)
+    if (this.#exitInfo === undefined || this.#groupAlive()) this.signalGroup('SIGKILL')
     const exit = await this.exited
-    this.watchdog.disarm()
+    this.#watchdog.disarm()
     running.delete(this)
     return exit
   }
@@ -123,7 +123,7 @@ export class TargetProcess implements ExitSource {
    * Whether any member of the group still runs. Zombies don't count: orphans wait for PID 1 to
    * reap them, which in a container may never happen.
    */
-  private groupAlive (): boolean {
+  #groupAlive (): boolean {
     if (!this.signalGroup(0)) return false
     if (!hasProcfs()) return true
     for (const name of readdirSync('/proc')) {

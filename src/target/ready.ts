@@ -21,12 +21,14 @@ type ReadyOutcome = { ready: true; exit?: undefined } | { ready: false; exit?: E
 export class ReadyProbe {
   /** What the last GET got, for the error when the target never gets ready. */
   last?: string
-  private readonly url: URL
-  private readonly client: Client
+  readonly #url: URL
+  readonly #client: Client
+  readonly #rule: ReadyRule
 
-  constructor (url: string, insecure: boolean, private readonly rule: ReadyRule = '2xx') {
-    this.url = new URL(url)
-    this.client = new Client(this.url.origin, {
+  constructor (url: string, insecure: boolean, rule: ReadyRule = '2xx') {
+    this.#rule = rule
+    this.#url = new URL(url)
+    this.#client = new Client(this.#url.origin, {
       connect: { rejectUnauthorized: !insecure, timeout: 2000 },
       headersTimeout: 2000,
       bodyTimeout: 2000
@@ -37,11 +39,11 @@ export class ReadyProbe {
   async check (timeoutMs: number, exited?: Promise<ExitInfo>): Promise<boolean> {
     const abort = AbortSignal.timeout(Math.max(1, Math.min(2000, timeoutMs)))
     try {
-      const request = this.client.request({ path: this.url.pathname + this.url.search, method: 'GET', signal: abort })
+      const request = this.#client.request({ path: this.#url.pathname + this.#url.search, method: 'GET', signal: abort })
       const res = await (exited ? Promise.race([request, exited]) : request)
       if (!('statusCode' in res)) return false
       await res.body.dump()
-      if (accepts(this.rule, res.statusCode)) return true
+      if (accepts(this.#rule, res.statusCode)) return true
       this.last = `answered ${res.statusCode}`
     } catch (err) {
       this.last = `failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`
@@ -50,7 +52,7 @@ export class ReadyProbe {
   }
 
   close (): void {
-    this.client.destroy().catch(() => undefined)
+    this.#client.destroy().catch(() => undefined)
   }
 }
 

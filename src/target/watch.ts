@@ -36,40 +36,42 @@ const EXIT_STATUS_WAIT_MS = 1000
 const PORT_RESCAN_MS = 1000
 
 export class TargetWatch {
-  private rootNow?: TargetRoot
-  private goneNow = false
-  private lastPortScan = 0
+  #rootNow?: TargetRoot
+  #goneNow = false
+  #lastPortScan = 0
+  readonly #opts: WatchOptions
 
-  constructor (private readonly opts: WatchOptions) {
+  constructor (opts: WatchOptions) {
+    this.#opts = opts
     if (opts.pid === undefined && opts.port === undefined) throw new TypeError('TargetWatch needs a pid or a port')
   }
 
   /** The root process (changes on target_restarted); undefined before find(). */
   get root (): TargetRoot | undefined {
-    return this.rootNow
+    return this.#rootNow
   }
 
   /** True from the target's exit until a new process takes its port. */
   get gone (): boolean {
-    return this.goneNow
+    return this.#goneNow
   }
 
   /** Finds the process; throws ConfigError when there is none. */
   async find (): Promise<TargetRoot> {
-    const { pid, port, procfs } = this.opts
+    const { pid, port, procfs } = this.#opts
     if (port !== undefined) {
       if (!procfs) throw new ConfigError('target.port needs Linux /proc; give target.pid instead')
       const owner = await findPortOwner(port)
-      this.rootNow = { pid: owner.pid, startTime: owner.startTime }
+      this.#rootNow = { pid: owner.pid, startTime: owner.startTime }
     } else if (procfs) {
       const stat = await readStat(pid!)
       if (!isLive(stat)) throw new ConfigError(`target.pid: no running process with pid ${pid} that memsiege can see`)
-      this.rootNow = { pid: pid!, startTime: stat.startTime }
+      this.#rootNow = { pid: pid!, startTime: stat.startTime }
     } else {
       if (!(await pidusageAlive(pid!))) throw new ConfigError(`target.pid: no running process with pid ${pid} that memsiege can see`)
-      this.rootNow = { pid: pid! }
+      this.#rootNow = { pid: pid! }
     }
-    return this.rootNow
+    return this.#rootNow
   }
 
   /**
@@ -77,43 +79,43 @@ export class TargetWatch {
    * is newly gone and, with a port, adopts a new process holding it (at most one scan a second).
    */
   async current (): Promise<TargetRoot | undefined> {
-    if (!this.rootNow) return undefined
-    if (!this.goneNow && !(await this.alive(this.rootNow))) await this.markGone()
-    if (this.goneNow && !(await this.lookForRestart())) return undefined
-    return this.rootNow
+    if (!this.#rootNow) return undefined
+    if (!this.#goneNow && !(await this.#alive(this.#rootNow))) await this.markGone()
+    if (this.#goneNow && !(await this.#lookForRestart())) return undefined
+    return this.#rootNow
   }
 
   /** The root is gone (also when its tree turned out empty): reports `target_exited` once. */
   async markGone (): Promise<void> {
-    if (this.goneNow) return
-    this.goneNow = true
-    const event: TargetEvent = { type: 'target_exited', time: Date.now(), pid: this.rootNow!.pid }
-    if (this.opts.target) {
-      const exit = await Promise.race([this.opts.target.exited, delay(EXIT_STATUS_WAIT_MS)])
+    if (this.#goneNow) return
+    this.#goneNow = true
+    const event: TargetEvent = { type: 'target_exited', time: Date.now(), pid: this.#rootNow!.pid }
+    if (this.#opts.target) {
+      const exit = await Promise.race([this.#opts.target.exited, delay(EXIT_STATUS_WAIT_MS)])
       if (exit) event.exit = exit as ExitInfo
     }
-    this.emit(event)
+    this.#emit(event)
   }
 
-  private async alive (root: TargetRoot): Promise<boolean> {
-    if (!this.opts.procfs) return pidusageAlive(root.pid)
+  async #alive (root: TargetRoot): Promise<boolean> {
+    if (!this.#opts.procfs) return pidusageAlive(root.pid)
     const stat = await readStat(root.pid)
     // A different start time is pid reuse: our process is gone.
     return isLive(stat) && (root.startTime === undefined || stat.startTime === root.startTime)
   }
 
   /** With a port: adopts a new process holding the port, if there is one now. */
-  private async lookForRestart (): Promise<boolean> {
-    if (this.opts.port === undefined) return false
+  async #lookForRestart (): Promise<boolean> {
+    if (this.#opts.port === undefined) return false
     const now = Date.now()
-    if (now - this.lastPortScan < PORT_RESCAN_MS) return false
-    this.lastPortScan = now
-    const owner = await lookupPortOwner(this.opts.port)
-    const old = this.rootNow!
+    if (now - this.#lastPortScan < PORT_RESCAN_MS) return false
+    this.#lastPortScan = now
+    const owner = await lookupPortOwner(this.#opts.port)
+    const old = this.#rootNow!
     if (!owner || (owner.pid === old.pid && owner.startTime === old.startTime)) return false
-    this.rootNow = { pid: owner.pid, startTime: owner.startTime }
-    this.goneNow = false
-    this.emit({
+    this.#rootNow = { pid: owner.pid, startTime: owner.startTime }
+    this.#goneNow = false
+    this.#emit({
       type: 'target_restarted',
       time: Date.now(),
       pid: owner.pid,
@@ -123,9 +125,9 @@ export class TargetWatch {
     return true
   }
 
-  private emit (event: TargetEvent): void {
+  #emit (event: TargetEvent): void {
     try {
-      this.opts.onEvent?.(event)
+      this.#opts.onEvent?.(event)
     } catch {
       // a failing listener must not cost a row
     }

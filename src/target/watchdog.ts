@@ -21,7 +21,12 @@ import { spawn, type ChildProcess } from 'node:child_process'
 const SCRIPT = 'read -r _ || kill -KILL -"$1" 2>/dev/null'
 
 export class GroupWatchdog {
-  private constructor (private readonly child: ChildProcess) {}
+  readonly #child: ChildProcess
+
+  /** Use `GroupWatchdog.arm`. */
+  constructor (child: ChildProcess) {
+    this.#child = child
+  }
 
   /** Arms a watchdog for the process group `pgid`. */
   static arm (pgid: number): GroupWatchdog {
@@ -40,12 +45,12 @@ export class GroupWatchdog {
 
   /** The watchdog's own pid (for tests). */
   get pid (): number | undefined {
-    return this.child.pid
+    return this.#child.pid
   }
 
   /** The target was stopped by memsiege: the watchdog must not fire later on a reused pgid. */
   disarm (): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
-    this.child.stdin?.destroy()
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL')
+    this.#child.stdin?.destroy()
   }
 }
