@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import type { Argv } from 'yargs'
-import { ConfigError } from './scenario/errors.js'
 import type { SiegeFlags } from './commands/siege-flags.js'
 import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
 import { urlsCommand } from './commands/urls-command.js'
 import { positiveInteger as countFlag } from './commands/flag-values.js'
 import { version } from './version.js'
+import { MemsiegeError, UsageError } from './errors.js'
 
 // Each command's modules load when it runs (`await import` in its handler), and the parser
 // when there is something to parse: `--version`, `--help` and bad flags answer without loading
@@ -17,8 +17,6 @@ function warn (message: string): void {
   warned.add(message)
   process.stderr.write(`memsiege: warning: ${message}\n`)
 }
-
-class UsageError extends Error {}
 
 function runOptions (y: Argv) {
   return targetOptions(y)
@@ -138,7 +136,7 @@ async function main (argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (status) => { process.exitCode = status },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof UsageError) {
+    if (err instanceof MemsiegeError && err.userMistake) {
       process.stderr.write(`memsiege: ${err.message}\n`)
       process.exitCode = 2
     } else {

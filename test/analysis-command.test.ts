@@ -36,7 +36,7 @@ t.test('text: the verdict, the table, the next step', async (t) => {
   t.match(r.stdout, /Next: Compare two heap dumps/)
   t.match(r.stdout, /Metric +Verdict +Growth\/request \(95% CI\) +Growth\/hour +p +Early → late \/request +Warm-up left out/)
   t.match(r.stdout, /\* heap_old_bytes +leak +10(\.\d)? KiB \(/)
-  t.match(r.stdout, /\n  gc\.memoryUsage\.heapUsed +leak/, 'heapUsed is reported, not deciding')
+  t.match(r.stdout, /\n {2}gc\.memoryUsage\.heapUsed +leak/, 'heapUsed is reported, not deciding')
   t.match(r.stdout, /\* native_bytes +flat/)
 })
 

@@ -28,10 +28,13 @@ for (const [name, labels] of Object.entries(expected)) {
     const todo = typeof labels.todo === 'string' ? labels.todo : undefined
     for (const [key, want] of Object.entries(labels)) {
       if (key === 'todo') continue
-      const got = key === 'verdict' ? v.verdict
-        : key === 'attribution' ? v.attribution
-        : key === 'segments' ? String(v.segments)
-        : v.metrics.find((m) => m.metric === key)?.verdict
+      const got = key === 'verdict'
+        ? v.verdict
+        : key === 'attribution'
+          ? v.attribution
+          : key === 'segments'
+            ? String(v.segments)
+            : v.metrics.find((m) => m.metric === key)?.verdict
       const ok = Array.isArray(want) ? want.includes(got ?? '') : got === want
       t.ok(ok, `${key}: ${got} (expected ${Array.isArray(want) ? want.join(' or ') : want})`, todo ? { todo } : {})
     }

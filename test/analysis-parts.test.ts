@@ -1,6 +1,7 @@
 import t from 'tap'
-import { parseGrowthLimit, parseGrowthLimits } from '../src/analysis/thresholds.js'
-import { parseWarmup, warmupCut } from '../src/analysis/warmup.js'
+import { parseGrowthLimit, parseGrowthLimits } from '../src/units/growth-limit.js'
+import { warmupCut } from '../src/analysis/warmup.js'
+import { parseWarmup } from '../src/units/warmup.js'
 import { findSegments } from '../src/analysis/segments.js'
 import { freshReadings, majorFloors, sawPeriod, windowFloors } from '../src/analysis/floors.js'
 import { trendVerdict } from '../src/analysis/series-verdict.js'
@@ -136,7 +137,10 @@ t.test('the verdict on a floor series', async (t) => {
 
   const restart = trendVerdict({
     strata: [series(x.slice(0, 20), x.slice(0, 20).map((v) => 1000 + v)), series(x.slice(20), x.slice(20).map((v) => v - 19000))],
-    unit: 'bytes', threshold: 1000, thresholdWhy: 'test', requestsPerHour: 1,
+    unit: 'bytes',
+    threshold: 1000,
+    thresholdWhy: 'test',
+    requestsPerHour: 1,
   })
   t.equal(restart.verdict, 'leak', 'segments pooled: the drop at the restart never counts')
   t.equal(restart.per_request!.value, 1)

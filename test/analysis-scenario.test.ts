@@ -1,7 +1,7 @@
 import t from 'tap'
-import { ConfigError } from '../src/scenario/errors.js'
 import { parseScenario } from '../src/scenario/load.js'
 import { analysisOptions } from '../src/analysis/options.js'
+import { ConfigError } from '../src/errors.js'
 
 const BASE = 'urls: [ "http://127.0.0.1:8000/" ]\n'
 const load = (yaml: string) => parseScenario(BASE + yaml, '/tmp/app.yml', {}, () => {})

@@ -135,7 +135,10 @@ t.test('tree of nodes: trials attached, children under parents', async (t) => {
     { n: 4, key: 'b @ 4s', status: 'done' }
   ] as never)
   t.same(tree, {
-    groups: ['a', 'b'], role: 'control', state: 'leak', trials: [1],
+    groups: ['a', 'b'],
+    role: 'control',
+    state: 'leak',
+    trials: [1],
     children: [
       { groups: ['a'], role: 'half', state: 'clean', trials: [2], children: [] },
       { groups: ['b'], role: 'verify', state: 'leak', trials: [4], children: [] }

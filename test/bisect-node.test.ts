@@ -77,4 +77,3 @@ t.test('nothing leaks: the control says so and the bisect stops', async (t) => {
   t.equal(again.status, 2)
   t.equal(again.stderr, `memsiege: --out ${out} already holds a bisect: carry it on with --resume ${out}, or give another folder\n`)
 })
-

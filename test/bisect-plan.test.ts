@@ -194,8 +194,8 @@ t.test('a leak that needs two groups together: narrowed to the pair, or stopped 
   const { conclusion } = drive(10, { leaks: [[1, 6]] })
   t.equal(conclusion.outcome, 'incomplete')
   t.match(conclusion.notes.join('\n'), /the trials contradict each other: .* leaks, but neither/)
-  t.match(conclusion.next.join("\n"), /need several groups together/)
-  t.match(conclusion.next.join("\n"), /the smallest set seen leaking is \{/)
+  t.match(conclusion.next.join('\n'), /need several groups together/)
+  t.match(conclusion.next.join('\n'), /the smallest set seen leaking is \{/)
 })
 
 t.test('halt: a time limit ends the search with what is known', async (t) => {

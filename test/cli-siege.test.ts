@@ -43,7 +43,7 @@ t.test('siege flags: -f file, -r, -d, -H, -A, -T, --json', async (t) => {
 t.test('siege flags: -v prints a line per request, -q prints nothing', async (t) => {
   const out = t.testdir()
   const v = await runCli(['-c', '1', '-r', '2', '-v', '--out', join(out, 'v'), `${fixture.url}/ok`])
-  t.match(v.stdout, /^HTTP\/1\.1 200 +\d\.\d{3} secs: +5 bytes ==> GET  \/ok$/m)
+  t.match(v.stdout, /^HTTP\/1\.1 200 +\d\.\d{3} secs: +5 bytes ==> GET {2}\/ok$/m)
   const q = await runCli(['-c', '1', '-r', '2', '-q', '--out', join(out, 'q'), `${fixture.url}/ok`])
   t.equal(q.stdout, '')
   t.equal(q.status, 0)

@@ -55,7 +55,7 @@ t.test('the CLI rejects a bad port', async (t) => {
   const child = spawn(process.execPath, [tsImportFlag(), 'src/demo/server.ts', '--port', 'abc'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d))
-  const code = await new Promise((r) => child.once('exit', r))
+  const code = await new Promise((resolve) => child.once('exit', resolve))
   t.equal(code, 2)
   t.match(stderr, /--port wants 0\.\.65535/)
 })
@@ -73,7 +73,7 @@ t.test('Node probe: gcStats shape', async (t) => {
   for (let round = 0; round < 50 && gcStats().gc_count.total === 0; round++) {
     for (let i = 0; i < 100_000; i++) junk.push({ i })
     junk = []
-    await new Promise((r) => setImmediate(r))
+    await new Promise((resolve) => setImmediate(resolve))
   }
   const after = gcStats()
   t.ok(after.gc_count.total > 0, 'gc counted')

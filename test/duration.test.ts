@@ -1,5 +1,5 @@
 import t from 'tap'
-import { parseDuration } from '../src/scenario/duration.js'
+import { parseDuration } from '../src/units/duration.js'
 
 t.test('units', async (t) => {
   const cases: Array<[string | number, number]> = [

@@ -60,7 +60,7 @@ t.test('a long think time (beyond what one Node timer holds) is cut short by the
   const onWarning = (w: Error): void => { warnings.push(w.name) }
   process.on('warning', onWarning)
   t.teardown(() => { process.off('warning', onWarning) })
-  const { summary } = await startRun({ ...testScenario([`http://127.0.0.1:1/x`], { delay: 300 * 24 * 3600, timeout: 1, stop: { kind: 'duration', seconds: 1 } }), out: out() }).done
+  const { summary } = await startRun({ ...testScenario(['http://127.0.0.1:1/x'], { delay: 300 * 24 * 3600, timeout: 1, stop: { kind: 'duration', seconds: 1 } }), out: out() }).done
   t.equal(summary.failed_transactions, 1, 'one request, then thinking until the deadline')
   t.same(warnings, [])
 })

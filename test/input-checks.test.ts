@@ -1,9 +1,9 @@
 import t, { type Test } from 'tap'
 import { join } from 'node:path'
 import { scenarioFromSiegeFlags, type SiegeFlags } from '../src/commands/siege-flags.js'
-import { ConfigError } from '../src/scenario/errors.js'
 import { loadScenario, type ScenarioOverrides } from '../src/scenario/load.js'
 import { runCli } from './helpers/cli.js'
+import { ConfigError } from '../src/errors.js'
 
 const URL = 'http://127.0.0.1:9/x'
 

@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { flattenNumeric } from '../src/sampler/gc-json.js'
 import { GcSampler } from '../src/sampler/gc-sampler.js'
-import { parsePrometheusText, PrometheusParseError, selectSeries, seriesKey } from '../src/sampler/prometheus.js'
+import { parsePrometheusText, selectSeries, seriesKey } from '../src/sampler/prometheus.js'
 import type { Cell } from '../src/sampler/types.js'
-import { ConfigError } from '../src/scenario/errors.js'
 import { sleep, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError, PrometheusParseError } from '../src/errors.js'
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')
 const rubyJson = JSON.parse(fixture('sampler-gc-ruby.json'))
@@ -15,7 +15,7 @@ const expvarJson = JSON.parse(fixture('sampler-gc-expvar.json'))
 const metricsText = fixture('sampler-gc-metrics.txt')
 
 /** A real HTTP server on 127.0.0.1; `handler` gets the 1-based request number. */
-async function serve(t: { teardown(fn: () => unknown): void }, handler: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+async function serve (t: { teardown(fn: () => unknown): void }, handler: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
   let n = 0
   const server = createServer((req, res) => handler(++n, req, res))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -26,11 +26,11 @@ async function serve(t: { teardown(fn: () => unknown): void }, handler: (n: numb
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/gc`
 }
 
-function sendJson(res: ServerResponse, value: unknown): void {
+function sendJson (res: ServerResponse, value: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value))
 }
 
-function cells(sampler: GcSampler, row: Cell[]): Record<string, Cell> {
+function cells (sampler: GcSampler, row: Cell[]): Record<string, Cell> {
   return Object.fromEntries(sampler.columns.map((c, i) => [c, row[i]]))
 }
 

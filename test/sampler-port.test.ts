@@ -4,8 +4,8 @@ import { findPortOwner, listeningSockets, lookupPortOwner, parseProcNetTcp } fro
 import { readStat } from '../src/target/procfs.js'
 import { PROC_COLUMNS, ProcSampler } from '../src/sampler/proc-sampler.js'
 import type { TargetEvent } from '../src/target/events.js'
-import { ConfigError } from '../src/scenario/errors.js'
 import { freePort, killGroup, nodeHttpServerArgs, spawnWithLine, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError } from '../src/errors.js'
 
 const col = (row: unknown[], name: string) => row[PROC_COLUMNS.indexOf(name as never)]
 
@@ -104,7 +104,7 @@ t.test('port mode: target_exited, then target_restarted when a new process holds
 t.test('a target that exits on its own still gives rows of the right width', async (t) => {
   const child = spawn('sleep', ['0.3'], { detached: true, stdio: 'ignore' })
   // Listening before start(): on a busy machine the child may exit while start() runs.
-  const exited = new Promise((r) => child.once('exit', r))
+  const exited = new Promise((resolve) => child.once('exit', resolve))
   const sampler = new ProcSampler({ pid: child.pid! })
   await sampler.start()
   await exited

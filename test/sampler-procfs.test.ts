@@ -5,19 +5,28 @@ import { descendantsOf, processTree } from '../src/target/process-tree.js'
 import { PROC_COLUMNS, ProcSampler } from '../src/sampler/proc-sampler.js'
 import { SelfSampler } from '../src/sampler/self-sampler.js'
 import type { ExitInfo, TargetEvent } from '../src/target/events.js'
-import { ConfigError } from '../src/scenario/errors.js'
 import { alive, killGroup, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError } from '../src/errors.js'
 
 const col = (row: unknown[], name: string) => row[PROC_COLUMNS.indexOf(name as never)]
 
 t.test('parses status, stat and smaps_rollup text', async (t) => {
   const status = parseStatus(
     'Name:\tpuma\nState:\tS (sleeping)\nPPid:\t41\nUid:\t1000\t1000\t1000\t1000\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n' +
-      'RssAnon:\t 512 kB\nRssFile:\t 256 kB\nRssShmem:\t 256 kB\nVmSwap:\t 8 kB\nThreads:\t7\n',
+      'RssAnon:\t 512 kB\nRssFile:\t 256 kB\nRssShmem:\t 256 kB\nVmSwap:\t 8 kB\nThreads:\t7\n'
   )
   t.same(status, {
-    name: 'puma', state: 'S', ppid: 41, uid: 1000, hwmBytes: 2097152, rssBytes: 1048576,
-    rssAnonBytes: 524288, rssFileBytes: 262144, rssShmemBytes: 262144, swapBytes: 8192, threads: 7,
+    name: 'puma',
+    state: 'S',
+    ppid: 41,
+    uid: 1000,
+    hwmBytes: 2097152,
+    rssBytes: 1048576,
+    rssAnonBytes: 524288,
+    rssFileBytes: 262144,
+    rssShmemBytes: 262144,
+    swapBytes: 8192,
+    threads: 7,
   })
   // A zombie's status has no Vm lines: they stay undefined rather than 0.
   t.equal(parseStatus('Name:\tx\nState:\tZ (zombie)\n').rssBytes, undefined)
@@ -42,7 +51,7 @@ t.test('reads this process and reports a gone one as undefined', async (t) => {
   t.ok((await readSmapsRollup(process.pid))!.Pss! > 0)
 
   const child = spawn('true')
-  await new Promise((r) => child.once('exit', r))
+  await new Promise((resolve) => child.once('exit', resolve))
   t.equal(await readStatus(child.pid!), undefined)
   t.equal(await readStat(child.pid!), undefined)
   t.equal(await readSmapsRollup(child.pid!), undefined)
@@ -147,7 +156,7 @@ t.test('tree: false samples the root alone; the pidusage path fills what it can'
 
 t.test('a pid that is not running is a ConfigError', async (t) => {
   const child = spawn('true')
-  await new Promise((r) => child.once('exit', r))
+  await new Promise((resolve) => child.once('exit', resolve))
   t.notOk(alive(child.pid!))
   await t.rejects(new ProcSampler({ pid: child.pid! }).start(), ConfigError)
   await t.rejects(new ProcSampler({ pid: child.pid!, procfs: false }).start(), ConfigError)

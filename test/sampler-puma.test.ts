@@ -12,7 +12,7 @@ import { startTarget, type TargetProcess } from '../src/target/process.js'
 import type { Cell } from '../src/sampler/types.js'
 import { freePort, liveGroupMembers, repoRoot, waitFor } from './fixtures/sampler-helpers.js'
 
-function which(cmd: string): string | undefined {
+function which (cmd: string): string | undefined {
   try {
     return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || undefined
   } catch {
@@ -32,7 +32,7 @@ if (!puma || !which('ruby')) {
   const gc = (sampler: GcSampler, row: Cell[], name: string) => row[sampler.columns.indexOf(name)] as number | undefined
 
   /** `n` GETs, `concurrency` at a time. */
-  async function load(url: string, n: number, concurrency = 8): Promise<void> {
+  async function load (url: string, n: number, concurrency = 8): Promise<void> {
     let sent = 0
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -42,11 +42,11 @@ if (!puma || !which('ruby')) {
           await res.body.dump()
           if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`)
         }
-      }),
+      })
     )
   }
 
-  async function startPuma(t: { teardown(fn: () => unknown): void }, args: string): Promise<{ target: TargetProcess; port: number }> {
+  async function startPuma (t: { teardown(fn: () => unknown): void }, args: string): Promise<{ target: TargetProcess; port: number }> {
     const port = await freePort()
     const target = await startTarget({
       command: `puma ${args} -b tcp://127.0.0.1:${port} config.ru`,

@@ -7,9 +7,9 @@ import type { TargetEvent } from '../src/target/events.js'
 import { parseCommand } from '../src/target/command-line.js'
 import { tailLines } from '../src/target/log-tail.js'
 import { processTree } from '../src/target/process-tree.js'
-import { startTarget, TargetStartError, type TargetProcess } from '../src/target/process.js'
-import { ConfigError } from '../src/scenario/errors.js'
+import { startTarget, type TargetProcess } from '../src/target/process.js'
 import { alive, freePort, get, liveGroupMembers, repoRoot, tsImportFlag, waitFor } from './fixtures/sampler-helpers.js'
+import { ConfigError, TargetStartError } from '../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'memsiege-target-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -17,7 +17,7 @@ let logs = 0
 const logFile = () => join(dir, `target-${++logs}.log`)
 
 /** Stops every target a test started, even when the test failed half-way. */
-function cleanup(t: { teardown(fn: () => unknown): void }, target: TargetProcess): TargetProcess {
+function cleanup (t: { teardown(fn: () => unknown): void }, target: TargetProcess): TargetProcess {
   t.teardown(() => target.stop(1))
   return target
 }
@@ -57,7 +57,7 @@ t.test('starts the demo server, waits for ready, logs its output, stops it with 
       logFile: log,
       ready: `http://127.0.0.1:${port}/stats`,
       readyTimeout: 20,
-    }),
+    })
   )
   t.equal((await get(`http://127.0.0.1:${port}/flat`)).status, 200, 'ready means serving')
   t.match(readFileSync(log, 'utf8'), `listening on http://127.0.0.1:${port}`)
@@ -91,7 +91,7 @@ t.test('an early exit names the code and shows the log tail', async (t) => {
   const log = logFile()
   writeFileSync(log, 'an older run\n')
   const err = await startTarget({
-    command: `for i in $(seq 1 22); do echo line $i; done; echo 'config.ru: no such file' >&2; exit 3`,
+    command: 'for i in $(seq 1 22); do echo line $i; done; echo \'config.ru: no such file\' >&2; exit 3',
     logFile: log,
     ready: `http://127.0.0.1:${port}/`,
     readyTimeout: 10,
@@ -145,7 +145,7 @@ t.test('stop: SIGTERM reaches the whole group; SIGKILL after the grace period', 
   t.same(await tree.stop(5), { code: null, signal: 'SIGTERM' })
   t.notOk(groupAlive(tree.pid), 'the sleeps got SIGTERM too')
 
-  const stubborn = cleanup(t, await startTarget({ command: `trap '' TERM; sleep 30 & wait`, logFile: logFile() }))
+  const stubborn = cleanup(t, await startTarget({ command: 'trap \'\' TERM; sleep 30 & wait', logFile: logFile() }))
   // Its sleep runs once the trap is set.
   await waitFor(() => liveGroupMembers(stubborn.pid).length === 2, 30_000, 'sh and its sleep')
   const exit = await stubborn.stop(0.5)

@@ -2,28 +2,28 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
-import { ConfigError } from '../src/scenario/errors.js'
 import { loadScenario, parseScenario, type ScenarioOverrides } from '../src/scenario/load.js'
 import type { Scenario } from '../src/scenario/types.js'
+import { ConfigError } from '../src/errors.js'
 
 const URLS = 'http://127.0.0.1:8000/api/Ping\nhttp://127.0.0.1:8000/api/Items POST {"a":1}\n'
 /** Lines relative to the scenario's target url. */
 const REL_URLS = '/api/Ping\n/api/Items POST {"a":1}\n'
 
 /** A scenario file (and a urls.txt beside it) in a fresh folder. */
-function scenarioFile(t: Tap, yaml: string, files: Record<string, string | Record<string, string>> = {}, name = 'scenario.yml'): string {
+function scenarioFile (t: Tap, yaml: string, files: Record<string, string | Record<string, string>> = {}, name = 'scenario.yml'): string {
   const dir = t.testdir({ 'urls.txt': URLS, ...files, [name]: yaml })
   return join(dir, name)
 }
 
 type Tap = Test
 
-function load(t: Tap, yaml: string, overrides?: ScenarioOverrides, files?: Record<string, string | Record<string, string>>): Scenario {
+function load (t: Tap, yaml: string, overrides?: ScenarioOverrides, files?: Record<string, string | Record<string, string>>): Scenario {
   return loadScenario(scenarioFile(t, yaml, files), overrides, () => {})
 }
 
 /** The ConfigError `fn` throws. */
-function configError(fn: () => unknown): ConfigError {
+function configError (fn: () => unknown): ConfigError {
   try {
     fn()
   } catch (error) {
@@ -34,7 +34,7 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 /** The message loading `yaml` fails with, the scenario's path replaced by `F`. */
-function failure(t: Tap, yaml: string, files?: Record<string, string | Record<string, string>>, overrides?: ScenarioOverrides): string {
+function failure (t: Tap, yaml: string, files?: Record<string, string | Record<string, string>>, overrides?: ScenarioOverrides): string {
   const file = scenarioFile(t, yaml, files)
   const error = configError(() => loadScenario(file, overrides, () => {}))
   t.notMatch(error.message, /\n/, 'one line')
@@ -54,7 +54,7 @@ t.test('a minimal scenario gets every default', async (t) => {
     [
       [1, 'GET', 'http://127.0.0.1:8000/api/Ping'],
       [2, 'POST', 'http://127.0.0.1:8000/api/Items'],
-    ],
+    ]
   )
   t.equal(s.urls.entries[0].source, s.urls.file)
   t.equal(s.concurrency, 1)
@@ -167,7 +167,7 @@ t.test('stop conditions', async (t) => {
 t.test('malformed YAML: line and column', async (t) => {
   t.equal(
     failure(t, 'urls: urls.txt\nconcurrency: [1, 2\n'),
-    'F:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    'F:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'
   )
   t.equal(failure(t, 'urls: urls.txt\nname: "flex\n'), 'F:3:1: YAML syntax error: Missing closing "quote')
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n\turl: http://127.0.0.1:8000\n'), 'F:3:1: YAML syntax error: Tabs are not allowed as indentation')
@@ -200,7 +200,7 @@ t.test('unknown keys, with what was meant', async (t) => {
   t.equal(failure(t, 'urls: urls.txt\nmethodOverride:\n  headr: X-M\n'), 'F:3:3: unknown key "headr" in methodOverride (did you mean "header"?)')
   t.equal(
     failure(t, 'urls: urls.txt\nzzzzzz: 1\n'),
-    'F:2:1: unknown key "zzzzzz"; expected one of name, target, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, out, sample, bisect, analysis',
+    'F:2:1: unknown key "zzzzzz"; expected one of name, target, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, out, sample, bisect, analysis'
   )
   t.equal(failure(t, 'urls: urls.txt\n[a]: 1\n'), 'F:2:1: scenario: keys must be plain names, got a list')
 })
@@ -257,28 +257,28 @@ t.test('durations', async (t) => {
 t.test('target', async (t) => {
   t.equal(
     failure(t, 'urls: urls.txt\ntarget:\n  url: ftp://127.0.0.1/\n'),
-    'F:3:8: target.url: unsupported scheme "ftp" in "ftp://127.0.0.1/"; expected http or https',
+    'F:3:8: target.url: unsupported scheme "ftp" in "ftp://127.0.0.1/"; expected http or https'
   )
   t.equal(
     failure(t, 'urls: urls.txt\ntarget:\n  url: 127.0.0.1:8000\n'),
-    'F:3:8: target.url: "127.0.0.1:8000" is not a URL; expected a URL such as http://127.0.0.1:8000/',
+    'F:3:8: target.url: "127.0.0.1:8000" is not a URL; expected a URL such as http://127.0.0.1:8000/'
   )
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n  port: 8000\n  pid: 12\n'), 'F:4:3: target: give only one of port, pid or command (got port and pid)')
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n  command: puma\n  port: 8000\n'), 'F:4:3: target: give only one of port, pid or command (got command and port)')
   t.equal(
     failure(t, 'urls: urls.txt\ntarget:\n  url: http://127.0.0.1:8000\n  port: 8000\n  ready: /ping\n'),
-    'F:5:3: target.ready is only used with target.command',
+    'F:5:3: target.ready is only used with target.command'
   )
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n  cwd: app\n'), 'F:3:3: target.cwd is only used with target.command')
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n  env: { A: b }\n'), 'F:3:3: target.env is only used with target.command')
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n  command: x\n  readyTimeout: 5\n'), 'F:4:3: target.readyTimeout is only used with target.ready')
   t.equal(
     failure(t, 'urls: urls.txt\ntarget:\n  command: x\n  ready: /ping\n'),
-    'F:4:10: target.ready "/ping" is a path, so target.url must be set (or give an absolute URL)',
+    'F:4:10: target.ready "/ping" is a path, so target.url must be set (or give an absolute URL)'
   )
   t.equal(
     failure(t, 'urls: urls.txt\ntarget:\n  command: x\n  ready: ping\n'),
-    'F:4:10: target.ready: "ping" is not a URL; expected a URL such as http://127.0.0.1:8000/ (or a path starting with /)',
+    'F:4:10: target.ready: "ping" is not a URL; expected a URL such as http://127.0.0.1:8000/ (or a path starting with /)'
   )
   t.equal(load(t, 'urls: urls.txt\ntarget:\n  command: x\n  ready: http://127.0.0.1:8000/ping\n').target.ready, 'http://127.0.0.1:8000/ping')
   t.equal(load(t, 'urls: urls.txt\ntarget:\n  pid: 4242\n').target.pid, 4242)
@@ -286,7 +286,7 @@ t.test('target', async (t) => {
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n  command: ""\n'), 'F:3:12: target.command: must not be empty')
   t.equal(
     failure(t, 'urls: urls.txt\ntarget:\n  command: x\n  env:\n    A: true\n'),
-    'F:5:8: target.env.A: expected a string or a number, got true; quote it to make it a string',
+    'F:5:8: target.env.A: expected a string or a number, got true; quote it to make it a string'
   )
   t.same(load(t, 'urls: urls.txt\ntarget:\n  command: x\n  env: { A: "1", B: 2 }\n').target.env, { A: '1', B: '2' })
 })
@@ -305,7 +305,7 @@ t.test('target.cwd resolves against the scenario folder', async (t) => {
   writeFileSync(join(dir, 'ops', 'scenarios', 'c.yml'), 'urls: urls.txt\ntarget:\n  command: puma\n  cwd: nothere\n')
   t.equal(
     configError(() => loadScenario(join(dir, 'ops', 'scenarios', 'c.yml'))).message,
-    `${join(dir, 'ops', 'scenarios', 'c.yml')}:4:8: target.cwd: no such directory: ${join(dir, 'ops', 'scenarios', 'nothere')}`,
+    `${join(dir, 'ops', 'scenarios', 'c.yml')}:4:8: target.cwd: no such directory: ${join(dir, 'ops', 'scenarios', 'nothere')}`
   )
 })
 
@@ -331,11 +331,11 @@ t.test('sample and gc', async (t) => {
   t.equal(failure(t, 'urls: urls.txt\nsample:\n  gc:\n    interval: 3\n'), 'F:3:3: missing required key "url" in sample.gc')
   t.equal(
     failure(t, 'urls: urls.txt\nsample:\n  gc:\n    url: /gc\n'),
-    'F:4:10: sample.gc.url "/gc" is a path, so target.url must be set (or give an absolute URL)',
+    'F:4:10: sample.gc.url "/gc" is a path, so target.url must be set (or give an absolute URL)'
   )
   t.equal(
     failure(t, 'urls: urls.txt\ntarget:\n  url: http://127.0.0.1:8000\nsample:\n  gc:\n    url: /gc\n    format: json\n    metrics: [a]\n'),
-    'F:8:14: sample.gc.metrics is only used with format prometheus (or auto)',
+    'F:8:14: sample.gc.metrics is only used with format prometheus (or auto)'
   )
   t.same(load(t, 'urls: urls.txt\nsample:\n  gc: { url: "http://127.0.0.1:9394/metrics", metrics: [a] }\n').sample.gc, {
     url: 'http://127.0.0.1:9394/metrics',
@@ -409,7 +409,7 @@ t.test('an inline list of lines', async (t) => {
       [file, 10, 'PUT', 'http://127.0.0.1:8000/api/Items/7', '{"from":"file"}'],
       [file, 11, 'GET', 'http://127.0.0.1:9000/other', undefined],
     ],
-    'line numbers point into the scenario; bodies are found next to it',
+    'line numbers point into the scenario; bodies are found next to it'
   )
   t.equal(s.urls.entries[2].contentType, 'application/json')
 
@@ -421,7 +421,7 @@ t.test('an inline list of lines', async (t) => {
   t.equal(failure(t, 'urls:\n  - "# only a comment"\n'), 'F:2:3: urls: the inline list has no URLs')
   t.equal(
     failure(t, 'urls:\n  - http://127.0.0.1:8000/a POST {"a": 1}\n'),
-    'F:2:5: urls item 1: expected a string, got a mapping; quote URL-list lines that contain ": " or " #" or start with { or [',
+    'F:2:5: urls item 1: expected a string, got a mapping; quote URL-list lines that contain ": " or " #" or start with { or ['
   )
   t.equal(failure(t, 'urls:\n  - "http://127.0.0.1:8000/a\\nhttp://127.0.0.1:8000/b"\n'), 'F:2:5: urls item 1: a URL-list line must be one line')
 })
@@ -457,7 +457,7 @@ t.test('an inline literal block of lines', async (t) => {
   t.equal(s.concurrency, 2)
   t.equal(
     failure(t, 'urls: >\n  http://127.0.0.1:8000/a\n  http://127.0.0.1:8000/b\n'),
-    'F:1:7: urls: write several URL-list lines as a literal block ("urls: |" and the lines indented below it)',
+    'F:1:7: urls: write several URL-list lines as a literal block ("urls: |" and the lines indented below it)'
   )
 })
 

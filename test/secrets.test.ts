@@ -30,7 +30,7 @@ async function setup (t: Test) {
   const port = await freePort()
   const dir = t.testdir({
     'server.mjs': SERVER,
-    'urls.txt': [`/ok`, `/login POST user=a&password=${SECRETS.form}`, `http://user:${SECRETS.urlPassword}@127.0.0.1:${port}/ok`, ''].join('\n'),
+    'urls.txt': ['/ok', `/login POST user=a&password=${SECRETS.form}`, `http://user:${SECRETS.urlPassword}@127.0.0.1:${port}/ok`, ''].join('\n'),
     'app.yml': [
       '# a scenario with secrets in it',
       'target:',

@@ -37,7 +37,7 @@ interface Case {
   warnings?: RegExp[]
 }
 
-function bodyFixtures(dir: string): void {
+function bodyFixtures (dir: string): void {
   writeFileSync(join(dir, 'body.txt'), 'a=1&b=2\n\n')
   writeFileSync(join(dir, 'body.json'), '{"k": "v"}\n')
   writeFileSync(join(dir, 'nul.csv'), '  x,y\0ignored  \n')
@@ -45,7 +45,7 @@ function bodyFixtures(dir: string): void {
   writeFileSync(join(dir, 'pixel.png'), Buffer.from([0x20, 0x89, 0x50, 0x4e, 0x47, 0x00, 0x0a]))
 }
 
-function wireOfEntry(entry: UrlEntry): Wire {
+function wireOfEntry (entry: UrlEntry): Wire {
   const url = new URL(entry.url)
   return {
     method: entry.method,
@@ -201,7 +201,7 @@ const cases: Case[] = [
   }
 ]
 
-function withBody(wire: WithoutBody): Wire {
+function withBody (wire: WithoutBody): Wire {
   return { body: '', ...wire }
 }
 

@@ -2,25 +2,25 @@ import t from 'tap'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError } from '../src/scenario/errors.js'
 import { escapeRequestTarget } from '../src/scenario/urlfile/escape.js'
 import { parseUrlList, readUrlFile, type UrlListOptions } from '../src/scenario/urlfile/parse.js'
+import { ConfigError } from '../src/errors.js'
 
 const H = 'http://127.0.0.1:8080'
 
-function parse(text: string, options: Partial<UrlListOptions> = {}) {
+function parse (text: string, options: Partial<UrlListOptions> = {}) {
   const warnings: string[] = []
   const entries = parseUrlList({ source: 'urls.txt', text, env: {}, warn: (message) => warnings.push(message), ...options })
   return { entries, warnings }
 }
 
 /** Path and query as a request target, the way an HTTP client sends `url`. */
-function target(url: string): string {
+function target (url: string): string {
   const parsed = new URL(url)
   return parsed.pathname + parsed.search
 }
 
-function only(text: string, options: Partial<UrlListOptions> = {}) {
+function only (text: string, options: Partial<UrlListOptions> = {}) {
   const { entries, warnings } = parse(text, options)
   if (entries.length !== 1) throw new Error(`expected one entry, got ${entries.length}`)
   return { entry: entries[0], warnings }
@@ -29,7 +29,7 @@ function only(text: string, options: Partial<UrlListOptions> = {}) {
 const tempDirs: string[] = []
 t.teardown(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 
-function tempDir(): string {
+function tempDir (): string {
   const dir = mkdtempSync(join(tmpdir(), 'memsiege-urlfile-'))
   tempDirs.push(dir)
   return dir
@@ -49,8 +49,8 @@ t.test('lines', async (t) => {
   })
 
   t.test('an inline "# ..." is stripped from a variable line', async (t) => {
-    t.equal(target(only(`PORT=8080  # the port\nhttp://127.0.0.1:$(PORT)/p`).entry.url), '/p')
-    t.equal(only(`PORT=8080  # the port\nhttp://127.0.0.1:$(PORT)/p`).entry.url, `${H}/p`)
+    t.equal(target(only('PORT=8080  # the port\nhttp://127.0.0.1:$(PORT)/p').entry.url), '/p')
+    t.equal(only('PORT=8080  # the port\nhttp://127.0.0.1:$(PORT)/p').entry.url, `${H}/p`)
   })
 
   t.test('a "#" on a GET line starts the fragment, and the space before it is escaped', async (t) => {
@@ -75,7 +75,7 @@ t.test('lines', async (t) => {
 
 t.test('variables', async (t) => {
   t.test('$(NAME), ${NAME} and $NAME are expanded', async (t) => {
-    const { entries } = parse(`HOST=127.0.0.1:8080\nhttp://$(HOST)/a\nhttp://\${HOST}/b\nhttp://$HOST/c`)
+    const { entries } = parse('HOST=127.0.0.1:8080\nhttp://$(HOST)/a\nhttp://${HOST}/b\nhttp://$HOST/c')
     t.same(entries.map((e) => e.url), [`${H}/a`, `${H}/b`, `${H}/c`])
   })
 
@@ -104,7 +104,7 @@ t.test('variables', async (t) => {
 
   t.test('the value follows "=", ":" and spaces and keeps its quotes', async (t) => {
     const { entry } = only(`X=:a\nQ="a b"\nQ2= 'c'\n${H}/p POST $(X)|$(Q)|$(Q2)`)
-    t.equal(entry.body!.toString(), `a|"a b"|'c'`)
+    t.equal(entry.body!.toString(), 'a|"a b"|\'c\'')
   })
 
   t.test('"NAME = value" is not a definition (siege reads it as a URL)', async (t) => {
@@ -130,7 +130,7 @@ t.test('variables', async (t) => {
   })
 
   t.test('a bare $NAME ends at the first character outside [A-Za-z0-9_], with a warning', async (t) => {
-    const { entry, warnings } = only(`IP=127.0.0.1\nhttp://$IP:8080/x`)
+    const { entry, warnings } = only('IP=127.0.0.1\nhttp://$IP:8080/x')
     t.equal(entry.url, `${H}/x`)
     t.match(warnings, [/^urls\.txt:2: "\$IP" ends at ":"; siege 4\.0 reads the variable name "IP:8080"/])
   })

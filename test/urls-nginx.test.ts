@@ -64,7 +64,6 @@ function freePort (): Promise<number> {
   })
 }
 
-
 interface Nginx {
   port: number
   prefix: string

@@ -1,6 +1,5 @@
 // The parts of `memsiege urls`: log formats, dates, filters, URL-file lines, counting, HAR reading.
 import t from 'tap'
-import { ConfigError } from '../src/scenario/errors.js'
 import { parseUrlList } from '../src/scenario/urlfile/parse.js'
 import { parseClfTime, parseDateOption, parseLogTime } from '../src/urls/dates.js'
 import { compileFilter } from '../src/urls/filters.js'
@@ -13,6 +12,7 @@ import {
 import { lineContentType, siegeLine, type SiegeRequest } from '../src/urls/siege-line.js'
 import { bodyFolderFor, renderItems } from '../src/urls/url-list.js'
 import { countsTable, interleave, UrlTable, weightedRepeats } from '../src/urls/url-table.js'
+import { ConfigError } from '../src/errors.js'
 
 const BASE = 'http://127.0.0.1:8080'
 
@@ -239,7 +239,12 @@ t.test('JSON error positions', async (t) => {
 
 t.test('X-Method unwrapping', async (t) => {
   const post = (headers: Array<[string, string]>, body?: string, contentType?: string, url = 'http://x/api/Items'): HarRequest => ({
-    index: 0, method: 'POST', url, headers, status: 200, time: NaN,
+    index: 0,
+    method: 'POST',
+    url,
+    headers,
+    status: 200,
+    time: NaN,
     ...(body === undefined ? {} : { body: Buffer.from(body) }),
     ...(contentType === undefined ? {} : { contentType })
   })

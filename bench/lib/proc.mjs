@@ -69,7 +69,7 @@ export function startProcess (argv, { core, peak = false, cwd, env, onStdout } =
   if (peak) setTimeout(poll, 20)
 
   const done = new Promise((resolve) => {
-    child.on('error', (err) => { stderr += `\n${err.message}`; })
+    child.on('error', (err) => { stderr += `\n${err.message}` })
     child.on('close', (code, signal) => {
       clearInterval(timer)
       children.delete(child)
@@ -114,7 +114,7 @@ export function processCpuS (pid) {
 /** Busy CPU seconds of the whole machine so far (all cores, idle and iowait excluded). */
 export function machineBusyS () {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu
+  const [user, nice, system, , , irq, softirq, steal] = cpu // idle and iowait are the 4th and 5th
   return (user + nice + system + irq + softirq + (steal ?? 0)) * TICK_S
 }
 

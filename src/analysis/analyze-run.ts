@@ -14,18 +14,20 @@ import { readSamples, readSamplesHeader, type SamplesTable } from './samples-rea
 import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
 import { columnsText, missingMetricsText } from './metric-names.js'
 import { findSegments, readEvents, type Segment } from './segments.js'
-import { formatWarmup, warmupCut, type WarmupCut, type WarmupSpec } from './warmup.js'
+import { warmupCut, type WarmupCut } from './warmup.js'
+import { formatWarmup, type WarmupSpec } from '../units/warmup.js'
 import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
 import { DEFAULT_TREND_SETTINGS, intervalWidth, trendVerdict, type TrendResult } from './series-verdict.js'
 import { attribute, type RoledVerdict } from './attribution.js'
 import { MIN_PART } from './growth-shape.js'
 import { findBreaches } from './breaches.js'
-import type { GrowthLimit } from './thresholds.js'
+import type { GrowthLimit } from '../units/growth-limit.js'
 import type { SegmentVerdict, RunVerdict } from './types.js'
 import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
 import { formatAmount } from '../units/format.js'
 import { readRecorded, type ColumnMeanings, type DeclaredRoles, type Unit } from '../columns/index.js'
+import { AnalysisInputError } from '../errors.js'
 
 export interface AnalysisOptions {
   /** What to leave out at the start of each segment. Default auto (see warmup.ts). */
@@ -58,14 +60,6 @@ export interface AnalysisOptions {
 export const DEFAULT_FLAT_FRACTION = 0.05
 /** Growth smaller than this never matters, whatever the process's size. */
 const MIN_GROWTH: Partial<Record<Unit, number>> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
-
-/** samples.csv missing, unreadable or without the columns every run has. */
-export class AnalysisInputError extends Error {
-  constructor (message: string) {
-    super(message)
-    this.name = 'AnalysisInputError'
-  }
-}
 
 export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerdict {
   const samplesPath = join(dir, 'samples.csv')

@@ -1,7 +1,7 @@
 /** Why a run fails CI (exit status 4): --fail-on and analysis.maxGrowth (see thresholds.ts). */
 import type { RunVerdict, SeriesVerdict } from './types.js'
 import type { RoledVerdict } from './attribution.js'
-import type { GrowthLimit } from './thresholds.js'
+import type { GrowthLimit } from '../units/growth-limit.js'
 import { formatRate } from '../units/format.js'
 
 export function findBreaches (verdict: SeriesVerdict, metrics: readonly RoledVerdict[], options: { failOn?: 'leak' | 'inconclusive'; maxGrowth?: readonly GrowthLimit[] }): RunVerdict['breaches'] {

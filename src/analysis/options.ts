@@ -4,8 +4,8 @@
  */
 import type { AnalysisConfig } from '../scenario/types.js'
 import type { AnalysisOptions } from './analyze-run.js'
-import { parseWarmup } from './warmup.js'
-import { parseGrowthLimit } from './thresholds.js'
+import { parseWarmup } from '../units/warmup.js'
+import { parseGrowthLimit } from '../units/growth-limit.js'
 import { isRole, ROLES } from '../columns/index.js'
 
 export interface AnalysisFlags {

@@ -13,9 +13,11 @@ import { formatAmount, significant } from '../units/format.js'
 export function verdictScale (lead: MetricVerdict, verdict: SeriesVerdict, freshProcess: boolean | undefined): VerdictScale | undefined {
   const rph = lead.requests_per_hour
   if (!(rph !== undefined && rph > 0) || !lead.per_request) return undefined
-  const perRequest = verdict === 'settling' || verdict === 'plateau' ? lead.shape?.late.value ?? lead.per_request.value
-    : verdict === 'flat' ? Math.max(0, lead.per_request.high)
-    : lead.per_request.value
+  const perRequest = verdict === 'settling' || verdict === 'plateau'
+    ? lead.shape?.late.value ?? lead.per_request.value
+    : verdict === 'flat'
+      ? Math.max(0, lead.per_request.high)
+      : lead.per_request.value
   const perHour = perRequest * rph
   return {
     metric: lead.metric,

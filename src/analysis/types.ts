@@ -1,3 +1,4 @@
+import type { RunSummary } from '../recorder/summary-json.js'
 import type { Unit } from '../columns/index.js'
 import type { RecognisedSeries } from './metrics.js'
 /** What `memsiege analyze` says about one run: stored in summary.json under `verdict`. */
@@ -154,3 +155,6 @@ export interface RunVerdict {
   /** Things the reader should know: metrics asked for but absent, rows cut short. */
   notes?: string[]
 }
+
+/** A run's summary.json with the verdict the analysis added at the end of the run. */
+export type JudgedSummary = RunSummary & { verdict?: RunVerdict }

@@ -4,10 +4,11 @@
  * the same folder with the same settings always gives the same verdict.
  */
 import type { AnalysisConfig } from '../scenario/types.js'
-import { AnalysisInputError, analyzeRun, type AnalysisOptions } from './analyze-run.js'
+import { analyzeRun, type AnalysisOptions } from './analyze-run.js'
 import { analysisOptions, type AnalysisFlags } from './options.js'
 import type { RunVerdict } from './types.js'
 import type { ColumnMeanings } from '../columns/index.js'
+import { AnalysisInputError } from '../errors.js'
 
 export interface VerdictSettings {
   /** The scenario's `analysis:` (as in Scenario, or as kept in summary.json's config). */

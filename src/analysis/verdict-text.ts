@@ -46,7 +46,6 @@ function nextStep (hint: string): string {
 
 const HEADER = ['Metric', 'Verdict', 'Growth/request (95% CI)', 'Growth/hour', 'p', 'Early → late /request', 'Warm-up left out']
 
-
 function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): string[] {
   // A non-deciding series with too few readings to say anything (pss_bytes on a short run) is
   // only noise in the table; it stays in the JSON.
@@ -70,9 +69,11 @@ function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): 
     const worse = VERDICT_ORDER[m.verdict] > VERDICT_ORDER[overall]
     if (m.decides === false && !worse) continue
     const more = m.more_requests ? ` (about ${m.more_requests.toLocaleString('en-US')} more requests would settle it)` : ''
-    const aside = m.decides !== false ? ''
-      : m.role === 'rss' && parts.length > 0 ? `; reported, not deciding: RSS is the runtime heap plus the memory outside it, judged apart (${parts.join(', ')})`
-      : '; reported, not deciding'
+    const aside = m.decides !== false
+      ? ''
+      : m.role === 'rss' && parts.length > 0
+        ? `; reported, not deciding: RSS is the runtime heap plus the memory outside it, judged apart (${parts.join(', ')})`
+        : '; reported, not deciding'
     out.push(`  ${m.metric}: ${reason}${more}${aside}`)
   }
   return out

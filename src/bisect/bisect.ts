@@ -7,9 +7,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Estimate, RunVerdict, SegmentVerdict } from '../analysis/types.js'
-import type { RunProgress } from '../run/run-scenario.js'
+import type { RunProgress } from '../report/progress-line.js'
 import type { EndpointSummary } from '../recorder/summary-json.js'
-import { ConfigError } from '../scenario/errors.js'
 import type { Scenario } from '../scenario/types.js'
 import { writeBisectHtml } from './bisect-html.js'
 import { describeGroups, groupWeights, matchesEndpoint, type EndpointGroup } from './groups.js'
@@ -24,6 +23,7 @@ import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
 import { redactText, scenarioSecrets } from '../recorder/redact.js'
 import { startTrial, trialScenario, type TrialHandle } from './trial.js'
+import { ConfigError } from '../errors.js'
 
 export type BisectEvent =
   | { type: 'start'; doc: BisectDocument; dir: string; resumed: boolean }

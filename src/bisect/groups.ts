@@ -3,8 +3,8 @@
  * query ignored); a scenario's `bisect.groups` names groups of endpoints by pattern instead (by
  * the dependency they share, say). All lines of a group travel together.
  */
-import { ConfigError } from '../scenario/errors.js'
 import type { UrlEntry } from '../scenario/types.js'
+import { ConfigError } from '../errors.js'
 
 export interface EndpointGroup {
   /** The group's name from bisect.groups, or the endpoint itself (`GET /api/Ping`). */

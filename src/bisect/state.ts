@@ -7,9 +7,9 @@ import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import type { Estimate } from '../analysis/types.js'
 import type { Unit } from '../columns/index.js'
-import { ConfigError } from '../scenario/errors.js'
 import type { EndpointGroup } from './groups.js'
 import type { NodeState, PlanNode, TrialRole, TrialVerdict } from './plan.js'
+import { ConfigError } from '../errors.js'
 
 export const BISECT_FILE = 'bisect.json'
 export const BISECT_SCHEMA_VERSION = 2

@@ -4,7 +4,8 @@
  * analysed.
  */
 import type { RunVerdict } from '../analysis/types.js'
-import { startRun, type RunHandle, type RunProgress, type RunResult } from '../run/run-scenario.js'
+import { startRun, type RunHandle, type RunResult } from '../run/run-scenario.js'
+import type { RunProgress } from '../report/progress-line.js'
 import type { EventRecord } from '../recorder/events-csv.js'
 import type { Scenario } from '../scenario/types.js'
 import type { EndpointGroup } from './groups.js'

@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { AnalysisInputError } from '../analysis/analyze-run.js'
 import type { AnalysisFlags } from '../analysis/options.js'
 import { storedAnalysisConfig, verdictOfResultsDir } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import type { AnalysisConfig } from '../scenario/types.js'
+import { AnalysisInputError } from '../errors.js'
 
 /** The verdict breached --fail-on or a growth limit. */
 export const EXIT_BREACH = 4

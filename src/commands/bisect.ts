@@ -14,11 +14,11 @@ import { groupEntries } from '../bisect/groups.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, scaleBudget, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
 import { progressLine } from '../report/progress-line.js'
-import { parseDuration } from '../scenario/duration.js'
-import { ConfigError } from '../scenario/errors.js'
+import { parseDuration } from '../units/duration.js'
 import { loadScenario } from '../scenario/load.js'
 import type { Scenario } from '../scenario/types.js'
 import { onSignals } from './signals.js'
+import { ConfigError } from '../errors.js'
 
 export interface BisectCommandArgs {
   /** The scenario file (absent with --resume). */
@@ -246,4 +246,3 @@ function sameGroups (doc: BisectDocument, groups: ReadonlyArray<{ name: string; 
   const then = JSON.stringify(doc.groups.map((g) => [g.name, g.endpoints]))
   if (now !== then) throw new ConfigError(`--resume: the groups of ${doc.scenario} are not the ones this bisect started with (the scenario or its URL list changed); start a new bisect`)
 }
-

@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { makeOutputFolder } from '../recorder/output-folder.js'
 import { compareRuns, compareText, type CompareRunInput, type Comparison } from '../report/compare.js'
 import { compareHtml } from '../report/compare-html.js'
-import { NotResultsFolderError } from '../report/report-input.js'
 import { loadAnalysedRun } from '../report/verdict-source.js'
+import { NotResultsFolderError } from '../errors.js'
 
 export interface CompareCommandArgs {
   /** Two or more results folders; the first is the baseline. */

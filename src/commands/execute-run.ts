@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario/types.js'
-import type { RunSummary } from '../recorder/summary-json.js'
+import type { JudgedSummary } from '../analysis/types.js'
 import { startRun } from '../run/run-scenario.js'
 import { summaryText } from '../report/summary-text.js'
 import { verboseLine } from '../report/verbose-line.js'
@@ -9,8 +9,8 @@ import { reportCommand } from './report.js'
 import type { AnalysisFlags } from '../analysis/options.js'
 import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
-import { ConfigError } from '../scenario/errors.js'
 import { EXIT_BREACH } from './analyze.js'
+import { ConfigError } from '../errors.js'
 
 export interface OutputOptions extends AnalysisFlags {
   /** Print the summary document as JSON instead of the text block. */
@@ -90,7 +90,7 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
 }
 
 /** Why no request succeeded, in one line; undefined when one did. */
-function noSuccess (s: RunSummary): string | undefined {
+function noSuccess (s: JudgedSummary): string | undefined {
   if (s.successful_transactions > 0) return undefined
   const errors = Object.entries(s.errors).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`)
   const statuses = Object.entries(s.status_codes).map(([code, n]) => `${n} × ${code}`)

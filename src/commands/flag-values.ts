@@ -1,4 +1,4 @@
-import { ConfigError } from '../scenario/errors.js'
+import { ConfigError } from '../errors.js'
 
 /** A flag that counts something (users, requests, lines): a whole number of at least 1. */
 export function positiveInteger (option: string, value: unknown): number | undefined {

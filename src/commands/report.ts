@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { writeFileWhole } from '../recorder/write-whole.js'
 import { memorySvg } from '../report/memory-svg.js'
 import { reportHtml } from '../report/report-html.js'
-import { NotResultsFolderError } from '../report/report-input.js'
 import { loadAnalysedRun } from '../report/verdict-source.js'
+import { NotResultsFolderError } from '../errors.js'
 
 export interface ReportCommandArgs {
   /** The results folder. */

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path'
-import { ConfigError } from '../scenario/errors.js'
 import { repeatedHost } from '../scenario/header-check.js'
 import { countFlag, durationFlag, headerFlag, headerValueFlag, mediaTypeFlag } from '../scenario/flag-check.js'
 import type { Scenario, StopCondition } from '../scenario/types.js'
 import { parseUrlList, readUrlFile } from '../scenario/urlfile/parse.js'
+import { ConfigError } from '../errors.js'
 
 /** siege's replay flags, as yargs hands them over. */
 export interface SiegeFlags {

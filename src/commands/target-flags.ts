@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs'
-import { ConfigError } from '../scenario/errors.js'
 import type { Scenario } from '../scenario/types.js'
+import { ConfigError } from '../errors.js'
 
 export interface TargetFlags {
   pid?: number

@@ -3,10 +3,10 @@
  * readers behind them) loads only when one of them runs.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { ConfigError } from '../scenario/errors.js'
 import { FORMAT_NAMES } from '../urls/log-formats.js'
 import { DEFAULT_MAX_REPEAT } from '../urls/url-table.js'
 import type { UrlsFromHarArgs, UrlsFromLogArgs } from './urls.js'
+import { ConfigError } from '../errors.js'
 
 function filterOptions<T> (y: Argv<T>) {
   return y

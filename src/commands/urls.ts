@@ -2,7 +2,6 @@
  * `memsiege urls from-log FILE...` and `memsiege urls from-har FILE.har`: URL
  * lists from real traffic, written in siege's format.
  */
-import { ConfigError } from '../scenario/errors.js'
 import type { FilterOptions, FilterReason } from '../urls/filters.js'
 import type { HarRequest } from '../urls/har.js'
 import { importHar, pathAndQuery, type HarImport } from '../urls/import-har.js'
@@ -11,6 +10,7 @@ import { FORMAT_NAMES, JSON_ROLES, type FormatName, type JsonRole } from '../url
 import { bodyFolderFor, comment, renderItems, writeList, type ListItem } from '../urls/url-list.js'
 import { countsTable, DEFAULT_MAX_REPEAT, interleave, UrlTable, weightedRepeats, type CountsRow } from '../urls/url-table.js'
 import { positiveInteger } from './flag-values.js'
+import { ConfigError } from '../errors.js'
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream
@@ -100,7 +100,7 @@ export async function urlsFromHarCommand (args: UrlsFromHarArgs, io: CommandIo):
     reportHarImport(har, args, io)
     const distinct = args.distinct === true || output.top !== undefined || output.weighted || output.counts
     const header = [comment(`memsiege urls from-har ${har.name}: ${plural(har.requests.length, 'request')}` +
-      (distinct ? `, one line per distinct request, most frequent first` : ', in recorded order'))]
+      (distinct ? ', one line per distinct request, most frequent first' : ', in recorded order'))]
     if (har.unwrapped > 0) {
       header.push(comment(`${plural(har.unwrapped, 'X-Method POST')} ${har.unwrapped === 1 ? 'is' : 'are'} written as the real method, a form body as the query string; methodOverride in the scenario sends them as recorded.`))
     }

@@ -28,18 +28,18 @@ const cache = new Map<string, string>()
 let blobs = 0
 
 /** A fresh ~10 KB heap string (distinct content, so V8 can't share it between requests). */
-function blob(): string {
+function blob (): string {
   blobs++
   return Buffer.alloc(BLOB_BYTES, `${blobs}:`).toString('latin1')
 }
 
-function json(res: ServerResponse, status: number, value: unknown): void {
+function json (res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
   res.end(body)
 }
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
+function handle (req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://demo')
   const route = `${req.method} ${url.pathname}`
   switch (route) {
@@ -95,7 +95,7 @@ export interface DemoServer {
 }
 
 /** Starts the demo on 127.0.0.1 (`port` 0 picks one). */
-export async function startDemoServer(port = 0, host = '127.0.0.1'): Promise<DemoServer> {
+export async function startDemoServer (port = 0, host = '127.0.0.1'): Promise<DemoServer> {
   const probe = probeMiddleware()
   const server = createServer((req, res) => {
     if (probe(req, res)) return
@@ -118,7 +118,7 @@ export async function startDemoServer(port = 0, host = '127.0.0.1'): Promise<Dem
   }
 }
 
-function parsePort(argv: string[]): number {
+function parsePort (argv: string[]): number {
   const i = argv.findIndex((a) => a === '--port' || a.startsWith('--port='))
   if (i < 0) return 0
   const text = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]
@@ -130,7 +130,7 @@ function parsePort(argv: string[]): number {
   return port
 }
 
-async function main(): Promise<void> {
+async function main (): Promise<void> {
   const demo = await startDemoServer(parsePort(process.argv.slice(2)))
   process.stdout.write(`listening on ${demo.url}\n`)
   const shutdown = () => {
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown)
 }
 
-function isMain(): boolean {
+function isMain (): boolean {
   if (!process.argv[1]) return false
   try {
     return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))

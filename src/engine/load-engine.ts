@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario/types.js'
-import type { RunStats } from '../metrics/run-stats.js'
+import type { RunStats } from '../counters/run-stats.js'
 import { UserCookies } from './cookie-jar.js'
 import { PoolSet } from './pools.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'

@@ -1,6 +1,6 @@
 import type { Dispatcher, Pool } from 'undici'
-import type { EndpointStats, EndpointTable } from '../metrics/endpoint-stats.js'
-import { endpointKey } from '../metrics/endpoint-stats.js'
+import type { EndpointStats, EndpointTable } from '../counters/endpoint-stats.js'
+import { endpointKey } from '../counters/endpoint-stats.js'
 import { overrideMethod, type RequestShape } from './method-override.js'
 import type { PoolSet } from './pools.js'
 

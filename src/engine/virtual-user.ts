@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
-import { errorKind, type ErrorKind } from '../metrics/error-kind.js'
-import type { RunStats } from '../metrics/run-stats.js'
+import { errorKind, type ErrorKind } from '../counters/error-kind.js'
+import type { RunStats } from '../counters/run-stats.js'
 import type { UserCookies } from './cookie-jar.js'
 import { followRedirect, MAX_REDIRECTS } from './redirect.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'

@@ -44,7 +44,7 @@ const pauses: GcStats['gc_pause_ms'] = { minor: 0, major: 0, incremental: 0, wea
 let observer: PerformanceObserver | undefined
 
 /** Starts counting GCs (idempotent). Called by every export, so importing alone costs nothing. */
-export function observeGc(): void {
+export function observeGc (): void {
   if (observer) return
   observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -61,7 +61,7 @@ export function observeGc(): void {
   observer.observe({ entryTypes: ['gc'] })
 }
 
-export function gcStats(): GcStats {
+export function gcStats (): GcStats {
   observeGc()
   const spaces: GcStats['heap_spaces'] = {}
   for (const s of getHeapSpaceStatistics()) {
@@ -107,7 +107,7 @@ export interface ProbeOptions {
  */
 export type ProbeHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => boolean
 
-export function probeMiddleware(opts: ProbeOptions = {}): ProbeHandler {
+export function probeMiddleware (opts: ProbeOptions = {}): ProbeHandler {
   observeGc()
   const path = opts.path ?? PROBE_PATH
   const allow = new Set((opts.allow ?? []).map(normalizeAddress))
@@ -142,7 +142,7 @@ export interface ProbeServer {
 }
 
 /** A server answering only the probe path (404 elsewhere). Default host 127.0.0.1. */
-export async function startProbeServer(opts: { port: number; host?: string } & ProbeOptions): Promise<ProbeServer> {
+export async function startProbeServer (opts: { port: number; host?: string } & ProbeOptions): Promise<ProbeServer> {
   const probe = probeMiddleware(opts)
   const host = opts.host ?? '127.0.0.1'
   const server = createServer((req, res) => {
@@ -163,20 +163,20 @@ export async function startProbeServer(opts: { port: number; host?: string } & P
   }
 }
 
-function isProbeRequest(req: IncomingMessage, path: string): boolean {
+function isProbeRequest (req: IncomingMessage, path: string): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false
   const url = req.url ?? ''
   const q = url.indexOf('?')
   return (q < 0 ? url : url.slice(0, q)) === path
 }
 
-function isAllowed(address: string | undefined, allow: ReadonlySet<string>): boolean {
+function isAllowed (address: string | undefined, allow: ReadonlySet<string>): boolean {
   if (address === undefined) return false
   const a = normalizeAddress(address)
   return a.startsWith('127.') || a === '::1' || allow.has(a) || allow.has('*')
 }
 
-function presentedToken(req: IncomingMessage): string | undefined {
+function presentedToken (req: IncomingMessage): string | undefined {
   const header = req.headers['x-memsiege-token']
   if (typeof header === 'string') return header
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
@@ -184,12 +184,12 @@ function presentedToken(req: IncomingMessage): string | undefined {
 }
 
 /** Constant time, whatever the lengths: the digests compared are always 32 bytes. */
-function sameToken(given: string | undefined, token: string): boolean {
+function sameToken (given: string | undefined, token: string): boolean {
   if (given === undefined) return false
   const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
   return timingSafeEqual(digest(given), digest(token))
 }
 
-function normalizeAddress(address: string): string {
+function normalizeAddress (address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, statfsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { ConfigError } from '../scenario/errors.js'
+import { ConfigError } from '../errors.js'
 
 /**
  * Kernel filesystems that are not storage: creating folders there fails in odd ways (a recursive

@@ -3,7 +3,7 @@ import { makeOutputFolder } from './output-folder.js'
 
 /** results/<UTC time>-<name>/, or the folder the user named; created now, so that a bad path fails before the load. */
 export function createResultsDir (name: string, out: string | undefined, now: Date = new Date()): string {
-  return makeOutputFolder(out ? out : join('results', `${utcStamp(now)}-${safeName(name)}`), '--out')
+  return makeOutputFolder(out || join('results', `${utcStamp(now)}-${safeName(name)}`), '--out')
 }
 
 export function resultsPath (dir: string, file: string): string {

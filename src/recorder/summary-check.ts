@@ -68,6 +68,7 @@ export function summaryProblem (value: unknown): string | undefined {
 function problem (value: unknown, shape: Shape, at: string): string | undefined {
   const where = at ? `${at}: ` : ''
   if (typeof shape === 'string') {
+    // eslint-disable-next-line valid-typeof -- shape is one of typeof's own answers
     if (shape === 'object' ? isObject(value) : typeof value === shape) return undefined
     return `${where}${describe(value)}, not ${shape === 'object' ? 'an object' : `a ${shape}`}`
   }

@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module'
 import type { Scenario } from '../scenario/types.js'
-import { latencyPercentiles, type LatencyPercentiles } from '../metrics/latency-histogram.js'
-import type { RunStats } from '../metrics/run-stats.js'
-import { siegeFigures, type SiegeFigures } from '../metrics/siege-figures.js'
+import { latencyPercentiles, type LatencyPercentiles } from '../counters/latency-histogram.js'
+import type { RunStats } from '../counters/run-stats.js'
+import { siegeFigures, type SiegeFigures } from '../counters/siege-figures.js'
 import { version } from '../version.js'
-import type { RunVerdict } from '../analysis/types.js'
 import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
 import { redactEnv, redactHeaders, redactText, redactUrl, scenarioSecrets } from './redact.js'
@@ -38,8 +37,6 @@ export interface RunSummary extends SiegeFigures {
   events: EventRecord[]
   /** What each samples.csv column means, as the samplers that wrote it declared. */
   columns?: ColumnMeanings
-  /** Does it leak? The analysis of samples.csv made at the end of the run. */
-  verdict?: RunVerdict
 }
 
 export interface RunTimes {

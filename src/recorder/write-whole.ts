@@ -1,13 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-
-/** A file written whole that could not be written: the message names it. */
-export class WriteWholeError extends Error {
-  constructor (readonly path: string, cause: Error) {
-    super(`cannot write ${path}: ${cause.message}`)
-    this.name = 'WriteWholeError'
-  }
-}
+import { WriteWholeError } from '../errors.js'
 
 /**
  * Writes `path` whole: into a temporary file beside it, then renamed over it, so that a reader,

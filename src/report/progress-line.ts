@@ -1,4 +1,12 @@
-import type { RunProgress } from '../run/run-scenario.js'
+/** Where a run stands, as the progress line shows it (run-scenario.ts reports it every interval). */
+export interface RunProgress {
+  elapsedS: number
+  /** Seconds left for a duration run; undefined otherwise. */
+  remainingS?: number
+  requests: number
+  errors: number
+  rps: number
+}
 
 /** The live line on stderr: elapsed / remaining, requests, rate, errors. */
 export function progressLine (p: RunProgress): string {

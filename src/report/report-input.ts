@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { RunVerdict } from '../analysis/types.js'
+import type { JudgedSummary } from '../analysis/types.js'
 import type { EventRecord } from '../recorder/events-csv.js'
-import type { RunSummary } from '../recorder/summary-json.js'
 import { readSamples } from '../analysis/samples-reader.js'
 import { summaryProblem } from '../recorder/summary-check.js'
+import { NotResultsFolderError } from '../errors.js'
 
 /** samples.csv in memory, column by column: empty cells are null. */
 export interface SeriesData {
@@ -20,17 +20,9 @@ export interface SeriesData {
 export interface ReportInput {
   /** The results folder, absolute. */
   dir: string
-  summary: RunSummary & { verdict?: RunVerdict }
+  summary: JudgedSummary
   series: SeriesData
   events: EventRecord[]
-}
-
-/** A folder that is not a results folder (no summary.json or samples.csv), or one of its files damaged (`file`): exit status 2. */
-export class NotResultsFolderError extends Error {
-  constructor (readonly dir: string, why: string, file?: string) {
-    super(file ? `${file}: ${why}` : `${dir} is not a results folder: ${why}`)
-    this.name = 'NotResultsFolderError'
-  }
 }
 
 export interface LoadOptions {

@@ -168,7 +168,7 @@ export function svgChart (spec: SvgChartSpec): string {
   const py = (s: Scale, y: number) => top + ph - (y - s.lo) / (s.hi - s.lo) * ph
 
   const out: string[] = []
-  out.push(`<?xml version="1.0" encoding="UTF-8"?>`)
+  out.push('<?xml version="1.0" encoding="UTF-8"?>')
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeXml(spec.title)}" font-family="${FONT}" font-size="12">`)
   out.push(`<title>${escapeXml(spec.title)}</title>`)
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`)

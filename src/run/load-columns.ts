@@ -1,4 +1,4 @@
-import type { IntervalFigures, RunStats } from '../metrics/run-stats.js'
+import type { IntervalFigures, RunStats } from '../counters/run-stats.js'
 import type { Cell } from '../sampler/types.js'
 
 /** The load half of a samples.csv row; counts are running totals, rps and percentiles are the interval's. */

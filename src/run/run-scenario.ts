@@ -3,10 +3,12 @@ import { redactScenarioYaml, redactText, scenarioSecrets } from '../recorder/red
 import { basename } from 'node:path'
 import { LoadEngine } from '../engine/load-engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
-import { RunStats } from '../metrics/run-stats.js'
+import { RunStats } from '../counters/run-stats.js'
 import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
-import { buildSummary, writeSummary, type RunSummary } from '../recorder/summary-json.js'
+import { buildSummary, writeSummary } from '../recorder/summary-json.js'
+import type { JudgedSummary } from '../analysis/types.js'
+import type { RunProgress } from '../report/progress-line.js'
 import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv.js'
 import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
@@ -31,18 +33,9 @@ export interface RunOptions {
   analysis?: VerdictSettings
 }
 
-export interface RunProgress {
-  elapsedS: number
-  /** Seconds left for a duration run; undefined otherwise. */
-  remainingS?: number
-  requests: number
-  errors: number
-  rps: number
-}
-
 export interface RunResult {
   dir: string
-  summary: RunSummary
+  summary: JudgedSummary
   interrupted: boolean
   /** The target exited during the run. */
   targetExited: boolean
@@ -78,7 +71,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
 
   async function run (): Promise<RunResult> {
     const stats = new RunStats()
-    let summary: RunSummary
+    let summary: JudgedSummary
     let noVerdict: string | undefined
     let writeError: string | undefined
     const events: EventRecord[] = []

@@ -6,7 +6,7 @@ import type { TargetAddress } from '../target/port-check.js'
 import { startTarget, type TargetProcess } from '../target/process.js'
 import type { Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
-import { ConfigError } from '../scenario/errors.js'
+import { ConfigError } from '../errors.js'
 
 /** The target as a run sees it: the process memsiege started (if any) and the samplers that watch it. */
 export interface TargetSession {

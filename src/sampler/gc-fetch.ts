@@ -7,6 +7,7 @@
  * response's `pid` says which.
  */
 import { Client } from 'undici'
+import { GcFetchError } from '../errors.js'
 
 export interface GcResponse {
   status: number
@@ -24,18 +25,14 @@ export interface GcFetcherOptions {
   token?: string
 }
 
-export class GcFetchError extends Error {
-  override name = 'GcFetchError'
-}
-
 export class GcFetcher {
   private readonly client: Client
   private readonly path: string
   private readonly maxBytes: number
 
-  constructor(
+  constructor (
     readonly url: string,
-    private readonly opts: GcFetcherOptions,
+    private readonly opts: GcFetcherOptions
   ) {
     const u = new URL(url)
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`GC endpoint must be http(s): ${url}`)
@@ -50,7 +47,7 @@ export class GcFetcher {
   }
 
   /** Rejects with GcFetchError on a network error, timeout, non-2xx status or oversized body. */
-  async fetch(): Promise<GcResponse> {
+  async fetch (): Promise<GcResponse> {
     const signal = AbortSignal.timeout(this.opts.timeoutMs)
     let res
     try {
@@ -90,14 +87,14 @@ export class GcFetcher {
     return { status: res.statusCode, contentType, body: Buffer.concat(chunks).toString('utf8') }
   }
 
-  async close(): Promise<void> {
+  async close (): Promise<void> {
     await this.client.destroy().catch(() => undefined)
   }
 }
 
 const TIMEOUT_ERRORS = new Set(['HeadersTimeoutError', 'BodyTimeoutError', 'ConnectTimeoutError'])
 
-function reason(err: unknown, signal: AbortSignal, timeoutMs: number): string {
+function reason (err: unknown, signal: AbortSignal, timeoutMs: number): string {
   const e = err as NodeJS.ErrnoException | undefined
   if (signal.aborted || TIMEOUT_ERRORS.has(e?.name ?? '')) return `timed out after ${timeoutMs} ms`
   return e?.code ?? e?.message ?? String(err)

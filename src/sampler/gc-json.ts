@@ -25,7 +25,7 @@ export interface Flattened {
 }
 
 /** Numbers only: booleans, strings and null are skipped, as are NaN and infinities. */
-export function flattenNumeric(value: unknown, opts: FlattenOptions = {}): Flattened {
+export function flattenNumeric (value: unknown, opts: FlattenOptions = {}): Flattened {
   const maxArray = opts.maxArrayLength ?? 8
   const maxDepth = opts.maxDepth ?? 8
   const maxFields = opts.maxFields ?? 2000

@@ -15,13 +15,13 @@
  * (timeout, non-2xx, unparseable) the `gc.*` cells and `gc_age_s` are empty until a fetch
  * succeeds; `gc_errors` counts failed fetches since start. `read()` never throws.
  */
-import { ConfigError } from '../scenario/errors.js'
 import type { Cell, Sampler } from './types.js'
 import { GcFetcher, type GcResponse } from './gc-fetch.js'
 import { flattenNumeric } from './gc-json.js'
 import { parsePrometheusText, selectSeries } from './prometheus.js'
 import { LongTimeout } from '../long-timeout.js'
 import { GC_FIXED_MEANINGS, headerMeanings, recordable, type ColumnMeanings } from '../columns/index.js'
+import { ConfigError } from '../errors.js'
 
 export interface GcSamplerOptions {
   /** Absolute URL (resolve a path against target.url first). */
@@ -57,22 +57,22 @@ export class GcSampler implements Sampler {
   private inFlight?: Promise<void>
   private stopped = false
 
-  constructor(private readonly opts: GcSamplerOptions) {
+  constructor (private readonly opts: GcSamplerOptions) {
     this.intervalMs = Math.max(0.01, opts.interval) * 1000
     const timeout = opts.timeout ?? Math.min(10, Math.max(1, opts.interval))
     this.fetcher = new GcFetcher(opts.url, { timeoutMs: timeout * 1000, insecure: opts.insecure, token: opts.token })
   }
 
-  get columns(): readonly string[] {
+  get columns (): readonly string[] {
     return this.cols
   }
 
   /** The endpoint's fields recognised by shape (src/columns/recognise.ts), fixed with the columns in start(). */
-  get meanings(): ColumnMeanings {
+  get meanings (): ColumnMeanings {
     return this.meaningOf
   }
 
-  async start(): Promise<void> {
+  async start (): Promise<void> {
     const started = Date.now()
     let values: Map<string, number>
     try {
@@ -94,7 +94,7 @@ export class GcSampler implements Sampler {
     this.schedule(started)
   }
 
-  async read(): Promise<Cell[]> {
+  async read (): Promise<Cell[]> {
     const row: Cell[] = [undefined, this.errors]
     const latest = this.latest
     if (latest) row[0] = Math.round(Date.now() - this.latestAt) / 1000
@@ -105,14 +105,14 @@ export class GcSampler implements Sampler {
     return row
   }
 
-  async stop(): Promise<void> {
+  async stop (): Promise<void> {
     this.stopped = true
     this.timer?.clear()
     await this.inFlight
     await this.fetcher.close()
   }
 
-  private schedule(lastStart: number): void {
+  private schedule (lastStart: number): void {
     if (this.stopped) return
     const wait = Math.max(0, lastStart + this.intervalMs - Date.now())
     // The run loop owns the lifetime (stop()); a forgotten sampler mustn't keep memsiege alive.
@@ -125,7 +125,7 @@ export class GcSampler implements Sampler {
     }, wait).unref()
   }
 
-  private async fetchOnce(): Promise<void> {
+  private async fetchOnce (): Promise<void> {
     try {
       const values = this.parse(await this.fetcher.fetch())
       if (values.size === 0) throw new Error('no numeric fields in the answer')
@@ -144,7 +144,7 @@ export class GcSampler implements Sampler {
     }
   }
 
-  private noticeNewFields(values: Map<string, number>): void {
+  private noticeNewFields (values: Map<string, number>): void {
     if (this.warnedNew) return
     const fresh = [...values.keys()].filter((k) => !this.known.has(k))
     if (fresh.length === 0) return
@@ -153,7 +153,7 @@ export class GcSampler implements Sampler {
     this.opts.warn?.(`GC endpoint ${this.opts.url} has fields its first answer didn't (${shown}); they are not recorded, since samples.csv columns are fixed at the start`)
   }
 
-  private parse(res: GcResponse): Map<string, number> {
+  private parse (res: GcResponse): Map<string, number> {
     const format = this.opts.format ?? 'auto'
     const json = format === 'json' || (format === 'auto' && looksLikeJson(res))
     if (json) {
@@ -170,13 +170,13 @@ export class GcSampler implements Sampler {
   }
 }
 
-function looksLikeJson(res: GcResponse): boolean {
+function looksLikeJson (res: GcResponse): boolean {
   if (/\bjson\b/i.test(res.contentType)) return true
   if (/text\/plain|openmetrics/i.test(res.contentType)) return false
   return res.body.trimStart().startsWith('{')
 }
 
-function clip(body: string): string {
+function clip (body: string): string {
   const s = body.trim().replace(/\s+/g, ' ')
   return JSON.stringify(s.length > 60 ? s.slice(0, 57) + '...' : s)
 }

@@ -73,7 +73,7 @@ export class ProcSampler implements Sampler {
   private pssAt = 0
   private pssPass?: Promise<void>
 
-  constructor(opts: ProcSamplerOptions) {
+  constructor (opts: ProcSamplerOptions) {
     if (opts.pid === undefined && opts.port === undefined) throw new TypeError('ProcSampler needs a pid or a port')
     this.tree = opts.tree ?? true
     this.pssIntervalMs = (opts.pssInterval ?? 30) * 1000
@@ -82,12 +82,12 @@ export class ProcSampler implements Sampler {
   }
 
   /** The root process now sampled (changes on target_restarted); undefined before start(). */
-  get pid(): number | undefined {
+  get pid (): number | undefined {
     return this.watch.root?.pid
   }
 
   /** Finds the process; throws ConfigError when there is none (the only throwing method). */
-  async start(): Promise<void> {
+  async start (): Promise<void> {
     this.pssRoot = await this.watch.find()
     const pids = await this.pids(this.pssRoot)
     // Primes pidusage so the first row's CPU is measured over one interval, not since boot.
@@ -96,7 +96,7 @@ export class ProcSampler implements Sampler {
     await this.pssPass
   }
 
-  async read(): Promise<Cell[]> {
+  async read (): Promise<Cell[]> {
     try {
       return await this.readRow()
     } catch {
@@ -104,13 +104,13 @@ export class ProcSampler implements Sampler {
     }
   }
 
-  async stop(): Promise<void> {
+  async stop (): Promise<void> {
     await this.pssPass
     // pidusage keeps an open fd per pid in a module-wide history; drop it with the run.
     pidusage.clear()
   }
 
-  private async readRow(): Promise<Cell[]> {
+  private async readRow (): Promise<Cell[]> {
     const root = await this.watch.current()
     if (root !== this.pssRoot) {
       // Empty from the target's exit until the first pass over its successor.
@@ -128,7 +128,7 @@ export class ProcSampler implements Sampler {
     return this.procfs ? this.procfsRow(pids) : this.pidusageRow(pids)
   }
 
-  private async procfsRow(pids: number[]): Promise<Cell[]> {
+  private async procfsRow (pids: number[]): Promise<Cell[]> {
     const [statuses, cpu] = await Promise.all([Promise.all(pids.map(readStatus)), this.cpuPercent(pids)])
     const live = statuses.filter((s): s is ProcStatus => s !== undefined && s.state !== 'Z' && s.state !== 'X')
     if (live.length === 0) return this.emptyRow()
@@ -147,7 +147,7 @@ export class ProcSampler implements Sampler {
     ]
   }
 
-  private async pidusageRow(pids: number[]): Promise<Cell[]> {
+  private async pidusageRow (pids: number[]): Promise<Cell[]> {
     const stats = await this.usage(pids)
     const live = stats ? Object.values(stats).filter((s) => s !== undefined && s !== null) : []
     if (live.length === 0) return this.emptyRow()
@@ -158,19 +158,19 @@ export class ProcSampler implements Sampler {
     return row
   }
 
-  private emptyRow(): Cell[] {
+  private emptyRow (): Cell[] {
     const row: Cell[] = new Array(PROC_COLUMNS.length).fill(undefined)
     if (this.watch.gone) row[PROC_COLUMNS.indexOf('procs')] = 0
     return row
   }
 
   /** The pids to sample; the caller has just checked that the root is alive. */
-  private async pids(root: TargetRoot): Promise<number[]> {
+  private async pids (root: TargetRoot): Promise<number[]> {
     if (!this.tree) return [root.pid]
     return processTree(root.pid, this.procfs ? 'proc' : 'ps')
   }
 
-  private startPssPass(pids: number[]): void {
+  private startPssPass (pids: number[]): void {
     if (!this.procfs || this.pssIntervalMs <= 0 || this.pssPass) return
     const now = Date.now()
     if (this.pssAt !== 0 && now - this.pssAt < this.pssIntervalMs) return
@@ -188,13 +188,13 @@ export class ProcSampler implements Sampler {
       })
   }
 
-  private async cpuPercent(pids: number[]): Promise<number | undefined> {
+  private async cpuPercent (pids: number[]): Promise<number | undefined> {
     const stats = await this.usage(pids)
     if (!stats) return undefined
     return round2(sum(Object.values(stats).map((s) => s?.cpu)))
   }
 
-  private async usage(pids: number[]): Promise<Record<number, pidusage.Status | undefined> | undefined> {
+  private async usage (pids: number[]): Promise<Record<number, pidusage.Status | undefined> | undefined> {
     if (pids.length === 0) return undefined
     try {
       // pidusage rejects when a lone pid is gone, and leaves a gap for it in a longer list.
@@ -205,12 +205,12 @@ export class ProcSampler implements Sampler {
   }
 }
 
-function sum(values: Array<number | undefined>): number | undefined {
+function sum (values: Array<number | undefined>): number | undefined {
   let total: number | undefined
   for (const v of values) if (v !== undefined && Number.isFinite(v)) total = (total ?? 0) + v
   return total
 }
 
-function round2(n: number | undefined): number | undefined {
+function round2 (n: number | undefined): number | undefined {
   return n === undefined ? undefined : Math.round(n * 100) / 100
 }

@@ -1,3 +1,4 @@
+import { PrometheusParseError } from '../errors.js'
 /**
  * Prometheus text exposition format 0.0.4 and its OpenMetrics superset, parsed only as far as a
  * sampler needs: sample lines with their family's TYPE. HELP, other comments, `# EOF` and
@@ -20,21 +21,11 @@ export interface PrometheusText {
   types: Map<string, PrometheusType>
 }
 
-export class PrometheusParseError extends Error {
-  override name = 'PrometheusParseError'
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(`line ${line}: ${message}`)
-  }
-}
-
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/
 
 /** Throws PrometheusParseError on the first malformed line: a garbage body is an error, not zero samples. */
-export function parsePrometheusText(text: string): PrometheusText {
+export function parsePrometheusText (text: string): PrometheusText {
   const samples: PrometheusSample[] = []
   const types = new Map<string, PrometheusType>()
   const lines = text.split('\n')
@@ -51,7 +42,7 @@ export function parsePrometheusText(text: string): PrometheusText {
   return { samples, types }
 }
 
-function parseSampleLine(line: string, lineNo: number): PrometheusSample {
+function parseSampleLine (line: string, lineNo: number): PrometheusSample {
   const nameMatch = NAME.exec(line)
   if (!nameMatch) throw new PrometheusParseError(`expected a metric name: ${clip(line)}`, lineNo)
   const name = nameMatch[0]
@@ -91,7 +82,7 @@ function parseSampleLine(line: string, lineNo: number): PrometheusSample {
   return { name, labels, value }
 }
 
-function parseValue(text: string): number | undefined {
+function parseValue (text: string): number | undefined {
   switch (text.toLowerCase()) {
     case 'nan': return NaN
     case '+inf': case 'inf': return Infinity
@@ -101,7 +92,7 @@ function parseValue(text: string): number | undefined {
   return Number(text)
 }
 
-function clip(line: string): string {
+function clip (line: string): string {
   return JSON.stringify(line.length > 80 ? line.slice(0, 77) + '...' : line)
 }
 
@@ -109,7 +100,7 @@ function clip(line: string): string {
 const SUFFIXES = ['_total', '_created', '_bucket', '_sum', '_count', '_gcount', '_gsum', '_info']
 
 /** The TYPE of the family `name` belongs to; untyped when no TYPE line covers it. */
-export function familyOf(name: string, types: Map<string, PrometheusType>): { family: string; type: PrometheusType } {
+export function familyOf (name: string, types: Map<string, PrometheusType>): { family: string; type: PrometheusType } {
   const exact = types.get(name)
   if (exact) return { family: name, type: exact }
   for (const suffix of SUFFIXES) {
@@ -130,7 +121,7 @@ const KEPT_BY_DEFAULT = new Set<PrometheusType>(['counter', 'gauge', 'untyped', 
  * `_created` timestamps). With `metrics`: the samples whose name, or family name, is listed,
  * whatever their type (so `foo_seconds_sum` of a histogram can be asked for).
  */
-export function selectSeries(parsed: PrometheusText, metrics?: readonly string[], prefix = 'gc'): Map<string, number> {
+export function selectSeries (parsed: PrometheusText, metrics?: readonly string[], prefix = 'gc'): Map<string, number> {
   const wanted = metrics ? new Set(metrics) : undefined
   const out = new Map<string, number>()
   for (const s of parsed.samples) {
@@ -146,7 +137,7 @@ export function selectSeries(parsed: PrometheusText, metrics?: readonly string[]
 }
 
 /** `name{a="x",b="y"}` with labels sorted and values escaped as in the text format. */
-export function seriesKey(name: string, labels: ReadonlyArray<readonly [string, string]>): string {
+export function seriesKey (name: string, labels: ReadonlyArray<readonly [string, string]>): string {
   if (labels.length === 0) return name
   const sorted = [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   const inner = sorted.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)

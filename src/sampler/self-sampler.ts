@@ -12,9 +12,9 @@ export class SelfSampler implements Sampler {
   readonly columns: readonly string[] = SELF_COLUMNS
   readonly meanings = SELF_MEANINGS
 
-  async start(): Promise<void> {}
+  async start (): Promise<void> {}
 
-  async read(): Promise<Cell[]> {
+  async read (): Promise<Cell[]> {
     try {
       // Not process.memoryUsage(): it can walk every page for the total RSS; these two are cheap.
       return [process.memoryUsage.rss(), getHeapStatistics().used_heap_size]
@@ -23,5 +23,5 @@ export class SelfSampler implements Sampler {
     }
   }
 
-  async stop(): Promise<void> {}
+  async stop (): Promise<void> {}
 }

@@ -6,7 +6,6 @@
 import { statSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { isScalar, Scalar } from 'yaml'
-import { ConfigError } from './errors.js'
 import { countFlag, durationFlag } from './flag-check.js'
 import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
@@ -15,6 +14,7 @@ import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
+import { ConfigError } from '../errors.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {
@@ -31,7 +31,7 @@ export interface ScenarioOverrides {
  * (duration, requests or passes) replaces the scenario's; the other overrides replace their keys.
  * `warn` gets one-line warnings (default: printed to stderr).
  */
-export function loadScenario(path: string, overrides: ScenarioOverrides = {}, warn: (m: string) => void = defaultWarn): Scenario {
+export function loadScenario (path: string, overrides: ScenarioOverrides = {}, warn: (m: string) => void = defaultWarn): Scenario {
   return buildScenario(readYamlSource(path, warn), overrides, warn)
 }
 
@@ -39,11 +39,11 @@ export function loadScenario(path: string, overrides: ScenarioOverrides = {}, wa
  * Like loadScenario, for YAML already in memory; `file` names it in messages and its folder is
  * where relative paths (urls, target.cwd, bodies) are resolved.
  */
-export function parseScenario(text: string, file: string, overrides: ScenarioOverrides = {}, warn: (m: string) => void = defaultWarn): Scenario {
+export function parseScenario (text: string, file: string, overrides: ScenarioOverrides = {}, warn: (m: string) => void = defaultWarn): Scenario {
   return buildScenario(parseYamlSource(text, file, warn), overrides, warn)
 }
 
-function defaultWarn(message: string): void {
+function defaultWarn (message: string): void {
   process.stderr.write(`warning: ${message}\n`)
 }
 
@@ -71,7 +71,7 @@ interface RawScenario {
   analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
 }
 
-function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: string) => void): Scenario {
+function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m: string) => void): Scenario {
   const checked = validate(src, scenarioSchema)
   const raw = checked.value as unknown as RawScenario
   const dir = dirname(resolve(src.file))
@@ -100,9 +100,11 @@ function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: 
   }
 
   const methodOverride =
-    raw.methodOverride === true ? { header: DEFAULT_METHOD_OVERRIDE_HEADER }
-    : typeof raw.methodOverride === 'object' ? { header: raw.methodOverride.header }
-    : undefined
+    raw.methodOverride === true
+      ? { header: DEFAULT_METHOD_OVERRIDE_HEADER }
+      : typeof raw.methodOverride === 'object'
+        ? { header: raw.methodOverride.header }
+        : undefined
 
   const scenario: Scenario = {
     name: raw.name ?? basename(src.file, extname(src.file)),
@@ -131,7 +133,7 @@ function buildScenario(src: YamlSource, overrides: ScenarioOverrides, warn: (m: 
 }
 
 /** Values were checked by the schema (formats warmup and growth-limit); only the shape changes. */
-function analysisOf(raw: NonNullable<RawScenario['analysis']>): AnalysisConfig {
+function analysisOf (raw: NonNullable<RawScenario['analysis']>): AnalysisConfig {
   const out: AnalysisConfig = {}
   if (raw.warmup !== undefined) out.warmup = raw.warmup
   if (raw.metrics !== undefined) out.metrics = raw.metrics
@@ -141,7 +143,7 @@ function analysisOf(raw: NonNullable<RawScenario['analysis']>): AnalysisConfig {
   return out
 }
 
-function buildTarget(raw: RawScenario['target'], dir: string, at: (path: string) => Where, warn: (m: string) => void): TargetConfig {
+function buildTarget (raw: RawScenario['target'], dir: string, at: (path: string) => Where, warn: (m: string) => void): TargetConfig {
   const target: TargetConfig = { insecure: raw.insecure, readyTimeout: raw.readyTimeout, tree: raw.tree }
   if (raw.url !== undefined) target.url = raw.url
   if (raw.port !== undefined) target.port = raw.port
@@ -165,7 +167,7 @@ function buildTarget(raw: RawScenario['target'], dir: string, at: (path: string)
   return target
 }
 
-function buildBisect(raw: NonNullable<RawScenario['bisect']>): BisectConfig {
+function buildBisect (raw: NonNullable<RawScenario['bisect']>): BisectConfig {
   const out: BisectConfig = {}
   if (raw.groups !== undefined) {
     out.groups = raw.groups.map(([name, patterns]) => ({ name, patterns: typeof patterns === 'string' ? [patterns] : patterns }))
@@ -178,20 +180,20 @@ function buildBisect(raw: NonNullable<RawScenario['bisect']>): BisectConfig {
 }
 
 /** A path (not a URL) is resolved against target.url, which must then be there. */
-function needsBase(value: string, name: string, target: TargetConfig, at: (path: string) => Where): void {
+function needsBase (value: string, name: string, target: TargetConfig, at: (path: string) => Where): void {
   if (value.startsWith('/') && target.url === undefined) {
     throw new ConfigError(`${name} ${JSON.stringify(value)} is a path, so target.url must be set (or give an absolute URL)`, at(name))
   }
 }
 
-function stopOf(raw: RawScenario): StopCondition {
+function stopOf (raw: RawScenario): StopCondition {
   if (raw.duration !== undefined) return { kind: 'duration', seconds: raw.duration }
   if (raw.requests !== undefined) return { kind: 'requests', count: raw.requests }
   if (raw.passes !== undefined) return { kind: 'passes', count: raw.passes }
   return { kind: 'forever' }
 }
 
-function readUrls(raw: RawScenario, src: YamlSource, checked: Validated, dir: string, base: string | undefined, warn: (m: string) => void): Scenario['urls'] {
+function readUrls (raw: RawScenario, src: YamlSource, checked: Validated, dir: string, base: string | undefined, warn: (m: string) => void): Scenario['urls'] {
   const urlsAt = checked.at('urls')
   const where = urlsAt?.value ?? checked.root
   const common = { ...(base !== undefined ? { base } : {}), ...(raw.contentType !== undefined ? { contentType: raw.contentType } : {}), env: process.env, warn }
@@ -249,7 +251,7 @@ function readUrls(raw: RawScenario, src: YamlSource, checked: Validated, dir: st
   return { text, entries: nonEmpty(entries, 'the inline list') }
 }
 
-function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
+function applyOverrides (scenario: Scenario, o: ScenarioOverrides): Scenario {
   const out = { ...scenario }
   if (o.concurrency !== undefined) out.concurrency = countFlag('--concurrency', 'concurrency', o.concurrency)
   if (o.out !== undefined) {
@@ -275,7 +277,7 @@ function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
   return out
 }
 
-function isDirectory(path: string): boolean {
+function isDirectory (path: string): boolean {
   try {
     return statSync(path).isDirectory()
   } catch {

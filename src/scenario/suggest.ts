@@ -5,7 +5,7 @@
  * Case, `-` and `_` are ignored (`ready_timeout` and `ReadyTimeout` both suggest `readyTimeout`);
  * a swap of two neighbouring letters counts as one edit.
  */
-export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+export function suggest (word: string, candidates: Iterable<string>): string | undefined {
   const w = normalize(word)
   if (w === '') return undefined
   const limit = w.length <= 4 ? 1 : w.length <= 7 ? 2 : 3
@@ -22,16 +22,16 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 }
 
 /** Whether two keys differ only in case, `-` and `_`. */
-export function sameKey(a: string, b: string): boolean {
+export function sameKey (a: string, b: string): boolean {
   return normalize(a) === normalize(b)
 }
 
-function normalize(s: string): string {
+function normalize (s: string): string {
   return s.toLowerCase().replace(/[-_\s]/g, '')
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-export function editDistance(a: string, b: string): number {
+export function editDistance (a: string, b: string): number {
   if (a === b) return 0
   if (a.length === 0) return b.length
   if (b.length === 0) return a.length

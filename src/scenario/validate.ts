@@ -4,14 +4,14 @@
  * defaults, and remembers where every value was written so later checks can point at it.
  */
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml'
-import { parseDuration } from './duration.js'
+import { parseDuration } from '../units/duration.js'
 import { headerNameProblem, headerValueProblem, mediaTypeProblem } from './header-check.js'
-import { ConfigError } from './errors.js'
 import { keyAliases, type DurationSpec, type IntegerSpec, type MapSpec, type Spec, type StringFormat } from './schema.js'
-import { parseWarmup } from '../analysis/warmup.js'
-import { parseGrowthLimit } from '../analysis/thresholds.js'
+import { parseWarmup } from '../units/warmup.js'
+import { parseGrowthLimit } from '../units/growth-limit.js'
 import { sameKey, suggest } from './suggest.js'
 import { whereNode, type Where, type YamlSource } from './yaml-source.js'
+import { ConfigError } from '../errors.js'
 
 export interface Located {
   /** The value's node (undefined for an empty value). */
@@ -38,7 +38,7 @@ interface Segment {
 }
 
 /** Validates the document's top-level mapping against `schema`. Throws the first problem as a ConfigError. */
-export function validate(src: YamlSource, schema: MapSpec): Validated {
+export function validate (src: YamlSource, schema: MapSpec): Validated {
   const located = new Map<string, Located>()
   const root = whereNode(src, src.doc.contents)
   const contents = src.doc.contents
@@ -55,19 +55,19 @@ export function validate(src: YamlSource, schema: MapSpec): Validated {
 }
 
 class Walker {
-  constructor(
+  constructor (
     private readonly src: YamlSource,
     private readonly located: Map<string, Located>,
-    private readonly schema: MapSpec,
+    private readonly schema: MapSpec
   ) {}
 
-  deref(node: unknown): Node | null {
+  deref (node: unknown): Node | null {
     let n = node as Node | null
     for (let hops = 0; n && isAlias(n) && hops < 100; hops++) n = (n.resolve(this.src.doc) ?? null) as Node | null
     return n
   }
 
-  kind(node: Node | null): Kind {
+  kind (node: Node | null): Kind {
     if (node === null) return 'nothing'
     if (isMap(node)) return 'mapping'
     if (isSeq(node)) return 'list'
@@ -81,7 +81,7 @@ class Walker {
     return 'other'
   }
 
-  describe(node: Node | null): string {
+  describe (node: Node | null): string {
     const kind = this.kind(node)
     const v = isScalar(node) ? node.value : undefined
     switch (kind) {
@@ -95,19 +95,19 @@ class Walker {
     }
   }
 
-  fail(node: Node | null, message: string, keyWhere?: Where): ConfigError {
+  fail (node: Node | null, message: string, keyWhere?: Where): ConfigError {
     const empty = this.kind(node) === 'nothing'
     const where = empty && keyWhere ? keyWhere : node ? whereNode(this.src, node) : keyWhere ?? whereNode(this.src, null)
     return new ConfigError(message, where)
   }
 
-  private record(path: Segment[], node: Node | null, keyWhere?: Where): void {
+  private record (path: Segment[], node: Node | null, keyWhere?: Where): void {
     const value = this.kind(node) === 'nothing' && keyWhere ? keyWhere : whereNode(this.src, node)
     this.located.set(pathKey(path), { node: node ?? undefined, value, key: keyWhere })
   }
 
   /** Validates one value; `keyWhere` is its key's position (for empty values and mappings). */
-  check(raw: unknown, spec: Spec, path: Segment[], keyWhere?: Where): unknown {
+  check (raw: unknown, spec: Spec, path: Segment[], keyWhere?: Where): unknown {
     const node = this.deref(raw)
     this.record(path, node, keyWhere)
     const kind = this.kind(node)
@@ -204,7 +204,7 @@ class Walker {
     }
   }
 
-  map(node: Node, spec: MapSpec, path: Segment[], where: Where): Record<string, unknown> {
+  map (node: Node, spec: MapSpec, path: Segment[], where: Where): Record<string, unknown> {
     if (!isMap(node)) throw this.fail(node, `${pathName(path)}: expected a mapping`)
     const out: Record<string, unknown> = {}
     const keyPositions = new Map<string, Where>()
@@ -240,7 +240,7 @@ class Walker {
     return out
   }
 
-  private keyOf(pair: Pair, where: string): string {
+  private keyOf (pair: Pair, where: string): string {
     const key = this.deref(pair.key)
     if (isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number' || typeof key.value === 'boolean')) {
       return String(key.value)
@@ -249,7 +249,7 @@ class Walker {
   }
 
   /** The "(did you mean …?)" part of an unknown-key message. */
-  private hint(key: string, spec: MapSpec, path: Segment[]): string {
+  private hint (key: string, spec: MapSpec, path: Segment[]): string {
     const names = Object.keys(spec.keys)
     const alias = Object.entries(keyAliases).find(([from]) => sameKey(from, key))?.[1]
     if (alias && names.includes(alias)) return ` (did you mean ${quote(alias)}?)`
@@ -265,7 +265,7 @@ class Walker {
     return `; expected one of ${names.join(', ')}`
   }
 
-  private checkFormat(node: Node | null, s: string, format: StringFormat, name: string, keyWhere?: Where): void {
+  private checkFormat (node: Node | null, s: string, format: StringFormat, name: string, keyWhere?: Where): void {
     const problem = formatProblem(s, format)
     if (problem) throw this.fail(node, `${name}: ${problem}`, keyWhere)
   }
@@ -275,7 +275,7 @@ class Walker {
  * What is wrong with a number for an integer spec, or with seconds for a duration spec: the
  * checks the scenario file and the command-line flags share.
  */
-export function valueProblem(spec: IntegerSpec | DurationSpec, n: number): string | undefined {
+export function valueProblem (spec: IntegerSpec | DurationSpec, n: number): string | undefined {
   if (spec.type === 'integer') {
     if (!Number.isSafeInteger(n)) return `must be a whole number below 2^53, got ${n}`
     if (n < spec.min) return `must be at least ${spec.min}, got ${n}`
@@ -288,7 +288,7 @@ export function valueProblem(spec: IntegerSpec | DurationSpec, n: number): strin
 }
 
 /** What is wrong with `s` for `format`, or undefined. */
-export function formatProblem(s: string, format: StringFormat): string | undefined {
+export function formatProblem (s: string, format: StringFormat): string | undefined {
   switch (format) {
     case 'non-empty':
       return s.trim() === '' ? 'must not be empty' : undefined
@@ -315,7 +315,7 @@ export function formatProblem(s: string, format: StringFormat): string | undefin
   }
 }
 
-function messageOf(check: () => unknown): string | undefined {
+function messageOf (check: () => unknown): string | undefined {
   try {
     check()
     return undefined
@@ -324,7 +324,7 @@ function messageOf(check: () => unknown): string | undefined {
   }
 }
 
-function httpUrlProblem(s: string, alternative = ''): string | undefined {
+function httpUrlProblem (s: string, alternative = ''): string | undefined {
   let url: URL
   try {
     url = new URL(s)
@@ -338,7 +338,7 @@ function httpUrlProblem(s: string, alternative = ''): string | undefined {
 }
 
 /** The YAML kinds a spec can take. */
-function accepts(spec: Spec): Kind[] {
+function accepts (spec: Spec): Kind[] {
   switch (spec.type) {
     case 'string': case 'enum': return ['string']
     case 'boolean': return ['boolean']
@@ -351,7 +351,7 @@ function accepts(spec: Spec): Kind[] {
   }
 }
 
-function expectation(spec: Spec): string {
+function expectation (spec: Spec): string {
   switch (spec.type) {
     case 'string': return 'a string'
     case 'enum': return orList(spec.values.map(quote))
@@ -364,7 +364,7 @@ function expectation(spec: Spec): string {
   }
 }
 
-function defaultOf(spec: Spec): unknown {
+function defaultOf (spec: Spec): unknown {
   if (spec.type === 'map') {
     if (!spec.defaultEmpty) return undefined
     const out: Record<string, unknown> = {}
@@ -378,7 +378,7 @@ function defaultOf(spec: Spec): unknown {
 }
 
 /** A mapping elsewhere in the schema where `key` is allowed, as its dotted path. */
-function findKeyElsewhere(key: string, root: MapSpec, here: Segment[]): string | undefined {
+function findKeyElsewhere (key: string, root: MapSpec, here: Segment[]): string | undefined {
   const hereName = pathName(here)
   const search = (spec: Spec, path: string): string | undefined => {
     if (spec.type === 'one-of') {
@@ -399,24 +399,24 @@ function findKeyElsewhere(key: string, root: MapSpec, here: Segment[]): string |
   return search(root, '')
 }
 
-export function pathKey(path: Segment[]): string {
+export function pathKey (path: Segment[]): string {
   return path.map((s, i) => (typeof s.key === 'number' ? `[${s.key}]` : i === 0 ? s.key : `.${s.key}`)).join('')
 }
 
 /** A path as shown to people: `target.url`, `urls item 3`. */
-function pathName(path: Segment[]): string {
+function pathName (path: Segment[]): string {
   return path.map((s, i) => (typeof s.key === 'number' ? ` item ${s.key + 1}` : i === 0 ? s.key : `.${s.key}`)).join('')
 }
 
-function quote(s: string): string {
+function quote (s: string): string {
   const short = s.length > 60 ? `${s.slice(0, 57)}...` : s
   return JSON.stringify(short)
 }
 
-function andList(items: string[]): string {
+function andList (items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 }
 
-function orList(items: string[]): string {
+function orList (items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { LineCounter, parseDocument, type Document, type Node } from 'yaml'
-import { ConfigError, formatWhere } from './errors.js'
+import { ConfigError, formatWhere } from '../errors.js'
 
 export interface Where {
   file: string
@@ -21,7 +21,7 @@ export interface YamlSource {
 }
 
 /** Reads and parses `path`; a missing or unreadable file is a ConfigError naming it. */
-export function readYamlSource(path: string, warn?: (message: string) => void): YamlSource {
+export function readYamlSource (path: string, warn?: (message: string) => void): YamlSource {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -38,7 +38,7 @@ export function readYamlSource(path: string, warn?: (message: string) => void): 
  * Parses `text` as one YAML document. The first syntax error throws a ConfigError at its
  * line:column; YAML warnings (an unknown tag, say) go to `warn` with their position.
  */
-export function parseYamlSource(text: string, file: string, warn?: (message: string) => void): YamlSource {
+export function parseYamlSource (text: string, file: string, warn?: (message: string) => void): YamlSource {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false })
   const src: YamlSource = { file, text, doc, lines }
@@ -49,17 +49,17 @@ export function parseYamlSource(text: string, file: string, warn?: (message: str
 }
 
 /** Where `offset` (a character index into the text) is. */
-export function whereOffset(src: YamlSource, offset: number): Where {
+export function whereOffset (src: YamlSource, offset: number): Where {
   const { line, col } = src.lines.linePos(Math.max(0, Math.min(offset, src.text.length)))
   return { file: src.file, line, column: col }
 }
 
 /** Where a node starts, or the start of the file for a node without a range. */
-export function whereNode(src: YamlSource, node: Node | null | undefined): Where {
+export function whereNode (src: YamlSource, node: Node | null | undefined): Where {
   const start = node?.range?.[0]
   return start === undefined ? { file: src.file, line: 1, column: 1 } : whereOffset(src, start)
 }
 
-function oneLine(message: string): string {
+function oneLine (message: string): string {
   return message.split('\n')[0].replace(/\s*at line \d+, column \d+:?\s*$/, '').trim()
 }

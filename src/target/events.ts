@@ -35,6 +35,6 @@ export interface ExitSource {
   readonly exited: Promise<ExitInfo>
 }
 
-export function describeExit(exit: ExitInfo): string {
+export function describeExit (exit: ExitInfo): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
 }

@@ -24,9 +24,3 @@ export async function tailLines (file: string, n: number): Promise<string[]> {
     return []
   }
 }
-
-/** The tail as it follows an error message. */
-export function formatTail (logFile: string, lines: string[]): string {
-  if (lines.length === 0) return `\n(${logFile} is empty)`
-  return `\nlast ${lines.length} lines of ${logFile}:\n` + lines.map((l) => `  | ${l}`).join('\n')
-}

@@ -8,10 +8,10 @@
  * skipped. They only look at URLs whose host is this machine.
  */
 import { networkInterfaces } from 'node:os'
-import { ConfigError } from '../scenario/errors.js'
 import { lookupPort } from './port-owner.js'
 import { hasProcfs, readStat } from './procfs.js'
 import { processTree } from './process-tree.js'
+import { ConfigError } from '../errors.js'
 
 /** Where a started target will be asked for: its `ready` URL, else target.url, and which key gave it. */
 export interface TargetAddress {

@@ -6,9 +6,9 @@
  * found), and another user's /proc/PID/fd can't be read unless memsiege runs as root.
  */
 import { readdir, readFile, readlink } from 'node:fs/promises'
-import { ConfigError } from '../scenario/errors.js'
 import { hasProcfs, isLive, readStat } from './procfs.js'
 import { listPids, mapLimited } from './process-tree.js'
+import { ConfigError } from '../errors.js'
 
 /** st column of /proc/net/tcp for a listening socket (TCP_LISTEN). */
 const TCP_LISTEN = 0x0a
@@ -22,7 +22,7 @@ export interface TcpSocket {
   inode: number
 }
 
-export function parseProcNetTcp(text: string): TcpSocket[] {
+export function parseProcNetTcp (text: string): TcpSocket[] {
   const out: TcpSocket[] = []
   for (const line of text.split('\n').slice(1)) {
     // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...
@@ -43,7 +43,7 @@ export function parseProcNetTcp(text: string): TcpSocket[] {
 }
 
 /** LISTEN sockets on `port`, any local address, IPv4 and IPv6. */
-export async function listeningSockets(port: number): Promise<TcpSocket[]> {
+export async function listeningSockets (port: number): Promise<TcpSocket[]> {
   const out: TcpSocket[] = []
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string
@@ -60,7 +60,7 @@ export async function listeningSockets(port: number): Promise<TcpSocket[]> {
 }
 
 /** Processes holding any of `inodes`; `denied` counts processes whose fd table we couldn't read. */
-export async function pidsHoldingSockets(inodes: ReadonlySet<number>): Promise<{ pids: number[]; denied: number }> {
+export async function pidsHoldingSockets (inodes: ReadonlySet<number>): Promise<{ pids: number[]; denied: number }> {
   const wanted = new Set([...inodes].map((i) => `socket:[${i}]`))
   let denied = 0
   const pids = await listPids()
@@ -100,7 +100,7 @@ export type PortLookup = { owner: PortOwner } | { reason: string; listening: boo
  * Resolves the owner of `port`, or a one-line reason why there is none. Several unrelated roots
  * (SO_REUSEPORT servers started separately) resolve to the oldest one.
  */
-export async function lookupPort(port: number): Promise<PortLookup> {
+export async function lookupPort (port: number): Promise<PortLookup> {
   if (!hasProcfs()) {
     return { reason: `target.port needs Linux /proc to find the process listening on port ${port}; give target.pid instead`, listening: false }
   }
@@ -134,7 +134,7 @@ export async function lookupPort(port: number): Promise<PortLookup> {
 }
 
 /** Like lookupPort, for places where "none" is a normal answer (watching for a restart). */
-export async function lookupPortOwner(port: number): Promise<PortOwner | undefined> {
+export async function lookupPortOwner (port: number): Promise<PortOwner | undefined> {
   try {
     const found = await lookupPort(port)
     return 'owner' in found ? found.owner : undefined
@@ -144,7 +144,7 @@ export async function lookupPortOwner(port: number): Promise<PortOwner | undefin
 }
 
 /** The owner of `port` for `target.port`; throws ConfigError with the one-line reason. */
-export async function findPortOwner(port: number): Promise<PortOwner> {
+export async function findPortOwner (port: number): Promise<PortOwner> {
   const found = await lookupPort(port)
   if ('reason' in found) throw new ConfigError(found.reason)
   return found.owner

@@ -19,7 +19,7 @@ export type ProcessTable = Map<number, number>
 /** Bounds open files while scanning a big /proc. */
 const SCAN_CONCURRENCY = 64
 
-export async function listPids(): Promise<number[]> {
+export async function listPids (): Promise<number[]> {
   const names = await readdir('/proc')
   const pids: number[] = []
   for (const name of names) {
@@ -29,7 +29,7 @@ export async function listPids(): Promise<number[]> {
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping order: a big tree must not open thousands of files at once. */
-export function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export function mapLimited<T, R> (items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const run = pLimit(limit)
   return Promise.all(items.map((item) => run(() => fn(item))))
 }
@@ -37,7 +37,7 @@ export function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: 
 /** Where the table comes from: /proc where it exists, else `ps`. */
 export type TableSource = 'proc' | 'ps'
 
-export async function readProcessTable(source: TableSource = hasProcfs() ? 'proc' : 'ps'): Promise<ProcessTable> {
+export async function readProcessTable (source: TableSource = hasProcfs() ? 'proc' : 'ps'): Promise<ProcessTable> {
   const table: ProcessTable = new Map()
   if (source === 'ps') {
     const { stdout } = await execFileAsync('ps', ['-A', '-o', 'pid=,ppid='])
@@ -57,7 +57,7 @@ export async function readProcessTable(source: TableSource = hasProcfs() ? 'proc
 }
 
 /** Every descendant of `root` in `table`, breadth first (children before grandchildren). */
-export function descendantsOf(root: number, table: ProcessTable): number[] {
+export function descendantsOf (root: number, table: ProcessTable): number[] {
   const children = new Map<number, number[]>()
   for (const [pid, ppid] of table) {
     if (pid === ppid) continue
@@ -80,7 +80,7 @@ export function descendantsOf(root: number, table: ProcessTable): number[] {
 }
 
 /** `root` followed by its descendants; empty when `root` isn't running. */
-export async function processTree(root: number, source?: TableSource): Promise<number[]> {
+export async function processTree (root: number, source?: TableSource): Promise<number[]> {
   const table = await readProcessTable(source)
   if (!table.has(root)) return []
   return [root, ...descendantsOf(root, table)]

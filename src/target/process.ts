@@ -12,14 +12,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { ConfigError } from '../scenario/errors.js'
 import { parseCommand } from './command-line.js'
 import { describeExit, type ExitInfo, type ExitSource } from './events.js'
-import { formatTail, LOG_TAIL_LINES, tailLines } from './log-tail.js'
+import { LOG_TAIL_LINES, tailLines } from './log-tail.js'
 import { ensurePortFree, foreignAnswerer, type TargetAddress } from './port-check.js'
 import { hasProcfs, isLive, parseStat } from './procfs.js'
 import { delay, waitForReady } from './ready.js'
 import { GroupWatchdog } from './watchdog.js'
+import { TargetStartError, ConfigError } from '../errors.js'
 
 /** How to start a target: target.command and its settings, with `ready` and `url` made absolute. */
 export interface TargetSpec {
@@ -42,19 +42,6 @@ export interface TargetSpec {
   stopGrace?: number
 }
 
-/** The target stopped before it was ready, never got ready, or isn't what answers. `message` includes the log tail. */
-export class TargetStartError extends Error {
-  constructor(
-    message: string,
-    readonly logFile: string,
-    readonly logTail: string[],
-    readonly exit?: ExitInfo,
-  ) {
-    super(message + formatTail(logFile, logTail))
-    this.name = 'TargetStartError'
-  }
-}
-
 const running = new Set<TargetProcess>()
 let exitHookInstalled = false
 
@@ -65,9 +52,9 @@ export class TargetProcess implements ExitSource {
   private exitInfo?: ExitInfo
   private readonly watchdog: GroupWatchdog
 
-  constructor(
+  constructor (
     child: ChildProcess,
-    readonly spec: TargetSpec,
+    readonly spec: TargetSpec
   ) {
     this.pid = child.pid!
     this.watchdog = GroupWatchdog.arm(this.pid)
@@ -81,21 +68,21 @@ export class TargetProcess implements ExitSource {
     installExitHook()
   }
 
-  get command(): string {
+  get command (): string {
     return this.spec.command
   }
 
-  get logFile(): string {
+  get logFile (): string {
     return this.spec.logFile
   }
 
   /** How the child ended; undefined while it runs. */
-  get exit(): ExitInfo | undefined {
+  get exit (): ExitInfo | undefined {
     return this.exitInfo
   }
 
   /** The watchdog's pid, for tests. */
-  get watchdogPid(): number | undefined {
+  get watchdogPid (): number | undefined {
     return this.watchdog.pid
   }
 
@@ -104,7 +91,7 @@ export class TargetProcess implements ExitSource {
    * the rest of the group too, not only the leader: a puma master may exit before its workers.
    * Returns the leader's exit status. Safe to call after the target died, and more than once.
    */
-  async stop(graceSeconds = 10): Promise<ExitInfo> {
+  async stop (graceSeconds = 10): Promise<ExitInfo> {
     const deadline = Date.now() + graceSeconds * 1000
     this.signalGroup('SIGTERM')
     // Cheap while the leader runs; a /proc scan per turn once only its group is left.
@@ -117,13 +104,13 @@ export class TargetProcess implements ExitSource {
   }
 
   /** Stops this target and starts a new one from the same spec (a new process, a new pid). */
-  async restart(graceSeconds?: number): Promise<TargetProcess> {
+  async restart (graceSeconds?: number): Promise<TargetProcess> {
     await this.stop(graceSeconds)
     return startTarget(this.spec)
   }
 
   /** Sends `signal` to the process group (0 only checks it exists); false when the group is gone. */
-  signalGroup(signal: NodeJS.Signals | 0): boolean {
+  signalGroup (signal: NodeJS.Signals | 0): boolean {
     try {
       process.kill(-this.pid, signal)
       return true
@@ -136,7 +123,7 @@ export class TargetProcess implements ExitSource {
    * Whether any member of the group still runs. Zombies don't count: orphans wait for PID 1 to
    * reap them, which in a container may never happen.
    */
-  private groupAlive(): boolean {
+  private groupAlive (): boolean {
     if (!this.signalGroup(0)) return false
     if (!hasProcfs()) return true
     for (const name of readdirSync('/proc')) {
@@ -159,7 +146,7 @@ export class TargetProcess implements ExitSource {
  * ready in time, or another process answers on its port (then it is stopped first). Without
  * `ready`, resolves as soon as the process has started.
  */
-export async function startTarget(spec: TargetSpec): Promise<TargetProcess> {
+export async function startTarget (spec: TargetSpec): Promise<TargetProcess> {
   if (spec.cwd !== undefined && !isDirectory(spec.cwd)) throw new ConfigError(`target.cwd: no such directory: ${spec.cwd}`)
   const address = addressOf(spec)
   if (address) await ensurePortFree(address)
@@ -202,24 +189,24 @@ export async function startTarget(spec: TargetSpec): Promise<TargetProcess> {
       `target command ${describeExit(outcome.exit)} before it was ready (${spec.ready})`,
       spec.logFile,
       await tailLines(spec.logFile, LOG_TAIL_LINES),
-      outcome.exit,
+      outcome.exit
     )
   }
   await target.stop(spec.stopGrace ?? 5)
   throw new TargetStartError(
     `target not ready after ${timeout} s: GET ${spec.ready} ${outcome.last ?? 'never answered'}`,
     spec.logFile,
-    await tailLines(spec.logFile, LOG_TAIL_LINES),
+    await tailLines(spec.logFile, LOG_TAIL_LINES)
   )
 }
 
 /** The URL the target will be asked for, whose port must be free before it starts. */
-function addressOf(spec: TargetSpec): TargetAddress | undefined {
+function addressOf (spec: TargetSpec): TargetAddress | undefined {
   if (spec.ready) return { url: spec.ready, key: 'target.ready' }
   return spec.address
 }
 
-function isDirectory(path: string): boolean {
+function isDirectory (path: string): boolean {
   try {
     return statSync(path).isDirectory()
   } catch {
@@ -227,7 +214,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function installExitHook(): void {
+function installExitHook (): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {

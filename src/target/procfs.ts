@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises'
 export const CLOCK_TICKS_PER_SECOND = 100
 
 /** True where /proc has per-process files (Linux); elsewhere samplers fall back to pidusage. */
-export function hasProcfs(): boolean {
+export function hasProcfs (): boolean {
   return existsSync('/proc/self/stat')
 }
 
@@ -56,7 +56,7 @@ export type SmapsRollup = Record<string, number>
 
 const KB_LINE = /^([A-Za-z_]+):\s+(\d+)\s*kB$/
 
-export function parseStatus(text: string): ProcStatus {
+export function parseStatus (text: string): ProcStatus {
   const out: ProcStatus = {}
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':')
@@ -80,13 +80,13 @@ export function parseStatus(text: string): ProcStatus {
   return out
 }
 
-function kb(value: string): number | undefined {
+function kb (value: string): number | undefined {
   const m = /^(\d+)\s*kB$/.exec(value)
   return m ? Number(m[1]) * 1024 : undefined
 }
 
 /** Returns undefined for text that isn't a stat line (so a torn read is a missing reading, not a crash). */
-export function parseStat(text: string): ProcStat | undefined {
+export function parseStat (text: string): ProcStat | undefined {
   const open = text.indexOf('(')
   const close = text.lastIndexOf(')')
   if (open < 0 || close < open) return undefined
@@ -109,7 +109,7 @@ export function parseStat(text: string): ProcStat | undefined {
   }
 }
 
-export function parseSmapsRollup(text: string): SmapsRollup {
+export function parseSmapsRollup (text: string): SmapsRollup {
   const out: SmapsRollup = {}
   for (const line of text.split('\n')) {
     const m = KB_LINE.exec(line.trim())
@@ -118,7 +118,7 @@ export function parseSmapsRollup(text: string): SmapsRollup {
   return out
 }
 
-async function readProc(pid: number, file: string): Promise<string | undefined> {
+async function readProc (pid: number, file: string): Promise<string | undefined> {
   try {
     return await readFile(`/proc/${pid}/${file}`, 'utf8')
   } catch {
@@ -126,12 +126,12 @@ async function readProc(pid: number, file: string): Promise<string | undefined> 
   }
 }
 
-export async function readStatus(pid: number): Promise<ProcStatus | undefined> {
+export async function readStatus (pid: number): Promise<ProcStatus | undefined> {
   const text = await readProc(pid, 'status')
   return text === undefined ? undefined : parseStatus(text)
 }
 
-export async function readStat(pid: number): Promise<ProcStat | undefined> {
+export async function readStat (pid: number): Promise<ProcStat | undefined> {
   const text = await readProc(pid, 'stat')
   return text === undefined ? undefined : parseStat(text)
 }
@@ -140,7 +140,7 @@ export async function readStat(pid: number): Promise<ProcStat | undefined> {
  * Walks the process's page tables under its mmap lock: cost grows with its resident size, so
  * call it every pssInterval, not every row. Needs ptrace-read access (same user or root).
  */
-export async function readSmapsRollup(pid: number): Promise<SmapsRollup | undefined> {
+export async function readSmapsRollup (pid: number): Promise<SmapsRollup | undefined> {
   const text = await readProc(pid, 'smaps_rollup')
   if (text === undefined) return undefined
   const rollup = parseSmapsRollup(text)
@@ -149,14 +149,14 @@ export async function readSmapsRollup(pid: number): Promise<SmapsRollup | undefi
 }
 
 /** True while the process exists and hasn't exited (a zombie has exited; it awaits its reaper). */
-export function isLive(stat: ProcStat | undefined): stat is ProcStat {
+export function isLive (stat: ProcStat | undefined): stat is ProcStat {
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X'
 }
 
 let bootTimeMs: number | undefined
 
 /** Wall-clock ms of a process's start, from stat's startTime and the boot time in /proc/stat. */
-export async function startTimeToEpochMs(startTicks: number): Promise<number | undefined> {
+export async function startTimeToEpochMs (startTicks: number): Promise<number | undefined> {
   if (bootTimeMs === undefined) {
     try {
       const m = /^btime\s+(\d+)$/m.exec(await readFile('/proc/stat', 'utf8'))

@@ -67,6 +67,7 @@ export async function waitForReady (url: string, timeoutMs: number, exited: Prom
   void exited.then((e) => (exit = e))
   let pause = 50
   try {
+    // eslint-disable-next-line no-unmodified-loop-condition -- `exit` is set by the exited promise
     while (exit === undefined && Date.now() < deadline) {
       if (await probe.check(deadline - Date.now(), exited)) return { ready: true }
       if (exit !== undefined) break

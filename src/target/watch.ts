@@ -7,10 +7,10 @@
  * an event always precedes the row in which its effect (empty cells, a new pid) shows.
  */
 import pidusage from 'pidusage'
-import { ConfigError } from '../scenario/errors.js'
 import type { ExitInfo, ExitSource, TargetEvent } from './events.js'
 import { findPortOwner, lookupPortOwner } from './port-owner.js'
 import { isLive, readStat, startTimeToEpochMs } from './procfs.js'
+import { ConfigError } from '../errors.js'
 
 export interface TargetRoot {
   pid: number

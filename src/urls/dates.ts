@@ -1,4 +1,4 @@
-import { ConfigError } from '../scenario/errors.js'
+import { ConfigError } from '../errors.js'
 
 const MONTHS: Record<string, number> = {
   jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11

@@ -1,6 +1,6 @@
 /** --methods, --status, --include/--exclude, --since/--until: which recorded requests are kept. */
-import { ConfigError } from '../scenario/errors.js'
 import { parseDateOption } from './dates.js'
+import { ConfigError } from '../errors.js'
 
 export interface FilterOptions {
   /** `GET,DELETE`; repeatable. */

@@ -2,8 +2,8 @@
  * HAR 1.2 (HTTP Archive), as browser devtools, Fiddler, Charles and mitmproxy export it:
  * the requests of its entries, and the unwrapping of Silverlight-style X-Method POSTs.
  */
-import { ConfigError } from '../scenario/errors.js'
 import { FORM_TYPE } from './siege-line.js'
+import { ConfigError } from '../errors.js'
 
 export interface HarRequest {
   /** 0-based position in log.entries. */

@@ -1,5 +1,4 @@
 /** `memsiege urls from-log`: access logs to a table of distinct requests with their counts. */
-import { ConfigError } from '../scenario/errors.js'
 import { compileFilter, type FilterOptions, type FilterReason } from './filters.js'
 import {
   DETECT_LINES, detectFormat, emptyRecord, parserFor, patternParser,
@@ -8,6 +7,7 @@ import {
 import { readLogLines, STDIN_NAME } from './log-reader.js'
 import { WRITABLE_METHODS } from './siege-line.js'
 import { UrlTable } from './url-table.js'
+import { ConfigError } from '../errors.js'
 
 export interface LogImportOptions extends FilterOptions {
   files: string[]

@@ -4,8 +4,8 @@
  * parser fills a reused record and allocates nothing beyond its regex match
  * and the substrings it keeps, since it runs once per line of logs of gigabytes.
  */
-import { ConfigError } from '../scenario/errors.js'
 import { parseClfTime, parseLogTime } from './dates.js'
+import { ConfigError } from '../errors.js'
 
 /** One request, as a log line recorded it. */
 export interface LogRecord {

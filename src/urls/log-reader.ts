@@ -7,8 +7,8 @@ import { open } from 'node:fs/promises'
 import { Readable, pipeline } from 'node:stream'
 import { isUtf8 } from 'node:buffer'
 import { createGunzip, gunzipSync } from 'node:zlib'
-import { ConfigError } from '../scenario/errors.js'
 import { nonUtf8Byte } from '../scenario/urlfile/utf8.js'
+import { ConfigError } from '../errors.js'
 
 /** A longer line is not a log line: it is counted as unparseable and skipped without being kept. */
 export const MAX_LINE_CHARS = 1 << 20

@@ -2,8 +2,8 @@
 import { isUtf8 } from 'node:buffer'
 import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
-import { ConfigError } from '../scenario/errors.js'
 import { lineContentType, siegeLine, type SiegeRequest } from './siege-line.js'
+import { ConfigError } from '../errors.js'
 
 /** One request to write. */
 export interface ListItem {

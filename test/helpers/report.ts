@@ -46,7 +46,7 @@ export function fakeSummary (over: Partial<RunSummary> = {}): RunSummary {
  * A sawtooth: RSS climbs `slope` bytes per request between collections and drops back to a floor
  * that itself rises by `floorSlope` per request; rows `gap` are empty (the target was gone).
  */
-export function sawtoothInput (opts: { rows: number; slope?: number; floorSlope?: number; gap?: [number, number]; rate?: number; name?: string; objects?: boolean } ): ReportInput {
+export function sawtoothInput (opts: { rows: number; slope?: number; floorSlope?: number; gap?: [number, number]; rate?: number; name?: string; objects?: boolean }): ReportInput {
   const { rows } = opts
   const rate = opts.rate ?? 100
   const elapsed_s: number[] = []

@@ -19,17 +19,17 @@ export interface Wire {
 }
 
 /** CI installs siege before the tests; on a machine without it the differential tests are skipped, saying why. */
-export function siegeSkipReason(): string | false {
+export function siegeSkipReason (): string | false {
   return existsSync(SIEGE) ? false : `${SIEGE} not found (Debian package "siege"; .ci/run installs it)`
 }
 
-export function tempDir(t: Test): string {
+export function tempDir (t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'memsiege-siege-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
-function siegeRc(dir: string): string {
+function siegeRc (dir: string): string {
   const rc = join(dir, 'siegerc')
   writeFileSync(rc, [
     'json_output = false',
@@ -47,7 +47,7 @@ function siegeRc(dir: string): string {
 }
 
 /** Runs siege over every line once (-c 1 -r N walks the file in order), killed after 20 s. */
-export function runSiege(dir: string, urlFile: string, repetitions: number, extraArgs: string[] = []): Promise<{ code: number | null; output: string }> {
+export function runSiege (dir: string, urlFile: string, repetitions: number, extraArgs: string[] = []): Promise<{ code: number | null; output: string }> {
   const args = ['-R', siegeRc(dir), '-f', urlFile, '-c', '1', '-r', String(repetitions), '-b', ...extraArgs]
   // HOME is the temp dir: siege writes ~/.siege/siege.conf on its first run.
   const child = spawn(SIEGE, args, { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...SIEGE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -64,8 +64,7 @@ export function runSiege(dir: string, urlFile: string, repetitions: number, extr
   })
 }
 
-export function wireOf(request: RecordedRequest): Wire {
+export function wireOf (request: RecordedRequest): Wire {
   const contentType = request.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1]
   return { method: request.method, target: request.target, body: request.body.toString('latin1'), ...(contentType === undefined ? {} : { contentType }) }
 }
-

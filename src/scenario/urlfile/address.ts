@@ -22,7 +22,7 @@ const RELATIVE_START = /^[/.?]/
  * with a base URL a line without a scheme or an unmistakable host is a path
  * relative to the base.
  */
-export function toAbsoluteUrl(text: string, options: AddressOptions, at: LineContext): string {
+export function toAbsoluteUrl (text: string, options: AddressOptions, at: LineContext): string {
   const absolute = withScheme(text, options.base, at)
   if (absolute === undefined && options.base === undefined) {
     throw lineError(at, `relative URL "${text}" needs a base URL (an absolute URL, or the scenario's target url)`)
@@ -46,7 +46,7 @@ export function toAbsoluteUrl(text: string, options: AddressOptions, at: LineCon
 }
 
 /** `text` as an absolute URL string, or undefined when it is relative. */
-function withScheme(text: string, base: string | undefined, at: LineContext): string | undefined {
+function withScheme (text: string, base: string | undefined, at: LineContext): string | undefined {
   if (HTTP_SCHEME.test(text)) {
     // The URL parser would read `http:///x` (`http://$(HOST)/x` with HOST unset) as host "x".
     if (/^https?:\/\/[/?#\\]/i.test(text)) throw lineError(at, `no host in URL "${text}"`)
@@ -66,7 +66,7 @@ function withScheme(text: string, base: string | undefined, at: LineContext): st
   return `http://${text}`
 }
 
-function authorityOf(text: string): string {
+function authorityOf (text: string): string {
   return text.match(/^[^/?#\\]*/)![0]
 }
 
@@ -75,7 +75,7 @@ function authorityOf(text: string): string {
  * base, `api/x?y=1` is a path, and only a first segment that cannot be a path
  * segment names a host.
  */
-function isUnmistakableHost(authority: string): boolean {
+function isUnmistakableHost (authority: string): boolean {
   return authority.startsWith('[') ||
     authority.includes('@') ||
     /:\d+$/.test(authority) ||
@@ -84,13 +84,13 @@ function isUnmistakableHost(authority: string): boolean {
 }
 
 /** siege escapes from the path on; the authority (user:pass@host:port) is left alone. */
-function escapeAfterAuthority(url: string): string {
+function escapeAfterAuthority (url: string): string {
   const authorityStart = HTTP_SCHEME.exec(url)![0].length
   const targetStart = authorityStart + authorityOf(url.slice(authorityStart)).length
   return url.slice(0, targetStart) + escapeRequestTarget(url.slice(targetStart))
 }
 
-function parse(text: string, base: string | undefined, at: LineContext): URL {
+function parse (text: string, base: string | undefined, at: LineContext): URL {
   try {
     return new URL(text, base)
   } catch {

@@ -27,11 +27,11 @@ export class BodyFiles {
   readonly #searchDirs: string[]
   readonly #bodies = new Map<string, Buffer>()
 
-  constructor(urlFileDir: string | undefined) {
+  constructor (urlFileDir: string | undefined) {
     this.#searchDirs = urlFileDir === undefined ? [process.cwd()] : [resolve(urlFileDir), process.cwd()]
   }
 
-  read(path: string, at: LineContext): Buffer {
+  read (path: string, at: LineContext): Buffer {
     const candidates = isAbsolute(path) ? [path] : [...new Set(this.#searchDirs.map((dir) => resolve(dir, path)))]
     for (const candidate of candidates) {
       const cached = this.#bodies.get(candidate)
@@ -46,7 +46,7 @@ export class BodyFiles {
   }
 }
 
-function readIfPresent(candidate: string, path: string, at: LineContext): Buffer | undefined {
+function readIfPresent (candidate: string, path: string, at: LineContext): Buffer | undefined {
   try {
     return readFileSync(candidate)
   } catch (error) {
@@ -55,11 +55,11 @@ function readIfPresent(candidate: string, path: string, at: LineContext): Buffer
   }
 }
 
-function isBinary(path: string): boolean {
+function isBinary (path: string): boolean {
   return BINARY_EXTENSIONS.has(extname(path).slice(1).toLowerCase())
 }
 
-function trimAscii(content: Buffer): Buffer {
+function trimAscii (content: Buffer): Buffer {
   const nul = content.indexOf(0)
   let end = nul === -1 ? content.length : nul
   let start = 0

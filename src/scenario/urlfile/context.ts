@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js'
+import { ConfigError } from '../../errors.js'
 
 /**
  * Places where a URL file reads differently in siege 4.0 than in memsiege because
@@ -21,6 +21,6 @@ export interface LineContext {
   quirk(kind: SiegeQuirk, message: string): void
 }
 
-export function lineError(at: LineContext, message: string): ConfigError {
+export function lineError (at: LineContext, message: string): ConfigError {
   return new ConfigError(message, { file: at.source, line: at.line })
 }

@@ -12,17 +12,17 @@ const RESERVED = new Set(Buffer.from(';/?:@=&#+[]'))
 // RFC 1738 unsafe characters plus wget's additions; `~` among them, so `/~user` becomes `/%7Euser`.
 const UNSAFE = new Set(Buffer.from(' "#%<>\\^`{|}~:@[]'))
 
-function isUnsafe(byte: number): boolean {
+function isUnsafe (byte: number): boolean {
   return byte < 0x20 || byte >= 0x7f || UNSAFE.has(byte)
 }
 
-function hexPairAt(bytes: Buffer, index: number): number | undefined {
+function hexPairAt (bytes: Buffer, index: number): number | undefined {
   const pair = bytes.toString('latin1', index, index + 2)
   return /^[0-9A-Fa-f]{2}$/.test(pair) ? parseInt(pair, 16) : undefined
 }
 
 /** Escapes the part of a request target after the authority, as siege does for GET lines. */
-export function escapeRequestTarget(target: string): string {
+export function escapeRequestTarget (target: string): string {
   const bytes = Buffer.from(target, 'utf8')
   let escaped = ''
   for (let i = 0; i < bytes.length; i++) {

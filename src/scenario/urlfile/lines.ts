@@ -17,12 +17,12 @@ export interface SourceLine {
 // C isspace() in the C locale: siege trims these and nothing else (no NBSP, no BOM).
 const EDGE_WHITESPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g
 
-export function trimSpace(text: string): string {
+export function trimSpace (text: string): string {
   return text.replace(EDGE_WHITESPACE, '')
 }
 
 /** The lines of a URL list that carry a variable or a URL, in file order. */
-export function readLines(text: string): SourceLine[] {
+export function readLines (text: string): SourceLine[] {
   // A UTF-8 BOM would otherwise become part of the first host name.
   const rawLines = text.replace(/^\uFEFF/, '').split('\n')
   const lines: SourceLine[] = []
@@ -46,7 +46,7 @@ export function readLines(text: string): SourceLine[] {
  * space and no `/`, which in practice means variable lines (`PORT=443  # tls`).
  * On URL lines `#` starts a fragment (GET) or is part of the body (POST).
  */
-function stripComment(line: string): string {
+function stripComment (line: string): string {
   if (line.startsWith('#')) return ''
   if (line.includes('/') || !line.includes(' ')) return line
   const hash = line.indexOf('#')

@@ -30,7 +30,7 @@ export interface MethodLine {
   contentType?: string
 }
 
-export function splitMethod(text: string, at: LineContext): MethodLine {
+export function splitMethod (text: string, at: LineContext): MethodLine {
   for (const method of BODY_METHODS) {
     const index = text.indexOf(` ${method}`)
     if (index === -1) continue
@@ -52,7 +52,7 @@ export function splitMethod(text: string, at: LineContext): MethodLine {
  */
 const CONTENT_TYPE_OPTION = /^-T[ \t]+([^;\s]+);?[ \t]*/
 
-function readBodySlot(slot: string): Pick<MethodLine, 'body' | 'contentType'> {
+function readBodySlot (slot: string): Pick<MethodLine, 'body' | 'contentType'> {
   const option = CONTENT_TYPE_OPTION.exec(slot)
   const rest = option ? slot.slice(option[0].length) : slot
   const body: BodySource = rest.startsWith('<')

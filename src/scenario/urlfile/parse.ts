@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { ConfigError } from '../errors.js'
 import type { UrlEntry } from '../types.js'
 import { toAbsoluteUrl } from './address.js'
 import { BodyFiles } from './body-file.js'
@@ -10,6 +9,7 @@ import { readLines, SIEGE_LINE_BUFFER } from './lines.js'
 import { nonUtf8Byte } from './utf8.js'
 import { type BodySource, splitMethod } from './method.js'
 import { parseVariableLine, VariableScope } from './variables.js'
+import { ConfigError } from '../../errors.js'
 
 export interface UrlListOptions {
   /** File path for messages, or '<inline>'. */
@@ -31,7 +31,7 @@ export interface UrlListOptions {
 const DEFAULT_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 
 /** Reads a siege URL list: one entry per URL line, in file order. */
-export function parseUrlList(options: UrlListOptions): UrlEntry[] {
+export function parseUrlList (options: UrlListOptions): UrlEntry[] {
   const variables = new VariableScope(options.env ?? process.env)
   const bodyFiles = new BodyFiles(options.bodyDir)
   const quirksSeen = new Set<SiegeQuirk>()
@@ -41,7 +41,7 @@ export function parseUrlList(options: UrlListOptions): UrlEntry[] {
     const at: LineContext = {
       source: options.source,
       line: number,
-      quirk(kind, message) {
+      quirk (kind, message) {
         if (quirksSeen.has(kind)) return
         quirksSeen.add(kind)
         options.warn?.(`${options.source}:${number}: ${message}`)
@@ -62,13 +62,13 @@ export function parseUrlList(options: UrlListOptions): UrlEntry[] {
   return entries
 }
 
-function readEntry(text: string, options: UrlListOptions, bodyFiles: BodyFiles, at: LineContext): UrlEntry {
+function readEntry (text: string, options: UrlListOptions, bodyFiles: BodyFiles, at: LineContext): UrlEntry {
   const line = splitMethod(text, at)
   const url = toAbsoluteUrl(line.url, { base: options.base, escape: line.body === undefined }, at)
   const entry: UrlEntry = { source: at.source, line: at.line, method: line.method, url }
   if (line.body === undefined) return entry
   if (!text.includes('/')) {
-    at.quirk('body-slash', `siege appends "/" to the body of a line that has no "/" at all; memsiege sends the body as written`)
+    at.quirk('body-slash', 'siege appends "/" to the body of a line that has no "/" at all; memsiege sends the body as written')
   }
   if (line.contentType !== undefined) {
     const problem = mediaTypeProblem(line.contentType)
@@ -80,12 +80,12 @@ function readEntry(text: string, options: UrlListOptions, bodyFiles: BodyFiles, 
   return entry
 }
 
-function readBody(body: BodySource, bodyFiles: BodyFiles, at: LineContext): Buffer {
+function readBody (body: BodySource, bodyFiles: BodyFiles, at: LineContext): Buffer {
   return body.kind === 'file' ? bodyFiles.read(body.path, at) : Buffer.from(body.text, 'utf8')
 }
 
 /** Reads and parses a URL file; `<file` bodies are looked up next to it first. */
-export function readUrlFile(
+export function readUrlFile (
   path: string,
   options: Omit<UrlListOptions, 'source' | 'text' | 'bodyDir'>
 ): { text: string; entries: UrlEntry[] } {

@@ -12,7 +12,7 @@ export interface VariableDefinition {
  */
 const DEFINITION = /^(\w*)=[ \t\n\v\f\r=:]*(.*)$/s
 
-export function parseVariableLine(text: string): VariableDefinition | undefined {
+export function parseVariableLine (text: string): VariableDefinition | undefined {
   const match = DEFINITION.exec(text)
   return match ? { name: match[1], value: match[2] } : undefined
 }
@@ -32,24 +32,24 @@ export class VariableScope {
   readonly #definitions = new Map<string, string>()
   readonly #env: Record<string, string | undefined>
 
-  constructor(env: Record<string, string | undefined>) {
+  constructor (env: Record<string, string | undefined>) {
     this.#env = env
   }
 
   /** siege keeps the first definition of a name and ignores later ones. */
-  define({ name, value }: VariableDefinition): void {
+  define ({ name, value }: VariableDefinition): void {
     if (!this.#definitions.has(name)) this.#definitions.set(name, value)
   }
 
   /** Replaces every reference in `text` with its value: file variables, then the environment, else ''. */
-  expand(text: string, at: LineContext): string {
+  expand (text: string, at: LineContext): string {
     return this.#expand(text, at, [])
   }
 
-  #expand(text: string, at: LineContext, expanding: string[]): string {
+  #expand (text: string, at: LineContext, expanding: string[]): string {
     return text.replace(REFERENCE, (match: string, bracketed: string | undefined, bare: string | undefined, offset: number) => {
       if (match === '\\$') {
-        at.quirk('escaped-dollar', `"\\$" sends a literal "$"; siege 4.0 sends the backslash and drops the rest of the line (honoured from siege 4.1.1)`)
+        at.quirk('escaped-dollar', '"\\$" sends a literal "$"; siege 4.0 sends the backslash and drops the rest of the line (honoured from siege 4.1.1)')
         return '$'
       }
       const name = bracketed ?? bare
@@ -62,7 +62,7 @@ export class VariableScope {
     })
   }
 
-  #valueOf(name: string, at: LineContext, expanding: string[]): string {
+  #valueOf (name: string, at: LineContext, expanding: string[]): string {
     const value = this.#definitions.get(name)
     if (value === undefined) return this.#env[name] ?? ''
     if (expanding.includes(name)) {
@@ -73,7 +73,7 @@ export class VariableScope {
 }
 
 /** siege's bare name runs to the next `/`, `)`, `}` or the end of the line, and swallows that `)` or `}`. */
-function warnIfSiegeReadsNameDifferently(text: string, end: number, name: string, at: LineContext): void {
+function warnIfSiegeReadsNameDifferently (text: string, end: number, name: string, at: LineContext): void {
   const next = text[end]
   if (next === undefined || next === '/') return
   const siegeName = text.slice(end - name.length).match(/^[^/)}]*/)![0]

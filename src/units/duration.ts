@@ -8,10 +8,26 @@
  */
 
 const UNIT_SECONDS: Record<string, number> = {
-  ms: 0.001, msec: 0.001, msecs: 0.001, millisecond: 0.001, milliseconds: 0.001,
-  s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
-  m: 60, min: 60, mins: 60, minute: 60, minutes: 60,
-  h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600,
+  ms: 0.001,
+  msec: 0.001,
+  msecs: 0.001,
+  millisecond: 0.001,
+  milliseconds: 0.001,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
 }
 
 /** The longest duration accepted: a year. Beyond it a value is a typo (999999h), not a soak. */
@@ -25,7 +41,7 @@ const PART = /(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*/giy
  * as in a YAML scenario; minutes for siege's -t. Throws a plain Error whose message says what is
  * wrong (`bad duration "10x": unknown unit "x" (use ms, s, m or h)`); the caller adds the place.
  */
-export function parseDuration(text: string | number, opts: { bareUnit?: 's' | 'm' } = {}): number {
+export function parseDuration (text: string | number, opts: { bareUnit?: 's' | 'm' } = {}): number {
   const bare = opts.bareUnit === 'm' ? 60 : 1
   if (typeof text === 'number') {
     if (!Number.isFinite(text)) throw new Error(`bad duration ${text}: not a finite number`)
@@ -56,12 +72,12 @@ export function parseDuration(text: string | number, opts: { bareUnit?: 's' | 'm
   return withinAYear(round(total), quoted)
 }
 
-function withinAYear(seconds: number, shown: string): number {
+function withinAYear (seconds: number, shown: string): number {
   if (!(seconds <= LONGEST_DURATION_S)) throw new Error(`bad duration ${shown}: longer than a year, the longest memsiege accepts`)
   return seconds
 }
 
 /** Whole microseconds, so that 0.1h is 360 and not 360.00000000000006. */
-function round(seconds: number): number {
+function round (seconds: number): number {
   return Math.round(seconds * 1e6) / 1e6
 }

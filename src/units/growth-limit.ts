@@ -5,33 +5,58 @@
  * metric's verdict is `leak` and its growth rate (Theil–Sen, per request or per hour) is over
  * the limit. A plateau or a flat series never breaches: its growth has stopped or is noise.
  */
-import type { MetricUnit } from './metrics.js'
+import type { Unit } from '../columns/meaning.js'
 
 export interface GrowthLimit {
   /** As written, for messages. */
   text: string
   /** Amount per `per`, in the unit's base (bytes, objects...). */
   amount: number
-  unit: MetricUnit
+  unit: Unit
   per: 'request' | 'h'
 }
 
 const BYTES: Record<string, number> = {
-  b: 1, byte: 1, bytes: 1,
-  kb: 1024, kib: 1024, k: 1024,
-  mb: 1024 ** 2, mib: 1024 ** 2, m: 1024 ** 2,
-  gb: 1024 ** 3, gib: 1024 ** 3, g: 1024 ** 3,
+  b: 1,
+  byte: 1,
+  bytes: 1,
+  kb: 1024,
+  kib: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  g: 1024 ** 3,
 }
-const COUNTS: Record<string, MetricUnit> = {
-  object: 'objects', objects: 'objects', slot: 'slots', slots: 'slots', page: 'pages', pages: 'pages',
-  thread: 'threads', threads: 'threads', '': 'count',
+const COUNTS: Record<string, Unit> = {
+  object: 'objects',
+  objects: 'objects',
+  slot: 'slots',
+  slots: 'slots',
+  page: 'pages',
+  pages: 'pages',
+  thread: 'threads',
+  threads: 'threads',
+  '': 'count',
 }
 const PER: Record<string, { per: 'request' | 'h'; factor: number }> = {
-  request: { per: 'request', factor: 1 }, requests: { per: 'request', factor: 1 }, req: { per: 'request', factor: 1 }, r: { per: 'request', factor: 1 },
-  h: { per: 'h', factor: 1 }, hr: { per: 'h', factor: 1 }, hour: { per: 'h', factor: 1 },
-  m: { per: 'h', factor: 60 }, min: { per: 'h', factor: 60 }, minute: { per: 'h', factor: 60 },
-  s: { per: 'h', factor: 3600 }, sec: { per: 'h', factor: 3600 }, second: { per: 'h', factor: 3600 },
-  d: { per: 'h', factor: 1 / 24 }, day: { per: 'h', factor: 1 / 24 },
+  request: { per: 'request', factor: 1 },
+  requests: { per: 'request', factor: 1 },
+  req: { per: 'request', factor: 1 },
+  r: { per: 'request', factor: 1 },
+  h: { per: 'h', factor: 1 },
+  hr: { per: 'h', factor: 1 },
+  hour: { per: 'h', factor: 1 },
+  m: { per: 'h', factor: 60 },
+  min: { per: 'h', factor: 60 },
+  minute: { per: 'h', factor: 60 },
+  s: { per: 'h', factor: 3600 },
+  sec: { per: 'h', factor: 3600 },
+  second: { per: 'h', factor: 3600 },
+  d: { per: 'h', factor: 1 / 24 },
+  day: { per: 'h', factor: 1 / 24 },
 }
 
 /** Throws an Error saying what is wrong (the caller adds where). */
@@ -43,7 +68,7 @@ export function parseGrowthLimit (text: string): GrowthLimit {
   const per = PER[m[3].toLowerCase()]
   if (!per) throw new Error(`bad growth limit ${JSON.stringify(text)}: unknown "/${m[3]}" (use /request, /h, /min or /s)`)
   let amount: number
-  let unit: MetricUnit
+  let unit: Unit
   if (BYTES[unitWord] !== undefined) {
     amount = value * BYTES[unitWord]
     unit = 'bytes'

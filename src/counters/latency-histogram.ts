@@ -3,7 +3,7 @@ import * as hdr from 'hdr-histogram-js'
 export type LatencyHistogram = hdr.Histogram
 
 /** Latencies in microseconds, 1 µs to an hour at 3 significant digits: fixed memory whatever the run's length. */
-export function createLatencyHistogram(): LatencyHistogram {
+export function createLatencyHistogram (): LatencyHistogram {
   return hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
@@ -23,7 +23,7 @@ export interface LatencyPercentiles {
   mean_ms: number
 }
 
-export function latencyPercentiles(histogram: LatencyHistogram): LatencyPercentiles {
+export function latencyPercentiles (histogram: LatencyHistogram): LatencyPercentiles {
   const ms = (us: number) => us / 1000
   const empty = histogram.totalCount === 0
   return {

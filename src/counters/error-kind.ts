@@ -15,7 +15,7 @@ const byCode: Record<string, ErrorKind> = {
   EAI_AGAIN: 'dns'
 }
 
-export function errorKind(err: unknown): ErrorKind {
+export function errorKind (err: unknown): ErrorKind {
   const code = (err as { code?: string } | null)?.code
   if (code && byCode[code]) return byCode[code]
   if (code && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) return 'tls'
