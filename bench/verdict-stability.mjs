@@ -4,7 +4,8 @@
 // For each target: three runs on an otherwise idle machine, then three with a busy loop pinned to
 // the target's core (a `taskset`-pinned `node -e 'for(;;){}'`, started before the run and killed
 // after it). Every run starts the target fresh (memsiege's target.command), so each is the same
-// question asked again. Prints each run's verdict and attribution, and how many of the six agree.
+// question asked again. Prints each run's verdict and attribution, how many of the six agree, and
+// how many give the same answer to "leak or not".
 // Not a timed test: the figures are verdicts, not speeds.
 //
 // Targets (all on 127.0.0.1, started by memsiege, pinned to core 0; memsiege on core 1):
@@ -122,10 +123,14 @@ async function main () {
     const counts = new Map()
     for (const r of mine) counts.set(label(r), (counts.get(label(r)) ?? 0) + 1)
     const [top, n] = [...counts].sort((a, b) => b[1] - a[1])[0]
-    return [name, mine.filter((r) => !r.busy).map(label).join(' '), mine.filter((r) => r.busy).map(label).join(' '), `${n}/${mine.length} ${top}`]
+    // The question that matters: leak or not (flat and plateau, say, both answer "not").
+    const leaks = mine.filter((r) => r.ok && r.verdict === 'leak').length
+    const answer = leaks * 2 > mine.length ? 'leak' : 'not a leak'
+    const same = answer === 'leak' ? leaks : mine.filter((r) => r.ok && r.verdict !== 'leak').length
+    return [name, mine.filter((r) => !r.busy).map(label).join(' '), mine.filter((r) => r.busy).map(label).join(' '), `${n}/${mine.length} ${top}`, `${same}/${mine.length} ${answer}`]
   })
   console.log('')
-  console.log(table(['target', 'idle', `busy (core ${config.busyCore})`, 'agreement'], rows))
+  console.log(table(['target', 'idle', `busy (core ${config.busyCore})`, 'same verdict', 'same leak answer'], rows))
   mkdirSync(join(ROOT, 'results'), { recursive: true })
   const file = join(ROOT, 'results', `verdict-stability-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify({ config, results }, null, 2) + '\n')
