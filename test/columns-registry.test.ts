@@ -56,6 +56,7 @@ t.test('Node, Go, JVM and Python shapes', async (t) => {
   is(t, 'gc.memstats.NumGC', 'go', 'major-gc-count', 'count')
   is(t, 'gc.go_memstats_heap_alloc_bytes', 'go', 'heap-live', 'bytes')
   is(t, 'gc.go_goroutines', 'go', 'threads', 'threads')
+  is(t, 'gc.goroutines', 'go', 'threads', 'threads', ['gc.memstats.HeapAlloc'])
   is(t, 'gc.jvm_memory_used_bytes{area="heap"}', 'jvm', 'heap-live', 'bytes')
   is(t, 'gc.jvm_memory_used_bytes{area="heap",id="G1 Old Gen"}', 'jvm', 'old-generation', 'bytes')
   is(t, 'gc.jvm_memory_used_bytes{area="nonheap"}', 'jvm', 'other', 'bytes')

@@ -194,6 +194,9 @@ function json (p: Parsed, header: ReadonlySet<string>, runtime: Runtime): Recogn
     return meaning('node', 'Node v8.getHeapSpaceStatistics()', old ? ['old-generation', 'bytes'] : ['other', 'bytes'])
   }
   if (/(^|\.)gc_count$/.test(p.group)) return meaning('node', 'memsiege probe', p.key === 'major' ? ['major-gc-count', 'count'] : ['other', 'count'])
+  // expvar publishes no goroutine count of its own: the one people add is a top-level `goroutines`
+  // beside memstats, and goroutines are how a Go app leaks threads (its OS threads stay flat).
+  if (p.key === 'goroutines' && (runtime === 'go' || header.has('gc.memstats.HeapAlloc'))) return meaning('go', 'Go expvar', ['threads', 'threads', { rank: 10 }])
   if (/(^|\.)memstats$/.test(p.group) || sibling('HeapAlloc')) {
     return meaning('go', 'Go expvar memstats', GO_MEMSTATS[p.key] ?? ['other', GO_BYTES.has(p.key) ? 'bytes' : 'count'])
   }
