@@ -5,22 +5,15 @@
  * tmpfs mounted for the test (root only), filled to the last byte while the run goes on.
  */
 import t from 'tap'
-import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import { startHttpFixture } from './fixtures/http-fixture.js'
 import { runCli } from './helpers/cli.js'
+import { mountTmpfs } from './helpers/tmpfs.js'
 import { fakeSummary } from './helpers/report.js'
 import { writeFileWhole } from '../src/recorder/write-whole.js'
 
-const mountPoint = join(t.testdirName + '-tmpfs')
-mkdirSync(mountPoint, { recursive: true })
-const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint]).status === 0
-t.teardown(() => {
-  if (mounted) spawnSync('umount', [mountPoint])
-  rmSync(mountPoint, { recursive: true, force: true })
-})
-const skip = mounted ? false : 'cannot mount a tmpfs here (needs root)'
+const { mountPoint, skip } = mountTmpfs(t, '256k')
 
 /** Writes `path` until the filesystem refuses: the disk is then full to the last block. */
 function fill (path: string): void {

@@ -5,20 +5,14 @@
  * byte as statfs measures it — whatever its block size.
  */
 import t from 'tap'
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startHttpFixture } from './fixtures/http-fixture.js'
 import { afterCondition, runCli } from './helpers/cli.js'
 import { waitFor, waitForLine } from './helpers/wait.js'
+import { mountTmpfs } from './helpers/tmpfs.js'
 
-const mountPoint = join(t.testdirName + '-tmpfs')
-mkdirSync(mountPoint, { recursive: true })
-const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]).status === 0
-t.teardown(() => {
-  if (mounted) spawnSync('umount', [mountPoint])
-  rmSync(mountPoint, { recursive: true, force: true })
-})
+const { mountPoint, skip } = mountTmpfs(t, '1m')
 
 /** Takes every block left on the filesystem, as statfs counts them. */
 function fillUp (file: string): void {
@@ -31,7 +25,7 @@ function fillUp (file: string): void {
   }
 }
 
-t.test('disk full mid-run: rows stay whole, one warning, the run ends normally', { skip: mounted ? false : 'cannot mount a tmpfs here (needs root)' }, async (t) => {
+t.test('disk full mid-run: rows stay whole, one warning, the run ends normally', { skip }, async (t) => {
   const fixture = await startHttpFixture()
   t.teardown(() => fixture.close())
   // One request held by the server keeps the run going, rows every 20 ms, until the test is done
