@@ -150,6 +150,7 @@ function buildTarget (raw: RawScenario['target'], dir: string, at: (path: string
   if (raw.pid !== undefined) target.pid = raw.pid
   if (raw.command !== undefined) target.command = raw.command
   if (raw.restart !== undefined) target.restart = raw.restart
+  if (raw.probe !== undefined) target.probe = raw.probe
   if (raw.cwd !== undefined) {
     const cwd = resolve(dir, raw.cwd)
     if (!isDirectory(cwd)) throw new ConfigError(`target.cwd: no such directory: ${cwd}`, at('target.cwd'))

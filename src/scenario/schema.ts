@@ -7,6 +7,7 @@
  */
 
 import { ROLES } from '../columns/meaning.js'
+import { PROBE_CHOICES } from './types.js'
 
 /** Checks on a string's content, implemented in validate.ts. */
 export type StringFormat =
@@ -138,7 +139,7 @@ export const scenarioSchema: MapSpec = {
       doc: 'The server under test and the process to sample.',
       defaultEmpty: true,
       exclusive: [{ keys: ['port', 'pid', 'command'], message: 'target: give only one of port, pid or command (got {keys})' }],
-      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready', restart: 'port' },
+      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready', restart: 'port', probe: 'command' },
       keys: {
         url: { type: 'string', format: 'http-url', doc: 'Base URL; relative URL-list lines resolve against it.' },
         insecure: { type: 'boolean', default: false, doc: 'Accept self-signed TLS certificates.' },
@@ -151,6 +152,7 @@ export const scenarioSchema: MapSpec = {
         readyTimeout: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds to wait for ready.' },
         tree: { type: 'boolean', default: true, doc: 'Sample the process and all its descendants.' },
         restart: { type: 'string', format: 'non-empty', doc: 'With port: a command that restarts the target (memsiege bisect runs it before every trial).' },
+        probe: { type: 'enum', values: [...PROBE_CHOICES], doc: "With command: inject memsiege's GC probe into the app (auto: recognise node, ruby or python from the command; default auto)." },
       },
     },
     urls: {

@@ -46,7 +46,12 @@ export interface TargetConfig {
   tree: boolean
   /** With `port`: a shell command that restarts the target; memsiege bisect runs it before every trial. */
   restart?: string
+  /** With `command`: the GC probe memsiege injects into it (absent: auto). */
+  probe?: ProbeChoice
 }
+
+export const PROBE_CHOICES = ['auto', 'node', 'ruby', 'python', 'none'] as const
+export type ProbeChoice = typeof PROBE_CHOICES[number]
 
 export interface GcEndpointConfig {
   /** Path (resolved against target.url) or absolute URL of the app's GC stats. */
