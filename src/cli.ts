@@ -117,6 +117,13 @@ async function main (argv: string[]): Promise<number> {
       const { compareCommand } = await import('./commands/compare.js')
       status = await compareCommand({ dirs: args.dirs as string[], out: args.out, json: args.json })
     })
+    .command('probe env <runtime>', "print the variables that load memsiege's GC probe into an app you start yourself", (y) => y
+      .positional('runtime', { type: 'string', demandOption: true, choices: ['node', 'ruby', 'python'], describe: "the app's runtime" })
+      .option('port', { coerce: positiveInteger('--port'), describe: 'where the probe listens (default 9464)' }),
+    async (args) => {
+      const { probeEnvCommand } = await import('./commands/probe-env.js')
+      status = probeEnvCommand({ runtime: args.runtime as string, port: args.port as number | undefined })
+    })
     .command(urlsCommand((s) => { status = s }))
     .version(version)
     .alias('version', 'V')

@@ -15,6 +15,7 @@
 import cluster from 'node:cluster'
 import { request, createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { basename } from 'node:path'
+import { isMainThread } from 'node:worker_threads'
 import { PROBE_PATH, probeMiddleware } from './index.js'
 
 const HOST = '127.0.0.1'
@@ -28,7 +29,8 @@ export function startPreloadProbe (env: NodeJS.ProcessEnv = process.env): void {
     say(`MEMSIEGE_PROBE_PORT is ${raw === '' ? 'not set' : `not a port: ${JSON.stringify(raw)}`}; not started`)
     return
   }
-  if (isLauncher(process.argv[1])) return
+  // Preloads run in worker threads too, and in the thread of module loader hooks (--import of a loader).
+  if (!isMainThread || isLauncher(process.argv[1])) return
   const workerId = cluster.isWorker ? cluster.worker!.id : 0
   const port = base + workerId
   const probe = probeMiddleware()

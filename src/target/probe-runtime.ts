@@ -12,11 +12,11 @@ export type ProbeRuntime = 'node' | 'ruby' | 'python'
 export const PROBE_RUNTIMES: readonly ProbeRuntime[] = ['node', 'ruby', 'python']
 
 /** Programs by the runtime they run the app in. Versioned names (python3.11, ruby3.1) are stripped of their version first. */
-const PROGRAMS: Record<string, ProbeRuntime> = {
-  node: 'node', nodejs: 'node', npm: 'node', npx: 'node', yarn: 'node', pnpm: 'node', nodemon: 'node', tsx: 'node', 'ts-node': 'node',
-  ruby: 'ruby', puma: 'ruby', rackup: 'ruby', rails: 'ruby', unicorn: 'ruby', bundle: 'ruby', rake: 'ruby', thin: 'ruby', falcon: 'ruby', passenger: 'ruby',
-  python: 'python', python3: 'python', gunicorn: 'python', uvicorn: 'python', hypercorn: 'python', daphne: 'python', 'waitress-serve': 'python', flask: 'python', 'django-admin': 'python',
-}
+const PROGRAMS: Record<string, ProbeRuntime> = Object.fromEntries([
+  ...['node', 'nodejs', 'npm', 'npx', 'yarn', 'pnpm', 'nodemon', 'tsx', 'ts-node'].map((p) => [p, 'node']),
+  ...['ruby', 'puma', 'rackup', 'rails', 'unicorn', 'bundle', 'rake', 'thin', 'falcon', 'passenger'].map((p) => [p, 'ruby']),
+  ...['python', 'python3', 'gunicorn', 'uvicorn', 'hypercorn', 'daphne', 'waitress-serve', 'flask', 'django-admin'].map((p) => [p, 'python']),
+])
 const EXTENSIONS: Record<string, ProbeRuntime> = { '.js': 'node', '.mjs': 'node', '.cjs': 'node', '.rb': 'ruby', '.ru': 'ruby', '.py': 'python' }
 /** Words that run the next word: the program is further on. */
 const WRAPPERS = new Set(['env', 'exec', 'nice', 'nohup', 'time', 'sudo', 'setsid', 'taskset', 'chrt', 'ionice', 'stdbuf'])
