@@ -20,7 +20,7 @@ t.test('json-server, a third-party app with no probe: GC columns from the inject
     ready: '/items',
     urls: [`/items POST ${body}`],
     contentType: 'application/json',
-    requests: 400,
+    requests: 250,
   })
   t.equal(r.status, 0, r.stderr)
   t.match(r.log, /memsiege probe: listening on http:\/\/127\.0\.0\.1:\d+\/__memsiege\/gc \(pid \d+\)/)
@@ -36,7 +36,7 @@ t.test('json-server, a third-party app with no probe: GC columns from the inject
 
 t.test('a node:http app in cluster mode: the primary forwards to a worker, whose figures are sampled', async (t) => {
   const port = await freePort()
-  const r = await probeRun(t, { command: `${process.execPath} ${join(repoRoot, 'test', 'fixtures', 'node-cluster.mjs')} ${port}`, port, urls: ['/keep'], requests: 300 })
+  const r = await probeRun(t, { command: `${process.execPath} ${join(repoRoot, 'test', 'fixtures', 'node-cluster.mjs')} ${port}`, port, urls: ['/keep'], requests: 150 })
   t.equal(r.status, 0, r.stderr)
   const pids = probePids(r.log)
   t.ok(pids.has('worker 1') && pids.has('worker 2'), r.log)
@@ -65,7 +65,7 @@ t.test('the probe port already taken: the app says so and goes on; a run names t
     command: `${process.execPath} ${join(repoRoot, 'test', 'fixtures', 'node-cluster.mjs')} ${port}`,
     port,
     urls: ['/keep'],
-    requests: 100,
+    requests: 50,
     targetExtra: [`  env: { MEMSIEGE_PROBE_PORT: "${taken}" }`],
   })
   t.equal(r.status, 0, r.stderr)
