@@ -154,6 +154,8 @@ export interface RunVerdict {
   recognised?: RecognisedSeries[]
   /** Things the reader should know: metrics asked for but absent, rows cut short. */
   notes?: string[]
+  /** A watch's: what the `requests` column counts (a request counter of the app, or seconds). */
+  x_axis?: string
 }
 
 /** A run's summary.json with the verdict the analysis added at the end of the run. */

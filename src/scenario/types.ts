@@ -46,6 +46,19 @@ export interface TargetConfig {
   tree: boolean
   /** With `port`: a shell command that restarts the target; memsiege bisect runs it before every trial. */
   restart?: string
+  /** With `command`: when memsiege restarts the target itself during a run or a watch. */
+  restartWhen?: RestartPolicy
+}
+
+/** `target.restartWhen`: restart a started target that exited or grew too big, as an operator would. */
+export interface RestartPolicy {
+  /** Restart it when it exits. */
+  exited: boolean
+  /** Restart it when its RSS (the process tree's) is above this many bytes. */
+  rssAbove?: number
+  /** A restart loop: more restarts than this within `within` seconds stop the run. */
+  maxRestarts: number
+  within: number
 }
 
 export interface GcEndpointConfig {
