@@ -66,8 +66,6 @@ export class ResponseFramer {
   #chunkDigits = 0
   #keepAlive = true
   #trailerBytes = 0
-  /** Some byte of the current exchange's response has arrived. */
-  started = false
 
   constructor (sink: FramerSink) {
     this.#sink = sink
@@ -79,7 +77,6 @@ export class ResponseFramer {
     this.#state = State.Head
     this.#headLength = 0
     this.#headEnd = 0
-    this.started = false
   }
 
   get waiting (): boolean {
@@ -92,7 +89,6 @@ export class ResponseFramer {
    */
   feed (buf: Buffer, start: number, end: number): number {
     let i = start
-    if (i < end) this.started = true
     while (i < end) {
       switch (this.#state) {
         case State.Head:

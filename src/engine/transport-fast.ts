@@ -87,7 +87,7 @@ export class FastOrigin {
   send (bytes: WireBytes, cookie: string | undefined, handler: ExchangeHandler): void {
     let connection = this.idle.pop()
     while (connection?.dead) connection = this.idle.pop()
-    ;(connection ?? new FastConnection(this)).send(bytes, cookie, handler, connection !== undefined)
+    ;(connection ?? new FastConnection(this)).send(bytes, cookie, handler)
   }
 }
 
@@ -103,10 +103,6 @@ class FastConnection implements FramerSink {
   readonly #abort = (err?: Error): void => this.#fail(err ?? failure('UND_ERR_ABORTED', 'request aborted'))
   #handler: ExchangeHandler | undefined
   #bytes: WireBytes | undefined
-  #cookie: string | undefined
-  /** The socket carried an earlier request: a close before any answer may be the server's idle timeout. */
-  #reused = false
-  #retried = false
   #ended = false
   #keepAlive = false
   #error: Error | undefined
@@ -126,12 +122,9 @@ class FastConnection implements FramerSink {
     origin.transport.opened(this)
   }
 
-  send (bytes: WireBytes, cookie: string | undefined, handler: ExchangeHandler, reused: boolean, retried = false): void {
+  send (bytes: WireBytes, cookie: string | undefined, handler: ExchangeHandler): void {
     this.#handler = handler
     this.#bytes = bytes
-    this.#cookie = cookie
-    this.#reused = reused
-    this.#retried = retried
     this.#ended = false
     this.#lastHeard = performance.now()
     this.#framer.expect(bytes.noBody)
@@ -192,7 +185,7 @@ class FastConnection implements FramerSink {
       this.#fail(err as Error)
       return true
     }
-    if (this.#ended) this.#complete(used === n && this.#keepAlive)
+    if (this.#ended) this.#complete(used === n && this.#keepAlive && !this.#bytes!.closeAfter)
     return true
   }
 
@@ -212,11 +205,6 @@ class FastConnection implements FramerSink {
     if (!handler) return
     if (this.#framer.eof()) return this.#complete(false)
     this.#handler = undefined
-    const bytes = this.#bytes!
-    if (this.#reused && !this.#retried && !this.#framer.started && bytes.idempotent) {
-      new FastConnection(this.#origin).send(bytes, this.#cookie, handler, false, true)
-      return
-    }
     handler.onError(this.#error ?? failure('UND_ERR_SOCKET', 'other side closed'))
   }
 
