@@ -1,11 +1,11 @@
 import type { MetricVerdict, RunVerdict } from '../analysis/types.js'
-import { ms } from '../units/format.js'
+import { formatBytes, formatCount, formatDuration, formatEstimate, ms } from '../units/format.js'
+import { moreRequestsText, pText } from '../analysis/verdict-words.js'
 import { html, type SafeHtml } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
 import { eventLabel, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatBytes, formatDuration, formatEstimate, formatNumber } from '../units/format.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */
@@ -160,14 +160,10 @@ function metricsTable (metrics: MetricVerdict[]): SafeHtml {
       return html`<tr class="head">
         <td><code>${m.metric}</code>${m.decides ? html` <span class="decides" title="the run's verdict is the worst of these">decides</span>` : ''}</td>
         <td class="v-${m.verdict}">${m.verdict}</td></tr>
-        <tr class="growth"><td colspan="2">${perRequest ? formatEstimate(perRequest, m.unit, 'request') : html`<span class="muted">no growth estimate</span>`}<span class="muted">${where}</span>${perHour ? html`<br><span class="muted">${formatEstimate(perHour, m.unit, 'h')}</span>` : ''}${p !== undefined ? html`<span class="muted">; trend p ${formatP(p)}</span>` : ''}</td>
+        <tr class="growth"><td colspan="2">${perRequest ? formatEstimate(perRequest, m.unit, 'request') : html`<span class="muted">no growth estimate</span>`}<span class="muted">${where}</span>${perHour ? html`<br><span class="muted">${formatEstimate(perHour, m.unit, 'h')}</span>` : ''}${p !== undefined ? html`<span class="muted">; trend ${pText(p)}</span>` : ''}</td>
       </tr>`
     })}
   </tbody></table>`
-}
-
-function formatP (p: number): string {
-  return p < 0.0001 ? '< 0.0001' : `= ${formatNumber(p, 2)}`
 }
 
 function summaryCard (input: ReportInput): SafeHtml {
@@ -243,7 +239,7 @@ function segmentsSection (v: RunVerdict | undefined): SafeHtml {
   if (rows.length === 0) return html``
   return html`<section id="reasons"><h2>Why</h2><table class="metrics">
     <thead><tr><th>series</th><th>verdict</th><th>reason</th></tr></thead>
-    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">(about ${s.more_requests.toLocaleString('en-US')} more requests would settle it)</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}, ${s.warmup.requests} requests; ${s.windows} windows</span></td></tr>`)}</tbody>
+    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">${moreRequestsText(s.more_requests)}</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}, ${formatCount(s.warmup.requests, 'request')}; ${formatCount(s.windows, 'window')}</span></td></tr>`)}</tbody>
   </table></section>`
 }
 
