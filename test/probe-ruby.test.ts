@@ -7,7 +7,7 @@ const APP = join(repoRoot, 'test', 'fixtures', 'puma-plain', 'config.ru')
 
 t.test('puma, single mode, an app with no probe code: GC.stat columns from the injected probe', async (t) => {
   const port = await freePort()
-  const r = await probeRun(t, { command: `puma -b tcp://127.0.0.1:${port} -t 2:2 ${APP}`, port, ready: '/flat', urls: ['/keep'], requests: 400 })
+  const r = await probeRun(t, { command: `puma -b tcp://127.0.0.1:${port} -t 2:2 ${APP}`, port, ready: '/flat', urls: ['/keep'], requests: 200 })
   t.equal(r.status, 0, r.stderr)
   const first = probePids(r.log).get('first')
   t.ok(first, r.log)
@@ -21,7 +21,7 @@ t.test('puma, single mode, an app with no probe code: GC.stat columns from the i
 
 t.test('puma, cluster mode: each worker listens on its own port and the master forwards to worker 1', async (t) => {
   const port = await freePort()
-  const r = await probeRun(t, { command: `puma -w 2 -b tcp://127.0.0.1:${port} -t 2:2 ${APP}`, port, ready: '/flat', urls: ['/keep'], requests: 400 })
+  const r = await probeRun(t, { command: `puma -w 2 -b tcp://127.0.0.1:${port} -t 2:2 ${APP}`, port, ready: '/flat', urls: ['/keep'], requests: 200 })
   t.equal(r.status, 0, r.stderr)
   const pids = probePids(r.log)
   t.ok(pids.has('first') && pids.has('worker 1') && pids.has('worker 2'), r.log)
