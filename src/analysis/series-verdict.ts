@@ -26,7 +26,7 @@
  */
 import { mannKendall } from './stats/mann-kendall.js'
 import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './stats/theil-sen.js'
-import { growthShape, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
+import { growthShape, MIN_PART, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
 import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
 import { formatAmount, formatRate } from '../units/format.js'
@@ -147,6 +147,13 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const rate = `${formatRate(ts.slope, input.unit, 'request')} (${Math.round(settings.level * 100)}% CI ${amount(ts.low)} to ${amount(ts.high)})`
 
   const end = strata[strata.length - 1].x[strata[strata.length - 1].x.length - 1]
+  // A rise, then a level (a cache filling in the first half of the run): over the whole run the
+  // trend test, corrected for the autocorrelation such a shape has, may not call it significant,
+  // yet each part says it plainly: the first part grew (its interval is above 0) and the last
+  // part, kept up over the whole run, would not matter even at its interval's upper end. Both
+  // parts need MIN_PART floors: Sen's interval on four points reaches almost any slope.
+  const stoppedAfterGrowing = () => Boolean(early && late && readings >= MIN_READINGS_TO_CLEAR &&
+    early.floors >= MIN_PART && late.floors >= MIN_PART && early.low > 0 && late.high * span < input.threshold)
   let projection: Projection | undefined
   const decide = (): Pick<TrendResult, 'verdict' | 'reason'> => {
     if (gHigh < thr && readings < MIN_READINGS_TO_CLEAR) {
@@ -155,6 +162,9 @@ export function trendVerdict (input: TrendInput): TrendResult {
     if (gHigh < thr) {
       const what = g < 0 && mk.p < settings.alpha ? `shrinks by ${amount(-g)}` : `changes by ${amount(g)}`
       return { verdict: 'flat', reason: `${what} over ${count(span)} requests; at most ${amount(gHigh)}, under the ${amount(thr)} that would matter (${input.thresholdWhy})` }
+    }
+    if (!significant && stoppedAfterGrowing()) {
+      return { verdict: 'plateau', reason: `grew, then stopped: ${formatRate(early!.slope, input.unit, 'request')} early (CI ${amount(early!.low)} to ${amount(early!.high)}), ${formatRate(late!.slope, input.unit, 'request')} late (CI ${amount(late!.low)} to ${amount(late!.high)}): kept up over as many requests again, the late rate would add at most ${amount(late!.high * span)}, under the ${amount(thr)} that would matter (${input.thresholdWhy}); over the whole run the trend is not significant (${pText}), as a rise followed by a level is not a straight line` }
     }
     if (!significant) {
       return { verdict: 'inconclusive', reason: `no significant trend (${pText}), but the interval allows growth of up to ${amount(gHigh)}, over the ${amount(thr)} that would matter (${input.thresholdWhy})` }
