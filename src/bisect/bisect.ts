@@ -12,7 +12,7 @@ import type { EndpointSummary } from '../recorder/summary-json.js'
 import type { Scenario } from '../scenario/types.js'
 import { writeBisectHtml } from './bisect-html.js'
 import { describeGroups, groupWeights, matchesEndpoint, type EndpointGroup } from './groups.js'
-import { BisectPlan, MINOR_SHARE, oneCulpritBound, scale, trialCap, twoCulpritBound, type Conclusion, type TrialOutcome, type TrialRequest } from './plan.js'
+import { BisectPlan, MINOR_SHARE, oneCulpritBound, scale, trialCap, twoCulpritBound, type Conclusion, type TrialOutcome, type TrialRequest, type TrialRole } from './plan.js'
 import {
   BISECT_SCHEMA_VERSION, budgetLabel, buildTree, groupsRecord, scaleBudget, trialKey, writeBisectDocument,
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
@@ -64,6 +64,23 @@ export interface BisectHandle {
 }
 
 export const DEFAULT_MAX_EXTENSION = 4
+
+/**
+ * Where a trial's verdict is looked at: `factors`, from the longest length the control and
+ * baseline trials before it reached. Every trial is compared with the baseline, and the baseline
+ * with the control, by growth per request; over a fresh process's warm-up that figure falls as
+ * the run gets longer (the same warm-up spread over more requests), so a baseline of 4,000
+ * requests subtracted from a control extended to 8,000 takes away more warm-up than the control
+ * holds, and hides a leak. The control sets the length; nothing compared with it runs shorter.
+ * (A trial that extends beyond the baseline is compared with a baseline measured over fewer
+ * requests: its excess is then, if anything, too small.)
+ */
+export function matchedFactors (factors: readonly number[], role: TrialRole, trials: readonly BisectTrialRecord[]): number[] {
+  if (role === 'control') return [...factors]
+  const reached = Math.max(1, ...trials.filter((t) => t.status === 'done' && (t.role === 'control' || t.role === 'baseline')).map((t) => t.extended ?? 1))
+  const from = factors.filter((f) => f >= reached)
+  return from.length ? from : [factors.at(-1)!]
+}
 
 /** Where an undecided trial is looked at again: 1, 2, 4 … up to `max` × its first length. */
 export function extensionFactors (max: number): number[] {
@@ -188,12 +205,18 @@ export function startBisect (options: BisectOptions): BisectHandle {
         }
         const name = `${scenario.name}-bisect-${String(n).padStart(2, '0')}`
         const longest = scaleBudget(doc.budget, factors.at(-1)!)
+        const looks = matchedFactors(factors, request.role, doc.trials)
+        if (looks[0]! > 1) {
+          const reason = `as long as the ${request.role === 'baseline' ? 'control' : 'control and baseline'} ran, so that growth per request is compared over as many requests of a fresh process`
+          ;(record.extensions ??= []).push(`to ${budgetLabel(scaleBudget(doc.budget, looks[0]!))}: ${reason}`)
+          options.onEvent?.({ type: 'trial-extended', trial: record, factor: looks[0]!, reason })
+        }
         current = startTrial(trialScenario(scenario, groups, request.groups, longest, trialDir, name), {
           warn: options.warn,
           onProgress: options.onTrialProgress,
           extension: {
             budget: doc.budget,
-            factors,
+            factors: looks,
             peek: options.peek,
             timeUp,
             onExtend: (factor, verdict) => {
