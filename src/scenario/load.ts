@@ -65,6 +65,7 @@ interface RawScenario {
   methodOverride?: boolean | { header: string }
   follow: boolean
   cookies: boolean
+  transport?: 'fast' | 'undici'
   out?: string
   sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
@@ -120,6 +121,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(methodOverride ? { methodOverride } : {}),
     follow: raw.follow,
     cookies: raw.cookies,
+    ...(raw.transport !== undefined ? { transport: raw.transport } : {}),
     sample: {
       interval: raw.sample.interval,
       pssInterval: raw.sample.pssInterval,

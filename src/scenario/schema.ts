@@ -186,6 +186,7 @@ export const scenarioSchema: MapSpec = {
     },
     follow: { type: 'boolean', default: true, doc: 'Follow redirects.' },
     cookies: { type: 'boolean', default: true, doc: 'A cookie jar per user.' },
+    transport: { type: 'enum', values: ['fast', 'undici'], doc: 'HTTP client: fast (own HTTP/1.1 path for http:, undici for https:) or undici for everything.' },
     out: { type: 'string', format: 'non-empty', doc: 'Results folder, relative to the current directory.' },
     sample: {
       type: 'map',

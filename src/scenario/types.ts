@@ -115,6 +115,8 @@ export interface Scenario {
   methodOverride?: { header: string }
   follow: boolean
   cookies: boolean
+  /** `fast`: raw keep-alive sockets for plain http: (undici for the rest); `undici`: undici for everything. Absent: the environment's MEMSIEGE_TRANSPORT, else fast. */
+  transport?: 'fast' | 'undici'
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
