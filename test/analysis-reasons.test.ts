@@ -11,6 +11,7 @@ import type { RoledVerdict } from '../src/analysis/attribution.js'
 import { parseGrowthLimit } from '../src/units/growth-limit.js'
 import { breachText, floorWindowText, noteText, seriesReasonText, summaryText, thresholdText } from '../src/analysis/verdict-words.js'
 import type { RunVerdict } from '../src/analysis/types.js'
+import type { RunReason, SeriesReason } from '../src/analysis/reasons.js'
 import { repoRoot } from './fixtures/sampler-helpers.js'
 
 const corpus = join(repoRoot, 'test', 'corpus')
@@ -30,21 +31,30 @@ function wordsMatch (t: Test, v: RunVerdict): void {
   }
 }
 
-t.test('leak: the lead metric, its rate per request, and a holding rise', async (t) => {
-  const v = analyzeRun(join(corpus, 'demo-leak'))
+/** A recording's verdict, its words checked, and its summary reason, which must be of `kind`. */
+function judged<K extends RunReason['kind']> (t: Test, name: string, kind: K): { v: RunVerdict; s: Extract<RunReason, { kind: K }> } {
+  const v = analyzeRun(join(corpus, name))
   wordsMatch(t, v)
-  const s = v.why!.summary
-  t.equal(s.kind, 'leak')
-  if (s.kind !== 'leak') return
+  t.equal(v.why!.summary.kind, kind, `${name}: ${kind}`)
+  return { v, s: v.why!.summary as Extract<RunReason, { kind: K }> }
+}
+
+/** A metric's pooled reason, which must be of `kind`. */
+function reasonOf<K extends SeriesReason['kind']> (t: Test, v: RunVerdict, metric: string, kind: K): Extract<SeriesReason, { kind: K }> {
+  const why = v.metrics.find((m) => m.metric === metric)!.why!
+  t.equal(why.kind, kind, `${metric}: ${kind}`)
+  return why as Extract<SeriesReason, { kind: K }>
+}
+
+t.test('leak: the lead metric, its rate per request, and a holding rise', async (t) => {
+  const { v, s } = judged(t, 'demo-leak', 'leak')
   t.equal(s.metric, 'heap_old_bytes')
   t.equal(s.unit, 'bytes')
   t.ok(s.per_request! > 9000 && s.per_request! < 11500, `about 10 KiB/request: ${s.per_request}`)
   t.equal(v.why!.hint, 'object-leak')
   const heap = v.metrics.find((m) => m.metric === 'heap_old_bytes')!
   t.equal(heap.role, 'old-generation', 'the registry\'s role, not heap-live')
-  const why = heap.why!
-  t.equal(why.kind, 'holding')
-  if (why.kind !== 'holding') return
+  const why = reasonOf(t, v, 'heap_old_bytes', 'holding')
   t.equal(why.unit, 'bytes')
   t.ok(why.rise.p < 0.05, 'a significant trend')
   t.ok(why.rise.per_request.low < why.rise.per_request.value && why.rise.per_request.value < why.rise.per_request.high, 'the rate with its interval')
@@ -53,9 +63,8 @@ t.test('leak: the lead metric, its rate per request, and a holding rise', async 
 })
 
 t.test('flat: the metrics, and a series whose interval stays under the threshold', async (t) => {
-  const v = analyzeRun(join(corpus, 'demo-flat'))
-  wordsMatch(t, v)
-  t.same(v.why!.summary, { kind: 'flat', metrics: v.deciding })
+  const { v, s } = judged(t, 'demo-flat', 'flat')
+  t.same(s.metrics, v.deciding)
   const seg = v.metrics.find((m) => m.metric === 'threads')!.segments[0]
   const why = seg.why!
   t.equal(why.kind, 'flat')
@@ -66,41 +75,26 @@ t.test('flat: the metrics, and a series whose interval stays under the threshold
 })
 
 t.test('plateau: what grew and stopped, with the early and late rates', async (t) => {
-  const v = analyzeRun(join(corpus, 'demo-cache'))
-  wordsMatch(t, v)
-  const s = v.why!.summary
-  t.equal(s.kind, 'plateau')
-  if (s.kind !== 'plateau') return
+  const { v, s } = judged(t, 'demo-cache', 'plateau')
   t.ok(s.parts.some((p) => p.metric === 'heap_old_bytes' && p.growth! > 0))
-  const why = v.metrics.find((m) => m.metric === 'heap_old_bytes')!.why!
-  t.equal(why.kind, 'stopped')
-  if (why.kind !== 'stopped') return
+  const why = reasonOf(t, v, 'heap_old_bytes', 'stopped')
   t.ok(why.early > why.late.value, `slowed: ${why.early} → ${why.late.value}`)
 })
 
 t.test('settling: the growth, its rates and where it is heading; the allocator warm-up hint', async (t) => {
-  const v = analyzeRun(join(corpus, 'puma-cache'))
-  wordsMatch(t, v)
-  const s = v.why!.summary
-  t.equal(s.kind, 'settling')
+  const { v, s } = judged(t, 'puma-cache', 'settling')
   t.equal(v.why!.hint, 'allocator-warmup')
-  if (s.kind !== 'settling') return
   const part = s.parts[0]
   t.equal(part.metric, 'rss_anon_bytes')
   t.ok(part.growth! > 0 && part.requests > 0)
   t.ok(part.early! > part.late!.value)
-  const why = v.metrics.find((m) => m.metric === 'rss_anon_bytes')!.why!
-  t.equal(why.kind, 'settling')
-  if (why.kind === 'settling') t.ok(why.heading === undefined || why.heading.value > 0)
+  const why = reasonOf(t, v, 'rss_anon_bytes', 'settling')
+  t.ok(why.heading === undefined || why.heading.value > 0)
   t.ok(v.scale && v.scale.requests! > 0, 'the scale says over how many requests')
 })
 
 t.test('inconclusive: each open metric with its reason, and the requests that would settle it', async (t) => {
-  const v = analyzeRun(join(corpus, 'puma-rare-gc'))
-  wordsMatch(t, v)
-  const s = v.why!.summary
-  t.equal(s.kind, 'inconclusive')
-  if (s.kind !== 'inconclusive') return
+  const { s } = judged(t, 'puma-rare-gc', 'inconclusive')
   const old = s.open.find((o) => o.metric === 'gc.stat.old_objects')!
   t.equal(old.why!.kind, 'no-major-gc')
   t.equal(old.why!.unit, 'objects')
