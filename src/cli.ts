@@ -52,7 +52,10 @@ async function main (argv: string[]): Promise<number> {
       .option('duration', { alias: 't', type: 'string', describe: 'run this long (30s, 10m, 8h)' })
       .option('requests', { coerce: positiveInteger('--requests'), describe: 'stop after this many requests' })
       .option('passes', { coerce: positiveInteger('--passes'), describe: 'full passes over the list by each user' })
-      .option('out', { type: 'string', describe: 'results folder' }),
+      .option('out', { type: 'string', describe: 'results folder' })
+      .option('vs', { type: 'string', describe: 'side by side: start this command as a second target and send it the same requests' })
+      .option('vs-url', { type: 'string', describe: "with --vs: the second target's URL (default: the first's on a free port, given to it as $PORT)" })
+      .option('lockstep', { type: 'boolean', describe: 'side by side: request k reaches every target before request k+1 goes out (default; --no-lockstep: independent)' }),
     async (args) => {
       const { runCommand } = await import('./commands/run.js')
       status = await runCommand({ ...args, scenario: args.scenario as string }, warn)
