@@ -103,6 +103,10 @@ t.test('fresh readings and floors', async (t) => {
   t.equal(sawPeriod([{ ...saw, y: f64(Array.from({ length: 60 }, (_, i) => i)) }]), 1, 'a series that never falls has no saw')
   const period = sawPeriod([{ ...saw, y: f64(Array.from({ length: 100 }, (_, i) => i % 10)) }])
   t.ok(period > 8 && period < 12, `a saw of 10 readings: ${period}`)
+  // Go's RSS: a level that dips for one reading now and then (the scavenger returning pages the
+  // heap takes back within the second). The dips are not the bottoms of a saw.
+  const dips = Array.from({ length: 120 }, (_, i) => (i % 13 === 5 ? 5.5 : 6.5 + 0.01 * (i % 3)))
+  t.equal(sawPeriod([{ ...saw, y: f64(dips) }]), 2, 'one-reading dips ask for windows of two readings, not of thirteen')
 })
 
 t.test('the verdict on a floor series', async (t) => {
