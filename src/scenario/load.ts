@@ -9,7 +9,8 @@ import { isScalar, Scalar } from 'yaml'
 import { countFlag, durationFlag } from './flag-check.js'
 import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
-import type { AnalysisConfig, BisectConfig, GcEndpointConfig, SampleConfig, Scenario, SideTarget, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import type { AnalysisConfig, BisectConfig, GcEndpointConfig, RestartPolicy, SampleConfig, Scenario, SideTarget, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import { parseSize } from '../units/size.js'
 import { checkSides, sideSample } from './sides.js'
 import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
@@ -51,7 +52,7 @@ function defaultWarn (message: string): void {
 /** The schema's output (see schema.ts): defaults filled in, durations in seconds. */
 interface RawScenario {
   name?: string
-  target: Omit<TargetConfig, 'env'> & { env?: Array<[string, string]> }
+  target: Omit<TargetConfig, 'env' | 'restartWhen'> & { env?: Array<[string, string]>; restartWhen?: Omit<RestartPolicy, 'rssAbove'> & { rssAbove?: number | string } }
   urls: string | string[]
   concurrency: number
   duration?: number
@@ -66,6 +67,7 @@ interface RawScenario {
   methodOverride?: boolean | { header: string }
   follow: boolean
   cookies: boolean
+  transport?: 'fast' | 'undici'
   out?: string
   sample: RawSample
   targets?: Array<RawScenario['target'] & { name: string; sample?: RawSample }>
@@ -127,6 +129,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(methodOverride ? { methodOverride } : {}),
     follow: raw.follow,
     cookies: raw.cookies,
+    ...(raw.transport !== undefined ? { transport: raw.transport } : {}),
     sample,
     ...(raw.out !== undefined ? { out: raw.out } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
@@ -178,6 +181,15 @@ function buildTarget (raw: RawScenario['target'], dir: string, at: (path: string
   if (raw.pid !== undefined) target.pid = raw.pid
   if (raw.command !== undefined) target.command = raw.command
   if (raw.restart !== undefined) target.restart = raw.restart
+  if (raw.probe !== undefined) target.probe = raw.probe
+  if (raw.restartWhen !== undefined) {
+    const { rssAbove, ...rest } = raw.restartWhen
+    target.restartWhen = { ...rest, ...(rssAbove !== undefined ? { rssAbove: parseSize(rssAbove) } : {}) }
+    if (!target.restartWhen.exited && rssAbove === undefined) {
+      const w = at('target.restartWhen')
+      warn(`${w.file}:${w.line}:${w.column}: target.restartWhen has neither exited: true nor rssAbove, so it never restarts the target`)
+    }
+  }
   if (raw.cwd !== undefined) {
     const cwd = resolve(dir, raw.cwd)
     if (!isDirectory(cwd)) throw new ConfigError(`target.cwd: no such directory: ${cwd}`, at('target.cwd'))
