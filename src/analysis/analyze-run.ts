@@ -9,8 +9,8 @@
  * and the breaches of failOn / maxGrowth.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import { readSamples, readSamplesHeader, type SamplesTable } from './samples-reader.js'
+import { basename, join } from 'node:path'
+import { readSamplesFiles, readSamplesHeader, samplesFiles, type SamplesTable } from './samples-reader.js'
 import { chooseMetrics, columnsNeeded, isHeapRole, type MetricSpec } from './metrics.js'
 import { missingColumns, nameableColumns } from './metric-names.js'
 import { columnsText, missingColumnsText, wordVerdict } from './verdict-words.js'
@@ -56,6 +56,11 @@ export interface AnalysisOptions {
   confidence?: number
   /** The target was started for this run (default: what summary.json says, when there is one). */
   freshProcess?: boolean
+  /**
+   * What the `requests` column counts when memsiege sent no load (a watch): the app's own request
+   * counter, or seconds (default: summary.json's `x_axis`). Said in the verdict.
+   */
+  xAxis?: string
 }
 
 export const DEFAULT_FLAT_FRACTION = 0.05
@@ -63,9 +68,10 @@ export const DEFAULT_FLAT_FRACTION = 0.05
 const MIN_GROWTH: Partial<Record<Unit, number>> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
 
 export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerdict {
-  const samplesPath = join(dir, 'samples.csv')
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AnalysisInputError(`${dir}: no such results folder`)
-  if (!existsSync(samplesPath)) throw new AnalysisInputError(`${dir}: no samples.csv (is this a memsiege results folder?)`)
+  const files = samplesFiles(dir)
+  if (files.length === 0) throw new AnalysisInputError(`${dir}: no samples.csv (is this a memsiege results folder?)`)
+  const samplesPath = files[0]
   let header: string[]
   try {
     header = readSamplesHeader(samplesPath)
@@ -79,7 +85,15 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
   const { metrics, missing, recognised } = chooseMetrics(header, options.metrics, { recorded: options.recorded ?? recordedMeanings(dir), declared: options.columns })
   if (missing.length && options.metricsFromFlag) throw new AnalysisInputError(`--metrics: not a column of ${samplesPath}: ${missingColumnsText(missingColumns(missing, header))}; its columns: ${columnsText(nameableColumns(header))}`)
   if (missing.length) notes.push({ kind: 'columns-missing', missing: missingColumns(missing, header) })
-  const table = readSamples(samplesPath, () => columnsNeeded(metrics))
+  let table: SamplesTable
+  try {
+    table = readSamplesFiles(files, () => columnsNeeded(metrics))
+  } catch (err) {
+    throw new AnalysisInputError((err as Error).message)
+  }
+  if (files.length > 1) notes.push({ kind: 'daily-files', files: files.map((f) => basename(f)) })
+  const xAxis = options.xAxis ?? storedXAxis(join(dir, 'summary.json'))
+  if (xAxis) notes.push({ kind: 'x-axis', x_axis: xAxis })
   if (table.skipped) notes.push({ kind: 'rows-skipped', rows: table.skipped })
   let events
   try {
@@ -91,7 +105,18 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
   const verdict = analyzeTable(table, metrics, events, fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
   // Not the target's fault: the names asked for are not columns of this run.
   if (metrics.length === 0 && missing.length) verdict.why.summary = { kind: 'columns-missing', missing: missingColumns(missing, header), columns: nameableColumns(header) }
-  return wordVerdict(recognised.length ? { ...verdict, recognised } : verdict)
+  const placed = xAxis ? { ...verdict, x_axis: xAxis } : verdict
+  return wordVerdict(recognised.length ? { ...placed, recognised } : placed)
+}
+
+/** What a watch's `requests` column counts (summary.json's `x_axis`); undefined for a run. */
+function storedXAxis (path: string): string | undefined {
+  try {
+    const axis = (JSON.parse(readFileSync(path, 'utf8')) as { x_axis?: unknown }).x_axis
+    return typeof axis === 'string' ? axis : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**

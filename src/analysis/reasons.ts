@@ -116,6 +116,10 @@ export type Note =
   | { kind: 'columns-missing'; missing: MissingColumn[] }
   | { kind: 'rows-skipped'; rows: number }
   | { kind: 'restarted'; rows: Array<[number, number]> }
+  /** A long watch's samples, one file a day, read as one table. */
+  | { kind: 'daily-files'; files: string[] }
+  /** A watch's x axis: what its `requests` column counts. */
+  | { kind: 'x-axis'; x_axis: string }
 
 /** All the run's reasons. */
 export interface RunWhy {

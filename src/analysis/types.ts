@@ -171,6 +171,8 @@ export interface RunResult {
   recognised?: RecognisedSeries[]
   /** The verdict's reasons as data: verdict-words.ts words them into summary, hint, breaches and notes. */
   why: RunWhy
+  /** A watch's: what the `requests` column counts (a request counter of the app, or seconds). */
+  x_axis?: string
 }
 
 /** The run's verdict with its words: what summary.json stores under `verdict`. */

@@ -209,6 +209,8 @@ export function noteText (n: Note): string {
     case 'columns-missing': return `not in samples.csv, so not analysed: ${missingColumnsText(n.missing)}`
     case 'rows-skipped': return `${formatCount(n.rows, 'row')} cut short or without a number of requests or seconds, left out`
     case 'restarted': return `the target restarted: ${n.rows.length} segments, each analysed apart (rows ${n.rows.map(([from, to]) => `${from}–${to - 1}`).join(', ')})`
+    case 'daily-files': return `${n.files.length} daily samples files, read as one: ${n.files.join(', ')}`
+    case 'x-axis': return `x axis: ${n.x_axis}`
   }
 }
 

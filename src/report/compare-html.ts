@@ -16,6 +16,8 @@ export interface CompareHtmlOptions {
   maxPoints?: number
   /** The comparison, when already made (else it is made from `runs`). */
   comparison?: Comparison
+  /** How the differences were judged, under the sentences (default: from the runs' own intervals). */
+  method?: string
 }
 
 /** One chart of compare.html: a memory series of every run, against requests completed. */
@@ -61,7 +63,7 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   <section id="sentences">
     <h2>In words</h2>
     <ul class="sentences">${c.sentences.map((s) => html`<li>${s}</li>`)}</ul>
-    <p class="note">Growth is compared per request completed, which doesn't depend on how fast each run went. Significant: the 95% interval of the difference (normal approximation from the two runs' intervals) excludes zero.</p>
+    <p class="note">${options.method ?? "Growth is compared per request completed, which doesn't depend on how fast each run went. Significant: the 95% interval of the difference (normal approximation from the two runs' intervals) excludes zero."}</p>
   </section>
   <section id="table">
     <h2>Side by side</h2>

@@ -14,6 +14,8 @@ export interface ReportHtmlOptions {
   verdictFrom?: 'summary' | 'analysis' | 'none'
   /** Why there is no verdict (shown in its place). */
   noVerdictReason?: string
+  /** A report rewritten during a watch: when this one was written, and how often it is (the page shows its age). */
+  live?: { writtenAt: Date; everyS: number }
 }
 
 /** report.html: one self-contained page with the memory and load charts, the verdict and the summary. */
@@ -45,6 +47,7 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
   <h1>memsiege report: ${summary.name}</h1>
   <div class="sub">${runLine(input)}</div>
   <div class="sub"><code>${input.dir}</code></div>
+  ${options.live ? liveLine(options.live) : ''}
 </header>
 <main>
 <div class="layout">
@@ -95,6 +98,12 @@ export function joinSegments (segments: ReadonlyArray<ReadonlyArray<readonly [nu
   return [xs, ys]
 }
 
+/** Said in the page, and kept current by its script: a tab left open shows how stale it is. */
+function liveLine (live: NonNullable<ReportHtmlOptions['live']>): SafeHtml {
+  const at = live.writtenAt.toISOString()
+  return html`<div class="sub" id="report-age" data-written="${at}">Written ${at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} while memsiege watch runs; rewritten every ${formatDuration(live.everyS)}.</div>`
+}
+
 function runLine (input: ReportInput): string {
   const s = input.summary
   const requests = s.transactions + s.failed_transactions
@@ -129,6 +138,7 @@ function verdictCard (v: RunVerdict | undefined, options: ReportHtmlOptions): Sa
     <p>${v.summary}</p>
     ${v.hint ? html`<p class="muted">${v.hint}</p>` : ''}
     ${v.attribution !== 'none' ? html`<p class="muted">Attribution: ${v.attribution}</p>` : ''}
+    ${v.x_axis ? html`<p class="muted" id="x-axis">x axis: ${v.x_axis}</p>` : ''}
     ${v.breaches.length ? html`<ul>${v.breaches.map((b) => html`<li class="breach">${b}</li>`)}</ul>` : ''}
     ${metricsTable(v.metrics)}
     ${options.verdictFrom === 'analysis' ? html`<p class="note">Analysed while making this report; summary.json has no verdict saved.</p>` : ''}
@@ -235,6 +245,17 @@ function segmentsSection (v: RunVerdict | undefined): SafeHtml {
 
 /** The page's code: the memory chart and the load chart, on one time axis, zoom and cursor synced. */
 const REPORT_JS = String.raw`
+var AGE = document.getElementById('report-age');
+if (AGE) {
+  var writtenText = AGE.textContent;
+  var showAge = function () {
+    var s = Math.max(0, Math.round((Date.now() - Date.parse(AGE.getAttribute('data-written'))) / 1000));
+    var age = s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
+    AGE.textContent = writtenText + ' This page is ' + age + ' old (reload for the latest).';
+  };
+  showAge();
+  setInterval(showAge, 10000);
+}
 var M = DATA.memory, L = DATA.load, C = DATA.colors, EV = DATA.events;
 var cursor = { sync: { key: 'memsiege-report' } };
 var made = [];
