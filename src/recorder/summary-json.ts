@@ -4,6 +4,8 @@ import { latencyPercentiles, type LatencyPercentiles } from '../counters/latency
 import type { RunStats } from '../counters/run-stats.js'
 import { siegeFigures, type SiegeFigures } from '../counters/siege-figures.js'
 import { version } from '../version.js'
+import { rateFigures, type RateFigures } from '../counters/rate-figures.js'
+import { usersOf } from '../engine/load-engine.js'
 import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
 import { redactEnv, redactHeaders, redactText, redactUrl, scenarioSecrets } from './redact.js'
@@ -37,6 +39,8 @@ export interface RunSummary extends SiegeFigures {
   events: EventRecord[]
   /** What each samples.csv column means, as the samplers that wrote it declared. */
   columns?: ColumnMeanings
+  /** A fixed-rate run (`rate:`, `-R`): asked and achieved rate, late starts, latency from the send. */
+  rate?: RateFigures
 }
 
 export interface RunTimes {
@@ -67,7 +71,8 @@ export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTim
       bytes: e.bytes,
       latency: latencyPercentiles(e.latency)
     })),
-    events
+    events,
+    ...(scenario.rate !== undefined ? { rate: rateFigures(stats, times.endedAt, scenario.rate, usersOf(scenario)) } : {})
   }
 }
 

@@ -15,6 +15,7 @@ import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
+import { parseRate } from '../units/rate.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {
@@ -66,6 +67,9 @@ interface RawScenario {
   follow: boolean
   cookies: boolean
   transport?: 'fast' | 'undici'
+  workers: number
+  rate?: number | string
+  maxInFlight?: number
   out?: string
   sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
@@ -122,6 +126,9 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     follow: raw.follow,
     cookies: raw.cookies,
     ...(raw.transport !== undefined ? { transport: raw.transport } : {}),
+    ...(raw.workers > 1 ? { workers: raw.workers } : {}),
+    ...(raw.rate !== undefined ? { rate: parseRate(raw.rate) } : {}),
+    ...(raw.maxInFlight !== undefined ? { maxInFlight: raw.maxInFlight } : {}),
     sample: {
       interval: raw.sample.interval,
       pssInterval: raw.sample.pssInterval,

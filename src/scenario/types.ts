@@ -117,6 +117,12 @@ export interface Scenario {
   cookies: boolean
   /** `fast`: raw keep-alive sockets for plain http: (undici for the rest); `undici`: undici for everything. Absent: the environment's MEMSIEGE_TRANSPORT, else fast. */
   transport?: 'fast' | 'undici'
+  /** Worker threads the users are spread over (1: all in the main thread). */
+  workers?: number
+  /** Fixed rate (open model), requests per second: starts follow a schedule, not free users. */
+  rate?: number
+  /** With `rate`: requests in flight at most (default 1000). */
+  maxInFlight?: number
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
