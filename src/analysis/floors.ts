@@ -167,11 +167,6 @@ export interface FloorMethod {
   size: number
 }
 
-export function describeMethod (m: FloorMethod): string {
-  if (m.kind === 'major-gc') return m.size === 1 ? 'lowest reading between major GCs' : `lowest reading per ${m.size} major GCs`
-  return m.size === 1 ? 'every reading' : `lowest of every ${m.size} readings`
-}
-
 const SIZES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096]
 
 /**

@@ -3,6 +3,8 @@ import type { Scenario } from '../scenario/types.js'
 import { LoadEngine } from './load-engine.js'
 import type { Transaction } from './virtual-user.js'
 import { WorkerEngine } from './worker-engine.js'
+import type { StepGate } from './lockstep.js'
+import { ConfigError } from '../errors.js'
 
 /** What a run drives: one engine in this thread, or one per worker thread behind the same face. */
 export interface Engine {
@@ -19,8 +21,13 @@ export interface Engine {
 
 export interface EngineOptions {
   onTransaction?: (transaction: Transaction) => void
+  /** Side by side in lockstep (lockstep.ts): the gate lives in this thread, with closed-model users. */
+  gate?: StepGate
 }
 
 export function createEngine (scenario: Scenario, stats: RunStats, options: EngineOptions = {}): Engine {
+  if (options.gate && ((scenario.workers ?? 1) > 1 || scenario.rate !== undefined)) {
+    throw new ConfigError('targets in lockstep run in one thread at closed-model pace: leave out workers and rate (or set lockstep: false)')
+  }
   return (scenario.workers ?? 1) > 1 ? new WorkerEngine(scenario, stats) : new LoadEngine(scenario, stats, options)
 }

@@ -10,6 +10,7 @@ import { VirtualUser, type Transaction, type UserHost } from './virtual-user.js'
 import { defaultHeaders } from './default-headers.js'
 import type { Engine } from './engine.js'
 import { Pacer } from './pacer.js'
+import type { StepGate } from './lockstep.js'
 
 const WATCHDOG_MS = 1000
 
@@ -21,6 +22,8 @@ export interface LoadEngineOptions {
   tickets?: Tickets
   /** Fixed rate: this engine's share (req/s) and where its schedule starts. Default: the scenario's rate, from now. */
   pace?: { rate: number, offsetMs: number }
+  /** Side by side in lockstep with other engines (lockstep.ts). */
+  gate?: StepGate
 }
 
 /** `maxInFlight` when a fixed-rate scenario gives none. */
@@ -61,6 +64,7 @@ export class LoadEngine implements UserHost, Engine {
   readonly follow: boolean
   readonly delay: number
   readonly onTransaction?: (transaction: Transaction) => void
+  readonly gate?: StepGate
   stopping = false
   halted = false
   readonly paced: boolean
@@ -82,6 +86,7 @@ export class LoadEngine implements UserHost, Engine {
     this.follow = scenario.follow
     this.delay = scenario.delay
     this.onTransaction = options.onTransaction
+    this.gate = options.gate
     const users = options.users ?? { first: 0, count: usersOf(scenario) }
     this.#pools = new PoolSet({ connections: users.count, timeout: scenario.timeout, insecure: scenario.target.insecure })
     this.#fast = chosenTransport(scenario) === 'fast' ? new FastTransport({ timeout: scenario.timeout }) : undefined
@@ -156,6 +161,7 @@ export class LoadEngine implements UserHost, Engine {
   stop (): void {
     this.stopping = true
     this.#pacer?.stop()
+    this.gate?.leave()
   }
 
   /** Aborts what is in flight without counting it, as siege does at its deadline. */
@@ -164,6 +170,7 @@ export class LoadEngine implements UserHost, Engine {
     this.stopping = true
     this.halted = true
     this.#pacer?.stop()
+    this.gate?.leave()
     this.stats.inFlightAtEnd = this.#users.filter((user) => user.inFlight).length
     for (const user of this.#users) user.halt()
   }

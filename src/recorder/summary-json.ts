@@ -41,6 +41,12 @@ export interface RunSummary extends SiegeFigures {
   columns?: ColumnMeanings
   /** A fixed-rate run (`rate:`, `-R`): asked and achieved rate, late starts, latency from the send. */
   rate?: RateFigures
+  /** Why the run (or watch) stopped before its stop condition: a restart loop. */
+  stopped_because?: string
+  /** A watch's: what its `requests` column counts (memsiege sent no load). */
+  x_axis?: string
+  /** A watch's summary rewritten while it runs (`--every`): not the final one yet. */
+  in_progress?: boolean
 }
 
 export interface RunTimes {
