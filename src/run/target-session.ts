@@ -7,12 +7,15 @@ import { startTarget, type TargetProcess } from '../target/process.js'
 import type { Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
 import { ConfigError } from '../errors.js'
+import type { StubSummary } from '../recorder/summary-json.js'
 
 /** The target as a run sees it: the process memsiege started (if any) and the samplers that watch it. */
 export interface TargetSession {
   samplers: Sampler[]
-  /** Stops the process memsiege started; nothing otherwise. */
+  /** Stops the process memsiege started, then the stubs; nothing otherwise. */
   close (): Promise<void>
+  /** What the scenario's stubs answered (none without `stubs:`). */
+  stubSummaries (): StubSummary[]
 }
 
 export interface TargetSessionOptions {
@@ -25,19 +28,30 @@ export interface TargetSessionOptions {
 export async function openTargetSession (scenario: Scenario, options: TargetSessionOptions): Promise<TargetSession> {
   const { target, sample } = scenario
   let started: TargetProcess | undefined
-  if (target.command) {
-    started = await startTarget({
-      command: target.command,
-      cwd: target.cwd,
-      env: target.env,
-      logFile: options.logFile,
-      ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
-      address: loadAddress(scenario),
-      readyTimeout: target.readyTimeout,
-      insecure: target.insecure
-    })
+  // Before the target, which may call its APIs while it boots; loaded only when a scenario has stubs.
+  const stubs = scenario.stubs ? await (await import('../stub/run-stubs.js')).startStubs(scenario.stubs) : undefined
+  if (stubs && !target.command) options.warn(`stubs: memsiege did not start the target (target.command), so give it these variables yourself: ${Object.entries(stubs.env).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+  try {
+    if (target.command) {
+      started = await startTarget({
+        command: target.command,
+        cwd: target.cwd,
+        env: stubs ? { ...stubs.env, ...target.env } : target.env,
+        logFile: options.logFile,
+        ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
+        address: loadAddress(scenario),
+        readyTimeout: target.readyTimeout,
+        insecure: target.insecure
+      })
+    }
+  } catch (err) {
+    await stubs?.stop()
+    throw err
   }
-  const close = async (): Promise<void> => { await started?.stop() }
+  const close = async (): Promise<void> => {
+    await started?.stop()
+    await stubs?.stop()
+  }
   try {
     const samplers: Sampler[] = []
     const pid = started?.pid ?? target.pid
@@ -51,7 +65,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
       samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, token: process.env.MEMSIEGE_PROBE_TOKEN || undefined, warn: options.warn }))
     }
     samplers.push(new SelfSampler())
-    return { samplers, close }
+    return { samplers, close, stubSummaries: () => stubs?.summaries() ?? [] }
   } catch (err) {
     await close()
     throw err

@@ -15,6 +15,7 @@ import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
+import { buildStubs, type RawStub } from './stubs.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {
@@ -69,6 +70,7 @@ interface RawScenario {
   sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
   analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
+  stubs?: RawStub[]
 }
 
 function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m: string) => void): Scenario {
@@ -128,6 +130,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(raw.out !== undefined ? { out: raw.out } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
     ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
+    ...(raw.stubs !== undefined ? { stubs: buildStubs(raw.stubs, dir, at) } : {}),
   }
   return applyOverrides(scenario, overrides)
 }
