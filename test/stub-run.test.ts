@@ -6,26 +6,17 @@
  */
 import t from 'tap'
 import type { Test } from 'tap'
-import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunVerdict } from '../src/analysis/types.js'
 import type { RunSummary } from '../src/recorder/summary-json.js'
 import { runCli } from './helpers/cli.js'
+import { installed } from './helpers/installed.js'
 import { startUpstream } from './helpers/stub.js'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 const APP = join(repoRoot, 'test/fixtures/stub')
 const REQUESTS = 2000
-
-function installed (cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function pumaRun (t: Test, dir: string, name: string, upstreamUrl: string, requests: number, stubs: string[] = []): Promise<{ summary: RunSummary & { verdict: RunVerdict }; stdout: string }> {
   const port = await freePort()

@@ -50,18 +50,8 @@ export const stubsSpec: ListSpec = {
   },
 }
 
-export interface RawStub {
-  record?: string
-  replay?: string
-  upstream?: string
-  env?: string
-  port: number
-  rules?: string
-  matchBody: boolean
-  caDir?: string
-  loopbackOnly: boolean
-  upstreamCa?: string[]
-}
+/** The schema's output: StubConfig's keys as written, the folder under `record` or `replay`. */
+export type RawStub = Omit<StubConfig, 'mode' | 'dir' | 'upstreamCa'> & { record?: string; replay?: string; upstreamCa?: string[] }
 
 export function buildStubs (raw: RawStub[], dir: string, at: (path: string) => Where): StubConfig[] {
   const forward = raw.filter((s) => s.upstream === undefined)
