@@ -134,8 +134,9 @@ t.test('bad input: one line naming the file or flag, exit 2', async (t) => {
     [['--replay', join(dir, 'rec')], /^memsiege: .*0001-GET-x\.yml:3:\d+: request\.url: /],
     [['--record', dir, '--replay', dir], /^memsiege: stub: give only one of --record and --replay\n$/],
   ]
-  for (const [args, message] of cases) {
-    const r = await runCli(['stub', '--port', '0', '--ca-dir', join(dir, 'ca'), ...args])
+  const results = await Promise.all(cases.map(([args]) => runCli(['stub', '--port', '0', '--ca-dir', join(dir, 'ca'), ...args])))
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = results[i]
     t.equal(r.status, 2, args.join(' '))
     t.match(r.stderr, message)
     t.equal(r.stderr.trim().split('\n').length, 1, 'one line')
