@@ -1,150 +1,25 @@
 #!/usr/bin/env node
-import type { Argv } from 'yargs'
-import type { SiegeFlags } from './commands/siege-flags.js'
-import { applyTargetFlags, targetOptions } from './commands/target-flags.js'
-import { urlsCommand } from './commands/urls-command.js'
-import { positiveInteger as countFlag } from './commands/flag-values.js'
+import { staticHelp } from './commands/static-help.js'
 import { version } from './version.js'
-import { MemsiegeError, UsageError } from './errors.js'
+import { MemsiegeError } from './errors.js'
 
 // Each command's modules load when it runs (`await import` in its handler), and the parser
 // when there is something to parse: `--version`, `--help` and bad flags answer without loading
-// the engine, the samplers or the analysis.
-
-const warned = new Set<string>()
-function warn (message: string): void {
-  if (warned.has(message)) return
-  warned.add(message)
-  process.stderr.write(`memsiege: warning: ${message}\n`)
-}
-
-function runOptions (y: Argv) {
-  return targetOptions(y)
-    .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
-    .option('insecure', { type: 'boolean', default: false, describe: 'accept self-signed TLS certificates' })
-    .option('report', { type: 'boolean', default: false, describe: 'write report.html and memory.svg into the results folder at the end' })
-    .option('keep-secrets', { type: 'boolean', default: false, describe: 'copy the scenario and URL list into the results folder with their secrets' })
-    .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
-    .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
-    .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
-}
-
-/** A yargs `coerce` for counting flags. */
-function positiveInteger (name: string) {
-  return (value: unknown): number | undefined => countFlag(name, value)
-}
+// the engine, the samplers or the analysis, and the first two without loading yargs.
 
 async function main (argv: string[]): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const only = argv.length === 1 ? argv[0] : undefined
+  if (only === '--version' || only === '-V') {
     process.stdout.write(`${version}\n`)
     return 0
   }
-  const { default: yargs } = await import('yargs')
-  let status = 0
-  await yargs(argv)
-    .scriptName('memsiege')
-    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har\n$0 stub [--record DIR | --replay DIR] [--port 8888] [--upstream URL]')
-    .command('run <scenario>', 'run a scenario file', (y) => runOptions(y)
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
-      .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
-      .option('duration', { alias: 't', type: 'string', describe: 'run this long (30s, 10m, 8h)' })
-      .option('requests', { coerce: positiveInteger('--requests'), describe: 'stop after this many requests' })
-      .option('passes', { coerce: positiveInteger('--passes'), describe: 'full passes over the list by each user' })
-      .option('out', { type: 'string', describe: 'results folder' }),
-    async (args) => {
-      const { runCommand } = await import('./commands/run.js')
-      status = await runCommand({ ...args, scenario: args.scenario as string }, warn)
-    })
-    .command('$0 [url]', 'siege-compatible: replay a URL or a URL file', (y) => runOptions(y)
-      .positional('url', { type: 'string', describe: 'one URL (overrides -f)' })
-      .option('concurrent', { alias: 'c', coerce: positiveInteger('-c'), describe: 'simulated users (default 25)' })
-      .option('reps', { alias: 'r', coerce: positiveInteger('-r'), describe: 'requests per user (siege -r)' })
-      .option('time', { alias: 't', type: 'string', describe: 'run this long: NUM[S|M|H], bare number = minutes' })
-      .option('delay', { alias: 'd', type: 'string', describe: 'random think time 0..N seconds after each request' })
-      .option('benchmark', { alias: 'b', type: 'boolean', describe: 'no delay' })
-      .option('internet', { alias: 'i', type: 'boolean', describe: 'pick URLs at random' })
-      .option('file', { alias: 'f', type: 'string', describe: 'siege URL file' })
-      .option('header', { alias: 'H', type: 'string', array: true, describe: "extra header 'Name: value' (repeatable)" })
-      .option('user-agent', { alias: 'A', type: 'string', describe: 'User-Agent header' })
-      .option('content-type', { alias: 'T', type: 'string', describe: 'Content-Type of bodies' })
-      .option('follow', { type: 'boolean', default: true, describe: 'follow redirects (--no-follow to stop)' })
-      .option('out', { type: 'string', describe: 'results folder' }),
-    async (args) => {
-      if (!args.url && !args.file) throw new UsageError('no URL: give one, -f FILE, or `memsiege run SCENARIO.yml` (see --help)')
-      const [{ scenarioFromSiegeFlags }, { executeRun }] = await Promise.all([import('./commands/siege-flags.js'), import('./commands/execute-run.js')])
-      const scenario = applyTargetFlags(scenarioFromSiegeFlags(args as SiegeFlags, warn), args)
-      status = await executeRun(scenario, args, warn)
-    })
-    .command('bisect [scenario]', 'find the endpoints that leak: trials on parts of the URL list, each against a fresh target', (y) => y
-      .positional('scenario', { type: 'string', describe: 'the scenario (YAML)' })
-      .option('trial', { type: 'string', describe: 'how long each trial runs (3m, 90s; a bare number is minutes)' })
-      .option('trial-requests', { coerce: positiveInteger('--trial-requests'), describe: 'how many requests each trial sends' })
-      .option('max-time', { type: 'string', describe: 'no trial starts, and none is extended, after this much time of trials (2h, 30m)' })
-      .option('max-extension', { coerce: positiveInteger('--max-extension'), describe: 'an undecided trial runs on up to this many times its first length (default 4; 1: never)' })
-      .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print bisect.json at the end' })
-      .option('out', { type: 'string', describe: 'the bisect folder (default results/<time>-<name>-bisect/)' })
-      .option('resume', { type: 'string', describe: 'carry on the bisect in this folder' }),
-    async (args) => {
-      const { bisectCommand } = await import('./commands/bisect.js')
-      status = await bisectCommand({
-        scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, maxTime: args.maxTime, maxExtension: args.maxExtension as number | undefined, json: args.json, out: args.out, resume: args.resume
-      }, warn)
-    })
-    .command('analyze <dir>', 'does it leak? the verdict on a results folder', (y) => y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' })
-      .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the verdict as JSON' })
-      .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
-      .option('warmup', { type: 'string', describe: 'left out: 20%, 2m, 5000 (requests) or auto' })
-      .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
-      .option('metrics', { type: 'string', array: true, describe: 'the samples.csv columns to judge (default: chosen from what the run has)' }),
-    async (args) => {
-      const { analyzeCommand } = await import('./commands/analyze.js')
-      status = await analyzeCommand({ dir: args.dir as string, json: args.json, failOn: args.failOn, warmup: args.warmup, maxGrowth: args.maxGrowth, metrics: args.metrics }, warn)
-    })
-    .command('report <dir>', 'write report.html and memory.svg into a results folder', (y) => y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' }),
-    async (args) => {
-      const { reportCommand } = await import('./commands/report.js')
-      status = await reportCommand({ dir: args.dir as string })
-    })
-    .command('compare <dirs..>', 'compare runs: a table, a sentence per memory series, compare.html', (y) => y
-      .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'two or more results folders; the first is the baseline' })
-      .option('out', { type: 'string', describe: 'folder for compare.html (default: the current one)' })
-      .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the comparison as JSON' }),
-    async (args) => {
-      const { compareCommand } = await import('./commands/compare.js')
-      status = await compareCommand({ dirs: args.dirs as string[], out: args.out, json: args.json })
-    })
-    .command('stub', 'a record/replay proxy for the APIs the target calls', (y) => y
-      .option('record', { type: 'string', describe: 'pass through and store each exchange in this folder' })
-      .option('replay', { type: 'string', describe: 'answer from the recordings in this folder; never touch the network' })
-      .option('port', { type: 'number', default: 8888, describe: 'port to listen on (0: any free one)' })
-      .option('upstream', { type: 'string', describe: 'reverse proxy to this base URL (default: a forward proxy for http_proxy)' })
-      .option('ca-dir', { type: 'string', describe: 'folder of the CA (key.pem, cert.pem), made on first use (default ~/.config/memsiege/ca)' })
-      .option('rules', { type: 'string', describe: 'YAML: hand-written answers, delays, what unmatched requests get' })
-      .option('match-body', { type: 'boolean', default: false, describe: 'a recording matches only a request with the same body' })
-      .option('loopback-only', { type: 'boolean', default: false, describe: 'never forward to a host outside 127.0.0.0/8, ::1, localhost' })
-      .option('upstream-ca', { type: 'string', array: true, describe: 'PEM file of a CA to trust for upstream hosts (repeatable)' }),
-    async (args) => {
-      const { stubCommand } = await import('./commands/stub.js')
-      status = await stubCommand({ ...args, port: args.port, caDir: args.caDir, upstreamCa: args.upstreamCa })
-    })
-    .command(urlsCommand((s) => { status = s }))
-    .version(version)
-    .alias('version', 'V')
-    .help()
-    .alias('help', 'h')
-    .strict()
-    .parserConfiguration({ 'boolean-negation': true, 'greedy-arrays': false })
-    .fail((message, err) => {
-      // yargs reports both its own usage errors and whatever a command handler threw.
-      if (!err || err.name === 'YError') throw new UsageError(message || err.message)
-      throw err
-    })
-    .parseAsync()
-  return status
+  const help = only === '--help' || only === '-h' ? staticHelp(process.stdout.columns) : undefined
+  if (help !== undefined) {
+    process.stdout.write(help)
+    return 0
+  }
+  const { runCommandLine } = await import('./commands/parser.js')
+  return runCommandLine(argv)
 }
 
 main(process.argv.slice(2)).then(

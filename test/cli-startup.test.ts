@@ -1,12 +1,15 @@
 /**
  * `memsiege --version` and `--help` answer without loading what the commands need (engine,
- * samplers, analysis, reports): which modules load is checked, not how long it takes.
+ * samplers, analysis, reports), the two of them without yargs: which modules load is checked,
+ * not how long it takes.
  */
 import t, { type Test } from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CLI, runCli } from './helpers/cli.js'
+import { topLevelHelp } from '../src/commands/parser.js'
+import { HELP_WIDTH, staticHelp } from '../src/commands/static-help.js'
 
 const MODULE_LOG = fileURLToPath(new URL('./fixtures/module-log.mjs', import.meta.url))
 /** What a command's handler imports; none of it is needed to parse flags or print help. */
@@ -20,13 +23,24 @@ async function modulesLoadedBy (t: Test, args: string[], stdin?: string): Promis
   return { status: r.status, stdout: r.stdout, modules }
 }
 
-t.test('--version loads neither the parser nor any command', async (t) => {
-  for (const flag of ['--version', '-V']) {
+t.test('--version and --help load neither the parser nor any command', async (t) => {
+  for (const flag of ['--version', '-V', '--help', '-h']) {
     const r = await modulesLoadedBy(t, [flag])
     t.equal(r.status, 0)
-    t.match(r.stdout, /^\d+\.\d+\.\d+\n$/)
-    t.same(r.modules.filter((m) => HEAVY.test(m) || /\/node_modules\/yargs\//.test(m)), [], flag)
+    if (['--version', '-V'].includes(flag)) t.match(r.stdout, /^\d+\.\d+\.\d+\n$/)
+    t.same(r.modules.filter((m) => HEAVY.test(m) || /\/node_modules\/yargs\/|\/dist\/commands\/parser\.js$/.test(m)), [], flag)
   }
+})
+
+t.test('the help printed without yargs is the one yargs prints, from the same command definitions', async (t) => {
+  const yargsHelp = await topLevelHelp(HELP_WIDTH)
+  t.match(yargsHelp, /^Commands:\n {2}memsiege run <scenario> /m)
+  for (const flag of ['--help', '-h']) {
+    const r = await runCli([flag])
+    t.equal(r.status, 0)
+    t.equal(r.stdout, yargsHelp, `${flag} prints yargs' help (run \`npm run build\` after changing a command)`)
+  }
+  t.equal(staticHelp(HELP_WIDTH - 1), undefined, 'a narrower terminal gets yargs, which wraps to it')
 })
 
 t.test('--help and a bad flag load no command', async (t) => {

@@ -1,16 +1,21 @@
 import type { Scenario } from '../scenario/types.js'
 import type { RunStats } from '../counters/run-stats.js'
 import { UserCookies } from './cookie-jar.js'
-import { PoolSet } from './pools.js'
+import { PoolSet } from './transport-undici.js'
+import { FastTransport } from './transport-fast.js'
+import { chosenTransport } from './transport-choice.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
 import { randomOrder, sequentialOrder } from './url-order.js'
 import { VirtualUser, type Transaction, type UserHost } from './virtual-user.js'
 import { defaultHeaders } from './default-headers.js'
+import type { StepGate } from './lockstep.js'
 
 const WATCHDOG_MS = 1000
 
 export interface LoadEngineOptions {
   onTransaction?: (transaction: Transaction) => void
+  /** Side by side in lockstep with other engines (lockstep.ts). */
+  gate?: StepGate
 }
 
 /**
@@ -25,10 +30,12 @@ export class LoadEngine implements UserHost {
   readonly follow: boolean
   readonly delay: number
   readonly onTransaction?: (transaction: Transaction) => void
+  readonly gate?: StepGate
   stopping = false
   halted = false
 
   readonly #pools: PoolSet
+  readonly #fast: FastTransport | undefined
   readonly #users: VirtualUser[] = []
   #tickets: number
   #running = 0
@@ -43,9 +50,12 @@ export class LoadEngine implements UserHost {
     this.follow = scenario.follow
     this.delay = scenario.delay
     this.onTransaction = options.onTransaction
+    this.gate = options.gate
     this.#pools = new PoolSet({ connections: scenario.concurrency, timeout: scenario.timeout, insecure: scenario.target.insecure })
+    this.#fast = chosenTransport(scenario) === 'fast' ? new FastTransport({ timeout: scenario.timeout }) : undefined
     this.context = {
       pools: this.#pools,
+      fast: this.#fast,
       endpoints: stats.endpoints,
       headers: defaultHeaders(scenario.headers),
       methodOverride: scenario.methodOverride
@@ -97,6 +107,7 @@ export class LoadEngine implements UserHost {
   /** No new requests; in-flight ones finish and count. */
   stop (): void {
     this.stopping = true
+    this.gate?.leave()
   }
 
   /** Aborts what is in flight without counting it, as siege does at its deadline. */
@@ -104,11 +115,12 @@ export class LoadEngine implements UserHost {
     if (this.halted) return
     this.stopping = true
     this.halted = true
+    this.gate?.leave()
     this.stats.inFlightAtEnd = this.#users.filter((user) => user.inFlight).length
     for (const user of this.#users) user.halt()
   }
 
-  close (): Promise<void> {
-    return this.#pools.close()
+  async close (): Promise<void> {
+    await Promise.all([this.#pools.close(), this.#fast?.close()])
   }
 }

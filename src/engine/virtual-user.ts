@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici'
+import type { ExchangeHandler } from './exchange.js'
 import { errorKind, type ErrorKind } from '../counters/error-kind.js'
 import type { RunStats } from '../counters/run-stats.js'
 import type { UserCookies } from './cookie-jar.js'
@@ -6,6 +7,7 @@ import { followRedirect, MAX_REDIRECTS } from './redirect.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
 import type { UrlOrder } from './url-order.js'
 import { LongTimeout } from '../long-timeout.js'
+import type { StepGate } from './lockstep.js'
 
 /** One finished request, handed to the -v printer; only built when someone listens. */
 export interface Transaction {
@@ -34,6 +36,8 @@ export interface UserHost {
   userDone (): void
   /** Puts `successor` in the place of a user whose request the client never finished. */
   replaceUser (user: VirtualUser, successor: VirtualUser): void
+  /** Side by side in lockstep: decides each step's entry instead of the user's order and takeTicket. */
+  readonly gate?: StepGate
   onTransaction?: (transaction: Transaction) => void
 }
 
@@ -42,11 +46,11 @@ const SET_COOKIE = 'set-cookie'
 
 /**
  * A siege user: sends one request, waits for the whole response, thinks, sends the next.
- * The user is itself the undici dispatch handler (the legacy callback shape, which undici 7
- * calls natively; the newer controller shape would add a wrapper and parsed headers per
- * request), so a request costs no allocation of ours beyond what undici makes.
+ * The user is itself the handler of both transports (undici's legacy callback shape, which
+ * undici 7 calls natively; the newer controller shape would add a wrapper and parsed headers
+ * per request), so a request costs no allocation of ours beyond what the transport makes.
  */
-export class VirtualUser implements Dispatcher.DispatchHandler {
+export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler {
   readonly #id: number
   readonly #host: UserHost
   readonly #order: UrlOrder
@@ -117,10 +121,22 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
 
   #next (): void {
     const host = this.#host
-    if (host.stopping || this.#remaining <= 0 || !host.takeTicket()) return this.#finish()
+    if (host.stopping || this.#remaining <= 0) return this.#finish()
+    if (host.gate) return host.gate.arrive(this.#id, this.#stepDecided)
+    if (!host.takeTicket()) return this.#finish()
+    this.#begin(this.#order.next())
+  }
+
+  /** The lockstep's answer: the entry to send, or undefined when the shared budget is spent. */
+  readonly #stepDecided = (entry: number | undefined): void => {
+    if (entry === undefined || this.#done || this.#host.stopping) return this.#finish()
+    this.#begin(entry)
+  }
+
+  #begin (entry: number): void {
     this.#remaining--
     this.#hops = 0
-    this.#send(host.plan[this.#order.next()])
+    this.#send(this.#host.plan[entry])
   }
 
   #send (request: PreparedRequest): void {
@@ -129,14 +145,17 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     this.#bytes = 0
     this.#location = undefined
     this.#abort = undefined
-    let options = request.options
     const cookie = this.#cookies?.header(request.url)
-    if (cookie) options = { ...options, headers: [...options.headers, 'cookie', cookie] }
     this.#startedAt = performance.now()
     this.#inFlight = true
     this.#heard = true
     try {
-      request.pool.dispatch(options, this)
+      if (request.wire) {
+        request.wire.origin.send(request.wire.bytes, cookie, this)
+      } else {
+        const options = cookie ? { ...request.options, headers: [...request.options.headers, 'cookie', cookie] } : request.options
+        request.pool!.dispatch(options, this)
+      }
     } catch (err) {
       this.onError(err as Error)
     }
@@ -156,9 +175,13 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
   }
 
   onData (chunk: Buffer): boolean {
-    this.#heard = true
-    this.#bytes += chunk.length
+    this.onBodyBytes(chunk.length)
     return true
+  }
+
+  onBodyBytes (bytes: number): void {
+    this.#heard = true
+    this.#bytes += bytes
   }
 
   onComplete (): void {

@@ -2,9 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { JudgedSummary } from '../analysis/types.js'
 import type { EventRecord } from '../recorder/events-csv.js'
-import { readSamples } from '../analysis/samples-reader.js'
+import { readSamplesFiles, samplesFiles } from '../analysis/samples-reader.js'
 import { summaryProblem } from '../recorder/summary-check.js'
 import { NotResultsFolderError } from '../errors.js'
+import { folderMeanings, MEMORY_ROLES } from './column-meanings.js'
 
 /** samples.csv in memory, column by column: empty cells are null. */
 export interface SeriesData {
@@ -32,13 +33,11 @@ export interface LoadOptions {
   summary?: ReportInput['summary']
 }
 
-/** GC columns a report or a comparison can draw: live objects and heap levels, and native_bytes' inputs. */
-const MEMORY_GC = /^gc\.(memoryUsage\.(rss|heapUsed|heapTotal)|heap\.used_heap_size|stat\.(heap_live_slots|old_objects|heap_allocated_pages)|memstats\.(HeapAlloc|HeapObjects|HeapInuse)|objects\.TOTAL)$|^gc\.[^.]*(heap[^.]*used|live_?objects|heap_?objects)/i
-
 /**
  * The columns a report reads: every column memsiege itself writes (load, /proc, self), the GC
- * columns that measure memory (not the whole of GC.stat), and whatever the verdict or the run's
- * `analysis.metrics` names. A day at 1 Hz is 86,400 rows: reading 90 columns would cost ~200 MB.
+ * columns whose role is a level of memory or threads (not the whole of GC.stat), and whatever the
+ * verdict or the run's `analysis.metrics` names. A day at 1 Hz is 86,400 rows: reading 90
+ * columns would cost ~200 MB.
  */
 export function reportColumns (header: readonly string[], summary: ReportInput['summary']): string[] {
   const named = new Set<string>()
@@ -48,7 +47,8 @@ export function reportColumns (header: readonly string[], summary: ReportInput['
   }
   const analysis = (summary.config as { analysis?: { metrics?: string[] } } | undefined)?.analysis
   for (const c of analysis?.metrics ?? []) named.add(c)
-  return header.filter((c) => c !== 'time' && (!c.startsWith('gc.') || MEMORY_GC.test(c) || named.has(c)))
+  const meanings = folderMeanings(header, summary)
+  return header.filter((c) => c !== 'time' && (!c.startsWith('gc.') || MEMORY_ROLES.includes(meanings.get(c)!.role) || named.has(c)))
 }
 
 /** summary.json of a results folder (which must also hold samples.csv); throws NotResultsFolderError. */
@@ -57,7 +57,7 @@ export function readSummary (dir: string): { dir: string; summary: ReportInput['
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotResultsFolderError(abs, 'no such folder')
   const summaryPath = join(abs, 'summary.json')
   if (!existsSync(summaryPath)) throw new NotResultsFolderError(abs, 'no summary.json')
-  if (!existsSync(join(abs, 'samples.csv'))) throw new NotResultsFolderError(abs, 'no samples.csv')
+  if (samplesFiles(abs).length === 0) throw new NotResultsFolderError(abs, 'no samples.csv')
   let text: string
   try {
     text = readFileSync(summaryPath, 'utf8')
@@ -86,16 +86,16 @@ export async function loadReportInput (dir: string, options: LoadOptions = {}): 
   const summary = options.summary ?? read.summary
   let series: SeriesData
   try {
-    series = readSeries(join(abs, 'samples.csv'), (header) => (options.columns ?? reportColumns)(header, summary))
+    series = readSeries(samplesFiles(abs), (header) => (options.columns ?? reportColumns)(header, summary))
   } catch (err) {
     throw new NotResultsFolderError(abs, `samples.csv can't be read (${(err as Error).message})`)
   }
   return { dir: abs, summary, series, events: summary.events ?? [] }
 }
 
-/** samples.csv through the analysis's reader: the columns `pick` names (all but time by default), empty cells as null. */
-export function readSeries (samplesPath: string, pick: (header: string[]) => readonly string[] = (h) => h.filter((c) => c !== 'time')): SeriesData {
-  const table = readSamples(samplesPath, (header) => ['elapsed_s', 'requests', ...pick(header)])
+/** samples.csv (or a watch's daily files) through the analysis's reader: the columns `pick` names (all but time by default), empty cells as null. */
+export function readSeries (samplesPaths: readonly string[], pick: (header: string[]) => readonly string[] = (h) => h.filter((c) => c !== 'time')): SeriesData {
+  const table = readSamplesFiles(samplesPaths, (header) => ['elapsed_s', 'requests', ...pick(header)])
   for (const needed of ['elapsed_s', 'requests']) {
     if (!table.columns.has(needed)) throw new Error(`no "${needed}" column`)
   }

@@ -3,6 +3,7 @@ import { redactScenarioYaml, redactText, scenarioSecrets } from '../recorder/red
 import { basename } from 'node:path'
 import { LoadEngine } from '../engine/load-engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
+import type { StepGate } from '../engine/lockstep.js'
 import { RunStats } from '../counters/run-stats.js'
 import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
@@ -31,14 +32,18 @@ export interface RunOptions {
   keepSecrets?: boolean
   /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
   analysis?: VerdictSettings
+  /** Side by side in lockstep: this target's gate (engine/lockstep.ts). */
+  gate?: StepGate
 }
 
 export interface RunResult {
   dir: string
   summary: JudgedSummary
   interrupted: boolean
-  /** The target exited during the run. */
+  /** The target exited during the run (and, under target.restartWhen, was not brought back). */
   targetExited: boolean
+  /** Why the run stopped before its stop condition: a restart loop. */
+  stopped?: string
   /** Why summary.verdict is missing, when it is. */
   noVerdict?: string
   /** summary.json could not be written (a full disk): the error, naming the file. The summary is still here. */
@@ -96,6 +101,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     }
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
     let lostRows = 0
+    /** Why the run stopped before its stop condition (a restart loop). */
+    let stopped: string | undefined
     const startedAt = new Date()
     const t0 = performance.now()
     let last = t0
@@ -115,6 +122,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
         // A full disk must not stop the load: the rows already written stay, the summary is still tried.
         if (lostRows++ === 0) warn(`samples.csv: cannot write a row (${(err as Error).message}); rows are being lost`)
       }
+      if (stopped === undefined) {
+        stopped = await session.afterRow(samples)
+        if (stopped !== undefined) onFinish()
+      }
       options.onProgress?.({
         elapsedS,
         remainingS: scenario.stop.kind === 'duration' ? Math.max(0, scenario.stop.seconds - elapsedS) : undefined,
@@ -126,7 +137,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
 
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
-    const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
+    const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction, gate: options.gate })
     const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => engine.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {
@@ -139,6 +150,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       graceTimer = setTimeout(() => engine.halt(), grace)
     }
     if (interrupted) onInterrupt()
+    if (stopped !== undefined) onFinish()
     clock.start()
     try {
       await engine.run()
@@ -157,6 +169,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await session.close()
       eventsCsv?.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
+      if (stopped !== undefined) summary.stopped_because = stopped
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       if (scenario.stubs) summary.stubs = session.stubSummaries()
       try {
@@ -172,7 +185,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
         writeError = (err as Error).message
       }
     }
-    return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited'), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
+    return { dir, summary, interrupted, targetExited: targetDown(scenario, events), ...(stopped !== undefined ? { stopped } : {}), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
   }
 
   return {
@@ -187,6 +200,12 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       onFinish()
     }
   }
+}
+
+/** Whether the target exited; under a restart policy, whether it stayed down (its last event is an exit). */
+export function targetDown (scenario: Scenario, events: readonly EventRecord[]): boolean {
+  if (scenario.target.restartWhen) return events.at(-1)?.type === 'target_exited'
+  return events.some((e) => e.type === 'target_exited')
 }
 
 /** The scenario and its URL list beside the results: secrets redacted, unless asked to keep them. */

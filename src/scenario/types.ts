@@ -47,7 +47,25 @@ export interface TargetConfig {
   tree: boolean
   /** With `port`: a shell command that restarts the target; memsiege bisect runs it before every trial. */
   restart?: string
+  /** With `command`: the GC probe memsiege injects into it (absent: auto). */
+  probe?: ProbeChoice
+  /** With `command`: when memsiege restarts the target itself during a run or a watch. */
+  restartWhen?: RestartPolicy
 }
+
+/** `target.restartWhen`: restart a started target that exited or grew too big, as an operator would. */
+export interface RestartPolicy {
+  /** Restart it when it exits. */
+  exited: boolean
+  /** Restart it when its RSS (the process tree's) is above this many bytes. */
+  rssAbove?: number
+  /** A restart loop: more restarts than this within `within` seconds stop the run. */
+  maxRestarts: number
+  within: number
+}
+
+export const PROBE_CHOICES = ['auto', 'node', 'ruby', 'python', 'none'] as const
+export type ProbeChoice = typeof PROBE_CHOICES[number]
 
 export interface GcEndpointConfig {
   /** Path (resolved against target.url) or absolute URL of the app's GC stats. */
@@ -92,6 +110,22 @@ export interface AnalysisConfig {
   failOn?: 'leak' | 'inconclusive'
 }
 
+/** One of the targets of a side-by-side run (`targets:`, or `--vs`). */
+export interface SideTarget {
+  /** Labels the target and names its sub-folder of the results. */
+  name: string
+  target: TargetConfig
+  /** The top-level sample settings with this target's own keys over them. */
+  sample: SampleConfig
+}
+
+/** Two or more targets loaded with the same requests (src/run/side-by-side.ts). */
+export interface SidesConfig {
+  targets: SideTarget[]
+  /** Request k of a user goes to every target before any target gets request k+1 of that user. */
+  lockstep: boolean
+}
+
 export interface Scenario {
   name: string
   /** The scenario file, when there is one (siege flags build a scenario without a file). */
@@ -116,6 +150,8 @@ export interface Scenario {
   methodOverride?: { header: string }
   follow: boolean
   cookies: boolean
+  /** `fast`: raw keep-alive sockets for plain http: (undici for the rest); `undici`: undici for everything. Absent: the environment's MEMSIEGE_TRANSPORT, else fast. */
+  transport?: 'fast' | 'undici'
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
@@ -125,4 +161,6 @@ export interface Scenario {
   analysis?: AnalysisConfig
   /** Record/replay proxies started with the run for the APIs the target calls. */
   stubs?: StubConfig[]
+  /** `targets:`: `target` and `sample` are then the first target's, and the URL list is resolved against its url. */
+  sides?: SidesConfig
 }

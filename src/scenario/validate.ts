@@ -9,6 +9,7 @@ import { headerNameProblem, headerValueProblem, mediaTypeProblem } from './heade
 import { keyAliases, type DurationSpec, type IntegerSpec, type MapSpec, type Spec, type StringFormat } from './schema.js'
 import { parseWarmup } from '../units/warmup.js'
 import { parseGrowthLimit } from '../units/growth-limit.js'
+import { parseSize } from '../units/size.js'
 import { sameKey, suggest } from './suggest.js'
 import { whereNode, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
@@ -168,7 +169,7 @@ class Walker {
       }
       case 'list': {
         if (!isSeq(node)) throw wrongType('a list')
-        if (node.items.length < spec.minItems) throw this.fail(node, `${name}: empty list`, keyWhere)
+        if (node.items.length < spec.minItems) throw this.fail(node, node.items.length === 0 ? `${name}: empty list` : `${name}: needs at least ${spec.minItems} items, got ${node.items.length}`, keyWhere)
         return node.items.map((item, i) => this.check(item, spec.of, [...path, { key: i }]))
       }
       case 'dict':
@@ -316,6 +317,8 @@ export function formatProblem (s: string, format: StringFormat): string | undefi
       return messageOf(() => parseWarmup(s))
     case 'growth-limit':
       return messageOf(() => parseGrowthLimit(s))
+    case 'size':
+      return messageOf(() => parseSize(s))
   }
 }
 
