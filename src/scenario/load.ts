@@ -18,6 +18,7 @@ import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
 import { parseRate } from '../units/rate.js'
+import { buildStubs, type RawStub } from './stubs.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {
@@ -78,6 +79,7 @@ interface RawScenario {
   lockstep: boolean
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
   analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
+  stubs?: RawStub[]
 }
 
 type RawSample = { interval: number; pssInterval: number; gc?: GcEndpointConfig }
@@ -141,6 +143,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(raw.out !== undefined ? { out: raw.out } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
     ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
+    ...(raw.stubs !== undefined ? { stubs: buildStubs(raw.stubs, dir, at) } : {}),
     ...(sides ? { sides: { targets: sides, lockstep: raw.lockstep } } : {}),
   }
   if (sides) checkSides(sides, scenario, (i, key) => at(`targets[${i}].${key}`))
