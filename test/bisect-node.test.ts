@@ -7,7 +7,7 @@ import { appScenario, readDoc, roles, runBisect, TRIAL_REQUESTS } from './helper
 import { freePort } from './fixtures/sampler-helpers.js'
 
 // Live: test/fixtures/bisect-app.mjs started afresh by memsiege for every trial (target.command),
-// trials of 3,000 requests at 4 users, verdicts by the analysis on RSS. Each case prints its trial count.
+// trials of 4,000 requests at 4 users, verdicts by the analysis on RSS. Each case prints its trial count.
 
 const work = mkdtempSync(join(tmpdir(), 'memsiege-bisect-node-'))
 t.teardown(() => rmSync(work, { recursive: true, force: true }))
@@ -72,7 +72,7 @@ t.test('nothing leaks: the control says so and the bisect stops', async (t) => {
   t.same(JSON.parse(r.stdout), doc, '--json: bisect.json on stdout')
   t.equal(doc.result?.outcome, 'no-leak')
   t.ok(doc.trials.length <= 2, 'the control, and the baseline if the control grew')
-  t.match(doc.result?.message, /^no leak reproduced in (3,000|6,000|12,000) requests: the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial to look longer\n/)
+  t.match(doc.result?.message, /^no leak reproduced in (4,000|8,000|16,000) requests: the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial to look longer\n/)
 
   const again = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out], { timeoutMs: 20_000 })
   t.equal(again.status, 2)

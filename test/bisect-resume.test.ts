@@ -60,7 +60,7 @@ t.test('SIGINT in the middle of the third trial, then --resume: the trials done 
   const doc = readDoc(out)
   t.comment(`resumed: ${doc.trials.length} trials in the folder, ${doc.result?.trials} in the search: ${roles(doc)}`)
   t.equal(resumed.status, 0, resumed.stderr)
-  t.match(resumed.stderr, new RegExp(`^memsiege bisect: resuming ${out}: 4 groups, trials of 3,000 requests \\(extended up to 12,000 requests while undecided\\) at concurrency 4, at most 10 trials .*, 2 trials done before\\n`))
+  t.match(resumed.stderr, new RegExp(`^memsiege bisect: resuming ${out}: 4 groups, trials of 4,000 requests \\(extended up to 16,000 requests while undecided\\) at concurrency 4, at most 10 trials .*, 2 trials done before\\n`))
   const [one, two, three] = stopped.trials
   t.match(resumed.stderr, `\n  #1 ${one!.role}: ${one!.verdict} (done before)\n  #2 ${two!.role}: ${two!.verdict} (done before)\n  #4 ${three!.role}`)
   t.equal(doc.status, 'done')

@@ -15,7 +15,7 @@ export const PUMA_BISECT_DIR = fileURLToPath(new URL('../fixtures/puma-bisect/',
  * Trials short enough for a test, long enough for the analysis to decide on RSS past the fixture
  * app's warm-up: sized in requests, so that a slow or busy machine runs the same trials, slower.
  */
-export const TRIAL_REQUESTS = '3000'
+export const TRIAL_REQUESTS = '4000'
 
 export interface AppScenario {
   dir: string
@@ -31,7 +31,7 @@ export interface AppScenario {
 
 /**
  * A scenario that starts test/fixtures/bisect-app.mjs for every trial: GET /api/e0 … e{N-1}, 4 users,
- * RSS sampled 10 times a second (a trial's 3,000 requests take 1.5 s at the app's fastest).
+ * RSS sampled 10 times a second (a trial's 4,000 requests take 2 s at the app's fastest).
  */
 export function appScenario (s: AppScenario): string {
   const flags = [
