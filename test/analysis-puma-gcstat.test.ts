@@ -48,7 +48,7 @@ sample: { interval: 100ms, gc: { url: /gc-stat, interval: 100ms } }
     t.ok(v.deciding.includes('gc.old_objects'), `deciding: ${v.deciding.join(', ')}`)
     const old = v.metrics.find((m: { metric: string }) => m.metric === 'gc.old_objects')
     t.equal(old.unit, 'objects')
-    t.equal(old.role, 'heap-live')
+    t.equal(old.role, 'old-generation', 'the registry\'s role')
     t.equal(typeof old.segments[0].major_gcs, 'number', 'floors between gc.major_gc_count steps')
     t.notMatch(v.hint, /add the probe/, 'the GC figures were found')
     t.match(run.stdout, /Recognised: old generation: gc\.old_objects \(Ruby GC\.stat\); major GCs: gc\.major_gc_count \(Ruby GC\.stat\)/)

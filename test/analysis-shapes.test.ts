@@ -5,6 +5,7 @@
  */
 import t from 'tap'
 import { trendVerdict, type TrendResult } from '../src/analysis/series-verdict.js'
+import { seriesReasonText } from '../src/analysis/verdict-words.js'
 import { series } from '../src/analysis/stats/series.js'
 import { shapeSeries, type ShapeName } from './helpers/shapes.js'
 
@@ -14,7 +15,7 @@ const RUN = 120_000
 function judge (name: ShapeName, seed: number, noise: number, points: number): TrendResult {
   const s = shapeSeries(name, { seed, noise, points, step: RUN / points })
   // 20 MB of growth over the run (before noise); growth under 2.5 MB would not matter.
-  return trendVerdict({ strata: [series(s.x, s.y)], unit: 'bytes', threshold: 2.5e6, thresholdWhy: '5% of RSS', requestsPerHour: 3.6e6, readings: points * 4 })
+  return trendVerdict({ strata: [series(s.x, s.y)], unit: 'bytes', threshold: { value: 2.5e6, basis: { kind: 'minimum', unit: 'bytes' } }, requestsPerHour: 3.6e6, readings: points * 4 })
 }
 
 function tally (name: ShapeName, noise: number, points: number): Record<string, number> {
@@ -76,11 +77,11 @@ t.test('settling says how fast, how much slower, where it is heading and how man
   t.ok(Math.abs(h.value - 73.1e6) < 2e6, `heading for about 73 MB: ${(h.value / 1e6).toFixed(1)} MB`)
   t.ok(Math.abs(h.scale_requests - RUN / 2) < RUN / 4, `the rate falls to 1/e every ~60,000 requests: ${h.scale_requests.toFixed(0)}`)
   t.ok(v.more_requests! > 0 && v.more_requests! < 10 * RUN, `levelled off after about ${v.more_requests} more requests`)
-  t.match(v.reason, /slower and slower: .* early .* late .* levels off at about/)
+  t.match(seriesReasonText(v.why), /slower and slower: .* early .* late .* levels off at about/)
 })
 
 t.test('a rate that may hold or bend: inconclusive, with the requests that would tell', async (t) => {
-  const open = Array.from({ length: SEEDS }, (_, i) => judge('leak', i + 1, 1.5e6, 40)).filter((v) => v.verdict === 'inconclusive' && /holds .* or keeps falling/.test(v.reason))
+  const open = Array.from({ length: SEEDS }, (_, i) => judge('leak', i + 1, 1.5e6, 40)).filter((v) => v.verdict === 'inconclusive' && /holds .* or keeps falling/.test(seriesReasonText(v.why)))
   t.ok(open.length > 0, 'a noisy leak on few floors can be that')
   for (const v of open) t.ok(v.more_requests! > 0, `about ${v.more_requests} more requests`)
 })

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { GcSampler } from '../src/sampler/gc-sampler.js'
-import { chooseMetrics } from '../src/analysis/metrics.js'
+import { chooseMetrics, isHeapRole } from '../src/analysis/metrics.js'
 import { PROC_MEANINGS } from '../src/columns/index.js'
 
 const body = (name: string) => readFileSync(new URL(`./fixtures/gc-shapes/${name}`, import.meta.url), 'utf8')
@@ -36,7 +36,7 @@ function choice (sampler: GcSampler) {
   const { metrics, recognised } = chooseMetrics(header, undefined, { recorded: { ...PROC_MEANINGS, ...sampler.meanings } })
   return {
     deciding: metrics.filter((m) => m.decides).map((m) => m.column),
-    counter: metrics.find((m) => m.decides && m.role === 'heap-live')?.majorCounter,
+    counter: metrics.find((m) => m.decides && isHeapRole(m.role))?.majorCounter,
     recognised: recognised.map((r) => `${r.role}: ${r.column} (${r.source})`),
   }
 }

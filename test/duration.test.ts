@@ -40,7 +40,7 @@ t.test('a bare number is seconds, or minutes for siege -t', async (t) => {
 
 t.test('bad input: a plain Error with a short reason', async (t) => {
   const cases: Array<[string | number, string]> = [
-    ['10x', 'bad duration "10x": unknown unit "x" (use ms, s, m or h)'],
+    ['10x', 'bad duration "10x": unknown unit "x" (use ms, s, m, h or d)'],
     ['', 'bad duration "": empty'],
     ['   ', 'bad duration "": empty'],
     ['-5s', 'bad duration "-5s": negative'],
@@ -49,8 +49,8 @@ t.test('bad input: a plain Error with a short reason', async (t) => {
     [Number.POSITIVE_INFINITY, 'bad duration Infinity: not a finite number'],
     ['abc', 'bad duration "abc": expected a number and a unit such as 30s, 10m, 8h or 500ms'],
     ['10s x', 'bad duration "10s x": expected a number and a unit such as 30s, 10m, 8h or 500ms'],
-    ['1h30', 'bad duration "1h30": missing unit after 30 (use ms, s, m or h)'],
-    ['1e3', 'bad duration "1e3": unknown unit "e" (use ms, s, m or h)'],
+    ['1h30', 'bad duration "1h30": missing unit after 30 (use ms, s, m, h or d)'],
+    ['1e3', 'bad duration "1e3": unknown unit "e" (use ms, s, m, h or d)'],
   ]
   for (const [text, message] of cases) {
     let error: unknown

@@ -19,7 +19,7 @@ const LAYERS: string[][] = [
   ['recorder'],
   ['analysis'],
   ['report'],
-  ['run', 'bisect', 'urls', 'demo'],
+  ['run', 'bisect', 'urls', 'demo', 'watch'],
   ['commands', 'cli.ts', 'index.ts'],
 ]
 

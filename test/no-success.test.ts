@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { trendVerdict } from '../src/analysis/series-verdict.js'
+import { seriesReasonText } from '../src/analysis/verdict-words.js'
 import { runCli } from './helpers/cli.js'
 
 async function listen (onSocket: (socket: Socket) => void): Promise<{ port: number, close: () => Promise<void> }> {
@@ -47,5 +48,6 @@ t.test('the verdict text: enough floors but no answered request says so', async 
   const y = Array.from({ length: 11 }, (_, i) => 1000 + i)
   const result = trendVerdict({ strata: [{ x, y }], unit: 'bytes' } as unknown as Parameters<typeof trendVerdict>[0])
   t.equal(result.verdict, 'inconclusive')
-  t.equal(result.reason, 'too little to go on: no request was answered while the 11 floors were taken')
+  t.same(result.why, { unit: 'bytes', kind: 'no-requests', floors: 11 })
+  t.equal(seriesReasonText(result.why), 'too little to go on: no request was answered while the 11 floors were taken')
 })

@@ -200,7 +200,7 @@ t.test('unknown keys, with what was meant', async (t) => {
   t.equal(failure(t, 'urls: urls.txt\nmethodOverride:\n  headr: X-M\n'), 'F:3:3: unknown key "headr" in methodOverride (did you mean "header"?)')
   t.equal(
     failure(t, 'urls: urls.txt\nzzzzzz: 1\n'),
-    'F:2:1: unknown key "zzzzzz"; expected one of name, target, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, out, sample, bisect, analysis'
+    'F:2:1: unknown key "zzzzzz"; expected one of name, target, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, transport, out, sample, bisect, analysis'
   )
   t.equal(failure(t, 'urls: urls.txt\n[a]: 1\n'), 'F:2:1: scenario: keys must be plain names, got a list')
 })
@@ -244,7 +244,7 @@ t.test('numbers: limits and negatives', async (t) => {
 })
 
 t.test('durations', async (t) => {
-  t.equal(failure(t, 'urls: urls.txt\nduration: 10x\n'), 'F:2:11: duration: bad duration "10x": unknown unit "x" (use ms, s, m or h)')
+  t.equal(failure(t, 'urls: urls.txt\nduration: 10x\n'), 'F:2:11: duration: bad duration "10x": unknown unit "x" (use ms, s, m, h or d)')
   t.equal(failure(t, 'urls: urls.txt\ntarget:\n  command: x\n  ready: /p\n  readyTimeout: soon\n'), 'F:5:17: target.readyTimeout: bad duration "soon": expected a number and a unit such as 30s, 10m, 8h or 500ms')
   const s = load(t, 'urls: urls.txt\nduration: 1.5m\ndelay: 0.25\ntimeout: 500ms\nsample:\n  interval: 1S\n  pssInterval: 2M\n')
   t.same(s.stop, { kind: 'duration', seconds: 90 })
@@ -480,7 +480,7 @@ t.test('command-line overrides', async (t) => {
   t.same(load(t, 'urls: urls.txt\n', { requests: 7 }).stop, { kind: 'requests', count: 7 })
   t.equal(load(t, 'urls: urls.txt\n', { out: 'x' }).out, 'x')
 
-  t.equal(configError(() => load(t, yaml, { duration: '10x' })).message, '--duration: bad duration "10x": unknown unit "x" (use ms, s, m or h)')
+  t.equal(configError(() => load(t, yaml, { duration: '10x' })).message, '--duration: bad duration "10x": unknown unit "x" (use ms, s, m, h or d)')
   t.equal(configError(() => load(t, yaml, { duration: '0' })).message, '--duration 0: must be more than 0')
   t.equal(configError(() => load(t, yaml, { concurrency: 0 })).message, '--concurrency: must be at least 1, got 0')
   t.equal(configError(() => load(t, yaml, { concurrency: 10001 })).message, '--concurrency: must be at most 10000, got 10001')

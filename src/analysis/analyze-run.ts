@@ -9,23 +9,24 @@
  * and the breaches of failOn / maxGrowth.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import { readSamples, readSamplesHeader, type SamplesTable } from './samples-reader.js'
-import { chooseMetrics, columnsNeeded, type MetricSpec } from './metrics.js'
-import { columnsText, missingMetricsText } from './metric-names.js'
+import { basename, join } from 'node:path'
+import { readSamplesFiles, readSamplesHeader, samplesFiles, type SamplesTable } from './samples-reader.js'
+import { chooseMetrics, columnsNeeded, isHeapRole, type MetricSpec } from './metrics.js'
+import { missingColumns, nameableColumns } from './metric-names.js'
+import { columnsText, missingColumnsText, wordVerdict } from './verdict-words.js'
 import { findSegments, readEvents, type Segment } from './segments.js'
 import { warmupCut, type WarmupCut } from './warmup.js'
 import { formatWarmup, type WarmupSpec } from '../units/warmup.js'
-import { applyMethod, describeMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
+import { applyMethod, floorMethods, freshReadings, majorBoundaries, readingsFrom, type FloorMethod, type Readings } from './floors.js'
 import { DEFAULT_TREND_SETTINGS, intervalWidth, trendVerdict, type TrendResult } from './series-verdict.js'
 import { attribute, type RoledVerdict } from './attribution.js'
 import { MIN_PART } from './growth-shape.js'
 import { findBreaches } from './breaches.js'
 import type { GrowthLimit } from '../units/growth-limit.js'
-import type { SegmentVerdict, RunVerdict } from './types.js'
+import type { RunResult, RunVerdict, SegmentResult } from './types.js'
+import type { Note, RunReason, Threshold } from './reasons.js'
 import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
-import { formatAmount } from '../units/format.js'
 import { readRecorded, type ColumnMeanings, type DeclaredRoles, type Unit } from '../columns/index.js'
 import { AnalysisInputError } from '../errors.js'
 
@@ -55,6 +56,11 @@ export interface AnalysisOptions {
   confidence?: number
   /** The target was started for this run (default: what summary.json says, when there is one). */
   freshProcess?: boolean
+  /**
+   * What the `requests` column counts when memsiege sent no load (a watch): the app's own request
+   * counter, or seconds (default: summary.json's `x_axis`). Said in the verdict.
+   */
+  xAxis?: string
 }
 
 export const DEFAULT_FLAT_FRACTION = 0.05
@@ -62,9 +68,10 @@ export const DEFAULT_FLAT_FRACTION = 0.05
 const MIN_GROWTH: Partial<Record<Unit, number>> = { bytes: 1024 * 1024, threads: 1, pages: 1 }
 
 export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerdict {
-  const samplesPath = join(dir, 'samples.csv')
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AnalysisInputError(`${dir}: no such results folder`)
-  if (!existsSync(samplesPath)) throw new AnalysisInputError(`${dir}: no samples.csv (is this a memsiege results folder?)`)
+  const files = samplesFiles(dir)
+  if (files.length === 0) throw new AnalysisInputError(`${dir}: no samples.csv (is this a memsiege results folder?)`)
+  const samplesPath = files[0]
   let header: string[]
   try {
     header = readSamplesHeader(samplesPath)
@@ -74,12 +81,20 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
   for (const needed of ['requests', 'elapsed_s']) {
     if (!header.includes(needed)) throw new AnalysisInputError(`${samplesPath}: no "${needed}" column; not a memsiege samples.csv`)
   }
-  const notes: string[] = []
+  const notes: Note[] = []
   const { metrics, missing, recognised } = chooseMetrics(header, options.metrics, { recorded: options.recorded ?? recordedMeanings(dir), declared: options.columns })
-  if (missing.length && options.metricsFromFlag) throw new AnalysisInputError(`--metrics: not a column of ${samplesPath}: ${missingMetricsText(missing, header)}; its columns: ${columnsText(header)}`)
-  if (missing.length) notes.push(`not in samples.csv, so not analysed: ${missingMetricsText(missing, header)}`)
-  const table = readSamples(samplesPath, () => columnsNeeded(metrics))
-  if (table.skipped) notes.push(`${table.skipped} row${table.skipped === 1 ? '' : 's'} cut short or without a number of requests or seconds, left out`)
+  if (missing.length && options.metricsFromFlag) throw new AnalysisInputError(`--metrics: not a column of ${samplesPath}: ${missingColumnsText(missingColumns(missing, header))}; its columns: ${columnsText(nameableColumns(header))}`)
+  if (missing.length) notes.push({ kind: 'columns-missing', missing: missingColumns(missing, header) })
+  let table: SamplesTable
+  try {
+    table = readSamplesFiles(files, () => columnsNeeded(metrics))
+  } catch (err) {
+    throw new AnalysisInputError((err as Error).message)
+  }
+  if (files.length > 1) notes.push({ kind: 'daily-files', files: files.map((f) => basename(f)) })
+  const xAxis = options.xAxis ?? storedXAxis(join(dir, 'summary.json'))
+  if (xAxis) notes.push({ kind: 'x-axis', x_axis: xAxis })
+  if (table.skipped) notes.push({ kind: 'rows-skipped', rows: table.skipped })
   let events
   try {
     events = readEvents(join(dir, 'events.csv'), table.startTime)
@@ -89,8 +104,19 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
   const fresh = options.freshProcess ?? startedForRun(join(dir, 'summary.json'))
   const verdict = analyzeTable(table, metrics, events, fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
   // Not the target's fault: the names asked for are not columns of this run.
-  if (metrics.length === 0 && missing.length) verdict.summary = `Inconclusive: none of the columns asked for is in samples.csv: ${missingMetricsText(missing, header)}. Its columns: ${columnsText(header)}.`
-  return recognised.length ? { ...verdict, recognised } : verdict
+  if (metrics.length === 0 && missing.length) verdict.why.summary = { kind: 'columns-missing', missing: missingColumns(missing, header), columns: nameableColumns(header) }
+  const placed = xAxis ? { ...verdict, x_axis: xAxis } : verdict
+  return wordVerdict(recognised.length ? { ...placed, recognised } : placed)
+}
+
+/** What a watch's `requests` column counts (summary.json's `x_axis`); undefined for a run. */
+function storedXAxis (path: string): string | undefined {
+  try {
+    const axis = (JSON.parse(readFileSync(path, 'utf8')) as { x_axis?: unknown }).x_axis
+    return typeof axis === 'string' ? axis : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -122,7 +148,7 @@ function recordedMeanings (dir: string): ColumnMeanings | undefined {
 }
 
 /** The analysis of a table already read (analyzeRun's second half; tests call it directly). */
-export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[], events: ReturnType<typeof readEvents>, options: AnalysisOptions = {}, notes: string[] = []): RunVerdict {
+export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[], events: ReturnType<typeof readEvents>, options: AnalysisOptions = {}, notes: Note[] = []): RunResult {
   const warmup = options.warmup ?? { kind: 'auto' }
   const flatFraction = options.flatFraction ?? DEFAULT_FLAT_FRACTION
   const settings = { alpha: options.alpha ?? DEFAULT_TREND_SETTINGS.alpha, level: options.confidence ?? DEFAULT_TREND_SETTINGS.level }
@@ -135,10 +161,10 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
     gcPid: table.columns.get('gc.pid'),
     events,
   })
-  if (segments.length > 1) notes.push(`the target restarted: ${segments.length} segments, each analysed apart (rows ${segments.map((s) => `${s.rows[0]}–${s.rows[1] - 1}`).join(', ')})`)
+  if (segments.length > 1) notes.push({ kind: 'restarted', rows: segments.map((s) => s.rows) })
 
   // One warm-up per segment, shared by all metrics, so that they are compared over the same requests.
-  const counter = metrics.find((m) => m.role === 'heap-live' && m.majorCounter)?.majorCounter ?? metrics.find((m) => m.majorCounter)?.majorCounter
+  const counter = metrics.find((m) => isHeapRole(m.role) && m.majorCounter)?.majorCounter ?? metrics.find((m) => m.majorCounter)?.majorCounter
   const cuts = segments.map((s) => warmupCut(warmup, requests, elapsed, s.rows[0], s.rows[1], counter ? table.columns.get(counter) : undefined))
   const rssLevel = startLevel(table.columns.get('rss_bytes') ?? table.columns.get('gc.memoryUsage.rss') ?? table.columns.get('gc.rss_bytes'), segments, cuts)
 
@@ -147,11 +173,8 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
     const v = analyzeMetric(table, metric, segments, cuts, { flatFraction, settings, rssLevel })
     if (v) verdicts.push(v)
   }
-  const overall = attribute(verdicts, { freshProcess: options.freshProcess })
-  if (verdicts.length === 0 && metrics.length > 0) {
-    overall.summary = 'Inconclusive: too little to analyse (fewer than 2 rows with the target alive).'
-  }
-  const breaches = findBreaches(overall.verdict, verdicts, options)
+  const { why, ...overall } = attribute(verdicts, { freshProcess: options.freshProcess })
+  const summary: RunReason = verdicts.length === 0 && metrics.length > 0 ? { kind: 'no-rows' } : why.summary
   return {
     ...overall,
     metrics: verdicts,
@@ -165,11 +188,10 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
       ...(options.maxGrowth?.length ? { max_growth: options.maxGrowth.map((g) => g.text) } : {}),
       ...(options.metrics?.length ? { metrics: options.metrics } : {}),
     },
-    breaches,
     deciding: verdicts.filter((m) => m.decides).map((m) => m.metric),
     rows: table.rows,
     segments: segments.length,
-    ...(notes.length ? { notes } : {}),
+    why: { ...why, summary, breaches: findBreaches(overall.verdict, verdicts, options), notes },
   }
 }
 
@@ -200,17 +222,17 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
   const method = bestMethod(steady, ctx.settings.level)
   const strata = steady.map((r) => applyMethod(r, method))
   const shapeStrata = finerForThirds(steady, method, strata)
-  const { threshold, why } = thresholdFor(metric, readingsStartLevel(steady), ctx)
+  const threshold = thresholdFor(metric, readingsStartLevel(steady), ctx)
   const rate = requestsPerHour(steady)
   const noMajorGc = Boolean(metric.promotionBiased && metric.majorCounter && majors === 0)
-  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, thresholdWhy: why, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
+  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
   const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0), shapeStrata))
   if (noMajorGc && pooled.verdict === 'inconclusive' && pooled.more_requests === undefined) {
     const more = requestsToMajorGcs(table, metric, steady, pooled.per_request?.value)
     if (more !== undefined) pooled.more_requests = more
   }
   const perSegment = segments.length === 1 ? [pooled] : strata.map((s, i) => trendVerdict(input([s], steady[i].y.length, shapeStrata ? [shapeStrata[i]] : undefined)))
-  const segmentVerdicts = segments.map((seg, i) => segmentVerdict(seg, cuts[i], perSegment[i], strata[i], steady[i], method, requests, table.columns.get('elapsed_s')!, threshold, why, metric))
+  const segmentVerdicts = segments.map((seg, i) => segmentVerdict(seg, cuts[i], perSegment[i], strata[i], steady[i], method, requests, table.columns.get('elapsed_s')!, threshold, metric))
   if (metric.majorCounter && segments.length === 1) segmentVerdicts[0].major_gcs = majors
   return {
     metric: metric.column,
@@ -226,7 +248,7 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
     ...(pooled.shape ? { shape: pooled.shape } : {}),
     ...(pooled.p !== undefined ? { p_value: pooled.p } : {}),
     ...(pooled.more_requests !== undefined ? { more_requests: pooled.more_requests } : {}),
-    reason: pooled.reason,
+    why: pooled.why,
   }
 }
 
@@ -276,20 +298,12 @@ function requestsToMajorGcs (table: SamplesTable, metric: MetricSpec, steady: re
   return headroom > 0 ? Math.ceil((2 * headroom) / slope) : undefined
 }
 
-function thresholdFor (metric: MetricSpec, level: number, ctx: MetricContext): { threshold: number; why: string } {
-  const pct = `${+(ctx.flatFraction * 100).toFixed(2)}%`
+function thresholdFor (metric: MetricSpec, level: number, ctx: MetricContext): Threshold {
   const min = MIN_GROWTH[metric.unit] ?? 0
-  let base: number
-  let why: string
-  if (metric.unit === 'bytes' && Number.isFinite(ctx.rssLevel)) {
-    base = ctx.flatFraction * ctx.rssLevel
-    why = `${pct} of RSS at the start, ${formatAmount(ctx.rssLevel, 'bytes')}`
-  } else {
-    base = ctx.flatFraction * Math.abs(level)
-    why = `${pct} of its level at the start, ${formatAmount(level, metric.unit)}`
-  }
-  if (min > base) return { threshold: min, why: `at least ${formatAmount(min, metric.unit)}` }
-  return { threshold: base, why }
+  const share: Threshold = metric.unit === 'bytes' && Number.isFinite(ctx.rssLevel)
+    ? { value: ctx.flatFraction * ctx.rssLevel, basis: { kind: 'rss-share', fraction: ctx.flatFraction, level: ctx.rssLevel } }
+    : { value: ctx.flatFraction * Math.abs(level), basis: { kind: 'level-share', fraction: ctx.flatFraction, level, unit: metric.unit } }
+  return min > share.value ? { value: min, basis: { kind: 'minimum', unit: metric.unit } } : share
 }
 
 function requestsPerHour (steady: readonly Readings[]): number {
@@ -325,20 +339,20 @@ function readingsStartLevel (steady: readonly Readings[]): number {
   return starts.length ? median(starts) : NaN
 }
 
-function segmentVerdict (seg: Segment, cut: WarmupCut, t: TrendResult, floors: Series, steady: Readings, method: FloorMethod, requests: Float64Array, elapsed: Float64Array, threshold: number, why: string, metric: MetricSpec): SegmentVerdict {
+function segmentVerdict (seg: Segment, cut: WarmupCut, t: TrendResult, floors: Series, steady: Readings, method: FloorMethod, requests: Float64Array, elapsed: Float64Array, threshold: Threshold, metric: MetricSpec): SegmentResult {
   const [from, to] = seg.rows
   const floor: Array<[number, number]> = Array.from(floors.x, (x, i) => [x, floors.y[i]])
-  const out: SegmentVerdict = {
+  const out: SegmentResult = {
     rows: [from, to],
     requests: [requests[from], requests[to - 1]],
     elapsed_s: [elapsed[from], elapsed[to - 1]],
     verdict: t.verdict,
     warmup: { elapsed_s: round(cut.elapsed_s, 3), requests: Math.round(cut.requests) },
     windows: t.windows,
-    reason: t.reason,
+    why: t.why,
     floor,
-    threshold: { value: threshold, why },
-    floor_method: describeMethod(method),
+    threshold,
+    floor_window: { kind: method.kind, size: method.size },
     readings: steady.y.length,
   }
   if (t.per_request) out.per_request = t.per_request

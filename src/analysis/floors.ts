@@ -167,11 +167,6 @@ export interface FloorMethod {
   size: number
 }
 
-export function describeMethod (m: FloorMethod): string {
-  if (m.kind === 'major-gc') return m.size === 1 ? 'lowest reading between major GCs' : `lowest reading per ${m.size} major GCs`
-  return m.size === 1 ? 'every reading' : `lowest of every ${m.size} readings`
-}
-
 const SIZES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096]
 
 /**
@@ -212,18 +207,39 @@ export function floorMethods (segments: readonly Readings[]): FloorMethod[] {
  * something is collected), counting as drops the falls of at least half a typical big one (the
  * 5th percentile of the steps). Windows shorter than this would often miss the bottom. 1 when
  * the series hardly ever falls (RSS creeping up): then every reading is a floor.
+ *
+ * A drop that the very next reading takes back (by at least half) is no saw's bottom that
+ * windows must reach: it is a dip, over in one reading, on a series that otherwise holds its
+ * level (Go's scavenger returning pages that the heap faults in again within the second), or a
+ * saw of two readings. Either way a window of two readings sees all of it, so such drops ask
+ * for windows of 2, not of readings/drops: counting rare dips as cycles would leave a handful
+ * of long windows whose floors are whichever dip fell in them, and an interval too wide to
+ * clear anything.
  */
 export function sawPeriod (segments: readonly Readings[]): number {
   const steps: number[] = []
-  for (const r of segments) for (let i = 1; i < r.y.length; i++) steps.push(r.y[i] - r.y[i - 1])
+  // Whether the reading after each step takes at least half of a drop back.
+  const takenBack: boolean[] = []
+  for (const r of segments) {
+    for (let i = 1; i < r.y.length; i++) {
+      const d = r.y[i] - r.y[i - 1]
+      steps.push(d)
+      takenBack.push(i + 1 < r.y.length && r.y[i + 1] - r.y[i] >= -d / 2)
+    }
+  }
   if (steps.length < MIN_WINDOWS) return 1
   const sorted = Float64Array.from(steps).sort()
   const big = sorted[Math.floor(0.05 * (sorted.length - 1))]
   if (!(big < 0)) return 1
   let drops = 0
-  for (const d of steps) if (d <= big / 2) drops++
-  if (drops < MIN_WINDOWS) return 1
-  return steps.length / drops
+  let held = 0
+  steps.forEach((d, i) => {
+    if (d > big / 2) return
+    drops++
+    if (!takenBack[i]) held++
+  })
+  if (held >= MIN_WINDOWS) return steps.length / held
+  return drops >= MIN_WINDOWS ? 2 : 1
 }
 
 export function applyMethod (r: Readings, m: FloorMethod): Series {

@@ -1,22 +1,18 @@
-/** Names given to `--metrics` / `analysis.metrics` that samples.csv doesn't have, said so that a typo is plain. */
+/** Names given to `--metrics` / `analysis.metrics` that samples.csv doesn't have, with what each is probably a typo of. */
 import { suggest } from '../scenario/suggest.js'
 import { HEAP_OLD_METRIC, NATIVE_METRIC } from './metrics.js'
+import type { MissingColumn } from './reasons.js'
 
-/** Columns listed by name in a message; the rest are counted. */
-const LISTED = 12
-
-/** "no_such_col (did you mean rss_bytes?)" for each name of `missing`. */
-export function missingMetricsText (missing: readonly string[], header: readonly string[]): string {
-  const candidates = [...header.filter((c) => c !== 'time'), HEAP_OLD_METRIC, NATIVE_METRIC]
-  return missing.map((name) => {
-    const close = suggest(name, candidates)
-    return close ? `${name} (did you mean ${close}?)` : name
-  }).join(', ')
+/** The columns one may name: the header's, without `time`. */
+export function nameableColumns (header: readonly string[]): string[] {
+  return header.filter((c) => c !== 'time')
 }
 
-/** "rss_bytes, threads, … (40 in all)": the columns one may name. */
-export function columnsText (header: readonly string[]): string {
-  const columns = header.filter((c) => c !== 'time')
-  const shown = columns.slice(0, LISTED).join(', ')
-  return columns.length > LISTED ? `${shown}, … (${columns.length} in all, see the first line of samples.csv)` : shown
+/** Each name of `missing`, with the column (or derived metric) closest to it. */
+export function missingColumns (missing: readonly string[], header: readonly string[]): MissingColumn[] {
+  const candidates = [...nameableColumns(header), HEAP_OLD_METRIC, NATIVE_METRIC]
+  return missing.map((name) => {
+    const close = suggest(name, candidates)
+    return close ? { name, did_you_mean: close } : { name }
+  })
 }

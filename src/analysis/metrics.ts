@@ -22,14 +22,17 @@
 
 export type MetricUnit = Unit
 
-/** What a metric says about the target, for the attribution (see attribution.ts). */
-export type MetricRole = 'rss' | 'native' | 'heap-live' | 'heap-size' | 'threads' | 'other'
+/** The live heap or its old generation: where an object leak shows (see attribution.ts). */
+export function isHeapRole (role: Role | undefined): boolean {
+  return role === 'heap-live' || role === 'old-generation'
+}
 
 export interface MetricSpec {
   /** The samples.csv column; for a derived metric, its name (`native_bytes`). */
   column: string
   unit: MetricUnit
-  role: MetricRole
+  /** The registry's role (src/columns/meaning.ts), what the attribution goes by. */
+  role: Role
   /** How repeated values are told from fresh readings (see floors.ts). */
   freshness: 'gc' | 'changes' | 'every-row'
   /** A GC column counting major collections: floors are then taken between them. */
@@ -138,20 +141,15 @@ export function chooseMetrics (header: readonly string[], requested?: readonly s
   return { metrics, missing, recognised: recognisedOf(metrics, meanings) }
 }
 
-/** The metric's role in the verdict: the old generation is the live heap that matters. */
-function metricRole (role: Role): MetricRole {
-  return role === 'old-generation' ? 'heap-live' : role === 'major-gc-count' ? 'other' : role
-}
-
 /**
  * A column as a metric. Floors between major GCs for the heap's own series; `anyCounter`
  * (a column named in analysis.metrics) also for the runtime's other GC figures.
  */
 function describe (column: string, meanings: ReadonlyMap<string, Recognised>, decides: boolean, anyCounter: boolean): MetricSpec {
   const m = meanings.get(column)!
-  const role = metricRole(m.role)
+  const role = m.role
   const freshness = column.startsWith('gc.') ? 'gc' : column === 'pss_bytes' ? 'changes' : 'every-row'
-  const counter = freshness === 'gc' && (anyCounter || role === 'heap-live') ? majorCounterFor(column, m, meanings) : undefined
+  const counter = freshness === 'gc' && (anyCounter || isHeapRole(role)) ? majorCounterFor(column, m, meanings) : undefined
   const limit = m.role === 'old-generation' && meanings.has(`${column}_limit`) ? `${column}_limit` : undefined
   return {
     column,
@@ -191,7 +189,7 @@ function heapOldSpec (has: Set<string>, decides: boolean): MetricSpec | undefine
   return {
     column: HEAP_OLD_METRIC,
     unit: 'bytes',
-    role: 'heap-live',
+    role: 'old-generation',
     freshness: 'gc',
     decides,
     difference: NODE_HEAP_OLD.filter((c) => has.has(c)),

@@ -9,7 +9,8 @@
  * parser instead, so the fast path can never misread one. The header always does: GC column
  * names contain quotes and commas.
  */
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseCsvRecord } from './csv-record.js'
 
 export interface SamplesTable {
@@ -58,6 +59,56 @@ export function readSamples (path: string, pick: (header: string[]) => readonly 
   } finally {
     closeSync(fd)
   }
+}
+
+/** A long watch's daily files: samples-YYYYMMDD.csv (UTC days), which sort in time order. */
+export const DAILY_SAMPLES = /^samples-\d{8}\.csv$/
+
+/**
+ * The samples files of a results folder, in time order: samples.csv, or the daily files of a
+ * long watch; [] when there is neither.
+ */
+export function samplesFiles (dir: string): string[] {
+  const single = join(dir, 'samples.csv')
+  if (existsSync(single)) return [single]
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return []
+  }
+  return names.filter((n) => DAILY_SAMPLES.test(n)).sort().map((n) => join(dir, n))
+}
+
+/**
+ * Several files of one recording (a watch's days) read as one table: they share the header and
+ * the clock (elapsed_s runs on across them). Throws when a file's header differs from the first's.
+ */
+export function readSamplesFiles (paths: readonly string[], pick: (header: string[]) => readonly string[]): SamplesTable {
+  if (paths.length === 1) return readSamples(paths[0], pick)
+  const tables: SamplesTable[] = []
+  let wanted: readonly string[] = []
+  for (const path of paths) {
+    const table = readSamples(path, (header) => {
+      if (tables.length === 0) wanted = pick(header)
+      else if (header.join(',') !== tables[0].header.join(',')) throw new Error(`${path}: its columns differ from those of ${paths[0]}`)
+      return wanted
+    })
+    tables.push(table)
+  }
+  const rows = tables.reduce((n, t) => n + t.rows, 0)
+  const columns = new Map<string, Float64Array>()
+  for (const name of tables[0].columns.keys()) {
+    const all = new Float64Array(rows)
+    let at = 0
+    for (const t of tables) {
+      all.set(t.columns.get(name)!, at)
+      at += t.rows
+    }
+    columns.set(name, all)
+  }
+  const startTime = tables.find((t) => t.rows > 0)?.startTime
+  return { header: tables[0].header, rows, columns, ...(startTime !== undefined ? { startTime } : {}), skipped: tables.reduce((n, t) => n + t.skipped, 0) }
 }
 
 function readHeader (fd: number): { header: string[]; offset: number } {

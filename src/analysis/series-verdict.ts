@@ -29,7 +29,7 @@ import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './sta
 import { growthShape, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
 import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
-import { formatAmount, formatRate } from '../units/format.js'
+import type { Rise, SeriesReason, Threshold } from './reasons.js'
 import { MIN_WINDOWS } from './floors.js'
 import type { Unit } from '../columns/meaning.js'
 
@@ -53,10 +53,8 @@ export interface TrendInput {
   /** Steady-state floors, one series per segment; x = requests completed. */
   strata: readonly Series[]
   unit: Unit
-  /** Growth over the analysed requests that counts (same unit as the series). */
-  threshold: number
-  /** The threshold in words: "5% of RSS (61.2 MB)". */
-  thresholdWhy: string
+  /** Growth over the analysed requests that counts (same unit as the series), and how it was set. */
+  threshold: Threshold
   /** Requests per hour over the analysed stretch, to turn per-request into per-hour growth. */
   requestsPerHour: number
   /**
@@ -73,7 +71,7 @@ export interface TrendInput {
 
 export interface TrendResult {
   verdict: SeriesVerdict
-  reason: string
+  why: SeriesReason
   windows: number
   /** Requests the floors span (summed over segments). */
   span: number
@@ -99,15 +97,15 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const windows = strata.reduce((a, s) => a + s.x.length, 0)
   const readings = input.readings ?? windows
   const span = strata.reduce((a, s) => a + (s.x.length > 0 ? s.x[s.x.length - 1] - s.x[0] : 0), 0)
-  const amount = (v: number) => formatAmount(v, input.unit)
+  const unit = input.unit
   if (windows < MIN_WINDOWS || span <= 0) {
     const more = span > 0 && windows > 0 ? Math.ceil(span * (MIN_WINDOWS / windows - 1)) : undefined
     return {
       verdict: 'inconclusive',
-      reason: windows < MIN_WINDOWS
-        ? `too little to go on: ${windows} floor${windows === 1 ? '' : 's'} (at least ${MIN_WINDOWS} are needed)`
+      why: windows < MIN_WINDOWS
+        ? { unit, kind: 'too-few-floors', floors: windows, needed: MIN_WINDOWS }
         // Enough floors, all at the same load: memory cannot be set against requests that never came.
-        : `too little to go on: no request was answered while the ${windows} floors were taken`,
+        : { unit, kind: 'no-requests', floors: windows },
       windows,
       span,
       ...(more !== undefined ? { more_requests: more } : {}),
@@ -123,15 +121,15 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const early = shape?.early
   const late = shape?.late
   const est = (v: number, lo: number, hi: number): Estimate => ({ value: v, low: lo, high: hi, level: settings.level })
-  const base: TrendResult = {
+  const perRequest = est(ts.slope, ts.low, ts.high)
+  const base: Omit<TrendResult, 'why'> = {
     verdict: 'inconclusive',
-    reason: '',
     windows,
     span,
     p: mk.p,
     s: mk.s,
     correction: mk.correction,
-    per_request: est(ts.slope, ts.low, ts.high),
+    per_request: perRequest,
     per_hour: est(ts.slope * input.requestsPerHour, ts.low * input.requestsPerHour, ts.high * input.requestsPerHour),
     growth: est(ts.slope * span, ts.low * span, ts.high * span),
     ...(early ? { early } : {}),
@@ -139,68 +137,56 @@ export function trendVerdict (input: TrendInput): TrendResult {
     intercepts: strata.map((s) => intercept(s, ts.slope)),
   }
 
-  const thr = input.threshold
+  const threshold = input.threshold
+  const thr = threshold.value
   const g = ts.slope * span
   const gHigh = ts.high * span
   const significant = mk.p < settings.alpha && mk.s > 0
-  const pText = `p ${formatP(mk.p).startsWith('<') ? '' : '= '}${formatP(mk.p)}`
-  const rate = `${formatRate(ts.slope, input.unit, 'request')} (${Math.round(settings.level * 100)}% CI ${amount(ts.low)} to ${amount(ts.high)})`
+  const rise: Rise = { per_request: perRequest, growth: g, requests: span, p: mk.p }
+  const part = (t: PartTrend): Estimate => est(t.slope, t.low, t.high)
 
   const end = strata[strata.length - 1].x[strata[strata.length - 1].x.length - 1]
   let projection: Projection | undefined
-  const decide = (): Pick<TrendResult, 'verdict' | 'reason'> => {
+  const decide = (): { verdict: SeriesVerdict; why: SeriesReason } => {
     if (gHigh < thr && readings < MIN_READINGS_TO_CLEAR) {
-      return { verdict: 'inconclusive', reason: `no growth that matters so far (at most ${amount(gHigh)}), but ${readings} readings are too few to clear it (${MIN_READINGS_TO_CLEAR} are needed)` }
+      return { verdict: 'inconclusive', why: { unit, kind: 'too-few-readings-to-clear', at_most: gHigh, readings, needed: MIN_READINGS_TO_CLEAR } }
     }
     if (gHigh < thr) {
-      const what = g < 0 && mk.p < settings.alpha ? `shrinks by ${amount(-g)}` : `changes by ${amount(g)}`
-      return { verdict: 'flat', reason: `${what} over ${count(span)} requests; at most ${amount(gHigh)}, under the ${amount(thr)} that would matter (${input.thresholdWhy})` }
+      return { verdict: 'flat', why: { unit, kind: 'flat', growth: g, shrinks: g < 0 && mk.p < settings.alpha, requests: span, at_most: gHigh, threshold } }
     }
-    if (!significant) {
-      return { verdict: 'inconclusive', reason: `no significant trend (${pText}), but the interval allows growth of up to ${amount(gHigh)}, over the ${amount(thr)} that would matter (${input.thresholdWhy})` }
-    }
-    const grows = `grows ${rate}, ${amount(g)} over ${count(span)} requests (${pText})`
-    if (!shape || !late || !early) return { verdict: 'inconclusive', reason: `${grows}; too few floors to tell whether it stops` }
-    const lateRate = `${formatRate(late.slope, input.unit, 'request')} late (CI ${amount(late.low)} to ${amount(late.high)})`
-    const stopped = `grew, then stopped: ${formatRate(early.slope, input.unit, 'request')} early, ${lateRate}; ${amount(g)} over ${count(span)} requests`
-    if (readings < MIN_READINGS_TO_CLEAR) return { verdict: 'inconclusive', reason: `${grows}; ${readings} readings are too few to tell whether it stops` }
+    if (!significant) return { verdict: 'inconclusive', why: { unit, kind: 'no-trend', p: mk.p, at_most: gHigh, threshold } }
+    if (!shape || !late || !early) return { verdict: 'inconclusive', why: { unit, kind: 'too-few-floors-for-shape', rise } }
+    const stopped = { unit, kind: 'stopped', growth: g, requests: span, early: early.slope, late: part(late) } as const
+    if (readings < MIN_READINGS_TO_CLEAR) return { verdict: 'inconclusive', why: { unit, kind: 'too-few-readings-for-shape', rise, readings } }
     // The late rate, kept up over the whole analysed stretch, would not matter: whatever grew has stopped.
-    if (late.high * span < thr) return { verdict: 'plateau', reason: stopped }
-    if (g < thr) {
-      return { verdict: 'inconclusive', reason: `grows (${pText}) by ${amount(g)} over ${count(span)} requests: under the ${amount(thr)} that would matter (${input.thresholdWhy}), but the interval reaches ${amount(gHigh)}` }
-    }
+    if (late.high * span < thr) return { verdict: 'plateau', why: stopped }
+    if (g < thr) return { verdict: 'inconclusive', why: { unit, kind: 'under-threshold', p: mk.p, growth: g, requests: span, at_most: gHigh, threshold } }
     // Slowed down significantly, to a stop or to a creep that would not matter over the run:
     // a cache that has filled, while garbage not yet collected by a major GC may still creep up.
     // A late interval reaching 0 is not enough on its own (a few noisy floors reach almost any
     // slope): the slope must have come down from the early one.
     if (shape.slowed && (late.low <= 0 || late.slope * span < thr)) {
-      return { verdict: 'plateau', reason: late.low > 0 ? `${stopped}; the late creep would add ${amount(late.slope * span)} over as many requests again` : stopped }
+      return { verdict: 'plateau', why: late.low > 0 ? { ...stopped, creep: late.slope * span } : stopped }
     }
-    if (late.low > 0 && input.noMajorGc) {
-      return { verdict: 'inconclusive', reason: `${grows}, but no major GC ran while it did: the growth may be garbage that the next one frees` }
-    }
+    if (late.low > 0 && input.noMajorGc) return { verdict: 'inconclusive', why: { unit, kind: 'no-major-gc', rise } }
     if (late.low > 0 && shape.holding) {
-      const held = shape.slowed ? `, after a warm-up: ${formatRate(early.slope, input.unit, 'request')} early, then holding` : ', and holding'
-      return { verdict: 'leak', reason: `${grows}${held}: ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+      return { verdict: 'leak', why: { unit, kind: 'holding', rise, late: late.slope, ...(shape.slowed ? { early: early.slope } : {}) } }
     }
     if (late.low > 0 && shape.bending) {
       projection = project(shape, end)
-      const slowed = `${formatRate(early.slope, input.unit, 'request')} early (CI ${amount(early.low)} to ${amount(early.high)}), ${lateRate}`
-      const heading = projection ? `; if it keeps slowing as it has, it levels off at about ${amount(projection.value)} (${Math.round(settings.level * 100)}% CI ${amount(projection.low)} to ${projection.high !== undefined ? amount(projection.high) : 'no upper bound yet'})` : ''
-      return { verdict: 'settling', reason: `grew ${amount(g)} over ${count(span)} requests, but slower and slower: ${slowed}${heading}` }
+      const heading = projection ? { heading: { value: projection.value, low: projection.low, ...(projection.high !== undefined ? { high: projection.high } : {}), level: settings.level } } : {}
+      return { verdict: 'settling', why: { unit, kind: 'settling', growth: g, requests: span, early: part(early), late: part(late), ...heading } }
     }
     // Neither test significant: a late rate at or above the bend line is a rate that holds within
     // the intervals (the verdict needs a significant bend to call growth settling).
     if (late.low > 0 && shape.leaning === 'hold') {
-      return { verdict: 'leak', reason: `${grows}, and holding within the intervals: ${formatRate(early.slope, input.unit, 'request')} early, ${formatRate(late.slope, input.unit, 'request')} in the last third` }
+      return { verdict: 'leak', why: { unit, kind: 'holding-within-intervals', rise, early: early.slope, late: late.slope } }
     }
-    if (late.low > 0) {
-      return { verdict: 'inconclusive', reason: `${grows}; still growing at the end (${lateRate}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet` }
-    }
-    return { verdict: 'inconclusive', reason: `${grows}; the late slope (${lateRate}) can't tell whether it stops` }
+    if (late.low > 0) return { verdict: 'inconclusive', why: { unit, kind: 'shape-open', rise, late: part(late) } }
+    return { verdict: 'inconclusive', why: { unit, kind: 'late-unclear', rise, late: part(late) } }
   }
-  const { verdict, reason } = decide()
-  const result: TrendResult = { ...base, verdict, reason }
+  const { verdict, why } = decide()
+  const result: TrendResult = { ...base, verdict, why }
   if (shape) {
     const e = (t: PartTrend): Estimate => est(t.slope, t.low, t.high)
     result.shape = {
@@ -263,13 +249,4 @@ export function factorToSettle (ts: TheilSenResult, late: TheilSenResult | undef
     }
   }
   return undefined
-}
-
-export function formatP (p: number): string {
-  if (p < 0.0001) return '< 0.0001'
-  return p < 0.01 ? p.toFixed(4) : p.toFixed(3)
-}
-
-function count (n: number): string {
-  return Math.round(n).toLocaleString('en-US')
 }

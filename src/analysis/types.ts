@@ -1,6 +1,8 @@
 import type { RunSummary } from '../recorder/summary-json.js'
-import type { Unit } from '../columns/index.js'
+import type { Role, Unit } from '../columns/index.js'
 import type { RecognisedSeries } from './metrics.js'
+import type { Attribution, RunWhy, SeriesReason, Threshold } from './reasons.js'
+import type { FloorMethod } from './floors.js'
 /** What `memsiege analyze` says about one run: stored in summary.json under `verdict`. */
 
 export type SeriesVerdict = 'leak' | 'settling' | 'plateau' | 'flat' | 'inconclusive'
@@ -38,7 +40,7 @@ export interface GrowthShape {
 }
 
 /** One stretch of a run without a target restart: analysed on its own. */
-export interface SegmentVerdict {
+export interface SegmentResult {
   /** Row range in samples.csv (0-based, data rows only, end exclusive). */
   rows: [number, number]
   /** Requests completed at the segment's start and end. */
@@ -65,8 +67,8 @@ export interface SegmentVerdict {
    * how many more it would have levelled off, if it keeps slowing as it has.
    */
   more_requests?: number
-  /** Plain words: why this verdict. */
-  reason: string
+  /** Why this verdict, as data (verdict-words.ts words it into `reason`). */
+  why: SeriesReason
   /** The fitted line, for charts: value = intercept + slope × requests. */
   fit?: { intercept: number; slope_per_request: number }
   /** The floor series the test ran on, for charts: [requests, value]. */
@@ -74,25 +76,36 @@ export interface SegmentVerdict {
   /** Growth over the analysed requests (slope × requests), with its interval. */
   growth?: Estimate
   /** Growth under this over the analysed requests counts as flat; and how it was set. */
-  threshold?: { value: number; why: string }
-  /** How the floors were taken: "lowest of every 4 readings", "lowest reading between major GCs". */
-  floor_method?: string
+  threshold?: Threshold
+  /** How the floors were taken: the lowest reading of each window of `size` readings or major GCs. */
+  floor_window?: FloorMethod
   /** Readings in the steady state (after the warm-up), before taking floors. */
   readings?: number
   /** Major GCs counted in the steady state, where the runtime reports them. */
   major_gcs?: number
 }
 
-export interface MetricVerdict {
+/** A segment's verdict with its words: what summary.json stores. */
+export interface SegmentVerdict extends Omit<SegmentResult, 'why' | 'threshold'> {
+  /** Absent from the summary.json of runs analysed before the reasons were stored as data. */
+  why?: SeriesReason
+  /** Plain words: why this verdict. */
+  reason: string
+  threshold?: Threshold & { why: string }
+  /** How the floors were taken: "lowest of every 4 readings", "lowest reading between major GCs". */
+  floor_method?: string
+}
+
+export interface MetricResult {
   /** The samples.csv column, e.g. rss_bytes or gc.stat.old_objects. */
   metric: string
   unit: Unit
   verdict: SeriesVerdict
-  segments: SegmentVerdict[]
+  segments: SegmentResult[]
   /** Whether this metric is one of those the run's verdict is the worst of. */
   decides?: boolean
-  /** rss | native | heap-live | heap-size | threads | other (see src/analysis/metrics.ts). */
-  role?: string
+  /** What the column measures, by the registry's roles (src/columns/meaning.ts). */
+  role?: Role
   /**
    * A derived metric's columns, the first minus the others (one reading): native_bytes is
    * gc.memoryUsage.rss − gc.heap.total_physical_size; heap_old_bytes is gc.memoryUsage.heapUsed
@@ -107,6 +120,13 @@ export interface MetricVerdict {
   shape?: GrowthShape
   p_value?: number
   more_requests?: number
+  /** Why, over all segments pooled, as data. */
+  why?: SeriesReason
+}
+
+/** A metric's verdict with its words. */
+export interface MetricVerdict extends Omit<MetricResult, 'segments'> {
+  segments: SegmentVerdict[]
   reason?: string
 }
 
@@ -122,29 +142,26 @@ export interface VerdictScale {
   /** At the rate the verdict stands on: the whole run's for a leak, the last third's for settling. */
   per_hour: number
   per_day: number
+  /** Requests the metric's segments span. */
+  requests?: number
   /** The target was started for this run (its first request was the run's first). */
   fresh_process?: boolean
 }
 
-export interface RunVerdict {
+export interface RunResult {
   /** The worst of the metrics' verdicts that decide (leak > inconclusive > settling > plateau > flat). */
   verdict: SeriesVerdict
-  /** One or two sentences: the verdict, its evidence and the next step. */
-  summary: string
   /**
    * object-leak | native-or-fragmentation (memory outside the heap grows at a steady rate while
    * the heap is flat: a native leak) | thread-leak | allocator-warmup (settling: memory outside
    * the heap grows more and more slowly while the heap is flat) | none. `none` also when RSS
    * leaks with no heap figures to attribute it with (the hint then says so).
    */
-  attribution: 'object-leak' | 'native-or-fragmentation' | 'thread-leak' | 'allocator-warmup' | 'none'
-  hint: string
+  attribution: Attribution
   scale?: VerdictScale
-  metrics: MetricVerdict[]
+  metrics: MetricResult[]
   /** Settings the analysis ran with (warm-up, window, alpha...). */
   settings: Record<string, unknown>
-  /** A breach of --fail-on or analysis.maxGrowth: why the run exits 4. */
-  breaches: string[]
   /** The metrics the verdict is the worst of. */
   deciding?: string[]
   /** What the analysis read: data rows, segments (target restarts split them). */
@@ -152,6 +169,22 @@ export interface RunVerdict {
   segments?: number
   /** The app's GC series the choice of metrics rests on, and as what they were recognised. */
   recognised?: RecognisedSeries[]
+  /** The verdict's reasons as data: verdict-words.ts words them into summary, hint, breaches and notes. */
+  why: RunWhy
+  /** A watch's: what the `requests` column counts (a request counter of the app, or seconds). */
+  x_axis?: string
+}
+
+/** The run's verdict with its words: what summary.json stores under `verdict`. */
+export interface RunVerdict extends Omit<RunResult, 'why' | 'metrics'> {
+  /** Absent from the summary.json of runs analysed before the reasons were stored as data. */
+  why?: RunWhy
+  /** One or two sentences: the verdict, its evidence and the next step. */
+  summary: string
+  hint: string
+  metrics: MetricVerdict[]
+  /** A breach of --fail-on or analysis.maxGrowth: why the run exits 4. */
+  breaches: string[]
   /** Things the reader should know: metrics asked for but absent, rows cut short. */
   notes?: string[]
 }

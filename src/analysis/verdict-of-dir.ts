@@ -24,9 +24,11 @@ export interface VerdictSettings {
   recorded?: ColumnMeanings
   /** The target was started for this run, before summary.json says so (at the end of a run). */
   freshProcess?: boolean
+  /** A watch's x axis, before summary.json says so (see AnalysisOptions.xAxis). */
+  xAxis?: string
 }
 
-/** The verdict of `dir` (samples.csv, events.csv). Throws AnalysisInputError for a bad folder or bad settings. */
+/** The verdict of `dir` (samples.csv or a watch's daily files, events.csv). Throws AnalysisInputError for a bad folder or bad settings. */
 export function verdictOfResultsDir (dir: string, settings: VerdictSettings = {}): RunVerdict {
   return analyzeRun(dir, verdictOptions(settings))
 }
@@ -47,7 +49,8 @@ export function verdictOptions (settings: VerdictSettings): AnalysisOptions {
       ...analysisOptions(analysis, settings.flags),
       ...(settings.flags?.metrics?.length ? { metricsFromFlag: true } : {}),
       ...(settings.recorded ? { recorded: settings.recorded } : {}),
-      ...(settings.freshProcess !== undefined ? { freshProcess: settings.freshProcess } : {})
+      ...(settings.freshProcess !== undefined ? { freshProcess: settings.freshProcess } : {}),
+      ...(settings.xAxis !== undefined ? { xAxis: settings.xAxis } : {})
     }
   } catch (err) {
     throw new AnalysisInputError((err as Error).message)

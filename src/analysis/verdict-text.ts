@@ -9,8 +9,8 @@
  *   * gc.memoryUsage.heapUsed  leak          10 KiB (10 KiB to 10.1 KiB)  43.5 GiB/h     <0.0001  10.3 KiB → 10.4 KiB       2,701 requests, 1.9 s
  */
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from './types.js'
-import { formatAmount, significant } from '../units/format.js'
-import { formatP } from './series-verdict.js'
+import { formatAmount, formatCount, significant } from '../units/format.js'
+import { formatP, moreRequestsText } from './verdict-words.js'
 import { MIN_WINDOWS } from './floors.js'
 import { VERDICT_ORDER } from './attribution.js'
 import { ROLE_WORDS } from '../columns/index.js'
@@ -68,7 +68,7 @@ function table (all: readonly MetricVerdict[], overall: RunVerdict['verdict']): 
     if (!reason) continue
     const worse = VERDICT_ORDER[m.verdict] > VERDICT_ORDER[overall]
     if (m.decides === false && !worse) continue
-    const more = m.more_requests ? ` (about ${m.more_requests.toLocaleString('en-US')} more requests would settle it)` : ''
+    const more = m.more_requests ? ` ${moreRequestsText(m.more_requests)}` : ''
     const aside = m.decides !== false
       ? ''
       : m.role === 'rss' && parts.length > 0
@@ -85,8 +85,8 @@ function row (m: MetricVerdict, name: string, verdict: string, perRequest: Metri
   const amount = (x: number) => bytes ? formatAmount(x, m.unit) : significant(x, 3)
   const unit = bytes || m.unit === 'count' ? '' : ` ${m.unit}`
   const growth = perRequest ? `${amount(perRequest.value)} (${amount(perRequest.low)} to ${amount(perRequest.high)})${unit}` : '-'
-  const hour = perHour ? `${amount(perHour.value)}${unit}/h` : '-'
+  const hour = perHour ? `${formatAmount(perHour.value, m.unit)}/h` : '-'
   const slopes = seg && seg.early_per_request !== undefined && seg.late_per_request !== undefined ? `${amount(seg.early_per_request)} → ${amount(seg.late_per_request)}${unit}` : '-'
-  const warm = seg ? `${seg.warmup.requests.toLocaleString('en-US')} requests, ${significant(seg.warmup.elapsed_s, 3)} s` : m.segments.map((s) => `${s.warmup.requests.toLocaleString('en-US')}`).join(' + ') + ' requests'
+  const warm = seg ? `${formatCount(seg.warmup.requests, 'request')}, ${significant(seg.warmup.elapsed_s, 3)} s` : m.segments.map((s) => `${s.warmup.requests.toLocaleString('en-US')}`).join(' + ') + ' requests'
   return [name, verdict, growth, hour, p === undefined ? '-' : formatP(p).replace('< ', '<'), slopes, warm]
 }

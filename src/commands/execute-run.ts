@@ -66,7 +66,8 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
   try {
     const result = await handle.done
     const { summary } = result
-    targetExited = result.targetExited
+    // A restart loop leaves the target down (or flapping): the run's figures end there.
+    targetExited = result.targetExited || result.stopped !== undefined
     breached = (summary.verdict?.breaches.length ?? 0) > 0
     failure = noSuccess(summary)
     if (live) process.stderr.write('\r\x1b[K')
@@ -78,6 +79,7 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
       lost = true
     } else if (output.report) await writeRunReport(summary.results_dir, output, warn)
     if (failure && !signal) process.stderr.write(`memsiege: ${failure}\n`)
+    if (result.stopped) process.stderr.write(`memsiege: ${result.stopped}\n`)
   } finally {
     release()
   }

@@ -45,7 +45,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
   if (width !== undefined) y.wrap(width)
   return y
     .scriptName('memsiege')
-    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har')
+    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har\n$0 watch --pid N | --port P | --cmd CMD [--for 3d] [--every 10m]')
     .command('run <scenario>', 'run a scenario file', (y) => runOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
       .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
@@ -92,6 +92,30 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
         scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, maxTime: args.maxTime, maxExtension: args.maxExtension as number | undefined, json: args.json, out: args.out, resume: args.resume
       }, warn))
     })
+    .command('watch [scenario]', 'sample a running target under its own traffic, for days if need be: no load from memsiege', (y) => targetOptions(y)
+      .positional('scenario', { type: 'string', describe: "a scenario file: its target, sample and analysis settings (its URL list isn't used)" })
+      .option('out', { type: 'string', describe: 'results folder' })
+      .option('for', { type: 'string', describe: 'watch this long (30m, 8h, 3d); default: until Ctrl-C' })
+      .option('interval', { type: 'string', describe: 'between samples (default 1s)' })
+      .option('every', { type: 'string', describe: 'analyse and rewrite summary.json and report.html this often (10m)' })
+      .option('gc', { type: 'string', describe: "the app's GC endpoint (an http URL)" })
+      .option('requests-from-prom', { type: 'string', describe: 'x axis: a Prometheus counter of the app, URL:METRIC' })
+      .option('requests-from-nginx', { type: 'string', describe: "x axis: nginx's stub_status page (URL)" })
+      .option('requests-from-log', { type: 'string', describe: 'x axis: the requests of an access log memsiege follows (FILE)' })
+      .option('alert', { type: 'string', choices: ['leak'], describe: 'alert while the verdict is a leak (and exit 4 if it ends on one)' })
+      .option('alert-rss', { type: 'string', describe: "alert while the target's RSS is above this (1.5GB)" })
+      .option('on-alert', { type: 'string', describe: 'run this shell command at each change of alert (MEMSIEGE_ALERT, MEMSIEGE_VERDICT in its environment)' })
+      .option('report', { type: 'boolean', default: false, describe: 'write report.html and memory.svg at the end' })
+      .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
+      .option('insecure', { type: 'boolean', default: false, describe: 'accept self-signed TLS certificates' })
+      .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
+      .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
+      .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' }),
+    async (args) => {
+      const { watchCommand } = await import('./watch.js')
+      setStatus(await watchCommand(args as Parameters<typeof watchCommand>[0], warn))
+    })
     .command('analyze <dir>', 'does it leak? the verdict on a results folder', (y) => y
       .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' })
       .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the verdict as JSON' })
@@ -116,6 +140,13 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
     async (args) => {
       const { compareCommand } = await import('./compare.js')
       setStatus(await compareCommand({ dirs: args.dirs as string[], out: args.out, json: args.json }))
+    })
+    .command('probe env <runtime>', "print the variables that load memsiege's GC probe into an app you start yourself", (y) => y
+      .positional('runtime', { type: 'string', demandOption: true, choices: ['node', 'ruby', 'python'], describe: "the app's runtime" })
+      .option('port', { coerce: positiveInteger('--port'), describe: 'where the probe listens (default 9464)' }),
+    async (args) => {
+      const { probeEnvCommand } = await import('./probe-env.js')
+      setStatus(probeEnvCommand({ runtime: args.runtime as string, port: args.port as number | undefined }))
     })
     .command(urlsCommand(setStatus))
     .version(version)

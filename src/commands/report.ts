@@ -1,8 +1,4 @@
-import { join } from 'node:path'
-import { writeFileWhole } from '../recorder/write-whole.js'
-import { memorySvg } from '../report/memory-svg.js'
-import { reportHtml } from '../report/report-html.js'
-import { loadAnalysedRun } from '../report/verdict-source.js'
+import { writeReport } from '../report/write-report.js'
 import { NotResultsFolderError } from '../errors.js'
 
 export interface ReportCommandArgs {
@@ -10,23 +6,6 @@ export interface ReportCommandArgs {
   dir: string
   /** Where the lines naming the files go (default stdout; `run --json --report` passes stderr). */
   log?: (line: string) => void
-}
-
-export interface WrittenReport {
-  html: string
-  svg: string
-  /** Where the verdict shown came from. */
-  verdictFrom: 'summary' | 'analysis' | 'none'
-}
-
-/** Writes report.html and memory.svg into the results folder `dir`; throws NotResultsFolderError. */
-export async function writeReport (dir: string): Promise<WrittenReport> {
-  const { input, ...v } = await loadAnalysedRun(dir)
-  const html = join(input.dir, 'report.html')
-  const svg = join(input.dir, 'memory.svg')
-  writeFileWhole(html, reportHtml(input, { verdictFrom: v.from, noVerdictReason: v.reason }))
-  writeFileWhole(svg, memorySvg(input))
-  return { html, svg, verdictFrom: v.from }
 }
 
 /** `memsiege report RUN_DIR`: 0, or 2 for a folder that isn't a results folder. */

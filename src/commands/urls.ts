@@ -11,6 +11,7 @@ import { bodyFolderFor, comment, renderItems, writeList, type ListItem } from '.
 import { countsTable, DEFAULT_MAX_REPEAT, interleave, UrlTable, weightedRepeats, type CountsRow } from '../urls/url-table.js'
 import { positiveInteger } from './flag-values.js'
 import { ConfigError } from '../errors.js'
+import { formatCount } from '../units/format.js'
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream
@@ -52,10 +53,6 @@ export interface UrlsFromHarArgs extends FilterOptions, UrlsOutputArgs {
 /** Methods whose body a log would have needed to show. */
 const BODYLESS_IN_LOGS = new Set(['POST', 'PUT', 'PATCH'])
 
-function plural (n: number, word: string, many = word + 's'): string {
-  return `${n} ${n === 1 ? word : many}`
-}
-
 /** `memsiege urls from-log`: 0, or 2 for bad input (one line on stderr). */
 export async function urlsFromLogCommand (args: UrlsFromLogArgs, io: CommandIo): Promise<number> {
   return reportingConfigErrors(io, async () => {
@@ -77,7 +74,7 @@ export async function urlsFromLogCommand (args: UrlsFromLogArgs, io: CommandIo):
     })
     const header = [
       comment(`memsiege urls from-log ${imported.files.map((f) => `${f.name} (${f.format})`).join(', ')}: ` +
-        `${plural(imported.table.total, 'request')}, ${imported.table.distinct} distinct${output.top !== undefined && rows.length < imported.table.distinct ? `, the ${rows.length} most frequent` : ''}`)
+        `${formatCount(imported.table.total, 'request')}, ${imported.table.distinct} distinct${output.top !== undefined && rows.length < imported.table.distinct ? `, the ${rows.length} most frequent` : ''}`)
     ]
     if (items.some((item) => BODYLESS_IN_LOGS.has(item.method))) {
       header.push(comment('POST, PUT and PATCH lines have empty bodies: access logs do not record request bodies.'))
@@ -99,10 +96,10 @@ export async function urlsFromHarCommand (args: UrlsFromHarArgs, io: CommandIo):
     }, io.stdin)
     reportHarImport(har, args, io)
     const distinct = args.distinct === true || output.top !== undefined || output.weighted || output.counts
-    const header = [comment(`memsiege urls from-har ${har.name}: ${plural(har.requests.length, 'request')}` +
+    const header = [comment(`memsiege urls from-har ${har.name}: ${formatCount(har.requests.length, 'request')}` +
       (distinct ? ', one line per distinct request, most frequent first' : ', in recorded order'))]
     if (har.unwrapped > 0) {
-      header.push(comment(`${plural(har.unwrapped, 'X-Method POST')} ${har.unwrapped === 1 ? 'is' : 'are'} written as the real method, a form body as the query string; methodOverride in the scenario sends them as recorded.`))
+      header.push(comment(`${formatCount(har.unwrapped, 'X-Method POST')} ${har.unwrapped === 1 ? 'is' : 'are'} written as the real method, a form body as the query string; methodOverride in the scenario sends them as recorded.`))
     }
     header.push(...keptHeaderComments(har))
     let bodiesDropped = 0
@@ -118,7 +115,7 @@ export async function urlsFromHarCommand (args: UrlsFromHarArgs, io: CommandIo):
       }
     }
     const items = har.requests.map(itemOf)
-    if (bodiesDropped > 0) warn(io, `${plural(bodiesDropped, 'GET or HEAD request')} had a body, which a URL-file line can't carry: written without it`)
+    if (bodiesDropped > 0) warn(io, `${formatCount(bodiesDropped, 'GET or HEAD request')} had a body, which a URL-file line can't carry: written without it`)
     if (!distinct) return writeItems(items, undefined, header, output, io)
     const table = new UrlTable<ListItem>()
     for (const item of items) {
@@ -188,7 +185,7 @@ function splitKey (key: string, count: number): CountsRow {
 function writeItems (items: ListItem[], counts: number[] | undefined, header: string[], output: CheckedOutput, io: CommandIo): number {
   const folder = bodyFolderFor(output.out)
   const rendered = renderItems(items, folder)
-  for (const [reason, n] of rendered.skipped) warn(io, `${n} request${n === 1 ? '' : 's'} left out: ${reason}`)
+  for (const [reason, n] of rendered.skipped) warn(io, `${formatCount(n, 'request')} left out: ${reason}`)
   let lines = rendered.lines
   if (output.weighted && counts !== undefined) {
     const kept = lines.flatMap((line, i) => (line === undefined ? [] : [{ line, count: counts[i] }]))
@@ -199,7 +196,7 @@ function writeItems (items: ListItem[], counts: number[] | undefined, header: st
   const body = lines.filter((line): line is string => line !== undefined)
   if (body.length === 0) warn(io, 'no requests to write: the list is empty')
   const text = [...header, ...body].join('\n') + '\n'
-  return finish(text, output, rendered.bodyFiles, folder, io, `${plural(body.length, 'line')}${rendered.bodyFiles.length > 0 ? ` and ${plural(rendered.bodyFiles.length, 'body file')}` : ''}`)
+  return finish(text, output, rendered.bodyFiles, folder, io, `${formatCount(body.length, 'line')}${rendered.bodyFiles.length > 0 ? ` and ${formatCount(rendered.bodyFiles.length, 'body file')}` : ''}`)
 }
 
 function finish (text: string, output: CheckedOutput, bodyFiles: Parameters<typeof writeList>[2], folder: Parameters<typeof writeList>[3], io: CommandIo, what: string): number {
@@ -231,27 +228,27 @@ function filteredText (filtered: Record<FilterReason, number>): string {
 function reportLogImport (imported: LogImport, io: CommandIo): void {
   for (const sample of imported.unparseableSamples) warn(io, `${sample.file}:${sample.line}: unparseable line: ${sample.text}`)
   const unshown = imported.unparseable - imported.unparseableSamples.length
-  if (unshown > 0) warn(io, `${unshown} more unparseable line${unshown === 1 ? '' : 's'} not shown`)
+  if (unshown > 0) warn(io, `${formatCount(unshown, 'more unparseable line')} not shown`)
   for (const file of imported.files) {
     if (file.gzipError !== undefined) warn(io, `${file.name}: gzip data ends early or is damaged (${file.gzipError}); read the ${file.lines} lines before it`)
     if (file.format === 'empty') warn(io, `${file.name}: empty, no log lines`)
-    info(io, `${file.name}: ${file.format}${file.gzip ? ', gzip' : ''}, ${plural(file.lines, 'line')}, ${plural(file.requests, 'request')}${file.unparseable > 0 ? `, ${file.unparseable} unparseable` : ''}`)
+    info(io, `${file.name}: ${file.format}${file.gzip ? ', gzip' : ''}, ${formatCount(file.lines, 'line')}, ${formatCount(file.requests, 'request')}${file.unparseable > 0 ? `, ${file.unparseable} unparseable` : ''}`)
   }
-  for (const [method, n] of imported.unsupportedMethods) warn(io, `${n} ${method} request${n === 1 ? '' : 's'} left out: a URL file can't say ${method}`)
-  if (imported.notPaths > 0) warn(io, `${imported.notPaths} request${imported.notPaths === 1 ? '' : 's'} left out: the target is not a path (CONNECT host:port, OPTIONS *)`)
-  info(io, `${plural(imported.table.total, 'request')} kept${filteredText(imported.filtered)}, ${imported.table.distinct} distinct`)
+  for (const [method, n] of imported.unsupportedMethods) warn(io, `${formatCount(n, `${method} request`)} left out: a URL file can't say ${method}`)
+  if (imported.notPaths > 0) warn(io, `${formatCount(imported.notPaths, 'request')} left out: the target is not a path (CONNECT host:port, OPTIONS *)`)
+  info(io, `${formatCount(imported.table.total, 'request')} kept${filteredText(imported.filtered)}, ${imported.table.distinct} distinct`)
 }
 
 function reportHarImport (har: HarImport, args: UrlsFromHarArgs, io: CommandIo): void {
   if (har.invalid.length > 0) {
     const first = har.invalid[0]
-    warn(io, `${har.name}: ${har.invalid.length} entr${har.invalid.length === 1 ? 'y' : 'ies'} left out (entry ${first.index + 1}: ${first.reason}${har.invalid.length > 1 ? ', …' : ''})`)
+    warn(io, `${har.name}: ${formatCount(har.invalid.length, 'entry', 'entries')} left out (entry ${first.index + 1}: ${first.reason}${har.invalid.length > 1 ? ', …' : ''})`)
   }
   if (har.origins.size > 1 && args.base === undefined && list(args.include).length === 0) {
     const origins = [...har.origins].sort((a, b) => b[1] - a[1]).map(([origin, n]) => `${origin} ${n}`)
     warn(io, `${har.name}: requests to ${har.origins.size} origins (${origins.slice(0, 4).join(', ')}${origins.length > 4 ? ', …' : ''}) all become paths of one target; keep one with --include '^https://host/'`)
   }
-  info(io, `${har.name}: HAR, ${plural(har.entries, 'entry', 'entries')}, ${plural(har.requests.length, 'request')} kept${filteredText(har.filtered)}${har.unwrapped > 0 ? `, ${plural(har.unwrapped, 'X-Method POST')} unwrapped` : ''}`)
+  info(io, `${har.name}: HAR, ${formatCount(har.entries, 'entry', 'entries')}, ${formatCount(har.requests.length, 'request')} kept${filteredText(har.filtered)}${har.unwrapped > 0 ? `, ${formatCount(har.unwrapped, 'X-Method POST')} unwrapped` : ''}`)
 }
 
 function keptHeaderComments (har: HarImport): string[] {
@@ -264,7 +261,7 @@ function keptHeaderComments (har: HarImport): string[] {
     const [value, n] = [...kept.values].sort((a, b) => b[1] - a[1])[0]
     const others = kept.values.size - 1
     const notes = [
-      others > 0 ? `${others} other value${others === 1 ? '' : 's'}; this one in ${n} requests` : '',
+      others > 0 ? `${formatCount(others, 'other value')}; this one in ${n} requests` : '',
       kept.missing > 0 ? `missing from ${kept.missing} requests` : ''
     ].filter(Boolean).join('; ')
     lines.push(comment(`-H ${shellQuote(`${kept.name}: ${value}`)}${notes === '' ? '' : `   (${notes})`}`))

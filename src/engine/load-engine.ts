@@ -1,7 +1,9 @@
 import type { Scenario } from '../scenario/types.js'
 import type { RunStats } from '../counters/run-stats.js'
 import { UserCookies } from './cookie-jar.js'
-import { PoolSet } from './pools.js'
+import { PoolSet } from './transport-undici.js'
+import { FastTransport } from './transport-fast.js'
+import { chosenTransport } from './transport-choice.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
 import { randomOrder, sequentialOrder } from './url-order.js'
 import { VirtualUser, type Transaction, type UserHost } from './virtual-user.js'
@@ -29,6 +31,7 @@ export class LoadEngine implements UserHost {
   halted = false
 
   readonly #pools: PoolSet
+  readonly #fast: FastTransport | undefined
   readonly #users: VirtualUser[] = []
   #tickets: number
   #running = 0
@@ -44,8 +47,10 @@ export class LoadEngine implements UserHost {
     this.delay = scenario.delay
     this.onTransaction = options.onTransaction
     this.#pools = new PoolSet({ connections: scenario.concurrency, timeout: scenario.timeout, insecure: scenario.target.insecure })
+    this.#fast = chosenTransport(scenario) === 'fast' ? new FastTransport({ timeout: scenario.timeout }) : undefined
     this.context = {
       pools: this.#pools,
+      fast: this.#fast,
       endpoints: stats.endpoints,
       headers: defaultHeaders(scenario.headers),
       methodOverride: scenario.methodOverride
@@ -108,7 +113,7 @@ export class LoadEngine implements UserHost {
     for (const user of this.#users) user.halt()
   }
 
-  close (): Promise<void> {
-    return this.#pools.close()
+  async close (): Promise<void> {
+    await Promise.all([this.#pools.close(), this.#fast?.close()])
   }
 }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici'
+import type { ExchangeHandler } from './exchange.js'
 import { errorKind, type ErrorKind } from '../counters/error-kind.js'
 import type { RunStats } from '../counters/run-stats.js'
 import type { UserCookies } from './cookie-jar.js'
@@ -42,11 +43,11 @@ const SET_COOKIE = 'set-cookie'
 
 /**
  * A siege user: sends one request, waits for the whole response, thinks, sends the next.
- * The user is itself the undici dispatch handler (the legacy callback shape, which undici 7
- * calls natively; the newer controller shape would add a wrapper and parsed headers per
- * request), so a request costs no allocation of ours beyond what undici makes.
+ * The user is itself the handler of both transports (undici's legacy callback shape, which
+ * undici 7 calls natively; the newer controller shape would add a wrapper and parsed headers
+ * per request), so a request costs no allocation of ours beyond what the transport makes.
  */
-export class VirtualUser implements Dispatcher.DispatchHandler {
+export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler {
   readonly #id: number
   readonly #host: UserHost
   readonly #order: UrlOrder
@@ -129,14 +130,17 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
     this.#bytes = 0
     this.#location = undefined
     this.#abort = undefined
-    let options = request.options
     const cookie = this.#cookies?.header(request.url)
-    if (cookie) options = { ...options, headers: [...options.headers, 'cookie', cookie] }
     this.#startedAt = performance.now()
     this.#inFlight = true
     this.#heard = true
     try {
-      request.pool.dispatch(options, this)
+      if (request.wire) {
+        request.wire.origin.send(request.wire.bytes, cookie, this)
+      } else {
+        const options = cookie ? { ...request.options, headers: [...request.options.headers, 'cookie', cookie] } : request.options
+        request.pool!.dispatch(options, this)
+      }
     } catch (err) {
       this.onError(err as Error)
     }
@@ -156,9 +160,13 @@ export class VirtualUser implements Dispatcher.DispatchHandler {
   }
 
   onData (chunk: Buffer): boolean {
-    this.#heard = true
-    this.#bytes += chunk.length
+    this.onBodyBytes(chunk.length)
     return true
+  }
+
+  onBodyBytes (bytes: number): void {
+    this.#heard = true
+    this.#bytes += bytes
   }
 
   onComplete (): void {

@@ -13,7 +13,7 @@ export interface EventRecord {
 export function eventRecord (event: TargetEvent): EventRecord {
   const detail = event.type === 'target_exited'
     ? (event.exit ? describeExit(event.exit) : 'exited')
-    : `replaces pid ${event.previousPid}${event.startTime ? `, started ${new Date(event.startTime).toISOString()}` : ''}`
+    : `${event.reason ? `${event.reason}; ` : ''}replaces pid ${event.previousPid}${event.startTime ? `, started ${new Date(event.startTime).toISOString()}` : ''}`
   return { time: new Date(event.time).toISOString(), type: event.type, pid: event.pid, detail }
 }
 

@@ -37,6 +37,12 @@ export interface RunSummary extends SiegeFigures {
   events: EventRecord[]
   /** What each samples.csv column means, as the samplers that wrote it declared. */
   columns?: ColumnMeanings
+  /** Why the run (or watch) stopped before its stop condition: a restart loop. */
+  stopped_because?: string
+  /** A watch's: what its `requests` column counts (memsiege sent no load). */
+  x_axis?: string
+  /** A watch's summary rewritten while it runs (`--every`): not the final one yet. */
+  in_progress?: boolean
 }
 
 export interface RunTimes {

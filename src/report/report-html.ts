@@ -1,11 +1,11 @@
 import type { MetricVerdict, RunVerdict } from '../analysis/types.js'
-import { ms } from '../units/format.js'
+import { formatBytes, formatCount, formatDuration, formatEstimate, ms } from '../units/format.js'
+import { moreRequestsText, pText } from '../analysis/verdict-words.js'
 import { html, type SafeHtml } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
 import { eventLabel, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatBytes, formatDuration, formatEstimate, formatNumber } from '../units/format.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */
@@ -14,6 +14,8 @@ export interface ReportHtmlOptions {
   verdictFrom?: 'summary' | 'analysis' | 'none'
   /** Why there is no verdict (shown in its place). */
   noVerdictReason?: string
+  /** A report rewritten during a watch: when this one was written, and how often it is (the page shows its age). */
+  live?: { writtenAt: Date; everyS: number }
 }
 
 /** report.html: one self-contained page with the memory and load charts, the verdict and the summary. */
@@ -45,6 +47,7 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
   <h1>memsiege report: ${summary.name}</h1>
   <div class="sub">${runLine(input)}</div>
   <div class="sub"><code>${input.dir}</code></div>
+  ${options.live ? liveLine(options.live) : ''}
 </header>
 <main>
 <div class="layout">
@@ -95,6 +98,12 @@ export function joinSegments (segments: ReadonlyArray<ReadonlyArray<readonly [nu
   return [xs, ys]
 }
 
+/** Said in the page, and kept current by its script: a tab left open shows how stale it is. */
+function liveLine (live: NonNullable<ReportHtmlOptions['live']>): SafeHtml {
+  const at = live.writtenAt.toISOString()
+  return html`<div class="sub" id="report-age" data-written="${at}">Written ${at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} while memsiege watch runs; rewritten every ${formatDuration(live.everyS)}.</div>`
+}
+
 function runLine (input: ReportInput): string {
   const s = input.summary
   const requests = s.transactions + s.failed_transactions
@@ -129,6 +138,7 @@ function verdictCard (v: RunVerdict | undefined, options: ReportHtmlOptions): Sa
     <p>${v.summary}</p>
     ${v.hint ? html`<p class="muted">${v.hint}</p>` : ''}
     ${v.attribution !== 'none' ? html`<p class="muted">Attribution: ${v.attribution}</p>` : ''}
+    ${v.x_axis ? html`<p class="muted" id="x-axis">x axis: ${v.x_axis}</p>` : ''}
     ${v.breaches.length ? html`<ul>${v.breaches.map((b) => html`<li class="breach">${b}</li>`)}</ul>` : ''}
     ${metricsTable(v.metrics)}
     ${options.verdictFrom === 'analysis' ? html`<p class="note">Analysed while making this report; summary.json has no verdict saved.</p>` : ''}
@@ -150,14 +160,10 @@ function metricsTable (metrics: MetricVerdict[]): SafeHtml {
       return html`<tr class="head">
         <td><code>${m.metric}</code>${m.decides ? html` <span class="decides" title="the run's verdict is the worst of these">decides</span>` : ''}</td>
         <td class="v-${m.verdict}">${m.verdict}</td></tr>
-        <tr class="growth"><td colspan="2">${perRequest ? formatEstimate(perRequest, m.unit, 'request') : html`<span class="muted">no growth estimate</span>`}<span class="muted">${where}</span>${perHour ? html`<br><span class="muted">${formatEstimate(perHour, m.unit, 'h')}</span>` : ''}${p !== undefined ? html`<span class="muted">; trend p ${formatP(p)}</span>` : ''}</td>
+        <tr class="growth"><td colspan="2">${perRequest ? formatEstimate(perRequest, m.unit, 'request') : html`<span class="muted">no growth estimate</span>`}<span class="muted">${where}</span>${perHour ? html`<br><span class="muted">${formatEstimate(perHour, m.unit, 'h')}</span>` : ''}${p !== undefined ? html`<span class="muted">; trend ${pText(p)}</span>` : ''}</td>
       </tr>`
     })}
   </tbody></table>`
-}
-
-function formatP (p: number): string {
-  return p < 0.0001 ? '< 0.0001' : `= ${formatNumber(p, 2)}`
 }
 
 function summaryCard (input: ReportInput): SafeHtml {
@@ -233,12 +239,23 @@ function segmentsSection (v: RunVerdict | undefined): SafeHtml {
   if (rows.length === 0) return html``
   return html`<section id="reasons"><h2>Why</h2><table class="metrics">
     <thead><tr><th>series</th><th>verdict</th><th>reason</th></tr></thead>
-    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">(about ${s.more_requests.toLocaleString('en-US')} more requests would settle it)</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}, ${s.warmup.requests} requests; ${s.windows} windows</span></td></tr>`)}</tbody>
+    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">${moreRequestsText(s.more_requests)}</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}, ${formatCount(s.warmup.requests, 'request')}; ${formatCount(s.windows, 'window')}</span></td></tr>`)}</tbody>
   </table></section>`
 }
 
 /** The page's code: the memory chart and the load chart, on one time axis, zoom and cursor synced. */
 const REPORT_JS = String.raw`
+var AGE = document.getElementById('report-age');
+if (AGE) {
+  var writtenText = AGE.textContent;
+  var showAge = function () {
+    var s = Math.max(0, Math.round((Date.now() - Date.parse(AGE.getAttribute('data-written'))) / 1000));
+    var age = s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
+    AGE.textContent = writtenText + ' This page is ' + age + ' old (reload for the latest).';
+  };
+  showAge();
+  setInterval(showAge, 10000);
+}
 var M = DATA.memory, L = DATA.load, C = DATA.colors, EV = DATA.events;
 var cursor = { sync: { key: 'memsiege-report' } };
 var made = [];

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { JudgedSummary } from '../analysis/types.js'
 import type { EventRecord } from '../recorder/events-csv.js'
-import { readSamples } from '../analysis/samples-reader.js'
+import { readSamplesFiles, samplesFiles } from '../analysis/samples-reader.js'
 import { summaryProblem } from '../recorder/summary-check.js'
 import { NotResultsFolderError } from '../errors.js'
 
@@ -57,7 +57,7 @@ export function readSummary (dir: string): { dir: string; summary: ReportInput['
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotResultsFolderError(abs, 'no such folder')
   const summaryPath = join(abs, 'summary.json')
   if (!existsSync(summaryPath)) throw new NotResultsFolderError(abs, 'no summary.json')
-  if (!existsSync(join(abs, 'samples.csv'))) throw new NotResultsFolderError(abs, 'no samples.csv')
+  if (samplesFiles(abs).length === 0) throw new NotResultsFolderError(abs, 'no samples.csv')
   let text: string
   try {
     text = readFileSync(summaryPath, 'utf8')
@@ -86,16 +86,16 @@ export async function loadReportInput (dir: string, options: LoadOptions = {}): 
   const summary = options.summary ?? read.summary
   let series: SeriesData
   try {
-    series = readSeries(join(abs, 'samples.csv'), (header) => (options.columns ?? reportColumns)(header, summary))
+    series = readSeries(samplesFiles(abs), (header) => (options.columns ?? reportColumns)(header, summary))
   } catch (err) {
     throw new NotResultsFolderError(abs, `samples.csv can't be read (${(err as Error).message})`)
   }
   return { dir: abs, summary, series, events: summary.events ?? [] }
 }
 
-/** samples.csv through the analysis's reader: the columns `pick` names (all but time by default), empty cells as null. */
-export function readSeries (samplesPath: string, pick: (header: string[]) => readonly string[] = (h) => h.filter((c) => c !== 'time')): SeriesData {
-  const table = readSamples(samplesPath, (header) => ['elapsed_s', 'requests', ...pick(header)])
+/** samples.csv (or a watch's daily files) through the analysis's reader: the columns `pick` names (all but time by default), empty cells as null. */
+export function readSeries (samplesPaths: readonly string[], pick: (header: string[]) => readonly string[] = (h) => h.filter((c) => c !== 'time')): SeriesData {
+  const table = readSamplesFiles(samplesPaths, (header) => ['elapsed_s', 'requests', ...pick(header)])
   for (const needed of ['elapsed_s', 'requests']) {
     if (!table.columns.has(needed)) throw new Error(`no "${needed}" column`)
   }

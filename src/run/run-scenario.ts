@@ -37,8 +37,10 @@ export interface RunResult {
   dir: string
   summary: JudgedSummary
   interrupted: boolean
-  /** The target exited during the run. */
+  /** The target exited during the run (and, under target.restartWhen, was not brought back). */
   targetExited: boolean
+  /** Why the run stopped before its stop condition: a restart loop. */
+  stopped?: string
   /** Why summary.verdict is missing, when it is. */
   noVerdict?: string
   /** summary.json could not be written (a full disk): the error, naming the file. The summary is still here. */
@@ -96,6 +98,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     }
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
     let lostRows = 0
+    /** Why the run stopped before its stop condition (a restart loop). */
+    let stopped: string | undefined
     const startedAt = new Date()
     const t0 = performance.now()
     let last = t0
@@ -114,6 +118,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       } catch (err) {
         // A full disk must not stop the load: the rows already written stay, the summary is still tried.
         if (lostRows++ === 0) warn(`samples.csv: cannot write a row (${(err as Error).message}); rows are being lost`)
+      }
+      if (stopped === undefined) {
+        stopped = await session.afterRow(samples)
+        if (stopped !== undefined) onFinish()
       }
       options.onProgress?.({
         elapsedS,
@@ -139,6 +147,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       graceTimer = setTimeout(() => engine.halt(), grace)
     }
     if (interrupted) onInterrupt()
+    if (stopped !== undefined) onFinish()
     clock.start()
     try {
       await engine.run()
@@ -157,6 +166,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await session.close()
       eventsCsv?.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
+      if (stopped !== undefined) summary.stopped_because = stopped
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       try {
         // what summary.json will say, before it is written: the verdict is then the one `analyze` gives
@@ -171,7 +181,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
         writeError = (err as Error).message
       }
     }
-    return { dir, summary, interrupted, targetExited: events.some((e) => e.type === 'target_exited'), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
+    return { dir, summary, interrupted, targetExited: targetDown(scenario, events), ...(stopped !== undefined ? { stopped } : {}), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
   }
 
   return {
@@ -186,6 +196,12 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       onFinish()
     }
   }
+}
+
+/** Whether the target exited; under a restart policy, whether it stayed down (its last event is an exit). */
+export function targetDown (scenario: Scenario, events: readonly EventRecord[]): boolean {
+  if (scenario.target.restartWhen) return events.at(-1)?.type === 'target_exited'
+  return events.some((e) => e.type === 'target_exited')
 }
 
 /** The scenario and its URL list beside the results: secrets redacted, unless asked to keep them. */

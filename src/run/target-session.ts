@@ -1,16 +1,23 @@
 import { GcSampler } from '../sampler/gc-sampler.js'
-import { ProcSampler } from '../sampler/proc-sampler.js'
+import { PROC_COLUMNS, ProcSampler } from '../sampler/proc-sampler.js'
+import { RestartKeeper } from './restart-keeper.js'
 import { SelfSampler } from '../sampler/self-sampler.js'
 import type { TargetEvent } from '../target/events.js'
 import type { TargetAddress } from '../target/port-check.js'
 import { startTarget, type TargetProcess } from '../target/process.js'
-import type { Sampler } from '../sampler/types.js'
+import type { Cell, Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
 import { ConfigError } from '../errors.js'
+import { gcOfInjectedProbe, planInjectedProbe } from './injected-probe.js'
 
 /** The target as a run sees it: the process memsiege started (if any) and the samplers that watch it. */
 export interface TargetSession {
   samplers: Sampler[]
+  /**
+   * After each row (the samplers' cells, in order): restarts a started target as
+   * target.restartWhen says. Returns why the run must stop (a restart loop, a failed restart).
+   */
+  afterRow (cells: readonly Cell[][]): Promise<string | undefined>
   /** Stops the process memsiege started; nothing otherwise. */
   close (): Promise<void>
 }
@@ -25,11 +32,12 @@ export interface TargetSessionOptions {
 export async function openTargetSession (scenario: Scenario, options: TargetSessionOptions): Promise<TargetSession> {
   const { target, sample } = scenario
   let started: TargetProcess | undefined
+  const probe = await planInjectedProbe(scenario, options.warn)
   if (target.command) {
     started = await startTarget({
       command: target.command,
       cwd: target.cwd,
-      env: target.env,
+      env: { ...target.env, ...probe?.env },
       logFile: options.logFile,
       ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
       address: loadAddress(scenario),
@@ -41,17 +49,31 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
   try {
     const samplers: Sampler[] = []
     const pid = started?.pid ?? target.pid
+    let afterRow: TargetSession['afterRow'] = async () => undefined
     if (pid !== undefined || target.port !== undefined) {
-      samplers.push(new ProcSampler({ pid, port: target.port, tree: target.tree, pssInterval: sample.pssInterval, target: started, onEvent: options.onEvent }))
+      const proc = new ProcSampler({ pid, port: target.port, tree: target.tree, pssInterval: sample.pssInterval, target: started, onEvent: options.onEvent })
+      samplers.push(proc)
+      if (started && target.restartWhen) {
+        const keeper = new RestartKeeper(target.restartWhen, proc, started)
+        const rss = PROC_COLUMNS.indexOf('rss_bytes')
+        afterRow = async (cells) => {
+          const stop = await keeper.check(cells[0]?.[rss])
+          started = keeper.target
+          return stop
+        }
+      }
     } else {
       options.warn('no target process (target.port, target.pid or target.command; --port, --pid, --cmd): load only, no memory columns')
     }
     if (sample.gc) {
       const { url, interval, format, metrics } = sample.gc
       samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, token: process.env.MEMSIEGE_PROBE_TOKEN || undefined, warn: options.warn }))
+    } else if (probe && started) {
+      const injected = await gcOfInjectedProbe(probe, scenario, started, options.warn)
+      if (injected) samplers.push(injected)
     }
     samplers.push(new SelfSampler())
-    return { samplers, close }
+    return { samplers, afterRow, close }
   } catch (err) {
     await close()
     throw err

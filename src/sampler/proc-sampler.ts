@@ -86,6 +86,12 @@ export class ProcSampler implements Sampler {
     return this.#watch.root?.pid
   }
 
+  /** Samples `pid`, a process memsiege started in place of the old one, from the next read on (see TargetWatch.adopt). */
+  async adopt (pid: number, target: ExitSource | undefined, reason: string): Promise<void> {
+    await this.#pssPass
+    await this.#watch.adopt(pid, target, reason)
+  }
+
   /** Finds the process; throws ConfigError when there is none (the only throwing method). */
   async start (): Promise<void> {
     this.#pssRoot = await this.#watch.find()

@@ -9,7 +9,8 @@ import { isScalar, Scalar } from 'yaml'
 import { countFlag, durationFlag } from './flag-check.js'
 import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
-import type { AnalysisConfig, BisectConfig, GcEndpointConfig, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import type { AnalysisConfig, BisectConfig, GcEndpointConfig, RestartPolicy, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import { parseSize } from '../units/size.js'
 import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
@@ -50,7 +51,7 @@ function defaultWarn (message: string): void {
 /** The schema's output (see schema.ts): defaults filled in, durations in seconds. */
 interface RawScenario {
   name?: string
-  target: Omit<TargetConfig, 'env'> & { env?: Array<[string, string]> }
+  target: Omit<TargetConfig, 'env' | 'restartWhen'> & { env?: Array<[string, string]>; restartWhen?: Omit<RestartPolicy, 'rssAbove'> & { rssAbove?: number | string } }
   urls: string | string[]
   concurrency: number
   duration?: number
@@ -65,6 +66,7 @@ interface RawScenario {
   methodOverride?: boolean | { header: string }
   follow: boolean
   cookies: boolean
+  transport?: 'fast' | 'undici'
   out?: string
   sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
@@ -120,6 +122,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(methodOverride ? { methodOverride } : {}),
     follow: raw.follow,
     cookies: raw.cookies,
+    ...(raw.transport !== undefined ? { transport: raw.transport } : {}),
     sample: {
       interval: raw.sample.interval,
       pssInterval: raw.sample.pssInterval,
@@ -150,6 +153,15 @@ function buildTarget (raw: RawScenario['target'], dir: string, at: (path: string
   if (raw.pid !== undefined) target.pid = raw.pid
   if (raw.command !== undefined) target.command = raw.command
   if (raw.restart !== undefined) target.restart = raw.restart
+  if (raw.probe !== undefined) target.probe = raw.probe
+  if (raw.restartWhen !== undefined) {
+    const { rssAbove, ...rest } = raw.restartWhen
+    target.restartWhen = { ...rest, ...(rssAbove !== undefined ? { rssAbove: parseSize(rssAbove) } : {}) }
+    if (!target.restartWhen.exited && rssAbove === undefined) {
+      const w = at('target.restartWhen')
+      warn(`${w.file}:${w.line}:${w.column}: target.restartWhen has neither exited: true nor rssAbove, so it never restarts the target`)
+    }
+  }
   if (raw.cwd !== undefined) {
     const cwd = resolve(dir, raw.cwd)
     if (!isDirectory(cwd)) throw new ConfigError(`target.cwd: no such directory: ${cwd}`, at('target.cwd'))

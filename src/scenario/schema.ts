@@ -7,6 +7,7 @@
  */
 
 import { ROLES } from '../columns/meaning.js'
+import { PROBE_CHOICES } from './types.js'
 
 /** Checks on a string's content, implemented in validate.ts. */
 export type StringFormat =
@@ -30,6 +31,8 @@ export type StringFormat =
   | 'warmup'
   /** analysis.maxGrowth: `2KB/request`, `50MB/h` (src/analysis/thresholds.ts). */
   | 'growth-limit'
+  /** An amount of memory: `1.5GB`, `800MB` (src/units/size.ts). */
+  | 'size'
 
 interface SpecBase {
   /** One line for people reading this table. */
@@ -138,7 +141,7 @@ export const scenarioSchema: MapSpec = {
       doc: 'The server under test and the process to sample.',
       defaultEmpty: true,
       exclusive: [{ keys: ['port', 'pid', 'command'], message: 'target: give only one of port, pid or command (got {keys})' }],
-      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready', restart: 'port' },
+      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready', restart: 'port', restartWhen: 'command', probe: 'command' },
       keys: {
         url: { type: 'string', format: 'http-url', doc: 'Base URL; relative URL-list lines resolve against it.' },
         insecure: { type: 'boolean', default: false, doc: 'Accept self-signed TLS certificates.' },
@@ -151,6 +154,24 @@ export const scenarioSchema: MapSpec = {
         readyTimeout: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds to wait for ready.' },
         tree: { type: 'boolean', default: true, doc: 'Sample the process and all its descendants.' },
         restart: { type: 'string', format: 'non-empty', doc: 'With port: a command that restarts the target (memsiege bisect runs it before every trial).' },
+        probe: { type: 'enum', values: [...PROBE_CHOICES], doc: "With command: inject memsiege's GC probe into the app (auto: recognise node, ruby or python from the command; default auto)." },
+        restartWhen: {
+          type: 'map',
+          doc: 'With command: memsiege restarts the target when it exits or grows too big, and the run goes on.',
+          keys: {
+            exited: { type: 'boolean', default: false, doc: 'Restart it when it exits.' },
+            rssAbove: {
+              type: 'one-of',
+              doc: 'Restart it when its RSS is above this (1GB, 800MB).',
+              options: [
+                { type: 'integer', min: 1, doc: 'Bytes.' },
+                { type: 'string', format: 'size', doc: 'An amount such as 1.5GB.' },
+              ],
+            },
+            maxRestarts: { type: 'integer', min: 1, default: 3, doc: 'A restart loop: more restarts than this within `within` stop the run.' },
+            within: { type: 'duration', positive: true, max: A_DAY, default: 60, doc: 'The window of maxRestarts.' },
+          },
+        },
       },
     },
     urls: {
@@ -186,6 +207,7 @@ export const scenarioSchema: MapSpec = {
     },
     follow: { type: 'boolean', default: true, doc: 'Follow redirects.' },
     cookies: { type: 'boolean', default: true, doc: 'A cookie jar per user.' },
+    transport: { type: 'enum', values: ['fast', 'undici'], doc: 'HTTP client: fast (own HTTP/1.1 path for http:, undici for https:) or undici for everything.' },
     out: { type: 'string', format: 'non-empty', doc: 'Results folder, relative to the current directory.' },
     sample: {
       type: 'map',

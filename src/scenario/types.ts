@@ -46,7 +46,25 @@ export interface TargetConfig {
   tree: boolean
   /** With `port`: a shell command that restarts the target; memsiege bisect runs it before every trial. */
   restart?: string
+  /** With `command`: the GC probe memsiege injects into it (absent: auto). */
+  probe?: ProbeChoice
+  /** With `command`: when memsiege restarts the target itself during a run or a watch. */
+  restartWhen?: RestartPolicy
 }
+
+/** `target.restartWhen`: restart a started target that exited or grew too big, as an operator would. */
+export interface RestartPolicy {
+  /** Restart it when it exits. */
+  exited: boolean
+  /** Restart it when its RSS (the process tree's) is above this many bytes. */
+  rssAbove?: number
+  /** A restart loop: more restarts than this within `within` seconds stop the run. */
+  maxRestarts: number
+  within: number
+}
+
+export const PROBE_CHOICES = ['auto', 'node', 'ruby', 'python', 'none'] as const
+export type ProbeChoice = typeof PROBE_CHOICES[number]
 
 export interface GcEndpointConfig {
   /** Path (resolved against target.url) or absolute URL of the app's GC stats. */
@@ -115,6 +133,8 @@ export interface Scenario {
   methodOverride?: { header: string }
   follow: boolean
   cookies: boolean
+  /** `fast`: raw keep-alive sockets for plain http: (undici for the rest); `undici`: undici for everything. Absent: the environment's MEMSIEGE_TRANSPORT, else fast. */
+  transport?: 'fast' | 'undici'
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string

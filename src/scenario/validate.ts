@@ -9,6 +9,7 @@ import { headerNameProblem, headerValueProblem, mediaTypeProblem } from './heade
 import { keyAliases, type DurationSpec, type IntegerSpec, type MapSpec, type Spec, type StringFormat } from './schema.js'
 import { parseWarmup } from '../units/warmup.js'
 import { parseGrowthLimit } from '../units/growth-limit.js'
+import { parseSize } from '../units/size.js'
 import { sameKey, suggest } from './suggest.js'
 import { whereNode, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
@@ -316,6 +317,8 @@ export function formatProblem (s: string, format: StringFormat): string | undefi
       return messageOf(() => parseWarmup(s))
     case 'growth-limit':
       return messageOf(() => parseGrowthLimit(s))
+    case 'size':
+      return messageOf(() => parseSize(s))
   }
 }
 

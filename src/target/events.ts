@@ -28,6 +28,8 @@ export interface TargetRestartedEvent {
   previousPid: number
   /** When the new process started, ms since the epoch (from /proc/PID/stat); undefined if unknown. */
   startTime?: number
+  /** Why memsiege restarted it itself (target.restartWhen); absent when someone else did. */
+  reason?: string
 }
 
 /** A process memsiege started: enough for the sampler to report its exit code. */

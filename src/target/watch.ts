@@ -39,10 +39,10 @@ export class TargetWatch {
   #rootNow?: TargetRoot
   #goneNow = false
   #lastPortScan = 0
-  readonly #opts: WatchOptions
+  #opts: WatchOptions
 
   constructor (opts: WatchOptions) {
-    this.#opts = opts
+    this.#opts = { ...opts }
     if (opts.pid === undefined && opts.port === undefined) throw new TypeError('TargetWatch needs a pid or a port')
   }
 
@@ -95,6 +95,26 @@ export class TargetWatch {
       if (exit) event.exit = exit as ExitInfo
     }
     this.#emit(event)
+  }
+
+  /**
+   * A new process memsiege started in place of the old one (a restart by policy): sampled from
+   * now on, reported as `target_restarted` with `reason`.
+   */
+  async adopt (pid: number, target: ExitSource | undefined, reason: string): Promise<void> {
+    const old = this.#rootNow
+    const stat = this.#opts.procfs ? await readStat(pid) : undefined
+    this.#rootNow = { pid, ...(stat?.startTime !== undefined ? { startTime: stat.startTime } : {}) }
+    this.#opts.target = target
+    this.#goneNow = false
+    this.#emit({
+      type: 'target_restarted',
+      time: Date.now(),
+      pid,
+      previousPid: old?.pid ?? pid,
+      ...(stat?.startTime !== undefined ? { startTime: await startTimeToEpochMs(stat.startTime) } : {}),
+      reason
+    })
   }
 
   async #alive (root: TargetRoot): Promise<boolean> {

@@ -1,7 +1,7 @@
 /**
  * Durations as people write them in scenarios and on siege's command line.
  *
- *   30s  10m  8h  1.5m  500ms  1h30m       number and unit, or several in a row
+ *   30s  10m  8h  3d  1.5m  500ms  1h30m   number and unit, or several in a row
  *   30S  10M  1H                           siege's upper-case units
  *   10min  30sec  2hours                   longer unit words
  *   30   "30"                              bare number: seconds in YAML, minutes for siege's -t
@@ -28,6 +28,9 @@ const UNIT_SECONDS: Record<string, number> = {
   hrs: 3600,
   hour: 3600,
   hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
 }
 
 /** The longest duration accepted: a year. Beyond it a value is a typo (999999h), not a soak. */
@@ -39,7 +42,7 @@ const PART = /(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*/giy
 /**
  * Seconds in `text`. A bare number (or a string of one) is in `opts.bareUnit`: seconds by default,
  * as in a YAML scenario; minutes for siege's -t. Throws a plain Error whose message says what is
- * wrong (`bad duration "10x": unknown unit "x" (use ms, s, m or h)`); the caller adds the place.
+ * wrong (`bad duration "10x": unknown unit "x" (use ms, s, m, h or d)`); the caller adds the place.
  */
 export function parseDuration (text: string | number, opts: { bareUnit?: 's' | 'm' } = {}): number {
   const bare = opts.bareUnit === 'm' ? 60 : 1
@@ -60,9 +63,9 @@ export function parseDuration (text: string | number, opts: { bareUnit?: 's' | '
   PART.lastIndex = 0
   for (let m = PART.exec(s); m; m = PART.exec(s)) {
     const unit = m[2].toLowerCase()
-    if (unit === '') throw new Error(`bad duration ${quoted}: missing unit after ${m[1]} (use ms, s, m or h)`)
+    if (unit === '') throw new Error(`bad duration ${quoted}: missing unit after ${m[1]} (use ms, s, m, h or d)`)
     const factor = UNIT_SECONDS[unit]
-    if (factor === undefined) throw new Error(`bad duration ${quoted}: unknown unit "${m[2]}" (use ms, s, m or h)`)
+    if (factor === undefined) throw new Error(`bad duration ${quoted}: unknown unit "${m[2]}" (use ms, s, m, h or d)`)
     total += Number(m[1]) * factor
     at = PART.lastIndex
   }

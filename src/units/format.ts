@@ -38,6 +38,23 @@ function countNoun (unit: SeriesUnit): string {
   return unit === 'count' || unit === 'timestamp' ? '' : unit
 }
 
+/** Units that are nouns, named in the plural ("objects"): one of them is an "object". */
+const NOUN_UNITS: ReadonlySet<SeriesUnit> = new Set(['objects', 'slots', 'pages', 'threads'])
+
+/**
+ * The word after a figure in `unit`: "thread" when the figure reads exactly one ("1", not
+ * "1.00"), "threads" otherwise; '' for a bare count.
+ */
+export function unitNoun (figure: string, unit: SeriesUnit): string {
+  const noun = countNoun(unit)
+  return NOUN_UNITS.has(unit) && /^[-−+]?1$/.test(figure) ? noun.slice(0, -1) : noun
+}
+
+/** A count and its noun, singular for exactly one: "1 floor", "3 floors", "12,000 requests", "2 entries". */
+export function formatCount (n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${Math.abs(n) === 1 ? noun : plural}`
+}
+
 /**
  * A number with `digits` significant-ish decimals: 1.5, 12.3, 512. Without trailing zeros,
  * unless `aligned` (1.50, 12.3, 512: lines of figures then align).
@@ -64,7 +81,9 @@ export function formatBytes (bytes: number, digits = 3): string {
 /** A value in its unit, scaled for reading: "412 MiB", "1.2 M objects", "3.4 ms". */
 export function formatValue (value: number, unit: SeriesUnit, digits = 3, aligned = false): string {
   const s = unitScale(value, unit)
-  return `${formatNumber(value / s.divisor, digits, aligned)}${s.suffix ? ` ${s.suffix}` : ''}`
+  const figure = formatNumber(value / s.divisor, digits, aligned)
+  const suffix = s.divisor === 1 && NOUN_UNITS.has(unit) ? unitNoun(figure, unit) : s.suffix
+  return `${figure}${suffix ? ` ${suffix}` : ''}`
 }
 
 /**
@@ -74,9 +93,9 @@ export function formatValue (value: number, unit: SeriesUnit, digits = 3, aligne
 export function formatAmount (value: number, unit: SeriesUnit, digits = 3): string {
   if (!Number.isFinite(value)) return '?'
   if (unit === 'bytes') return formatBytes(value, digits)
-  const noun = countNoun(unit)
-  const word = noun ? ` ${Math.abs(value) === 1 && noun.endsWith('s') ? noun.slice(0, -1) : noun}` : ''
-  return `${significant(value, digits)}${word}`
+  const figure = significant(value, digits)
+  const noun = unitNoun(figure, unit)
+  return `${figure}${noun ? ` ${noun}` : ''}`
 }
 
 /** `digits` significant digits, without exponent notation, with thousands separators. */

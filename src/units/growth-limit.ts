@@ -6,6 +6,7 @@
  * the limit. A plateau or a flat series never breaches: its growth has stopped or is noise.
  */
 import type { Unit } from '../columns/meaning.js'
+import { BYTE_UNITS as BYTES } from './size.js'
 
 export interface GrowthLimit {
   /** As written, for messages. */
@@ -16,20 +17,6 @@ export interface GrowthLimit {
   per: 'request' | 'h'
 }
 
-const BYTES: Record<string, number> = {
-  b: 1,
-  byte: 1,
-  bytes: 1,
-  kb: 1024,
-  kib: 1024,
-  k: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  m: 1024 ** 2,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-  g: 1024 ** 3,
-}
 const COUNTS: Record<string, Unit> = {
   object: 'objects',
   objects: 'objects',

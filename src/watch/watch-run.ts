@@ -1,0 +1,212 @@
+/**
+ * `memsiege watch`: the target under its own traffic, sampled on one clock as in a run, with no
+ * load from memsiege. Rows go to one samples file per day; every `everyS` the folder is analysed
+ * and summary.json and report.html are rewritten whole; at the end (`forS`, interrupt(), or a
+ * restart loop) the summary and the verdict are written as a run's are.
+ */
+import type { JudgedSummary } from '../analysis/types.js'
+import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
+import { LOAD_MEANINGS, type ColumnMeanings } from '../columns/index.js'
+import { RunStats } from '../counters/run-stats.js'
+import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv.js'
+import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
+import { buildSummary, writeSummary } from '../recorder/summary-json.js'
+import { writeReport } from '../report/write-report.js'
+import { IntervalClock } from '../run/interval-clock.js'
+import { targetDown } from '../run/run-scenario.js'
+import { openTargetSession } from '../run/target-session.js'
+import { PROC_COLUMNS } from '../sampler/proc-sampler.js'
+import type { Scenario } from '../scenario/types.js'
+import { LongTimeout } from '../long-timeout.js'
+import { Alerts, type AlertChange, type AlertSettings } from './alerts.js'
+import { DailySamplesCsv } from './daily-samples.js'
+import { requestCounter, type CounterSpec } from './request-counter.js'
+
+/** A watch's own columns before the samplers': the load's clock columns, the request count from the app's counter. */
+export const WATCH_COLUMNS = ['time', 'elapsed_s', 'requests', 'rps'] as const
+
+export interface WatchOptions {
+  counter: CounterSpec
+  /** Watch this many seconds; undefined: until interrupt(). */
+  forS?: number
+  /** Re-analyse and rewrite summary.json and report.html this often (seconds). */
+  everyS?: number
+  /** Write report.html at the end. */
+  report?: boolean
+  alerts?: AlertSettings
+  /** Settings of the verdict (checked by the caller). */
+  analysis?: VerdictSettings
+  warn?: (message: string) => void
+  onEvent?: (event: EventRecord) => void
+  onAlert?: (change: AlertChange) => void
+  /** Tests only: the day a row's file is named after (default: the row's own time). */
+  fileDay?: (now: Date) => Date
+}
+
+export interface WatchResult {
+  dir: string
+  summary: JudgedSummary
+  /** The target was gone at the end. */
+  targetDown: boolean
+  /** Why the watch stopped before its time: a restart loop. */
+  stopped?: string
+  noVerdict?: string
+  /** summary.json could not be written: the error, naming the file. */
+  writeError?: string
+}
+
+export interface WatchHandle {
+  readonly dir: string
+  readonly done: Promise<WatchResult>
+  /** Ctrl-C: the normal end of a watch without --for; the summary and the verdict are written. */
+  interrupt (): void
+}
+
+export function startWatch (scenario: Scenario, options: WatchOptions): WatchHandle {
+  const dir = createResultsDir(scenario.name, scenario.out)
+  const warn = options.warn ?? (() => {})
+  let end = (): void => {}
+  let interrupted = false
+  const ended = new Promise<void>((resolve) => { end = resolve })
+
+  async function run (): Promise<WatchResult> {
+    const events: EventRecord[] = []
+    let eventsCsv: EventsCsv | undefined
+    const counter = requestCounter(options.counter, scenario.target.insecure)
+    const session = await openTargetSession(scenario, {
+      logFile: resultsPath(dir, 'target.log'),
+      warn,
+      onEvent: (event) => {
+        const record = eventRecord(event)
+        events.push(record)
+        eventsCsv ??= new EventsCsv(resultsPath(dir, 'events.csv'))
+        eventsCsv.write(record)
+        options.onEvent?.(record)
+      }
+    })
+    const { samplers } = session
+    try {
+      for (const sampler of samplers) await sampler.start()
+      await counter.start()
+    } catch (err) {
+      await counter.close()
+      await session.close()
+      throw err
+    }
+    const columns = [...WATCH_COLUMNS, ...samplers.flatMap((s) => s.columns)]
+    const meanings: ColumnMeanings = Object.assign(Object.fromEntries(WATCH_COLUMNS.map((c) => [c, LOAD_MEANINGS[c]])), ...samplers.map((s) => s.meanings))
+    const csv = new DailySamplesCsv(dir, columns)
+    const alerts = new Alerts(options.alerts ?? { leak: false }, dir, resultsPath(dir, 'alerts.log'))
+    const tell = (change: AlertChange | undefined): void => { if (change) options.onAlert?.(change) }
+    const rssCell = samplers[0]?.columns === PROC_COLUMNS ? PROC_COLUMNS.indexOf('rss_bytes') : -1
+    const verdictSettings = { ...options.analysis, recorded: meanings, freshProcess: scenario.target.command !== undefined, xAxis: counter.xAxis }
+    const startedAt = new Date()
+    const t0 = performance.now()
+    let last = t0
+    let lastRequests: number | undefined
+    let lostRows = 0
+    let stopped: string | undefined
+
+    const writeRow = async (): Promise<void> => {
+      const now = performance.now()
+      const intervalS = (now - last) / 1000
+      last = now
+      const elapsedS = round((now - t0) / 1000, 3)
+      const [requests, samples] = await Promise.all([counter.read(elapsedS), Promise.all(samplers.map((s) => s.read()))])
+      const rps = options.counter.kind !== 'time' && requests !== undefined && lastRequests !== undefined && intervalS > 0 ? round((requests - lastRequests) / intervalS, 1) : undefined
+      if (requests !== undefined) lastRequests = requests
+      const time = new Date()
+      try {
+        csv.write([time.toISOString(), elapsedS, requests, rps, ...samples.flat()], options.fileDay?.(time) ?? time)
+      } catch (err) {
+        if (lostRows++ === 0) warn(`${csv.name ?? 'samples'}: cannot write a row (${(err as Error).message}); rows are being lost`)
+      }
+      const rss = rssCell >= 0 ? samples[0][rssCell] : undefined
+      tell(alerts.rss(typeof rss === 'number' ? rss : undefined))
+      if (stopped === undefined) {
+        stopped = await session.afterRow(samples)
+        if (stopped !== undefined) end()
+      }
+    }
+
+    const summaryNow = (final: boolean): JudgedSummary => {
+      const endedAt = new Date()
+      const summary: JudgedSummary = buildSummary(scenario, new RunStats(), { startedAt, endedAt, elapsedS: (performance.now() - t0) / 1000 }, dir, final && interrupted, events)
+      summary.columns = meanings
+      summary.x_axis = counter.xAxis
+      if (!final) summary.in_progress = true
+      if (stopped !== undefined) summary.stopped_because = stopped
+      return summary
+    }
+    const judge = (summary: JudgedSummary): string | undefined => {
+      try {
+        summary.verdict = verdictOfResultsDir(dir, verdictSettings)
+        tell(alerts.verdict(summary.verdict))
+        return undefined
+      } catch (err) {
+        return (err as Error).message
+      }
+    }
+    const refresh = async (): Promise<void> => {
+      const summary = summaryNow(false)
+      judge(summary)
+      try {
+        writeSummary(resultsPath(dir, 'summary.json'), summary)
+        await writeReport(dir, { writtenAt: new Date(), everyS: options.everyS! })
+      } catch (err) {
+        warn(`the periodic report: ${(err as Error).message}`)
+      }
+    }
+
+    await writeRow()
+    const clock = new IntervalClock(scenario.sample.interval, writeRow)
+    const refresher = options.everyS ? new IntervalClock(options.everyS, refresh) : undefined
+    const deadline = options.forS !== undefined ? new LongTimeout(end, options.forS * 1000) : undefined
+    clock.start()
+    refresher?.start()
+    await ended
+    deadline?.clear()
+    await refresher?.stop()
+    await clock.stop()
+    await writeRow()
+    csv.close()
+    if (lostRows > 0) warn(`${lostRows} row${lostRows === 1 ? ' was' : 's were'} lost`)
+    await Promise.all(samplers.map((s) => s.stop()))
+    await session.close()
+    await counter.close()
+    eventsCsv?.close()
+    const summary = summaryNow(true)
+    const noVerdict = judge(summary)
+    if (noVerdict !== undefined) warn(`no verdict: ${noVerdict}`)
+    let writeError: string | undefined
+    try {
+      writeSummary(resultsPath(dir, 'summary.json'), summary)
+      if (options.everyS || options.report) await writeReport(dir)
+    } catch (err) {
+      writeError = (err as Error).message
+    }
+    await alerts.settle()
+    return {
+      dir,
+      summary,
+      targetDown: targetDown(scenario, events),
+      ...(stopped !== undefined ? { stopped } : {}),
+      ...(noVerdict !== undefined ? { noVerdict } : {}),
+      ...(writeError !== undefined ? { writeError } : {})
+    }
+  }
+
+  return {
+    dir,
+    done: run(),
+    interrupt () {
+      interrupted = true
+      end()
+    }
+  }
+}
+
+function round (value: number, digits: number): number {
+  const f = 10 ** digits
+  return Math.round(value * f) / f
+}
