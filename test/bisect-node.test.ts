@@ -72,7 +72,7 @@ t.test('nothing leaks: the control says so and the bisect stops', async (t) => {
   t.same(JSON.parse(r.stdout), doc, '--json: bisect.json on stdout')
   t.equal(doc.result?.outcome, 'no-leak')
   t.ok(doc.trials.length <= 2, 'the control, and the baseline if the control grew')
-  t.match(doc.result?.message, /^no leak reproduced in (4,000|8,000|16,000) requests: the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial to look longer\n/)
+  t.match(doc.result?.message, /^no leak reproduced in (4,000|8,000|16,000) requests: the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial-requests to look longer\n/)
 
   const again = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out], { timeoutMs: 20_000 })
   t.equal(again.status, 2)
