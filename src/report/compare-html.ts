@@ -36,7 +36,8 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   let rows = 0
   let points = 0
   for (const s of c.series.filter((x) => x.charted)) {
-    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOf(s.metric), title: chartTitle(s.metric), runs: [] }
+    const meaning = runs.map((r) => r.verdict?.metrics.find((m) => m.metric === s.metric)).find((m) => m !== undefined)
+    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOf(s.metric), title: chartTitle(s.metric, meaning), runs: [] }
     runs.forEach((r, i) => {
       const values = metricValues(r.input.series, s.metric, s.derived_from)
       if (!values) return
@@ -80,9 +81,9 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   return pageHtml({ title, body, data: { charts }, script: COMPARE_JS })
 }
 
-function chartTitle (metric: string): string {
+function chartTitle (metric: string, meaning: Parameters<typeof columnLabel>[1]): string {
   const name = metricName(metric)
-  const label = metric === 'rss_bytes' ? 'rss_bytes' : columnLabel(metric)
+  const label = metric === 'rss_bytes' ? 'rss_bytes' : columnLabel(metric, meaning)
   return label === name ? name : `${name} (${label})`
 }
 
