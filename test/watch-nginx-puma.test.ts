@@ -3,16 +3,16 @@
 // from the access log nginx writes, and from nginx's stub_status, by two watches at once.
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTarget } from '../src/target/process.js'
 import { runCli } from './helpers/cli.js'
+import { NGINX, nginxTempPaths } from './helpers/nginx.js'
 import { readSummary, sampling, startWatchCli } from './helpers/watch.js'
 import { waitFor } from './helpers/wait.js'
 import { freePort, get, repoRoot } from './fixtures/sampler-helpers.js'
 
-const NGINX = '/usr/sbin/nginx'
 const missing = !existsSync(NGINX) ? `${NGINX} not found (Debian package nginx-light)` : spawnSync('puma', ['--version']).status !== 0 ? 'puma not found (Debian package puma)' : undefined
 if (missing) t.plan(0, missing)
 
@@ -20,13 +20,7 @@ if (missing) t.plan(0, missing)
 async function startNginx (t: { teardown (fn: () => unknown): void }, upstream: number): Promise<{ port: number; accessLog: string }> {
   const prefix = mkdtempSync(join(tmpdir(), 'memsiege-watch-nginx-'))
   const port = await freePort()
-  const build = spawnSync(NGINX, ['-V'], { encoding: 'utf8' })
-  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .filter((m) => m === 'client_body' || !`${build.stdout}${build.stderr}`.includes(`--without-http_${m}_module`))
-    .map((m) => {
-      mkdirSync(join(prefix, 'tmp', m), { recursive: true })
-      return `  ${m}_temp_path ${prefix}/tmp/${m};`
-    })
+  const temps = nginxTempPaths(prefix)
   const accessLog = join(prefix, 'access.log')
   writeFileSync(join(prefix, 'nginx.conf'), `daemon off;
 master_process off;
