@@ -21,10 +21,9 @@
 # `Authorization: Bearer <token>`) then gets 403. Compared in constant time.
 #
 # Under puma's cluster mode the worker that accepted the connection answers: read `pid`.
-# No dependencies besides Rack and the json and digest standard libraries; Ruby 2.4 or later, Rack 2 or 3.
-require 'json'
-require 'rack/utils'
-require 'digest'
+# No dependencies besides the json and digest standard libraries; Ruby 2.4 or later, Rack 2 or 3.
+# They are required when first used, not when this file is loaded: memsiege_probe.rb loads it
+# before Bundler has chosen the app's versions of them.
 
 class MemsiegeGC
   PATH = '/__memsiege/gc'
@@ -40,8 +39,8 @@ class MemsiegeGC
     return @app.call(env) unless probe?(env)
     return [403, { 'content-type' => 'text/plain', 'cache-control' => 'no-store' }, ["forbidden\n"]] unless token_ok?(env)
 
-    objects = /(?:\A|&)objects=(?:1|true)(?:&|\z)/.match?(env['QUERY_STRING'].to_s)
-    body = JSON.generate(self.class.stats(objects: objects))
+    require 'json'
+    body = JSON.generate(self.class.stats(objects: self.class.objects_asked?(env['QUERY_STRING'])))
     headers = {
       'content-type' => 'application/json',
       'cache-control' => 'no-store',
@@ -60,6 +59,21 @@ class MemsiegeGC
     out
   end
 
+  def self.objects_asked?(query)
+    /(?:\A|&)objects=(?:1|true)(?:&|\z)/.match?(query.to_s)
+  end
+
+  # Compares digests of equal length, so that neither the content nor the length of the token
+  # leaks through timing; the byte loop never stops early.
+  def self.token_matches?(given, token)
+    return false if given.nil?
+
+    require 'digest'
+    a = Digest::SHA256.digest(given).bytes
+    b = Digest::SHA256.digest(token).bytes
+    a.zip(b).reduce(0) { |acc, (x, y)| acc | (x ^ y) }.zero?
+  end
+
   STATUS_FIELDS = { 'VmRSS' => :rss_bytes, 'RssAnon' => :rss_anon_bytes, 'VmHWM' => :hwm_bytes }.freeze
 
   # Sizes from /proc/self/status in bytes; {} where there is no /proc.
@@ -75,6 +89,10 @@ class MemsiegeGC
     {}
   end
 
+  def self.presented_token(x_memsiege_token, authorization)
+    x_memsiege_token || authorization.to_s[/\ABearer\s+(\S+)\s*\z/i, 1]
+  end
+
   private
 
   def probe?(env)
@@ -88,9 +106,7 @@ class MemsiegeGC
   def token_ok?(env)
     return true if @token.empty?
 
-    given = env['HTTP_X_MEMSIEGE_TOKEN'] || env['HTTP_AUTHORIZATION'].to_s[/\ABearer\s+(\S+)\s*\z/i, 1]
-    # Digests of equal length, so that neither the content nor the length leaks through timing.
-    !given.nil? && Rack::Utils.secure_compare(Digest::SHA256.digest(given), Digest::SHA256.digest(@token))
+    self.class.token_matches?(self.class.presented_token(env['HTTP_X_MEMSIEGE_TOKEN'], env['HTTP_AUTHORIZATION']), @token)
   end
 
   def allowed?(address)

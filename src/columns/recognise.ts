@@ -157,7 +157,7 @@ export function headerRuntime (header: Iterable<string>): Runtime {
     else if (/^gc\.(.*\.)?(heapUsed|used_heap_size)$|^gc\.nodejs_/.test(c)) found.add('node')
     else if (/^gc\.(.*\.)?memstats\.|^gc\.go_/.test(c)) found.add('go')
     else if (/^gc\.jvm_/.test(c)) found.add('jvm')
-    else if (/^gc\.python_/.test(c)) found.add('python')
+    else if (/^gc\.python_|^gc\.allocated_blocks$/.test(c)) found.add('python')
   }
   return found.size === 1 ? [...found][0] : 'unknown'
 }
@@ -193,7 +193,11 @@ function json (p: Parsed, header: ReadonlySet<string>, runtime: Runtime): Recogn
     const old = /(^|\.)old_space$/.test(p.group) && p.key === 'space_used_size'
     return meaning('node', 'Node v8.getHeapSpaceStatistics()', old ? ['old-generation', 'bytes'] : ['other', 'bytes'])
   }
+  const python = pythonProbe(p, runtime)
+  if (python) return python
   if (/(^|\.)gc_count$/.test(p.group)) return meaning('node', 'memsiege probe', p.key === 'major' ? ['major-gc-count', 'count'] : ['other', 'count'])
+  // the preload probes' Thread.list / threading.active_count(): the OS threads (threads) decide
+  if (p.key === 'threads' && p.group === '' && header.has('gc.pid')) return meaning(runtime, 'memsiege probe', ['threads', 'threads'])
   // expvar publishes no goroutine count of its own: the one people add is a top-level `goroutines`
   // beside memstats, and goroutines are how a Go app leaks threads (its OS threads stay flat).
   if (p.key === 'goroutines' && (runtime === 'go' || header.has('gc.memstats.HeapAlloc'))) return meaning('go', 'Go expvar', ['threads', 'threads', { rank: 10 }])
@@ -202,6 +206,19 @@ function json (p: Parsed, header: ReadonlySet<string>, runtime: Runtime): Recogn
   }
   if (/^(rss|rss_anon|hwm)_bytes$/.test(p.key)) return meaning(runtime, 'memsiege probe', ['rss', 'bytes'])
   return byWords(`gc.${p.rest}`, runtime)
+}
+
+/**
+ * memsiege's Python probe: sys.getallocatedblocks() is the live heap Python's allocator holds,
+ * gc.get_stats()[2] the full collections, gc.get_count() the generations' counters.
+ */
+function pythonProbe (p: Parsed, runtime: Runtime): Recognised | undefined {
+  const source = 'memsiege Python probe'
+  if (p.key === 'allocated_blocks' && p.group === '') return meaning('python', source, ['heap-live', 'objects', { rank: 35 }])
+  if (runtime !== 'python') return undefined
+  if (p.group === 'gc_stats.2' && p.key === 'collections') return meaning('python', source, ['major-gc-count', 'count'])
+  if (/^gc_(stats\.\d|count)$/.test(p.group)) return meaning('python', source, ['other', p.key === 'collections' || p.group === 'gc_count' ? 'count' : 'objects'])
+  return undefined
 }
 
 function prometheus (p: Parsed, runtime: Runtime): Recognised {

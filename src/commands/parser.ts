@@ -52,7 +52,10 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
       .option('duration', { alias: 't', type: 'string', describe: 'run this long (30s, 10m, 8h)' })
       .option('requests', { coerce: positiveInteger('--requests'), describe: 'stop after this many requests' })
       .option('passes', { coerce: positiveInteger('--passes'), describe: 'full passes over the list by each user' })
-      .option('out', { type: 'string', describe: 'results folder' }),
+      .option('out', { type: 'string', describe: 'results folder' })
+      .option('vs', { type: 'string', describe: 'side by side: start this command as a second target and send it the same requests' })
+      .option('vs-url', { type: 'string', describe: "with --vs: the second target's URL (default: the first's on a free port, given to it as $PORT)" })
+      .option('lockstep', { type: 'boolean', describe: 'side by side: request k reaches every target before request k+1 goes out (default; --no-lockstep: independent)' }),
     async (args) => {
       const { runCommand } = await import('./run.js')
       setStatus(await runCommand({ ...args, scenario: args.scenario as string }, warn))
@@ -140,6 +143,13 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
     async (args) => {
       const { compareCommand } = await import('./compare.js')
       setStatus(await compareCommand({ dirs: args.dirs as string[], out: args.out, json: args.json }))
+    })
+    .command('probe env <runtime>', "print the variables that load memsiege's GC probe into an app you start yourself", (y) => y
+      .positional('runtime', { type: 'string', demandOption: true, choices: ['node', 'ruby', 'python'], describe: "the app's runtime" })
+      .option('port', { coerce: positiveInteger('--port'), describe: 'where the probe listens (default 9464)' }),
+    async (args) => {
+      const { probeEnvCommand } = await import('./probe-env.js')
+      setStatus(probeEnvCommand({ runtime: args.runtime as string, port: args.port as number | undefined }))
     })
     .command(urlsCommand(setStatus))
     .version(version)

@@ -8,11 +8,14 @@ import { prepareRequest, type PreparedRequest, type RequestContext } from './pre
 import { randomOrder, sequentialOrder } from './url-order.js'
 import { VirtualUser, type Transaction, type UserHost } from './virtual-user.js'
 import { defaultHeaders } from './default-headers.js'
+import type { StepGate } from './lockstep.js'
 
 const WATCHDOG_MS = 1000
 
 export interface LoadEngineOptions {
   onTransaction?: (transaction: Transaction) => void
+  /** Side by side in lockstep with other engines (lockstep.ts). */
+  gate?: StepGate
 }
 
 /**
@@ -27,6 +30,7 @@ export class LoadEngine implements UserHost {
   readonly follow: boolean
   readonly delay: number
   readonly onTransaction?: (transaction: Transaction) => void
+  readonly gate?: StepGate
   stopping = false
   halted = false
 
@@ -46,6 +50,7 @@ export class LoadEngine implements UserHost {
     this.follow = scenario.follow
     this.delay = scenario.delay
     this.onTransaction = options.onTransaction
+    this.gate = options.gate
     this.#pools = new PoolSet({ connections: scenario.concurrency, timeout: scenario.timeout, insecure: scenario.target.insecure })
     this.#fast = chosenTransport(scenario) === 'fast' ? new FastTransport({ timeout: scenario.timeout }) : undefined
     this.context = {
@@ -102,6 +107,7 @@ export class LoadEngine implements UserHost {
   /** No new requests; in-flight ones finish and count. */
   stop (): void {
     this.stopping = true
+    this.gate?.leave()
   }
 
   /** Aborts what is in flight without counting it, as siege does at its deadline. */
@@ -109,6 +115,7 @@ export class LoadEngine implements UserHost {
     if (this.halted) return
     this.stopping = true
     this.halted = true
+    this.gate?.leave()
     this.stats.inFlightAtEnd = this.#users.filter((user) => user.inFlight).length
     for (const user of this.#users) user.halt()
   }

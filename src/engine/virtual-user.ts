@@ -7,6 +7,7 @@ import { followRedirect, MAX_REDIRECTS } from './redirect.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
 import type { UrlOrder } from './url-order.js'
 import { LongTimeout } from '../long-timeout.js'
+import type { StepGate } from './lockstep.js'
 
 /** One finished request, handed to the -v printer; only built when someone listens. */
 export interface Transaction {
@@ -35,6 +36,8 @@ export interface UserHost {
   userDone (): void
   /** Puts `successor` in the place of a user whose request the client never finished. */
   replaceUser (user: VirtualUser, successor: VirtualUser): void
+  /** Side by side in lockstep: decides each step's entry instead of the user's order and takeTicket. */
+  readonly gate?: StepGate
   onTransaction?: (transaction: Transaction) => void
 }
 
@@ -118,10 +121,22 @@ export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler 
 
   #next (): void {
     const host = this.#host
-    if (host.stopping || this.#remaining <= 0 || !host.takeTicket()) return this.#finish()
+    if (host.stopping || this.#remaining <= 0) return this.#finish()
+    if (host.gate) return host.gate.arrive(this.#id, this.#stepDecided)
+    if (!host.takeTicket()) return this.#finish()
+    this.#begin(this.#order.next())
+  }
+
+  /** The lockstep's answer: the entry to send, or undefined when the shared budget is spent. */
+  readonly #stepDecided = (entry: number | undefined): void => {
+    if (entry === undefined || this.#done || this.#host.stopping) return this.#finish()
+    this.#begin(entry)
+  }
+
+  #begin (entry: number): void {
     this.#remaining--
     this.#hops = 0
-    this.#send(host.plan[this.#order.next()])
+    this.#send(this.#host.plan[entry])
   }
 
   #send (request: PreparedRequest): void {

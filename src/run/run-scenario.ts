@@ -3,6 +3,7 @@ import { redactScenarioYaml, redactText, scenarioSecrets } from '../recorder/red
 import { basename } from 'node:path'
 import { LoadEngine } from '../engine/load-engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
+import type { StepGate } from '../engine/lockstep.js'
 import { RunStats } from '../counters/run-stats.js'
 import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
@@ -31,6 +32,8 @@ export interface RunOptions {
   keepSecrets?: boolean
   /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
   analysis?: VerdictSettings
+  /** Side by side in lockstep: this target's gate (engine/lockstep.ts). */
+  gate?: StepGate
 }
 
 export interface RunResult {
@@ -134,7 +137,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
 
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
-    const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
+    const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction, gate: options.gate })
     const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => engine.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {

@@ -8,6 +8,7 @@ import { startTarget, type TargetProcess } from '../target/process.js'
 import type { Cell, Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
 import { ConfigError } from '../errors.js'
+import { gcOfInjectedProbe, planInjectedProbe } from './injected-probe.js'
 
 /** The target as a run sees it: the process memsiege started (if any) and the samplers that watch it. */
 export interface TargetSession {
@@ -31,11 +32,12 @@ export interface TargetSessionOptions {
 export async function openTargetSession (scenario: Scenario, options: TargetSessionOptions): Promise<TargetSession> {
   const { target, sample } = scenario
   let started: TargetProcess | undefined
+  const probe = await planInjectedProbe(scenario, options.warn)
   if (target.command) {
     started = await startTarget({
       command: target.command,
       cwd: target.cwd,
-      env: target.env,
+      env: { ...target.env, ...probe?.env },
       logFile: options.logFile,
       ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
       address: loadAddress(scenario),
@@ -66,6 +68,9 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
     if (sample.gc) {
       const { url, interval, format, metrics } = sample.gc
       samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, token: process.env.MEMSIEGE_PROBE_TOKEN || undefined, warn: options.warn }))
+    } else if (probe && started) {
+      const injected = await gcOfInjectedProbe(probe, scenario, started, options.warn)
+      if (injected) samplers.push(injected)
     }
     samplers.push(new SelfSampler())
     return { samplers, afterRow, close }

@@ -46,6 +46,8 @@ export interface TargetConfig {
   tree: boolean
   /** With `port`: a shell command that restarts the target; memsiege bisect runs it before every trial. */
   restart?: string
+  /** With `command`: the GC probe memsiege injects into it (absent: auto). */
+  probe?: ProbeChoice
   /** With `command`: when memsiege restarts the target itself during a run or a watch. */
   restartWhen?: RestartPolicy
 }
@@ -60,6 +62,9 @@ export interface RestartPolicy {
   maxRestarts: number
   within: number
 }
+
+export const PROBE_CHOICES = ['auto', 'node', 'ruby', 'python', 'none'] as const
+export type ProbeChoice = typeof PROBE_CHOICES[number]
 
 export interface GcEndpointConfig {
   /** Path (resolved against target.url) or absolute URL of the app's GC stats. */
@@ -104,6 +109,22 @@ export interface AnalysisConfig {
   failOn?: 'leak' | 'inconclusive'
 }
 
+/** One of the targets of a side-by-side run (`targets:`, or `--vs`). */
+export interface SideTarget {
+  /** Labels the target and names its sub-folder of the results. */
+  name: string
+  target: TargetConfig
+  /** The top-level sample settings with this target's own keys over them. */
+  sample: SampleConfig
+}
+
+/** Two or more targets loaded with the same requests (src/run/side-by-side.ts). */
+export interface SidesConfig {
+  targets: SideTarget[]
+  /** Request k of a user goes to every target before any target gets request k+1 of that user. */
+  lockstep: boolean
+}
+
 export interface Scenario {
   name: string
   /** The scenario file, when there is one (siege flags build a scenario without a file). */
@@ -137,4 +158,6 @@ export interface Scenario {
   bisect?: BisectConfig
   /** The leak verdict's settings (scenario key `analysis`). */
   analysis?: AnalysisConfig
+  /** `targets:`: `target` and `sample` are then the first target's, and the URL list is resolved against its url. */
+  sides?: SidesConfig
 }

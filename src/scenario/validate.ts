@@ -169,7 +169,7 @@ class Walker {
       }
       case 'list': {
         if (!isSeq(node)) throw wrongType('a list')
-        if (node.items.length < spec.minItems) throw this.fail(node, `${name}: empty list`, keyWhere)
+        if (node.items.length < spec.minItems) throw this.fail(node, node.items.length === 0 ? `${name}: empty list` : `${name}: needs at least ${spec.minItems} items, got ${node.items.length}`, keyWhere)
         return node.items.map((item, i) => this.check(item, spec.of, [...path, { key: i }]))
       }
       case 'dict':

@@ -1,0 +1,197 @@
+"""memsiege's Python probe for an app you cannot change.
+
+    MEMSIEGE_PROBE_PORT=9464 PYTHONPATH=/abs/path/probes/python gunicorn app:app
+
+Python imports `sitecustomize` at startup from the path, so this starts, in a daemon thread, a
+small HTTP server at 127.0.0.1:PORT answering GET /__memsiege/gc with this process's figures as
+JSON: pid, rss_bytes (Linux), allocated_blocks (sys.getallocatedblocks(): the objects and buffers
+alive in Python's allocator, its live heap), gc_count (gc.get_count(), per generation), gc_stats
+(gc.get_stats(): collections, collected, uncollectable per generation), threads, worker, and
+with ?objects=1 `objects`: live objects by type (the 50 most numerous; walking the heap costs).
+
+Forks (gunicorn's workers, os.fork): each child listens on PORT + N, N its number among the
+parent's forks; the parent forwards a request to its lowest-numbered live child (`?worker=N`
+picks one, `?worker=0` asks the parent itself). Loopback only; with MEMSIEGE_PROBE_TOKEN set a
+request must carry it (X-Memsiege-Token or Authorization: Bearer), compared in constant time.
+One line on stderr says where it listens or why it cannot; the app goes on either way.
+
+A sitecustomize this one hides (Debian ships one) is run after it.
+"""
+import gc
+import hashlib
+import hmac
+import http.client
+import http.server
+import json
+import os
+import sys
+import threading
+
+_HOST = '127.0.0.1'
+_PATH = '/__memsiege/gc'
+_state = {'base': None, 'index': 0, 'forks': 0, 'next': 0, 'server': None}
+
+
+def _say(text):
+    sys.stderr.write('memsiege probe: %s\n' % text)
+    sys.stderr.flush()
+
+
+def _who():
+    pid = os.getpid()
+    return 'pid %d' % pid if _state['index'] == 0 else 'worker %d, pid %d' % (_state['index'], pid)
+
+
+def _rss():
+    out = {}
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                key, _, value = line.partition(':')
+                name = {'VmRSS': 'rss_bytes', 'RssAnon': 'rss_anon_bytes', 'VmHWM': 'hwm_bytes'}.get(key)
+                if name:
+                    out[name] = int(value.split()[0]) * 1024
+    except OSError:
+        pass
+    return out
+
+
+def _stats(objects):
+    out = {'pid': os.getpid(), 'python_version': sys.version.split()[0], 'worker': _state['index']}
+    out.update(_rss())
+    out['allocated_blocks'] = sys.getallocatedblocks()
+    out['gc_count'] = list(gc.get_count())
+    out['gc_stats'] = gc.get_stats()
+    out['threads'] = threading.active_count()
+    if objects:
+        counts = {}
+        for o in gc.get_objects():
+            name = type(o).__name__
+            counts[name] = counts.get(name, 0) + 1
+        out['objects'] = dict(sorted(counts.items(), key=lambda kv: -kv[1])[:50])
+        out['objects_total'] = sum(counts.values())
+    return out
+
+
+def _token_ok(headers):
+    token = os.environ.get('MEMSIEGE_PROBE_TOKEN', '')
+    if not token:
+        return True
+    given = headers.get('X-Memsiege-Token')
+    if given is None:
+        auth = headers.get('Authorization', '').strip()
+        given = auth[7:].strip() if auth[:7].lower() == 'bearer ' else None
+    if given is None:
+        return False
+    digest = lambda s: hashlib.sha256(s.encode('utf-8', 'surrogateescape')).digest()  # noqa: E731
+    return hmac.compare_digest(digest(given), digest(token))
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    timeout = 2
+
+    def do_GET(self):
+        path, _, query = self.path.partition('?')
+        params = dict(p.partition('=')[::2] for p in query.split('&') if p)
+        if path != _PATH:
+            return self._send(404, 'text/plain', b'not found\n')
+        if not _token_ok(self.headers):
+            return self._send(403, 'text/plain', b'forbidden\n')
+        children = self._children(params.get('worker'))
+        if children:
+            return self._forward(children)
+        body = json.dumps(_stats(params.get('objects') in ('1', 'true'))).encode()
+        self._send(200, 'application/json', body)
+
+    do_HEAD = do_GET
+
+    def _children(self, wanted):
+        """The forked children to ask, in order: a fork's hooks don't give the parent the child's
+        pid, so a child that has exited is known by its port refusing the connection."""
+        if wanted == '0':
+            return []
+        forked = list(range(1, _state['forks'] + 1))
+        if wanted is not None:
+            return [int(wanted)] if wanted.isdigit() and int(wanted) in forked else []
+        return forked
+
+    def _forward(self, indexes):
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ('x-memsiege-token', 'authorization')}
+        error = None
+        for index in indexes:
+            try:
+                conn = http.client.HTTPConnection(_HOST, _state['base'] + index, timeout=2)
+                conn.request(self.command, self.path, headers=headers)
+                answer = conn.getresponse()
+                body = answer.read()
+                conn.close()
+                return self._send(answer.status, answer.getheader('content-type', 'application/json'), body)
+            except OSError as e:
+                error = 'worker %d: %s' % (index, e)
+        self._send(502, 'text/plain', ('memsiege probe: %s\n' % error).encode())
+
+    def _send(self, status, content_type, body):
+        self.send_response(status)
+        self.send_header('content-type', content_type)
+        self.send_header('cache-control', 'no-store')
+        self.send_header('content-length', str(len(body)))
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _listen():
+    port = _state['base'] + _state['index']
+    try:
+        server = http.server.ThreadingHTTPServer((_HOST, port), _Handler)
+    except OSError as e:
+        _say('cannot listen on %s:%d (%s); %s goes on without the probe' % (_HOST, port, e.strerror or e, _who()))
+        return
+    server.daemon_threads = True
+    _state['server'] = server
+    threading.Thread(target=server.serve_forever, name='memsiege-probe', daemon=True).start()
+    _say('listening on http://%s:%d%s (%s)' % (_HOST, port, _PATH, _who()))
+
+
+def _before_fork():
+    _state['forks'] += 1
+    _state['next'] = _state['forks']
+
+
+def _after_fork_in_child():
+    # The parent's serving thread did not survive the fork; its socket is the parent's.
+    server = _state['server']
+    if server is not None:
+        server.socket.close()
+    _state.update(index=_state['next'], forks=0, server=None)
+    _listen()
+
+
+def _start():
+    raw = os.environ.get('MEMSIEGE_PROBE_PORT', '')
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        _say('MEMSIEGE_PROBE_PORT is %s; not started' % ('not set' if raw == '' else 'not a port: %r' % raw))
+        return
+    _state['base'] = int(raw)
+    _listen()
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+def _run_hidden_sitecustomize():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for entry in sys.path:
+        if os.path.abspath(entry or '.') == here:
+            continue
+        candidate = os.path.join(entry or '.', 'sitecustomize.py')
+        if os.path.isfile(candidate):
+            with open(candidate) as f:
+                code = compile(f.read(), candidate, 'exec')
+            exec(code, {'__name__': 'sitecustomize', '__file__': candidate})
+            return
+
+
+_start()
+_run_hidden_sitecustomize()

@@ -1,0 +1,94 @@
+/**
+ * The Node probe injected into an app that has no probe of its own: loaded before the app by
+ * `NODE_OPTIONS="--require …/probes/node/memsiege-probe.cjs"` (or `--import …/memsiege-probe.mjs`),
+ * it serves the probe (index.ts) on a side server at 127.0.0.1:$MEMSIEGE_PROBE_PORT.
+ *
+ * - The side server is unref'd: it never keeps the app alive, and an app that would exit still does.
+ * - NODE_OPTIONS reaches every node process the command starts: the launchers (npm, npx, yarn,
+ *   pnpm, nodemon) leave the port to the app they start, instead of taking it themselves.
+ * - In a `cluster` app each worker answers on base + its worker id, and the primary, on the base
+ *   port, forwards a request to its lowest-numbered live worker (`?worker=N` picks one,
+ *   `?worker=primary` asks the primary itself); the answer's `pid` and its `x-memsiege-worker`
+ *   header say which worker answered.
+ * - One line on stderr says where it listens, or why it cannot (the app goes on without it).
+ */
+import cluster from 'node:cluster'
+import { request, createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { basename } from 'node:path'
+import { isMainThread } from 'node:worker_threads'
+import { PROBE_PATH, probeMiddleware } from './index.js'
+
+const HOST = '127.0.0.1'
+/** Processes that start the app rather than being it. */
+const LAUNCHERS = /^(npm|npx|yarn|yarnpkg|pnpm|pnpx|corepack|nodemon)(-cli)?(\.c?js)?$/
+
+export function startPreloadProbe (env: NodeJS.ProcessEnv = process.env): void {
+  const raw = env.MEMSIEGE_PROBE_PORT ?? ''
+  const base = Number(raw)
+  if (!/^\d+$/.test(raw) || base < 1 || base > 65535) {
+    say(`MEMSIEGE_PROBE_PORT is ${raw === '' ? 'not set' : `not a port: ${JSON.stringify(raw)}`}; not started`)
+    return
+  }
+  // Preloads run in worker threads too, and in the thread of module loader hooks (--import of a loader).
+  if (!isMainThread || isLauncher(process.argv[1])) return
+  const workerId = cluster.isWorker ? cluster.worker!.id : 0
+  const port = base + workerId
+  const probe = probeMiddleware()
+  const server = createServer((req, res) => {
+    const worker = workerToAsk(req)
+    if (worker !== undefined) {
+      forward(req, res, base + worker)
+      return
+    }
+    if (workerId > 0) res.setHeader('x-memsiege-worker', String(workerId))
+    if (probe(req, res)) return
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
+  })
+  const who = workerId > 0 ? `cluster worker ${workerId}, pid ${process.pid}` : `pid ${process.pid}`
+  server.once('error', (err: NodeJS.ErrnoException) => {
+    say(`cannot listen on ${HOST}:${port} (${err.code ?? err.message}); ${who} goes on without the probe`)
+  })
+  // exclusive: a worker binds its own port instead of asking the primary to share one.
+  server.listen({ port, host: HOST, exclusive: true }, () => {
+    say(`listening on http://${HOST}:${port}${PROBE_PATH} (${who})`)
+  })
+  server.unref()
+}
+
+/** The worker a cluster primary forwards this request to; undefined when it answers itself. */
+function workerToAsk (req: IncomingMessage): number | undefined {
+  if (!cluster.isPrimary || !cluster.workers) return undefined
+  const wanted = new URL(req.url ?? '/', 'http://probe').searchParams.get('worker')
+  if (wanted === 'primary') return undefined
+  const live = Object.values(cluster.workers).filter((w) => w !== undefined && !w.isDead()).map((w) => w!.id)
+  if (wanted !== null) return live.includes(Number(wanted)) ? Number(wanted) : undefined
+  return live.length > 0 ? Math.min(...live) : undefined
+}
+
+/** The worker's probe answers as is; its token check applies, since the headers go with the request. */
+function forward (req: IncomingMessage, res: ServerResponse, port: number): void {
+  const headers: Record<string, string> = {}
+  for (const name of ['x-memsiege-token', 'authorization']) {
+    const value = req.headers[name]
+    if (typeof value === 'string') headers[name] = value
+  }
+  const upstream = request({ host: HOST, port, path: req.url, method: req.method, headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers)
+    answer.pipe(res)
+  })
+  upstream.once('error', (err: NodeJS.ErrnoException) => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' })
+    res.end(`memsiege probe: worker on port ${port}: ${err.code ?? err.message}\n`)
+  })
+  upstream.end()
+}
+
+function isLauncher (script: string | undefined): boolean {
+  if (script === undefined) return false
+  const name = basename(script)
+  return LAUNCHERS.test(name) || /[/\\](npm|npx|corepack|yarn|pnpm)[/\\]bin[/\\]/.test(script)
+}
+
+function say (text: string): void {
+  process.stderr.write(`memsiege probe: ${text}\n`)
+}

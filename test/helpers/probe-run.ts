@@ -1,0 +1,60 @@
+/** A run of memsiege on an app that has no probe of its own: the preload probe is injected (target.probe). */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Test } from 'tap'
+import { runCli, type CliResult } from './cli.js'
+
+export interface ProbeRunResult extends CliResult {
+  header: string[]
+  rows: Array<Record<string, string>>
+  /** The target's stdout and stderr. */
+  log: string
+  summary: { columns?: Record<string, { role: string; runtime: string }> }
+}
+
+export interface ProbeRunOptions {
+  command: string
+  /** The app's own files, written into the test's folder, which is then the command's cwd. */
+  files?: Record<string, string>
+  port: number
+  urls: string[]
+  requests: number
+  concurrency?: number
+  contentType?: string
+  ready?: string
+  /** More scenario text under target: (two-space indented lines). */
+  targetExtra?: string[]
+}
+
+export async function probeRun (t: Test, o: ProbeRunOptions): Promise<ProbeRunResult> {
+  const dir = t.testdir(o.files ?? {})
+  const scenario = [
+    'target:',
+    `  command: ${JSON.stringify(o.command)}`,
+    ...(o.files ? [`  cwd: ${JSON.stringify(dir)}`] : []),
+    `  url: http://127.0.0.1:${o.port}`,
+    `  ready: ${o.ready ?? '/'}`,
+    ...(o.targetExtra ?? []),
+    ...(o.contentType ? [`contentType: ${o.contentType}`] : []),
+    'urls:',
+    ...o.urls.map((u) => `  - ${JSON.stringify(u)}`),
+    `concurrency: ${o.concurrency ?? 2}`,
+    `requests: ${o.requests}`,
+    'sample: { interval: 0.5 }',
+  ].join('\n')
+  writeFileSync(join(dir, 'app.yml'), scenario + '\n')
+  const out = join(dir, 'out')
+  const r = await runCli(['run', join(dir, 'app.yml'), '--out', out], { timeoutMs: 120_000 })
+  const read = (name: string): string => { try { return readFileSync(join(out, name), 'utf8') } catch { return '' } }
+  const lines = read('samples.csv').trim().split('\n')
+  const header = lines[0]?.split(',') ?? []
+  const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])))
+  return { ...r, header, rows, log: read('target.log'), summary: JSON.parse(read('summary.json') || '{}') }
+}
+
+/** The pids the probe lines of target.log name, by who said them (`pid` for the first process, `worker N`). */
+export function probePids (log: string): Map<string, number> {
+  const pids = new Map<string, number>()
+  for (const m of log.matchAll(/memsiege probe: listening on \S+ \((?:cluster )?(?:(worker \d+), )?pid (\d+)\)/g)) pids.set(m[1] ?? 'first', Number(m[2]))
+  return pids
+}

@@ -1,0 +1,30 @@
+import t from 'tap'
+import { join } from 'node:path'
+import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
+import { probePids, probeRun } from './helpers/probe-run.js'
+
+const APP = join(repoRoot, 'test', 'fixtures', 'puma-plain', 'config.ru')
+
+t.test('puma, single mode, an app with no probe code: GC.stat columns from the injected probe', async (t) => {
+  const port = await freePort()
+  const r = await probeRun(t, { command: `puma -b tcp://127.0.0.1:${port} -t 2:2 ${APP}`, port, ready: '/flat', urls: ['/keep'], requests: 400 })
+  t.equal(r.status, 0, r.stderr)
+  const first = probePids(r.log).get('first')
+  t.ok(first, r.log)
+  for (const name of ['gc.stat.old_objects', 'gc.stat.heap_live_slots', 'gc.stat.major_gc_count', 'gc.threads', 'gc.worker', 'gc.objects.TOTAL']) t.equal(r.header.includes(name), name !== 'gc.objects.TOTAL', name)
+  t.ok(r.rows.every((row) => row['gc.pid'] === String(first) && row['gc.worker'] === '0' && row.gc_errors === '0'), 'puma itself answered every fetch')
+  t.equal(r.summary.columns?.['gc.stat.old_objects']?.role, 'old-generation')
+  t.equal(r.summary.columns?.['gc.threads']?.role, 'threads')
+  const live = r.rows.map((row) => Number(row['gc.stat.heap_live_slots']))
+  t.ok(live.at(-1)! > live[0]!, `the kept strings are live: ${live[0]} → ${live.at(-1)}`)
+})
+
+t.test('puma, cluster mode: each worker listens on its own port and the master forwards to worker 1', async (t) => {
+  const port = await freePort()
+  const r = await probeRun(t, { command: `puma -w 2 -b tcp://127.0.0.1:${port} -t 2:2 ${APP}`, port, ready: '/flat', urls: ['/keep'], requests: 400 })
+  t.equal(r.status, 0, r.stderr)
+  const pids = probePids(r.log)
+  t.ok(pids.has('first') && pids.has('worker 1') && pids.has('worker 2'), r.log)
+  t.ok(r.rows.every((row) => row['gc.pid'] === String(pids.get('worker 1')) && row['gc.worker'] === '1'), 'worker 1 answered every fetch, and said so')
+  t.ok(r.header.includes('gc.stat.old_objects'))
+})
