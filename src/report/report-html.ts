@@ -109,7 +109,7 @@ function runLine (input: ReportInput): string {
   const s = input.summary
   const requests = s.transactions + s.failed_transactions
   const cfg = s.config
-  return `${s.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${formatDuration(s.elapsed_s)} · ${requests.toLocaleString('en-US')} requests · ${cfg?.concurrency ?? '?'} users${s.interrupted ? ' · interrupted' : ''}`
+  return `${s.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${formatDuration(s.elapsed_s)} · ${formatCount(requests, 'request')} · ${cfg?.concurrency ?? '?'} users${s.interrupted ? ' · interrupted' : ''}`
 }
 
 function memoryTitle (m: MemoryModel): string {
