@@ -45,7 +45,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
   if (width !== undefined) y.wrap(width)
   return y
     .scriptName('memsiege')
-    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har\n$0 watch --pid N | --port P | --cmd CMD [--for 3d] [--every 10m]')
+    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har\n$0 watch --pid N | --port P | --cmd CMD [--for 3d] [--every 10m]\n$0 stub [--record DIR | --replay DIR] [--port 8888] [--upstream URL]')
     .command('run <scenario>', 'run a scenario file', (y) => runOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
       .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
@@ -150,6 +150,20 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
     async (args) => {
       const { probeEnvCommand } = await import('./probe-env.js')
       setStatus(probeEnvCommand({ runtime: args.runtime as string, port: args.port as number | undefined }))
+    })
+    .command('stub', 'a record/replay proxy for the APIs the target calls', (y) => y
+      .option('record', { type: 'string', describe: 'pass through and store each exchange in this folder' })
+      .option('replay', { type: 'string', describe: 'answer from the recordings in this folder; never touch the network' })
+      .option('port', { type: 'number', default: 8888, describe: 'port to listen on (0: any free one)' })
+      .option('upstream', { type: 'string', describe: 'reverse proxy to this base URL (default: a forward proxy for http_proxy)' })
+      .option('ca-dir', { type: 'string', describe: 'folder of the CA (key.pem, cert.pem), made on first use (default ~/.config/memsiege/ca)' })
+      .option('rules', { type: 'string', describe: 'YAML: hand-written answers, delays, what unmatched requests get' })
+      .option('match-body', { type: 'boolean', default: false, describe: 'a recording matches only a request with the same body' })
+      .option('loopback-only', { type: 'boolean', default: false, describe: 'never forward to a host outside 127.0.0.0/8, ::1, localhost' })
+      .option('upstream-ca', { type: 'string', array: true, describe: 'PEM file of a CA to trust for upstream hosts (repeatable)' }),
+    async (args) => {
+      const { stubCommand } = await import('./stub.js')
+      setStatus(await stubCommand({ ...args, port: args.port, caDir: args.caDir, upstreamCa: args.upstreamCa }))
     })
     .command(urlsCommand(setStatus))
     .version(version)

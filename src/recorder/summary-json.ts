@@ -43,6 +43,30 @@ export interface RunSummary extends SiegeFigures {
   x_axis?: string
   /** A watch's summary rewritten while it runs (`--every`): not the final one yet. */
   in_progress?: boolean
+  /** The record/replay proxies the run started for the target (scenario key `stubs`). */
+  stubs?: StubSummary[]
+}
+
+/** What one `memsiege stub` answered during a run. */
+export interface StubSummary {
+  mode: 'record' | 'replay' | 'pass-through'
+  /** Where it listened (http://127.0.0.1:PORT). */
+  url: string
+  /** The upstream of a reverse proxy; absent for a forward proxy. */
+  upstream?: string
+  requests: number
+  /** Answered from a recording. */
+  hits: number
+  /** Answered by a hand-written rule. */
+  rule_hits: number
+  /** Matched neither a recording nor a rule (answered as the rules file's `unmatched` says). */
+  misses: number
+  passed_through: number
+  recorded: number
+  /** Not forwarded: a host outside loopback with loopbackOnly, or a client outside loopback. */
+  refused: number
+  /** From the request's arrival to the answer, as the stub saw it (delays included). */
+  latency: LatencyPercentiles
 }
 
 export interface RunTimes {

@@ -171,6 +171,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       if (stopped !== undefined) summary.stopped_because = stopped
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
+      if (scenario.stubs) summary.stubs = session.stubSummaries()
       try {
         // what summary.json will say, before it is written: the verdict is then the one `analyze` gives
         summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns, freshProcess: scenario.target.command !== undefined })

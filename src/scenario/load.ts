@@ -17,6 +17,7 @@ import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
+import { buildStubs, type RawStub } from './stubs.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {
@@ -74,6 +75,7 @@ interface RawScenario {
   lockstep: boolean
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
   analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
+  stubs?: RawStub[]
 }
 
 type RawSample = { interval: number; pssInterval: number; gc?: GcEndpointConfig }
@@ -134,6 +136,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(raw.out !== undefined ? { out: raw.out } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
     ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
+    ...(raw.stubs !== undefined ? { stubs: buildStubs(raw.stubs, dir, at) } : {}),
     ...(sides ? { sides: { targets: sides, lockstep: raw.lockstep } } : {}),
   }
   if (sides) checkSides(sides, scenario, (i, key) => at(`targets[${i}].${key}`))

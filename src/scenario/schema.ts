@@ -7,6 +7,7 @@
  */
 
 import { ROLES } from '../columns/meaning.js'
+import { stubsSpec } from './stubs.js'
 import { PROBE_CHOICES } from './types.js'
 
 /** Checks on a string's content, implemented in validate.ts. */
@@ -307,6 +308,7 @@ export const scenarioSchema: MapSpec = {
         failOn: { type: 'enum', values: ['leak', 'inconclusive'], doc: 'Exit 4 when the verdict is leak (or, with inconclusive, leak or inconclusive).' },
       },
     },
+    stubs: stubsSpec,
   },
 }
 

@@ -1,3 +1,4 @@
+import type { StubConfig } from './stubs.js'
 import type { Role } from '../columns/meaning.js'
 /** One request template: a line of a siege URL file after variables, method keyword and body are read. */
 export interface UrlEntry {
@@ -158,6 +159,8 @@ export interface Scenario {
   bisect?: BisectConfig
   /** The leak verdict's settings (scenario key `analysis`). */
   analysis?: AnalysisConfig
+  /** Record/replay proxies started with the run for the APIs the target calls. */
+  stubs?: StubConfig[]
   /** `targets:`: `target` and `sample` are then the first target's, and the URL list is resolved against its url. */
   sides?: SidesConfig
 }
