@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { parseScenario } from '../src/scenario/load.js'
 import type { Scenario } from '../src/scenario/types.js'
+import type { Exchange } from '../src/stub/exchange-file.js'
+import { bodyHash } from '../src/stub/match-key.js'
+import { Recordings } from '../src/stub/recordings.js'
 import { runCli } from './helpers/cli.js'
 import { makeTlsFiles, startStub, startUpstream } from './helpers/stub.js'
 import { waitFor } from './helpers/wait.js'
@@ -155,4 +158,24 @@ t.test('stubs: in a scenario: checked at load, with the line', async (t) => {
   t.throws(() => load('  - replay: rec\n  - record: rec2\n'), /s\.yml:4:5: stubs: one forward proxy at most/)
   t.throws(() => load('  - replay: rec\n    record: rec\n'), /s\.yml:4:5: stubs: give only one of replay and record/)
   t.throws(() => load('  - env: X\n'), /env/)
+})
+
+t.test('matching: query order, secret values, --match-body, several recordings in turn', async (t) => {
+  const exchange = (url: string, body: string, answer: string): Exchange => ({
+    request: { method: 'POST', url, headers: [], bodySha256: bodyHash(Buffer.from(body)) },
+    response: { status: 200, headers: [], body: Buffer.from(answer) },
+  })
+  const recorded = [
+    exchange('http://api.example.test/a?x=1&token=[redacted]', 'one', 'first'),
+    exchange('http://api.example.test/a?x=1&token=[redacted]', 'two', 'second'),
+  ]
+  const url = new URL('http://api.example.test/a?token=real-secret&x=1')
+  const any = new Recordings(recorded, false)
+  t.equal(any.find('POST', url, '')?.response.body.toString(), 'first')
+  t.equal(any.find('POST', url, '')?.response.body.toString(), 'second', 'the next one in turn')
+  t.equal(any.find('GET', url, ''), undefined, 'the method counts')
+  t.equal(any.find('POST', new URL('http://api.example.test/a?x=2&token=t'), ''), undefined, 'the query counts')
+  const byBody = new Recordings(recorded, true)
+  t.equal(byBody.find('POST', url, bodyHash(Buffer.from('two')))?.response.body.toString(), 'second')
+  t.equal(byBody.find('POST', url, bodyHash(Buffer.from('three'))), undefined)
 })

@@ -10,7 +10,7 @@ import { engineOptions } from './engine-flags.js'
 import { urlsCommand } from './urls-command.js'
 import { positiveInteger as countFlag } from './flag-values.js'
 import { version } from '../version.js'
-import { UsageError } from '../errors.js'
+import { MemsiegeError, UsageError } from '../errors.js'
 
 const warned = new Set<string>()
 function warn (message: string): void {
@@ -180,11 +180,23 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
     })
 }
 
-/** Parses `argv` and runs the command it names; resolves to the exit status. */
+/**
+ * Parses `argv` and runs the command it names; resolves to the exit status. An error comes to one
+ * line on stderr, never a stack trace: exit 2 for a mistake in the input, 1 for a failure.
+ */
 export async function runCommandLine (argv: string[]): Promise<number> {
   let status = 0
-  await parser(argv, (s) => { status = s }).parseAsync()
-  return status
+  try {
+    await parser(argv, (s) => { status = s }).parseAsync()
+    return status
+  } catch (err) {
+    if (err instanceof MemsiegeError && err.userMistake) {
+      process.stderr.write(`memsiege: ${err.message}\n`)
+      return 2
+    }
+    process.stderr.write(`memsiege: error: ${err instanceof Error ? err.message : String(err)}\n`)
+    return 1
+  }
 }
 
 /** The top-level `--help` text as yargs prints it at `width` columns. */
