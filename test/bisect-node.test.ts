@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { oneCulpritBound } from '../src/bisect/plan.js'
-import { appScenario, readDoc, roles, runBisect, TRIAL } from './helpers/bisect.js'
+import { appScenario, readDoc, roles, runBisect, TRIAL_REQUESTS } from './helpers/bisect.js'
 import { freePort } from './fixtures/sampler-helpers.js'
 
 // Live: test/fixtures/bisect-app.mjs started afresh by memsiege for every trial (target.command),
-// trials of 4 s at 4 users, verdicts by the analysis on RSS. Each case prints its trial count.
+// trials of 4,000 requests at 4 users, verdicts by the analysis on RSS. Each case prints its trial count.
 
 const work = mkdtempSync(join(tmpdir(), 'memsiege-bisect-node-'))
 t.teardown(() => rmSync(work, { recursive: true, force: true }))
@@ -66,16 +66,16 @@ t.test('12 endpoints, one leaks: found within ⌈log₂ 12⌉ + 2 trials', async
 t.test('nothing leaks: the control says so and the bisect stops', async (t) => {
   const out = join(work, 'none')
   const file = appScenario({ dir: work, name: 'none', port: await freePort(), endpoints: 12 })
-  const r = await runBisect([file, '--trial', TRIAL, '--out', out, '--json'])
+  const r = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out, '--json'])
   const doc = readDoc(out)
   t.comment(`no culprit: ${doc.trials.length} trials: ${roles(doc)}`)
   t.equal(r.status, 0, r.stderr)
   t.same(JSON.parse(r.stdout), doc, '--json: bisect.json on stdout')
   t.equal(doc.result?.outcome, 'no-leak')
   t.ok(doc.trials.length <= 2, 'the control, and the baseline if the control grew')
-  t.match(doc.result?.message, /^no leak reproduced in (4s|8s|16s): the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial to look longer\n/)
+  t.match(doc.result?.message, /^no leak reproduced in (4,000|8,000|16,000) requests: the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial-requests to look longer\n/)
 
-  const again = await runBisect([file, '--trial', TRIAL, '--out', out], { timeoutMs: 20_000 })
+  const again = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out], { timeoutMs: 20_000 })
   t.equal(again.status, 2)
   t.equal(again.stderr, `memsiege: --out ${out} already holds a bisect: carry it on with --resume ${out}, or give another folder\n`)
 })

@@ -6,22 +6,13 @@
  * the paired difference significant.
  */
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli } from './helpers/cli.js'
+import { installed } from './helpers/installed.js'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 const APP = join(repoRoot, 'test/fixtures/puma-real')
-
-function installed (cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 if (!installed('puma') || !installed('ruby')) {
   t.plan(0, 'puma (and ruby) not installed: apt-get install puma ruby-rack')

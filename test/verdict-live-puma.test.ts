@@ -14,11 +14,11 @@
  * - a bounded cache of 4,000 × 4 KiB filling over ~16,000 requests: plateau or still settling.
  */
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Test } from 'tap'
 import type { RunVerdict } from '../src/analysis/types.js'
 import { liveRun } from './helpers/live-demo.js'
+import { installed } from './helpers/installed.js'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 const APP = join(repoRoot, 'test/fixtures/puma-real')
@@ -31,15 +31,6 @@ interface LiveCase {
   env?: Record<string, string>
   requests?: number
   methodOverride?: boolean
-}
-
-function installed (cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
 }
 
 async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<RunVerdict> {

@@ -18,7 +18,7 @@ import {
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
 } from './state.js'
 import { percentWithInterval } from './format.js'
-import { formatEstimate, formatSigned } from '../units/format.js'
+import { formatCount, formatEstimate, formatSigned } from '../units/format.js'
 import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
 import { redactText, scenarioSecrets } from '../recorder/redact.js'
@@ -313,7 +313,7 @@ function extensionReason (verdict: RunVerdict): string {
   const m = verdict.metrics.find((x) => x.verdict === 'inconclusive' && (verdict.deciding ? verdict.deciding.includes(x.metric) : x.decides !== false))
   const more = m?.more_requests ?? m?.segments.find((s) => s.more_requests)?.more_requests
   const reason = m?.reason ?? m?.segments.at(-1)?.reason
-  return `inconclusive${m ? ` on ${m.metric}` : ''}${more ? `, about ${Math.round(more).toLocaleString('en-US')} more requests needed` : ''}${reason ? ` (${reason})` : ''}`
+  return `inconclusive${m ? ` on ${m.metric}` : ''}${more ? `, about ${formatCount(Math.round(more), 'more request')} needed` : ''}${reason ? ` (${reason})` : ''}`
 }
 
 function outcomeOf (record: BisectTrialRecord, names: readonly string[]): TrialOutcome {
@@ -423,7 +423,7 @@ function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, contro
   if (r.outcome === 'incomplete' && r.culprits.length === 0) lines.push('no culprit established')
   for (const s of r.small) lines.push(`small effect: ${s.groups.join(', ')}${s.per_request ? ` (${formatSigned(s.per_request.value, unit, 3, true)}/request above the baseline)` : ''}: ${s.why}`)
   for (const t of r.next) lines.push(`try next: ${t}`)
-  const trials = `${r.trials} trial${r.trials === 1 ? '' : 's'} for ${r.groups} group${r.groups === 1 ? '' : 's'}`
+  const trials = `${formatCount(r.trials, 'trial')} for ${formatCount(r.groups, 'group')}`
   const cut = doc.trials.filter((t) => t.status === 'interrupted').length
   lines.push(`${trials} (one culprit: at most ${r.bound_one_culprit}; two: at most ${r.bound_two_culprits}; cap ${r.cap})${cut ? `, besides ${cut} interrupted and run again` : ''}`)
   return lines.join('\n')
@@ -431,5 +431,5 @@ function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, contro
 
 /** `GET /a, GET /b and 3 more (5 groups)`. */
 export function trialLabel (groups: readonly EndpointGroup[], indices: readonly number[]): string {
-  return `${describeGroups(groups, indices)} (${indices.length} group${indices.length === 1 ? '' : 's'})`
+  return `${describeGroups(groups, indices)} (${formatCount(indices.length, 'group')})`
 }

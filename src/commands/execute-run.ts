@@ -11,8 +11,9 @@ import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir
 import { verdictText } from '../analysis/verdict-text.js'
 import { EXIT_BREACH } from './analyze.js'
 import { ConfigError } from '../errors.js'
+import { applyEngineFlags, type EngineFlags } from './engine-flags.js'
 
-export interface OutputOptions extends AnalysisFlags {
+export interface OutputOptions extends AnalysisFlags, EngineFlags {
   /** Print the summary document as JSON instead of the text block. */
   json: boolean
   /** siege -v: one line per request on stdout. */
@@ -37,7 +38,8 @@ export const EXIT_NO_SUCCESS = 3
 export const EXIT_TARGET_EXITED = 5
 
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
-export async function executeRun (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
+export async function executeRun (given: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
+  const scenario = applyEngineFlags(given, output)
   const analysis = verdictSettings(scenario, output)
   const live = process.stderr.isTTY && !output.quiet
   const handle = startRun(scenario, {

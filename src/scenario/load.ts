@@ -17,6 +17,8 @@ import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
+import { parseRate } from '../units/rate.js'
+import { buildStubs, type RawStub } from './stubs.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {
@@ -68,12 +70,16 @@ interface RawScenario {
   follow: boolean
   cookies: boolean
   transport?: 'fast' | 'undici'
+  workers: number
+  rate?: number | string
+  maxInFlight?: number
   out?: string
   sample: RawSample
   targets?: Array<RawScenario['target'] & { name: string; sample?: RawSample }>
   lockstep: boolean
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
   analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
+  stubs?: RawStub[]
 }
 
 type RawSample = { interval: number; pssInterval: number; gc?: GcEndpointConfig }
@@ -130,10 +136,14 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     follow: raw.follow,
     cookies: raw.cookies,
     ...(raw.transport !== undefined ? { transport: raw.transport } : {}),
+    ...(raw.workers > 1 ? { workers: raw.workers } : {}),
+    ...(raw.rate !== undefined ? { rate: parseRate(raw.rate) } : {}),
+    ...(raw.maxInFlight !== undefined ? { maxInFlight: raw.maxInFlight } : {}),
     sample,
     ...(raw.out !== undefined ? { out: raw.out } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
     ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
+    ...(raw.stubs !== undefined ? { stubs: buildStubs(raw.stubs, dir, at) } : {}),
     ...(sides ? { sides: { targets: sides, lockstep: raw.lockstep } } : {}),
   }
   if (sides) checkSides(sides, scenario, (i, key) => at(`targets[${i}].${key}`))

@@ -7,6 +7,7 @@
  */
 
 import { ROLES } from '../columns/meaning.js'
+import { stubsSpec } from './stubs.js'
 import { PROBE_CHOICES } from './types.js'
 
 /** Checks on a string's content, implemented in validate.ts. */
@@ -31,6 +32,8 @@ export type StringFormat =
   | 'warmup'
   /** analysis.maxGrowth: `2KB/request`, `50MB/h` (src/analysis/thresholds.ts). */
   | 'growth-limit'
+  /** rate: `500/s`, `30k/s`, `1200/m` (src/units/rate.ts). */
+  | 'rate'
   /** An amount of memory: `1.5GB`, `800MB` (src/units/size.ts). */
   | 'size'
 
@@ -195,7 +198,9 @@ export const scenarioSchema: MapSpec = {
   exclusive: [
     { keys: ['duration', 'requests', 'passes'], message: 'conflicting stop conditions: {keys}' },
     { keys: ['target', 'targets'], message: 'give target or targets, not both' },
+    { keys: ['rate', 'passes'], message: 'a fixed rate stops on duration or requests, not passes ({keys})' },
   ],
+  requires: { maxInFlight: 'rate' },
   keys: {
     name: { type: 'string', format: 'name', doc: "Names the results folder; default: the scenario file's name without extension." },
     target: TARGET,
@@ -249,6 +254,16 @@ export const scenarioSchema: MapSpec = {
     follow: { type: 'boolean', default: true, doc: 'Follow redirects.' },
     cookies: { type: 'boolean', default: true, doc: 'A cookie jar per user.' },
     transport: { type: 'enum', values: ['fast', 'undici'], doc: 'HTTP client: fast (own HTTP/1.1 path for http:, undici for https:) or undici for everything.' },
+    workers: { type: 'integer', min: 1, max: 64, default: 1, doc: 'Worker threads the users are spread over.' },
+    rate: {
+      type: 'one-of',
+      doc: 'Fixed rate (open model): requests start on a schedule, not when a user is free.',
+      options: [
+        { type: 'integer', min: 1, doc: 'Requests per second.' },
+        { type: 'string', format: 'rate', doc: '500/s, 30k/s, 1200/m.' }
+      ]
+    },
+    maxInFlight: { type: 'integer', min: 1, max: MAX_CONCURRENCY, doc: 'With rate: requests in flight at most (default 1000).' },
     out: { type: 'string', format: 'non-empty', doc: 'Results folder, relative to the current directory.' },
     sample: SAMPLE,
     bisect: {
@@ -307,6 +322,7 @@ export const scenarioSchema: MapSpec = {
         failOn: { type: 'enum', values: ['leak', 'inconclusive'], doc: 'Exit 4 when the verdict is leak (or, with inconclusive, leak or inconclusive).' },
       },
     },
+    stubs: stubsSpec,
   },
 }
 

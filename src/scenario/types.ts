@@ -1,3 +1,4 @@
+import type { StubConfig } from './stubs.js'
 import type { Role } from '../columns/meaning.js'
 /** One request template: a line of a siege URL file after variables, method keyword and body are read. */
 export interface UrlEntry {
@@ -151,6 +152,12 @@ export interface Scenario {
   cookies: boolean
   /** `fast`: raw keep-alive sockets for plain http: (undici for the rest); `undici`: undici for everything. Absent: the environment's MEMSIEGE_TRANSPORT, else fast. */
   transport?: 'fast' | 'undici'
+  /** Worker threads the users are spread over (1: all in the main thread). */
+  workers?: number
+  /** Fixed rate (open model), requests per second: starts follow a schedule, not free users. */
+  rate?: number
+  /** With `rate`: requests in flight at most (default 1000). */
+  maxInFlight?: number
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
@@ -158,6 +165,8 @@ export interface Scenario {
   bisect?: BisectConfig
   /** The leak verdict's settings (scenario key `analysis`). */
   analysis?: AnalysisConfig
+  /** Record/replay proxies started with the run for the APIs the target calls. */
+  stubs?: StubConfig[]
   /** `targets:`: `target` and `sample` are then the first target's, and the URL list is resolved against its url. */
   sides?: SidesConfig
 }
