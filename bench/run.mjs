@@ -17,6 +17,7 @@
 //   BENCH_GROWTH_REQUESTS=2000000  requests of the long growth run (the short one is 100 000)
 //   BENCH_BUILD=1               0: do not rebuild dist/ when src/ is newer
 //   BENCH_STRICT=0              1: exit 1 when a target (1.10× autocannon, ≤ 10 MiB growth) is missed
+//   BENCH_ENGINE=1              0 skips the engine checks: --workers 1 vs 2, fixed-rate accuracy, a stalling target at a fixed rate
 //   BENCH_STABILITY=1           0 skips the verdict-stability check (bench/verdict-stability.mjs, its own BENCH_STABILITY_* variables)
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
@@ -27,6 +28,7 @@ import { ensureDebianPackages } from './lib/deps.mjs'
 import { cleanup, detectHelpers, installCleanupHandlers, isExiting, machineBusyS, processCpuS, sleep } from './lib/proc.mjs'
 import { fmt, median, ratios, summarize, table } from './lib/report.mjs'
 import { startNginx, startNodeTarget } from './lib/targets.mjs'
+import { rateAccuracy, stallCheck, workerComparison } from './lib/engine-bench.mjs'
 import { autocannonBin, MEMSIEGE_CLI, memsiegeAvailable, ROOT, runAutocannon, runMemsiege, runUndiciLoop, runWrk, wrkVersion } from './lib/tools.mjs'
 
 const TARGET_CORE = 0
@@ -57,11 +59,36 @@ const config = {
   growthRequests: Math.max(GROWTH_USERS, intEnv('BENCH_GROWTH_REQUESTS', 2_000_000)),
   build: env.BENCH_BUILD !== '0',
   strict: env.BENCH_STRICT === '1',
-  stability: env.BENCH_STABILITY !== '0'
+  stability: env.BENCH_STABILITY !== '0',
+  engine: env.BENCH_ENGINE !== '0'
 }
 
 const log = (line = '') => process.stdout.write(`${line}\n`)
 const warn = (line) => process.stderr.write(`bench: warning: ${line}\n`)
+
+/** --workers 1 against 2, the fixed rate's accuracy, and a stalling target at a fixed rate: printed and returned. */
+async function engineChecks (target) {
+  const seconds = Math.max(3, config.seconds)
+  log()
+  log(`Worker threads — memsiege -c 100 -r 500 against ${target.name}, both pinned to core ${LOAD_CORE} (one core: the counts must match, 2 threads must not be slower)`)
+  const workers = await workerComparison(target.url, { concurrency: 100, reps: 500, core: LOAD_CORE })
+  log(table(['workers', 'req/s', 'transactions', 'failed', 'CPU µs/req'], workers.map((w) => w.ok ? [w.workers, fmt(w.rps), w.transactions, w.failed, fmt(w.cpuUsPerRequest, 1)] : [w.workers, `FAILED (${w.note})`, '', '', ''])))
+  log()
+  log(`Fixed rate — memsiege -R against ${target.name}, ${seconds} s each (target: achieved within 1% of asked)`)
+  const rates = await rateAccuracy(target.url, { rates: [1000, 10000, 30000], seconds, core: LOAD_CORE })
+  log(table(['asked/s', 'achieved/s', 'achieved/asked', 'late starts', 'p99 ms (from schedule)', 'p99 ms (raw)'],
+    rates.map((r) => r.ok ? [fmt(r.rate), fmt(r.achieved), `${(100 * r.achieved / r.rate).toFixed(1)}%`, r.late, fmt(r.p99, 2), fmt(r.rawP99, 2)] : [fmt(r.rate), `FAILED (${r.note})`, '', '', '', ''])))
+  log()
+  const stall = await stallCheck({ rate: 100, seconds: Math.max(10, seconds), targetCore: TARGET_CORE, core: LOAD_CORE })
+  log(`A target answering in 20 ms that stalls 1 s in every 5 s, at 100 req/s for ${stall.seconds} s — what each tool's p99 shows:`)
+  const m = stall.memsiege
+  log(table(['tool', 'p50 ms', 'p99 ms', 'requests'], [
+    ['memsiege (from schedule)', fmt(m.p50, 1), fmt(m.p99, 1), m.requests ?? m.note],
+    ['memsiege (raw, from send)', fmt(m.rawP50, 1), fmt(m.rawP99, 1), m.requests ?? ''],
+    ['autocannon -R 100 -c 50', fmt(stall.autocannon?.p50, 1), fmt(stall.autocannon?.p99, 1), stall.autocannon?.requests ?? 'n/a']
+  ]))
+  return { workers, rates, stall }
+}
 
 async function main () {
   installCleanupHandlers()
@@ -160,8 +187,8 @@ async function main () {
   log()
   log(`Throughput — medians of ${config.rounds} interleaved run(s) of ${config.seconds} s`)
   log(table(
-    ['target', 'c', 'tool', 'median req/s', 'runs req/s', 'peak RSS MiB', 'gen CPU%', 'target CPU%', 'others CPU%', 'errors'],
-    groups.map((g) => [g.target, g.concurrency, g.tool, fmt(g.medianRps), g.rpsRuns.map((x) => fmt(x)).join(' '), fmt(g.medianPeakMiB, 1),
+    ['target', 'c', 'tool', 'median req/s', 'runs req/s', 'CPU µs/req', 'peak RSS MiB', 'gen CPU%', 'target CPU%', 'others CPU%', 'errors'],
+    groups.map((g) => [g.target, g.concurrency, g.tool, fmt(g.medianRps), g.rpsRuns.map((x) => fmt(x)).join(' '), fmt(g.medianCpuUsPerRequest, 1), fmt(g.medianPeakMiB, 1),
       fmt(g.medianGenCpuPct), fmt(g.medianTargetCpuPct), fmt(g.medianOtherCpuPct), g.okRuns ? g.errors : 'n/a']),
     3
   ))
@@ -169,8 +196,9 @@ async function main () {
   log()
   log(`Ratios of medians (target: memsiege ≥ ${RATIO_TARGET.toFixed(2)}× autocannon at every concurrency)`)
   log(table(
-    ['target', 'c', 'memsiege/undici', 'memsiege/autocannon', 'memsiege/wrk', `≥ ${RATIO_TARGET.toFixed(2)}×?`],
-    rat.map((r) => [r.target, r.concurrency, r.vsUndici === undefined ? 'n/a' : `${r.vsUndici.toFixed(2)}×`, r.vsAutocannon === undefined ? 'n/a' : `${r.vsAutocannon.toFixed(2)}×`, r.vsWrk === undefined ? 'n/a' : `${r.vsWrk.toFixed(2)}×`, r.met === undefined ? 'n/a' : r.met ? 'MET' : 'MISSED']),
+    ['target', 'c', 'memsiege/undici', 'memsiege/autocannon', 'memsiege/wrk', `≥ ${RATIO_TARGET.toFixed(2)}×?`, 'CPU/req vs autocannon (≤ 0.80×)'],
+    rat.map((r) => [r.target, r.concurrency, r.vsUndici === undefined ? 'n/a' : `${r.vsUndici.toFixed(2)}×`, r.vsAutocannon === undefined ? 'n/a' : `${r.vsAutocannon.toFixed(2)}×`, r.vsWrk === undefined ? 'n/a' : `${r.vsWrk.toFixed(2)}×`, r.met === undefined ? 'n/a' : r.met ? 'MET' : 'MISSED',
+      r.cpuVsAutocannon === undefined ? 'n/a' : `${r.cpuVsAutocannon.toFixed(2)}× ${r.cpuVsAutocannon <= 0.8 ? 'MET' : 'MISSED'}`]),
     2
   ))
   for (const g of groups) for (const note of g.notes) warn(`${g.target} c=${g.concurrency} ${g.tool}: ${note}`)
@@ -183,13 +211,16 @@ async function main () {
     log(`  median ${fmt(median(lateness), 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(lateness.at(-1), 1)} ms (target: p99 ≤ 50 ms): ${p99 <= 50 ? 'MET' : 'MISSED'}`)
   }
 
+  let engine
+  if (config.engine && memsiegeOk && !isExiting()) engine = await engineChecks(started[targets.includes('nginx') ? 'nginx' : targets[0]])
+
   let growth
   if (config.growth) {
     if (isExiting()) return
     growth = await growthCheck(started[targets.includes('nginx') ? 'nginx' : targets[0]], memsiegeOk, memsiegeProblem)
   }
 
-  const file = writeResults({ config, machine, runs, groups, ratios: rat, growth })
+  const file = writeResults({ config, machine, runs, groups, ratios: rat, engine, growth })
   log()
   log(`results: ${file}`)
   await cleanup()

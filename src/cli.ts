@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { staticHelp } from './commands/static-help.js'
 import { version } from './version.js'
-import { MemsiegeError } from './errors.js'
 
 // Each command's modules load when it runs (`await import` in its handler), and the parser
 // when there is something to parse: `--version`, `--help` and bad flags answer without loading
@@ -24,13 +23,9 @@ async function main (argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (status) => { process.exitCode = status },
+  // The commands' own errors are lines already (runCommandLine); this is for the unforeseen.
   (err: unknown) => {
-    if (err instanceof MemsiegeError && err.userMistake) {
-      process.stderr.write(`memsiege: ${err.message}\n`)
-      process.exitCode = 2
-    } else {
-      process.stderr.write(`memsiege: error: ${err instanceof Error ? err.message : String(err)}\n`)
-      process.exitCode = 1
-    }
+    process.stderr.write(`memsiege: error: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 1
   }
 )

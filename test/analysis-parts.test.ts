@@ -113,6 +113,38 @@ t.test('fresh readings and floors', async (t) => {
 
 /** A threshold given as a number: a unit's smallest step. */
 const at = (value: number): Threshold => ({ value, basis: { kind: 'minimum', unit: 'bytes' } })
+const objectsAt = (value: number): Threshold => ({ value, basis: { kind: 'minimum', unit: 'objects' } })
+
+t.test("Ruby's old objects at each major GC come from old_objects_limit, not from the next reading", async (t) => {
+  // The limit is set to twice the old objects counted at each major GC's end. Readings come a
+  // while after each GC (promoted garbage already counted), one while a GC recounts (a dip).
+  const tab = table({
+    elapsed_s: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+    requests: [0, 100, 200, 300, 400, 500, 600, 700, 800],
+    gc_age_s: [0, 0, 0, 0, 0, 0, 0, 0, 0],
+    'gc.old_objects': [1000, 1300, 1150, 1400, 600, 1200, 1500, 1120, 1600],
+    'gc.old_objects_limit': [2000, 2000, 2200, 2200, 2200, 2300, 2300, 2240, 2240],
+    'gc.major_gc_count': [1, 1, 2, 2, 2, 3, 3, 4, 4],
+  })
+  const old = chooseMetrics(tab.header).metrics.find((m) => m.column === 'gc.old_objects')!
+  const r = freshReadings(tab, old, 0, 9)
+  t.same(Array.from(majorFloors(r, 1).y), [1000, 1100, 1150, 1120], 'limit / 2 after each major GC; the mid-GC dip (600) is not a floor')
+  const noLimit = { ...old, limit: undefined }
+  t.same(Array.from(majorFloors(freshReadings(tab, noLimit, 0, 9), 1).y), [1000, 600, 1200, 1120], 'without the limit: the lowest readings')
+})
+
+t.test('a rise, then a level: plateau even when the whole run is no straight line', async (t) => {
+  // A cache filling over the first half, then full: sixteen floors between major GCs.
+  const x = Array.from({ length: 16 }, (_, i) => 3000 + i * 1700)
+  const y = x.map((v, i) => Math.min(42_200, 39_500 + (v - 3000) * 0.25) + ((i * 37) % 7) * 3)
+  const v = trendVerdict({ strata: [series(x, y)], unit: 'objects', threshold: objectsAt(2090), requestsPerHour: 1_000_000, readings: 300 })
+  t.ok(v.p! > 0.05, `not significant over the whole run: p = ${v.p}`)
+  t.equal(v.verdict, 'plateau', seriesReasonText(v.why))
+  t.match(seriesReasonText(v.why), /grew, then stopped: .*no significant trend over the whole run/)
+  // The same level, with its early part flat too: nothing grew, so nothing is called a plateau.
+  const level = trendVerdict({ strata: [series(x, x.map((_, i) => 42_200 + ((i * 37) % 7) * 3))], unit: 'objects', threshold: objectsAt(2090), requestsPerHour: 1_000_000, readings: 300 })
+  t.equal(level.verdict, 'flat')
+})
 
 t.test('the verdict on a floor series', async (t) => {
   const x = Array.from({ length: 40 }, (_, i) => i * 1000)

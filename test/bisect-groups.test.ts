@@ -7,7 +7,7 @@ import { trialScenario } from '../src/bisect/trial.js'
 import { budgetLabel, buildTree, readBisectDocument, scaleBudget, trialKey, type BisectTrialRecord } from '../src/bisect/state.js'
 import { formatSigned } from '../src/units/format.js'
 import { checkRestartable, eventLine, trialBudget } from '../src/commands/bisect.js'
-import { baselineGroup, cheapestGroups, extensionFactors } from '../src/bisect/bisect.js'
+import { baselineGroup, cheapestGroups, extensionFactors, matchedFactors } from '../src/bisect/bisect.js'
 import { parseScenario } from '../src/scenario/load.js'
 import type { UrlEntry } from '../src/scenario/types.js'
 import { testScenario } from './helpers/scenario.js'
@@ -185,4 +185,14 @@ t.test('the baseline: named by group or endpoint; else the cheapest group of the
   t.same(extensionFactors(4), [1, 2, 4])
   t.same(extensionFactors(3), [1, 2, 3])
   t.same(extensionFactors(1), [1])
+})
+
+t.test('a trial compared with the control and the baseline runs at least as long as they did', async (t) => {
+  const trial = (role: BisectTrialRecord['role'], extended?: number, status: BisectTrialRecord['status'] = 'done') =>
+    ({ n: 1, key: '', role, groups: [], question: '', budget: { kind: 'requests', count: 4000 }, dir: '', started_at: '', status, ...(extended ? { extended } : {}) }) as BisectTrialRecord
+  t.same(matchedFactors([1, 2, 4], 'control', []), [1, 2, 4], 'the control sets the length')
+  t.same(matchedFactors([1, 2, 4], 'baseline', [trial('control')]), [1, 2, 4], 'a control decided at its first length')
+  t.same(matchedFactors([1, 2, 4], 'baseline', [trial('control', 2)]), [2, 4], 'the control ran to 2×: so does the baseline, at least')
+  t.same(matchedFactors([1, 2, 4], 'half', [trial('control', 2), trial('baseline', 4)]), [4], 'and every trial after them')
+  t.same(matchedFactors([1, 2, 4], 'half', [trial('control', 2), trial('half', 4), trial('baseline', 1, 'running')]), [2, 4], 'only the control and baselines done count')
 })

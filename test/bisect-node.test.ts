@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { oneCulpritBound } from '../src/bisect/plan.js'
-import { appScenario, readDoc, roles, runBisect, TRIAL } from './helpers/bisect.js'
+import { appScenario, readDoc, roles, runBisect, TRIAL_REQUESTS } from './helpers/bisect.js'
 import { freePort } from './fixtures/sampler-helpers.js'
 
 // Live: test/fixtures/bisect-app.mjs started afresh by memsiege for every trial (target.command),
-// trials of 4 s at 4 users, verdicts by the analysis on RSS. Each case prints its trial count.
+// trials of 4,000 requests at 4 users, verdicts by the analysis on RSS. Each case prints its trial count.
 
 const work = mkdtempSync(join(tmpdir(), 'memsiege-bisect-node-'))
 t.teardown(() => rmSync(work, { recursive: true, force: true }))
@@ -26,9 +26,10 @@ t.test('a target that memsiege cannot restart: one line, exit 2', async (t) => {
 t.test('12 endpoints, one leaks: found within ⌈log₂ 12⌉ + 2 trials', async (t) => {
   const out = join(work, 'one')
   const file = appScenario({ dir: work, name: 'one', port: await freePort(), endpoints: 12, leak: ['/api/e9'] })
-  // Sized in requests: the leak is a twelfth of the control's traffic, and a fresh Node process's own
-  // RSS warm-up (about 3 MiB over its first 4,000 requests) must not hide it: 8,000 requests a trial.
-  const r = await runBisect([file, '--trial-requests', '8000', '--out', out])
+  // Sized in requests: the leak is a twelfth of the control's traffic, and 4 s on a busy machine can
+  // be too few requests to see it. A fresh Node process's RSS warm-up (about 3 MiB over its first
+  // 4,000 requests) makes the control extend; the baseline then runs as long, so the warm-up cancels.
+  const r = await runBisect([file, '--trial-requests', '4000', '--out', out])
   const doc = readDoc(out)
   t.comment(`one culprit among 12: ${doc.trials.length} trials (bound ${oneCulpritBound(12)}): ${roles(doc)}`)
   t.equal(r.status, 0, r.stderr)
@@ -40,8 +41,8 @@ t.test('12 endpoints, one leaks: found within ⌈log₂ 12⌉ + 2 trials', async
   t.match(r.stdout, `Results:\t${out}\n`)
 
   // The live view: a line per trial started and ended, with verdicts and the count left.
-  t.match(r.stderr, /^memsiege bisect: 12 groups, trials of 8,000 requests \(extended up to 32,000 requests while undecided\) at concurrency 4, at most 12 trials \(room for two culprits, 11, and one to spare\), into /)
-  t.match(r.stderr, /\n {2}#1 control: GET \/api\/e0, GET \/api\/e1, GET \/api\/e2 and 9 more \(12 groups\), 8,000 requests: running; about 5 more after it\n/)
+  t.match(r.stderr, /^memsiege bisect: 12 groups, trials of 4,000 requests \(extended up to 16,000 requests while undecided\) at concurrency 4, at most 12 trials \(room for two culprits, 11, and one to spare\), into /)
+  t.match(r.stderr, /\n {2}#1 control: GET \/api\/e0, GET \/api\/e1, GET \/api\/e2 and 9 more \(12 groups\), 4,000 requests: running; about 5 more after it\n/)
   t.match(r.stderr, /\n {2}#1 control: leak, \+[\d.]+ [KM]iB\/request \([\d,]+ requests in [\d.]+ s(, extended \d×)?\); about \d more\n/)
   t.match(r.stderr, /\nmemsiege bisect: done after \d trials\n$/)
 
@@ -65,16 +66,16 @@ t.test('12 endpoints, one leaks: found within ⌈log₂ 12⌉ + 2 trials', async
 t.test('nothing leaks: the control says so and the bisect stops', async (t) => {
   const out = join(work, 'none')
   const file = appScenario({ dir: work, name: 'none', port: await freePort(), endpoints: 12 })
-  const r = await runBisect([file, '--trial', TRIAL, '--out', out, '--json'])
+  const r = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out, '--json'])
   const doc = readDoc(out)
   t.comment(`no culprit: ${doc.trials.length} trials: ${roles(doc)}`)
   t.equal(r.status, 0, r.stderr)
   t.same(JSON.parse(r.stdout), doc, '--json: bisect.json on stdout')
   t.equal(doc.result?.outcome, 'no-leak')
   t.ok(doc.trials.length <= 2, 'the control, and the baseline if the control grew')
-  t.match(doc.result?.message, /^no leak reproduced in (4s|8s|16s): the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial to look longer\n/)
+  t.match(doc.result?.message, /^no leak reproduced in (4,000|8,000|16,000) requests: the control \(the whole list\) (was (flat|plateau|settling|inconclusive)|grew no faster than the baseline GET \/api\/e\d+); raise --trial-requests to look longer\n/)
 
-  const again = await runBisect([file, '--trial', TRIAL, '--out', out], { timeoutMs: 20_000 })
+  const again = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out], { timeoutMs: 20_000 })
   t.equal(again.status, 2)
   t.equal(again.stderr, `memsiege: --out ${out} already holds a bisect: carry it on with --resume ${out}, or give another folder\n`)
 })

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { appScenario, BISECT_APP, readDoc, roles, runBisect, TRIAL } from './helpers/bisect.js'
+import { appScenario, BISECT_APP, readDoc, roles, runBisect, TRIAL_REQUESTS } from './helpers/bisect.js'
 import { alive, freePort, waitFor } from './fixtures/sampler-helpers.js'
 
 // Live: Ctrl-C in the middle of the third trial, then --resume; and a target restarted by a
@@ -26,8 +26,8 @@ t.test('SIGINT in the middle of the third trial, then --resume: the trials done 
   const file = appScenario({ dir: work, name: 'resume', port, endpoints: 4, leak: ['/api/e3'] })
 
   let sent = false
-  const first = await runBisect([file, '--trial', TRIAL, '--out', out], {
-    timeoutMs: 90_000,
+  const first = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out], {
+    timeoutMs: 200_000,
     onSpawn: (child) => {
       void waitFor(() => {
         if (!existsSync(join(out, 'bisect.json'))) return false
@@ -37,7 +37,7 @@ t.test('SIGINT in the middle of the third trial, then --resume: the trials done 
         const csv = join(out, third.dir, 'samples.csv')
         // Well into the trial: its load has been running for a couple of samples.
         return existsSync(csv) && readFileSync(csv, 'utf8').split('\n').length > 6
-      }, 80_000, 'the third trial').then(() => {
+      }, 190_000, 'the third trial').then(() => {
         sent = child.kill('SIGINT')
       }, () => {})
     }
@@ -56,11 +56,11 @@ t.test('SIGINT in the middle of the third trial, then --resume: the trials done 
   t.equal(again.status, 2, '--resume keeps the settings it started with')
   t.match(again.stderr, /--trial can't be given with it/)
 
-  const resumed = await runBisect(['--resume', out], { timeoutMs: 90_000 })
+  const resumed = await runBisect(['--resume', out], { timeoutMs: 200_000 })
   const doc = readDoc(out)
   t.comment(`resumed: ${doc.trials.length} trials in the folder, ${doc.result?.trials} in the search: ${roles(doc)}`)
   t.equal(resumed.status, 0, resumed.stderr)
-  t.match(resumed.stderr, new RegExp(`^memsiege bisect: resuming ${out}: 4 groups, trials of 4s \\(extended up to 16s while undecided\\) at concurrency 4, at most 10 trials .*, 2 trials done before\\n`))
+  t.match(resumed.stderr, new RegExp(`^memsiege bisect: resuming ${out}: 4 groups, trials of 4,000 requests \\(extended up to 16,000 requests while undecided\\) at concurrency 4, at most 10 trials .*, 2 trials done before\\n`))
   const [one, two, three] = stopped.trials
   t.match(resumed.stderr, `\n  #1 ${one!.role}: ${one!.verdict} (done before)\n  #2 ${two!.role}: ${two!.verdict} (done before)\n  #4 ${three!.role}`)
   t.equal(doc.status, 'done')
@@ -102,11 +102,11 @@ echo $! >> '${pids}'
 target: { url: "http://127.0.0.1:${port}", port: ${port}, restart: sh restart.sh }
 urls: [/api/e0, /api/e1]
 concurrency: 4
-sample: { interval: 250ms }
+sample: { interval: 100ms }
 bisect:
-  trial: ${TRIAL}
+  trialRequests: ${TRIAL_REQUESTS}
 `)
-  const r = await runBisect([join(work, 'svc.yml'), '--out', out], { timeoutMs: 90_000 })
+  const r = await runBisect([join(work, 'svc.yml'), '--out', out], { timeoutMs: 200_000 })
   const doc = readDoc(out)
   t.comment(`restart by command, 2 groups: ${doc.trials.length} trials: ${roles(doc)}`)
   t.equal(r.status, 0, r.stderr)

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { twoCulpritBound } from '../src/bisect/plan.js'
-import { appScenario, readDoc, roles, runBisect, TRIAL } from './helpers/bisect.js'
+import { appScenario, readDoc, roles, runBisect, TRIAL_REQUESTS } from './helpers/bisect.js'
 import { freePort } from './fixtures/sampler-helpers.js'
 
 // Live, as test/bisect-node.test.ts: the fixture app started afresh for every trial.
@@ -14,7 +14,7 @@ t.teardown(() => rmSync(work, { recursive: true, force: true }))
 t.test('12 endpoints, two leak: both found', async (t) => {
   const out = join(work, 'two')
   const file = appScenario({ dir: work, name: 'two', port: await freePort(), endpoints: 12, leak: ['/api/e2', '/api/e9'] })
-  const r = await runBisect([file, '--trial', TRIAL, '--out', out], { timeoutMs: 200_000 })
+  const r = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out])
   const doc = readDoc(out)
   t.comment(`two culprits among 12: ${doc.trials.length} trials (bound ${twoCulpritBound(12)}): ${roles(doc)}`)
   t.equal(r.status, 0, r.stderr)

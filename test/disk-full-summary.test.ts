@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSyn
 import { join } from 'node:path'
 import { startHttpFixture } from './fixtures/http-fixture.js'
 import { runCli } from './helpers/cli.js'
+import { waitFor } from './helpers/wait.js'
 import { mountTmpfs } from './helpers/tmpfs.js'
 import { fakeSummary } from './helpers/report.js'
 import { writeFileWhole } from '../src/recorder/write-whole.js'
@@ -28,14 +29,6 @@ function fill (path: string): void {
   }
 }
 
-async function until (condition: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 t.test('summary.json cannot be written: the summary and the verdict on stdout, the file named, exit 1', { skip }, async (t) => {
   const fixture = await startHttpFixture()
   t.teardown(() => fixture.close())
@@ -47,7 +40,7 @@ t.test('summary.json cannot be written: the summary and the verdict on stdout, t
   const r = await runCli(['run', join(dir, 'app.yml'), '--out', out], {
     timeoutMs: 60_000,
     // the disk fills as soon as the run has written its first rows
-    onSpawn: () => { until(() => existsSync(samples) && readFileSync(samples, 'utf8').split('\n').length > 2).then(() => fill(filler), () => {}) }
+    onSpawn: () => { waitFor(() => existsSync(samples) && readFileSync(samples, 'utf8').split('\n').length > 2, undefined, 'two rows of samples').then(() => fill(filler), () => {}) }
   })
   t.equal(r.status, 1, 'a run-time failure')
   t.match(r.stdout, /Transactions:\s+3000 hits/, 'the summary block still on stdout')

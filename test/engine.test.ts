@@ -129,7 +129,9 @@ t.test('samples.csv: a header and whole rows as the run goes; summary.json with 
   const { dir, summary } = await run(testScenario([`${fixture.url}/slow?ms=20`], { concurrency: 2, stop: { kind: 'duration', seconds: 2.2 }, sample: { interval: 0.5, pssInterval: 30 } }))
   const rows = readFileSync(join(dir, 'samples.csv'), 'utf8').trim().split('\n')
   t.equal(rows[0], 'time,elapsed_s,requests,errors,rps,p50_ms,p99_ms,bytes,self_rss_bytes,self_heap_used_bytes', 'memsiege samples itself even without a target')
-  t.ok(rows.length >= 6 && rows.length <= 8, `${rows.length - 1} rows for 2.2 s at 0.5 s`)
+  // At most one row per interval and one at the end; a busy machine can only delay the timer and
+  // leave fewer, so the lower bound is only that rows come as the run goes.
+  t.ok(rows.length >= 3 && rows.length <= 8, `${rows.length - 1} rows for 2.2 s at 0.5 s`)
   for (const row of rows.slice(1)) t.equal(row.split(',').length, 10)
   const last = rows.at(-1)!.split(',')
   t.equal(Number(last[2]), summary.transactions)

@@ -19,7 +19,7 @@ const LAYERS: string[][] = [
   ['recorder'],
   ['analysis'],
   ['report'],
-  ['run', 'bisect', 'urls', 'demo', 'watch'],
+  ['run', 'bisect', 'urls', 'demo', 'watch', 'stub'],
   ['commands', 'cli.ts', 'index.ts'],
 ]
 

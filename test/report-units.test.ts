@@ -1,7 +1,7 @@
 import t from 'tap'
 import { downsample, minMaxIndices } from '../src/report/downsample.js'
 import { escapeHtml, html, jsonForScript, raw } from '../src/report/html/escape.js'
-import { formatAmount, formatBytes, formatClock, formatRate, formatSigned, formatValue, formatDuration, formatEstimate, niceTicks, timeTicks, valueAxis } from '../src/units/format.js'
+import { formatAmount, formatBytes, formatClock, formatCount, formatRate, formatSigned, formatValue, formatDuration, formatEstimate, niceTicks, timeTicks, valueAxis } from '../src/units/format.js'
 import { interpolate } from '../src/report/report-input.js'
 
 t.test('downsampling keeps every bucket\'s extremes, real rows only, and gaps', async (t) => {
@@ -98,4 +98,24 @@ t.test('one module of human units: one rate, one sign', async (t) => {
   t.equal(formatValue(2.5, 's'), '2.5 s')
   t.equal(formatAmount(0.5, 'threads'), '0.5 threads')
   t.equal(formatAmount(12_345, 'count'), '12,345')
+})
+
+t.test('one thread, two threads: a noun agrees with the figure as printed', async (t) => {
+  t.equal(formatCount(1, 'floor'), '1 floor')
+  t.equal(formatCount(3, 'floor'), '3 floors')
+  t.equal(formatCount(0, 'request'), '0 requests')
+  t.equal(formatCount(12_000, 'more request'), '12,000 more requests')
+  t.equal(formatCount(2, 'entry', 'entries'), '2 entries')
+  t.equal(formatRate(1, 'threads', 'request'), '1 thread/request')
+  t.equal(formatRate(0.9999, 'threads', 'request'), '1 thread/request', 'reads 1: one thread')
+  t.equal(formatRate(0.997, 'threads', 'request'), '0.997 threads/request')
+  t.equal(formatAmount(1, 'objects'), '1 object')
+  t.equal(formatAmount(-1, 'slots'), '-1 slot')
+  t.equal(formatAmount(1, 'count'), '1', 'a bare count has no noun')
+  t.equal(formatAmount(1, 's'), '1 s', 'a unit that is no noun stays')
+  t.equal(formatValue(1, 'threads'), '1 thread')
+  t.equal(formatValue(1, 'threads', 3, true), '1.00 threads', 'aligned: 1.00 is not one')
+  t.equal(formatValue(1500, 'threads'), '1.5 k threads')
+  t.equal(formatSigned(1, 'pages'), '+1 page')
+  t.equal(formatSigned(-1, 'pages'), '−1 page')
 })

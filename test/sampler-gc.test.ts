@@ -127,7 +127,7 @@ t.test('GcSampler over Ruby-like JSON: columns fixed by the first fetch, values 
   const later = await waitFor(async () => {
     const c = cells(sampler, await sampler.read())
     return (c['gc.stat.count'] as number) >= 5 && c
-  }, 3000, 'five fetches')
+  }, undefined, 'five fetches')
   t.equal(sampler.columns.length, width, 'columns never change')
   t.ok((later['gc.stat.total_allocated_objects'] as number) > (first['gc.stat.total_allocated_objects'] as number))
   t.equal(later['gc.stat.compact_count'], undefined, 'a field that went away leaves its cell empty')
@@ -166,7 +166,7 @@ t.test('GcSampler over Go expvar and Prometheus endpoints', async (t) => {
     'gc.nodejs_heap_space_size_used_bytes{space="code"}',
   ])
   t.same((await prom.read()).slice(2), [5e7 + 1, 8000000, 1000000, 700000])
-  await waitFor(async () => (cells(prom, await prom.read())['gc.process_resident_memory_bytes'] as number) > 5e7 + 2, 3000, 'a later fetch')
+  await waitFor(async () => (cells(prom, await prom.read())['gc.process_resident_memory_bytes'] as number) > 5e7 + 2, undefined, 'a later fetch')
   await prom.stop()
 
   const auto = new GcSampler({ url: promUrl, interval: 10 })
@@ -198,7 +198,7 @@ t.test('failed fetches: timeout, garbage, HTTP 500 leave empty cells and count g
     const row = await waitFor(async () => {
       const r = await sampler.read()
       return (r[1] as number) > errors && r
-    }, 3000, failure)
+    }, undefined, failure)
     errors = row[1] as number
     t.same([row[0], row[2], row[3]], [undefined, undefined, undefined], `${failure}: cells and age empty`)
   }
@@ -209,7 +209,7 @@ t.test('failed fetches: timeout, garbage, HTTP 500 leave empty cells and count g
   const recovered = await waitFor(async () => {
     const r = await sampler.read()
     return r[3] !== undefined && r
-  }, 3000, 'recovery')
+  }, undefined, 'recovery')
   t.ok((recovered[1] as number) >= 3, 'every failure counted')
   t.equal(recovered[2], 7)
   t.type(recovered[0], 'number')

@@ -83,7 +83,7 @@ if (!puma || !which('ruby')) {
     const gcAfter = await waitFor(async () => {
       const row = await gcSampler.read()
       return (gc(gcSampler, row, 'gc.stat.total_allocated_objects') ?? 0) > gc(gcSampler, gcBefore, 'gc.stat.total_allocated_objects')! + 400 && row
-    }, 5000, 'GC columns after the load')
+    }, undefined, 'GC columns after the load')
     t.ok(gc(gcSampler, gcAfter, 'gc.stat.heap_live_slots')! > gc(gcSampler, gcBefore, 'gc.stat.heap_live_slots')!, 'live slots grew: /leak retains')
     const after = await sampler.read()
     t.ok(proc(after, 'rss_bytes')! > proc(before, 'rss_bytes')!, 'rss grew')
@@ -115,7 +115,7 @@ if (!puma || !which('ruby')) {
     t.ok(Math.abs(proc(row, 'rss_bytes')! - sum) < sum * 0.2, 'rss_bytes sums master and workers')
     t.ok(proc(row, 'rss_bytes')! > Math.max(...perProcess), 'more than any one process')
     t.ok(proc(row, 'hwm_bytes')! >= Math.max(...perProcess) * 0.9, 'hwm is the largest process peak')
-    const pss = await waitFor(async () => proc(await sampler.read(), 'pss_bytes'), 3000, 'pss')
+    const pss = await waitFor(async () => proc(await sampler.read(), 'pss_bytes'), undefined, 'pss')
     t.ok(pss > 0 && pss < proc(row, 'rss_bytes')!, 'PSS counts the copy-on-write pages once')
 
     const gcSampler = new GcSampler({ url: `http://127.0.0.1:${port}/__memsiege/gc`, interval: 0.2 })
@@ -126,7 +126,7 @@ if (!puma || !which('ruby')) {
     await waitFor(async () => {
       const r = await gcSampler.read()
       return (gc(gcSampler, r, 'gc.stat.total_allocated_objects') ?? 0) > gc(gcSampler, gcBefore, 'gc.stat.total_allocated_objects')! && r
-    }, 5000, 'GC columns changing')
+    }, undefined, 'GC columns changing')
     t.pass('GC columns change under load')
 
     // A worker dies: puma replaces it, and the sampler follows without being told.

@@ -159,13 +159,13 @@ t.test('the proc sampler reports a started target\'s exit code', async (t) => {
   const events: TargetEvent[] = []
   const sampler = new ProcSampler({ pid: target.pid, target, onEvent: (e) => events.push(e) })
   await sampler.start()
-  const [, sleeper] = await waitFor(async () => { const tree = await processTree(target.pid); return tree.length === 2 && tree }, 5000, 'sh and its sleep')
+  const [, sleeper] = await waitFor(async () => { const tree = await processTree(target.pid); return tree.length === 2 && tree }, undefined, 'sh and its sleep')
   t.equal((await sampler.read())[PROC_COLUMNS.indexOf('procs')], 2, 'sh and sleep')
   process.kill(sleeper!, 'SIGKILL')
   await waitFor(async () => {
     await sampler.read()
     return events.length > 0
-  }, 5000, 'target_exited')
+  }, undefined, 'target_exited')
   t.match(events, [{ type: 'target_exited', pid: target.pid, exit: { code: 7, signal: null } }])
   await sampler.stop()
 })

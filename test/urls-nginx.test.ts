@@ -1,9 +1,9 @@
 // `memsiege urls from-log` on logs written by a real nginx (Debian nginx-light), and the round
 // trip: the imported list, replayed by `memsiege -f`, gives nginx the requests its log recorded.
 import t from 'tap'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -12,10 +12,10 @@ import { urlsFromLogCommand, type UrlsFromLogArgs } from '../src/commands/urls.j
 import { escapeRequestTarget } from '../src/scenario/urlfile/escape.js'
 import { readUrlFile } from '../src/scenario/urlfile/parse.js'
 import { runCli } from './helpers/cli.js'
+import { NGINX, nginxTempPaths } from './helpers/nginx.js'
 import { countsRows, memoryIo } from './helpers/urls.js'
 import { waitFor } from './helpers/wait.js'
 
-const NGINX = '/usr/sbin/nginx'
 const skip = existsSync(NGINX) ? false : `${NGINX} not found (Debian package nginx-light; .ci/run installs it)`
 
 interface Sent { method: string; path: string; body?: string; status: number }
@@ -82,13 +82,7 @@ async function startNginx (): Promise<Nginx> {
   udp.on('message', (message) => syslog.push(message.toString('utf8')))
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve))
   const syslogPort = udp.address().port
-  const build = spawnSync(NGINX, ['-V'], { encoding: 'utf8' })
-  const tempPaths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .filter((m) => m === 'client_body' || !`${build.stdout}${build.stderr}`.includes(`--without-http_${m}_module`))
-    .map((m) => {
-      mkdirSync(join(prefix, 'tmp', m), { recursive: true })
-      return `  ${m}_temp_path ${prefix}/tmp/${m};`
-    })
+  const tempPaths = nginxTempPaths(prefix)
   const conf = join(prefix, 'nginx.conf')
   writeFileSync(conf, `daemon off;
 master_process off;

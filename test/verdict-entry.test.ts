@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureVerdict } from '../src/report/verdict-source.js'
 import { readSummary } from '../src/report/report-input.js'
-import { appScenario, readDoc, TRIAL } from './helpers/bisect.js'
+import { appScenario, readDoc, TRIAL_REQUESTS } from './helpers/bisect.js'
 import { runCli } from './helpers/cli.js'
 import { freePort } from './fixtures/sampler-helpers.js'
 
@@ -21,8 +21,8 @@ t.test("a bisect trial's verdict is made once, with the scenario's analysis sett
   const writes = join(work, 'writes.log')
   writeFileSync(writes, '')
   const file = appScenario({ dir: work, name: 'entry', port: await freePort(), endpoints: 2, leak: ['/api/e1'], extra: 'analysis:\n  warmup: 10%\n' })
-  const r = await runCli(['bisect', file, '--trial', TRIAL, '--out', out], {
-    timeoutMs: 150_000,
+  const r = await runCli(['bisect', file, '--trial-requests', TRIAL_REQUESTS, '--out', out], {
+    timeoutMs: 280_000,
     env: { MEMSIEGE_TEST_WRITES: writes, NODE_OPTIONS: `--import ${COUNT_WRITES}` }
   })
   t.equal(r.status, 0, r.stderr)

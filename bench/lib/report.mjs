@@ -41,6 +41,8 @@ export function summarize (runs, targets, concurrencies, tools) {
           rpsRuns: mine.map((r) => (r.ok ? r.rps : undefined)),
           medianRps: median(ok.map((r) => r.rps)),
           medianPeakMiB: median(ok.map((r) => r.peakMiB)),
+          // user+sys CPU of the whole generator process (start-up included) over the requests it made
+          medianCpuUsPerRequest: median(ok.map((r) => (r.cpuS !== undefined && r.requests ? r.cpuS * 1e6 / r.requests : undefined))),
           medianGenCpuPct: median(ok.map((r) => r.genCpuPct)),
           medianTargetCpuPct: median(ok.map((r) => r.targetCpuPct)),
           medianOtherCpuPct: median(ok.map((r) => r.otherCpuPct)),
@@ -62,7 +64,9 @@ export function ratios (groups, targets, concurrencies, threshold) {
       const vsAutocannon = ratio(m, find(target, c, 'autocannon'))
       const vsWrk = ratio(m, find(target, c, 'wrk'))
       const vsUndici = ratio(m, find(target, c, 'undici'))
-      out.push({ target, concurrency: c, vsUndici, vsAutocannon, vsWrk, met: vsAutocannon === undefined ? undefined : vsAutocannon >= threshold })
+      const cpu = (tool) => groups.find((g) => g.target === target && g.concurrency === c && g.tool === tool)?.medianCpuUsPerRequest
+      const cpuVsAutocannon = ratio(cpu('memsiege'), cpu('autocannon'))
+      out.push({ target, concurrency: c, vsUndici, vsAutocannon, vsWrk, cpuVsAutocannon, met: vsAutocannon === undefined ? undefined : vsAutocannon >= threshold })
     }
   }
   return out

@@ -219,9 +219,10 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
   })
   if (total === 0) return undefined
 
-  const method = bestMethod(steady, ctx.settings.level)
+  const methods = methodsFor(metric, steady)
+  const method = bestMethod(methods, steady, ctx.settings.level)
   const strata = steady.map((r) => applyMethod(r, method))
-  const shapeStrata = finerForThirds(steady, method, strata)
+  const shapeStrata = finerForThirds(methods, steady, method, strata)
   const threshold = thresholdFor(metric, readingsStartLevel(steady), ctx)
   const rate = requestsPerHour(steady)
   const noMajorGc = Boolean(metric.promotionBiased && metric.majorCounter && majors === 0)
@@ -253,12 +254,24 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
 }
 
 /**
+ * The windowings that give this metric floors (floors.ts). A series that only ever rises between
+ * major GCs (old_objects, V8's old generation: every promoted object counts until the next one)
+ * has its floor right after each major GC; a fixed window that holds no major GC has none, only
+ * a point somewhere on the climb, as high as the garbage promoted since. So once the steady state
+ * has the major GCs for it, such a series is judged on the stretches between them alone.
+ */
+function methodsFor (metric: MetricSpec, steady: readonly Readings[]): FloorMethod[] {
+  const methods = floorMethods(steady)
+  const betweenMajors = methods.filter((m) => m.kind === 'major-gc')
+  return metric.promotionBiased && betweenMajors.length ? betweenMajors : methods
+}
+
+/**
  * The windowing whose floors pin the slope down best (see floors.ts): among windows at least one
  * saw cycle long (shorter ones often miss the bottom), the one with the narrowest Sen interval.
  * Windows longer than needed leave fewer floors and a wider interval.
  */
-function bestMethod (steady: readonly Readings[], level: number): FloorMethod {
-  const methods = floorMethods(steady)
+function bestMethod (methods: readonly FloorMethod[], steady: readonly Readings[], level: number): FloorMethod {
   let best = methods[0]
   let bestWidth = Infinity
   for (const m of methods) {
@@ -277,9 +290,9 @@ function bestMethod (steady: readonly Readings[], level: number): FloorMethod {
  * narrowest overall interval from coarse windows, a dozen floors, four to a third. Then the
  * finest windowing that is still at least one saw cycle long (the first floorMethods gives).
  */
-function finerForThirds (steady: readonly Readings[], method: FloorMethod, strata: readonly Series[]): Series[] | undefined {
+function finerForThirds (methods: readonly FloorMethod[], steady: readonly Readings[], method: FloorMethod, strata: readonly Series[]): Series[] | undefined {
   if (strata.reduce((a, s) => a + s.x.length, 0) >= 3 * MIN_PART) return undefined
-  const finest = floorMethods(steady)[0]
+  const finest = methods[0]
   if (finest.kind === method.kind && finest.size >= method.size) return undefined
   return steady.map((r) => applyMethod(r, finest))
 }

@@ -16,6 +16,7 @@
 import type { SamplesTable } from './samples-reader.js'
 import type { MetricSpec } from './metrics.js'
 import type { Series } from './stats/series.js'
+import { median } from './stats/quantile.js'
 
 export interface Readings {
   /** Requests completed when each reading was taken. */
@@ -25,11 +26,19 @@ export interface Readings {
   y: Float64Array
   /** The major-GC counter at each reading (NaN where unknown), when the metric has one. */
   major?: Float64Array
+  /**
+   * The series' value at the end of the last major GC, exactly, where the runtime records it
+   * (see settledAtMajor); the floor of a stretch between major GCs then needs no reading taken
+   * right after the GC.
+   */
+  settled?: Float64Array
 }
 
 export const MIN_WINDOWS = 6
 const FETCH_TIME_SLACK_S = 0.0025
 export const MAX_WINDOWS = 400
+/** Ruby's RUBY_GC_HEAP_OLDOBJECT_LIMIT_FACTOR is 2 by default; beyond this, the column is no such limit. */
+const MAX_OLD_LIMIT_FACTOR = 10
 
 /** Fresh readings of `metric` in rows [from, to). */
 export function freshReadings (table: SamplesTable, metric: MetricSpec, from: number, to: number): Readings {
@@ -43,6 +52,8 @@ export function freshReadings (table: SamplesTable, metric: MetricSpec, from: nu
   const t: number[] = []
   const y: number[] = []
   const major: number[] = []
+  const limitCol = metric.limit ? table.columns.get(metric.limit) : undefined
+  const limits: number[] = []
   let lastFetch = -Infinity
   let lastValue = NaN
   for (let r = from; r < to; r++) {
@@ -67,13 +78,48 @@ export function freshReadings (table: SamplesTable, metric: MetricSpec, from: nu
     }
     y.push(v)
     if (majorCol) major.push(majorCol[r])
+    limits.push(limitCol ? limitCol[r] : NaN)
   }
+  const ys = Float64Array.from(y)
+  const settled = majorCol && metric.limit ? settledAtMajor(ys, Float64Array.from(limits), Float64Array.from(major)) : undefined
   return {
     x: Float64Array.from(x),
     t: Float64Array.from(t),
-    y: Float64Array.from(y),
+    y: ys,
     ...(majorCol ? { major: Float64Array.from(major) } : {}),
+    ...(settled ? { settled } : {}),
   }
+}
+
+/**
+ * Ruby's old_objects right after each major GC, from old_objects_limit: at the end of a major
+ * GC's marking Ruby sets the limit to the old objects it just counted (all of them alive) times
+ * RUBY_GC_HEAP_OLDOBJECT_LIMIT_FACTOR, and leaves it until the next major GC. Between major GCs
+ * old_objects only rises, so limit / old_objects is at most the factor, and meets it at a
+ * reading taken right after the GC: the factor is the median over the stretches between major
+ * GCs of each one's largest ratio (2 unless the app's environment changes it; a median, because
+ * a reading taken while a major GC is recounting the old objects is far too low). A reading
+ * taken a second after the GC already holds a second of promoted garbage, a noise as large as
+ * what a filling cache adds; the limit has none. Undefined when the ratios are not those of such
+ * a factor (a column that is no such limit).
+ */
+function settledAtMajor (old: Float64Array, limit: Float64Array, major: Float64Array): Float64Array | undefined {
+  const largest: number[] = []
+  let stretch = NaN
+  for (let i = 0; i < old.length; i++) {
+    if (!(old[i] > 0 && limit[i] > 0)) continue
+    const ratio = limit[i] / old[i]
+    if (major[i] !== stretch || largest.length === 0) {
+      stretch = major[i]
+      largest.push(ratio)
+    } else {
+      largest[largest.length - 1] = Math.max(largest[largest.length - 1], ratio)
+    }
+  }
+  if (largest.length === 0) return undefined
+  const factor = median(largest)
+  if (!(factor > 1 && factor <= MAX_OLD_LIMIT_FACTOR)) return undefined
+  return limit.map((l) => l / factor)
 }
 
 function valueOf (table: SamplesTable, metric: MetricSpec): (row: number) => number {
@@ -110,6 +156,7 @@ export function readingsFrom (r: Readings, from: number): Readings {
     t: r.t.subarray(from),
     y: r.y.subarray(from),
     ...(r.major ? { major: r.major.subarray(from) } : {}),
+    ...(r.settled ? { settled: r.settled.subarray(from) } : {}),
   }
 }
 
@@ -138,13 +185,25 @@ export function majorBoundaries (r: Readings): number[] {
 
 /**
  * Floors of the stretches between major GCs, `per` GCs to a window. Readings before the first
- * GC of the steady state form a window of their own.
+ * GC of the steady state form a window of their own. Where the runtime records the value at the
+ * end of each major GC (`settled`), that is the floor of the stretch the GC starts, rather than
+ * the lowest reading, which may be one taken a second later or one taken in the middle of the GC.
  */
 export function majorFloors (r: Readings, per: number): Series {
   const gcs = majorBoundaries(r)
   const bounds = [0]
   for (let k = 0; k < gcs.length; k += per) if (gcs[k] > 0) bounds.push(gcs[k])
-  return floorsBetween(r, bounds)
+  const floors = floorsBetween(r, bounds)
+  if (r.settled) {
+    bounds.forEach((b, w) => {
+      // The stretch before the steady state's first major GC started at one before it.
+      if (w === 0 && gcs[0] !== 0) return
+      if (!Number.isFinite(r.settled![b])) return
+      floors.y[w] = r.settled![b]
+      floors.x[w] = r.x[b]
+    })
+  }
+  return floors
 }
 
 function floorsBetween (r: Readings, bounds: number[]): Series {

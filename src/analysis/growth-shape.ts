@@ -34,6 +34,8 @@ export interface PartTrend extends TheilSenResult {
   centre: number
   /** The part's fitted level at its centre. */
   levelAtCentre: number
+  /** Floors the part's slope was taken over, summed over strata. */
+  floors: number
 }
 
 /**
@@ -61,7 +63,7 @@ export function partTrend (strata: readonly Series[], which: PartName, level: nu
   let sum = 0
   for (const x of last.x) sum += x
   const centre = sum / last.x.length
-  return { ...ts, centre, levelAtCentre: intercept(last, ts.slope) + ts.slope * centre }
+  return { ...ts, centre, levelAtCentre: intercept(last, ts.slope) + ts.slope * centre, floors: parts.reduce((a, p) => a + p.x.length, 0) }
 }
 
 /** Standard error read off Sen's interval (half-width / z). */

@@ -53,8 +53,9 @@ export type SeriesReason = { unit: Unit } & (
   // inconclusive: it rises, and whether it stops can't be told
   | { kind: 'too-few-floors-for-shape'; rise: Rise }
   | { kind: 'too-few-readings-for-shape'; rise: Rise; readings: number }
-  // plateau: grew, then stopped (or creeps by `creep` over as many requests again)
-  | { kind: 'stopped'; growth: number; requests: number; early: number; late: Estimate; creep?: number }
+  // plateau: grew, then stopped (or creeps by `creep` over as many requests again); `no_trend`:
+  // the p of a whole-run trend that is not significant (a rise, then a level)
+  | { kind: 'stopped'; growth: number; requests: number; early: number; late: Estimate; creep?: number; no_trend?: number }
   // inconclusive: a trend, but its growth is under the threshold while the interval reaches over it
   | { kind: 'under-threshold'; p: number; growth: number; requests: number; at_most: number; threshold: Threshold }
   // inconclusive: rising with no major GC in the steady state

@@ -26,7 +26,7 @@
  */
 import { mannKendall } from './stats/mann-kendall.js'
 import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './stats/theil-sen.js'
-import { growthShape, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
+import { growthShape, MIN_PART, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
 import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
 import type { Rise, SeriesReason, Threshold } from './reasons.js'
@@ -146,6 +146,13 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const part = (t: PartTrend): Estimate => est(t.slope, t.low, t.high)
 
   const end = strata[strata.length - 1].x[strata[strata.length - 1].x.length - 1]
+  // A rise, then a level (a cache filling in the first half of the run): over the whole run the
+  // trend test, corrected for the autocorrelation such a shape has, may not call it significant,
+  // yet each part says it plainly: the first part grew (its interval is above 0) and the last
+  // part, kept up over the whole run, would not matter even at its interval's upper end. Both
+  // parts need MIN_PART floors: Sen's interval on four points reaches almost any slope.
+  const stoppedAfterGrowing = () => Boolean(early && late && readings >= MIN_READINGS_TO_CLEAR &&
+    early.floors >= MIN_PART && late.floors >= MIN_PART && early.low > 0 && late.high * span < thr)
   let projection: Projection | undefined
   const decide = (): { verdict: SeriesVerdict; why: SeriesReason } => {
     if (gHigh < thr && readings < MIN_READINGS_TO_CLEAR) {
@@ -154,6 +161,8 @@ export function trendVerdict (input: TrendInput): TrendResult {
     if (gHigh < thr) {
       return { verdict: 'flat', why: { unit, kind: 'flat', growth: g, shrinks: g < 0 && mk.p < settings.alpha, requests: span, at_most: gHigh, threshold } }
     }
+    // A rise, then a level: the whole run is no straight line, but each part says it plainly.
+    if (!significant && stoppedAfterGrowing()) return { verdict: 'plateau', why: { unit, kind: 'stopped', growth: g, requests: span, early: early!.slope, late: part(late!), no_trend: mk.p } }
     if (!significant) return { verdict: 'inconclusive', why: { unit, kind: 'no-trend', p: mk.p, at_most: gHigh, threshold } }
     if (!shape || !late || !early) return { verdict: 'inconclusive', why: { unit, kind: 'too-few-floors-for-shape', rise } }
     const stopped = { unit, kind: 'stopped', growth: g, requests: span, early: early.slope, late: part(late) } as const

@@ -96,6 +96,7 @@ export function seriesReasonText (r: SeriesReason): string {
     case 'too-few-readings-for-shape': return `${grows(r.rise)}; ${r.readings} readings are too few to tell whether it stops`
     case 'stopped': {
       const stopped = `grew, then stopped: ${rate(r.early)} early, ${lateRate(r.late)}; ${over(r.growth, r.requests)}`
+      if (r.no_trend !== undefined) return `${stopped}; no significant trend over the whole run (${pText(r.no_trend)}): a rise, then a level, is no straight line, but the first third grew and the last third's rate would not matter`
       return r.creep !== undefined ? `${stopped}; the late creep would add ${amount(r.creep)} over as many requests again` : stopped
     }
     case 'under-threshold': return `grows (${pText(r.p)}) by ${over(r.growth, r.requests)}: under ${matters(r.threshold)}, but the interval reaches ${amount(r.at_most)}`

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import type { Estimate } from '../analysis/types.js'
 import { percentWithInterval } from './format.js'
-import { formatEstimate, formatSigned } from '../units/format.js'
+import { formatCount, formatEstimate, formatSigned } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
@@ -47,7 +47,7 @@ ul.tree li > span.node.inferred, ul.tree li > span.node.untested { border-style:
   out.push(`<h1>memsiege bisect: ${esc(doc.name)} <span class="badge" style="background:${statusColor}">${esc(doc.status)}</span></h1>`)
   const done = doc.trials.filter((t) => t.status === 'done').length
   const left = doc.status === 'running' && doc.expected_left !== undefined ? `, about ${doc.expected_left} to go` : ''
-  out.push(`<p class="muted">${doc.groups.length} groups · each trial ${esc(budgetLabel(doc.budget))} at concurrency ${doc.concurrency} · ${done} trial${done === 1 ? '' : 's'} done${left} · fresh target per trial: ${esc(doc.restart.kind === 'command' ? `target.command (${doc.restart.command})` : `target.restart (${doc.restart.command}), port ${doc.restart.port}`)}${doc.metric ? ` · growth from ${esc(doc.metric)}` : ''}</p>`)
+  out.push(`<p class="muted">${doc.groups.length} groups · each trial ${esc(budgetLabel(doc.budget))} at concurrency ${doc.concurrency} · ${formatCount(done, 'trial')} done${left} · fresh target per trial: ${esc(doc.restart.kind === 'command' ? `target.command (${doc.restart.command})` : `target.restart (${doc.restart.command}), port ${doc.restart.port}`)}${doc.metric ? ` · growth from ${esc(doc.metric)}` : ''}</p>`)
 
   if (doc.result) {
     out.push(`<div class="result${doc.result.outcome === 'no-leak' ? ' none' : ''}">${esc(doc.result.message)}</div>`)
@@ -104,7 +104,7 @@ function trialCard (dir: string, doc: BisectDocument, t: BisectTrialRecord): str
   const color = t.verdict ? VERDICT_COLOR[t.verdict] ?? '#777' : '#777'
   const status = t.status === 'done' ? t.verdict ?? '' : t.status
   const facts: string[] = [t.role, t.extended ? `${budgetLabel(t.budget)}, extended ${t.extended}×` : budgetLabel(t.budget)]
-  if (t.requests !== undefined) facts.push(`${t.requests.toLocaleString('en-US')} requests`)
+  if (t.requests !== undefined) facts.push(formatCount(t.requests, 'request'))
   if (t.elapsed_s !== undefined) facts.push(`${t.elapsed_s.toFixed(1)} s`)
   if (t.per_request) facts.push(`${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request`)
   const chart = miniChart(join(dir, t.dir), doc.metric ?? 'rss_bytes', t)

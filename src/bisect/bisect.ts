@@ -12,13 +12,13 @@ import type { EndpointSummary } from '../recorder/summary-json.js'
 import type { Scenario } from '../scenario/types.js'
 import { writeBisectHtml } from './bisect-html.js'
 import { describeGroups, groupWeights, matchesEndpoint, type EndpointGroup } from './groups.js'
-import { BisectPlan, MINOR_SHARE, oneCulpritBound, scale, trialCap, twoCulpritBound, type Conclusion, type TrialOutcome, type TrialRequest } from './plan.js'
+import { BisectPlan, MINOR_SHARE, oneCulpritBound, scale, trialCap, twoCulpritBound, type Conclusion, type TrialOutcome, type TrialRequest, type TrialRole } from './plan.js'
 import {
   BISECT_SCHEMA_VERSION, budgetLabel, buildTree, groupsRecord, scaleBudget, trialKey, writeBisectDocument,
   type BisectCulpritRecord, type BisectDocument, type BisectResult, type BisectTrialRecord, type TrialBudget
 } from './state.js'
 import { percentWithInterval } from './format.js'
-import { formatEstimate, formatSigned } from '../units/format.js'
+import { formatCount, formatEstimate, formatSigned } from '../units/format.js'
 import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
 import { redactText, scenarioSecrets } from '../recorder/redact.js'
@@ -64,6 +64,23 @@ export interface BisectHandle {
 }
 
 export const DEFAULT_MAX_EXTENSION = 4
+
+/**
+ * Where a trial's verdict is looked at: `factors`, from the longest length the control and
+ * baseline trials before it reached. Every trial is compared with the baseline, and the baseline
+ * with the control, by growth per request; over a fresh process's warm-up that figure falls as
+ * the run gets longer (the same warm-up spread over more requests), so a baseline of 4,000
+ * requests subtracted from a control extended to 8,000 takes away more warm-up than the control
+ * holds, and hides a leak. The control sets the length; nothing compared with it runs shorter.
+ * (A trial that extends beyond the baseline is compared with a baseline measured over fewer
+ * requests: its excess is then, if anything, too small.)
+ */
+export function matchedFactors (factors: readonly number[], role: TrialRole, trials: readonly BisectTrialRecord[]): number[] {
+  if (role === 'control') return [...factors]
+  const reached = Math.max(1, ...trials.filter((t) => t.status === 'done' && (t.role === 'control' || t.role === 'baseline')).map((t) => t.extended ?? 1))
+  const from = factors.filter((f) => f >= reached)
+  return from.length ? from : [factors.at(-1)!]
+}
 
 /** Where an undecided trial is looked at again: 1, 2, 4 … up to `max` × its first length. */
 export function extensionFactors (max: number): number[] {
@@ -188,12 +205,18 @@ export function startBisect (options: BisectOptions): BisectHandle {
         }
         const name = `${scenario.name}-bisect-${String(n).padStart(2, '0')}`
         const longest = scaleBudget(doc.budget, factors.at(-1)!)
+        const looks = matchedFactors(factors, request.role, doc.trials)
+        if (looks[0]! > 1) {
+          const reason = `as long as the ${request.role === 'baseline' ? 'control' : 'control and baseline'} ran, so that growth per request is compared over as many requests of a fresh process`
+          ;(record.extensions ??= []).push(`to ${budgetLabel(scaleBudget(doc.budget, looks[0]!))}: ${reason}`)
+          options.onEvent?.({ type: 'trial-extended', trial: record, factor: looks[0]!, reason })
+        }
         current = startTrial(trialScenario(scenario, groups, request.groups, longest, trialDir, name), {
           warn: options.warn,
           onProgress: options.onTrialProgress,
           extension: {
             budget: doc.budget,
-            factors,
+            factors: looks,
             peek: options.peek,
             timeUp,
             onExtend: (factor, verdict) => {
@@ -290,7 +313,7 @@ function extensionReason (verdict: RunVerdict): string {
   const m = verdict.metrics.find((x) => x.verdict === 'inconclusive' && (verdict.deciding ? verdict.deciding.includes(x.metric) : x.decides !== false))
   const more = m?.more_requests ?? m?.segments.find((s) => s.more_requests)?.more_requests
   const reason = m?.reason ?? m?.segments.at(-1)?.reason
-  return `inconclusive${m ? ` on ${m.metric}` : ''}${more ? `, about ${Math.round(more).toLocaleString('en-US')} more requests needed` : ''}${reason ? ` (${reason})` : ''}`
+  return `inconclusive${m ? ` on ${m.metric}` : ''}${more ? `, about ${formatCount(Math.round(more), 'more request')} needed` : ''}${reason ? ` (${reason})` : ''}`
 }
 
 function outcomeOf (record: BisectTrialRecord, names: readonly string[]): TrialOutcome {
@@ -400,7 +423,7 @@ function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, contro
   if (r.outcome === 'incomplete' && r.culprits.length === 0) lines.push('no culprit established')
   for (const s of r.small) lines.push(`small effect: ${s.groups.join(', ')}${s.per_request ? ` (${formatSigned(s.per_request.value, unit, 3, true)}/request above the baseline)` : ''}: ${s.why}`)
   for (const t of r.next) lines.push(`try next: ${t}`)
-  const trials = `${r.trials} trial${r.trials === 1 ? '' : 's'} for ${r.groups} group${r.groups === 1 ? '' : 's'}`
+  const trials = `${formatCount(r.trials, 'trial')} for ${formatCount(r.groups, 'group')}`
   const cut = doc.trials.filter((t) => t.status === 'interrupted').length
   lines.push(`${trials} (one culprit: at most ${r.bound_one_culprit}; two: at most ${r.bound_two_culprits}; cap ${r.cap})${cut ? `, besides ${cut} interrupted and run again` : ''}`)
   return lines.join('\n')
@@ -408,5 +431,5 @@ function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, contro
 
 /** `GET /a, GET /b and 3 more (5 groups)`. */
 export function trialLabel (groups: readonly EndpointGroup[], indices: readonly number[]): string {
-  return `${describeGroups(groups, indices)} (${indices.length} group${indices.length === 1 ? '' : 's'})`
+  return `${describeGroups(groups, indices)} (${formatCount(indices.length, 'group')})`
 }

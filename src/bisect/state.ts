@@ -10,6 +10,7 @@ import type { Unit } from '../columns/index.js'
 import type { EndpointGroup } from './groups.js'
 import type { NodeState, PlanNode, TrialRole, TrialVerdict } from './plan.js'
 import { ConfigError } from '../errors.js'
+import { formatCount } from '../units/format.js'
 
 export const BISECT_FILE = 'bisect.json'
 export const BISECT_SCHEMA_VERSION = 2
@@ -150,7 +151,7 @@ export interface BisectDocument {
 
 /** 3m, 90s, 30000 requests. */
 export function budgetLabel (budget: TrialBudget): string {
-  if (budget.kind === 'requests') return `${budget.count.toLocaleString('en-US')} requests`
+  if (budget.kind === 'requests') return formatCount(budget.count, 'request')
   const s = budget.seconds
   if (s >= 3600 && s % 3600 === 0) return `${s / 3600}h`
   if (s >= 60 && s % 60 === 0) return `${s / 60}m`

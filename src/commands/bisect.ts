@@ -9,7 +9,7 @@ import type { RunVerdict } from '../analysis/types.js'
 import { verdictOfResultsDir, verdictOptions } from '../analysis/verdict-of-dir.js'
 import { baselineGroup, startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
 import { twoCulpritBound } from '../bisect/plan.js'
-import { formatSigned } from '../units/format.js'
+import { formatCount, formatSigned } from '../units/format.js'
 import { groupEntries } from '../bisect/groups.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, scaleBudget, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
@@ -181,7 +181,7 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
       const cap = `at most ${l.trials} trials (room for two culprits, ${twoCulpritBound(n)}, and one to spare)${l.time_s !== undefined ? ` or ${budgetLabel({ kind: 'duration', seconds: l.time_s })} of trials` : ''}`
       const what = `${n} groups, trials of ${budgetLabel(e.doc.budget)}${longest} at concurrency ${e.doc.concurrency}, ${cap}`
       return e.resumed
-        ? `memsiege bisect: resuming ${e.dir}: ${what}, ${done} trial${done === 1 ? '' : 's'} done before`
+        ? `memsiege bisect: resuming ${e.dir}: ${what}, ${formatCount(done, 'trial')} done before`
         : `memsiege bisect: ${what}, into ${e.dir}`
     }
     case 'trial-skipped':
@@ -195,7 +195,7 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
     case 'trial-done': {
       const t = e.trial
       const growth = t.per_request ? `, ${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request` : ''
-      const ran = t.requests !== undefined ? ` (${t.requests.toLocaleString('en-US')} requests in ${(t.elapsed_s ?? 0).toFixed(1)} s${t.extended ? `, extended ${t.extended}×` : ''})` : ''
+      const ran = t.requests !== undefined ? ` (${formatCount(t.requests, 'request')} in ${(t.elapsed_s ?? 0).toFixed(1)} s${t.extended ? `, extended ${t.extended}×` : ''})` : ''
       return `  #${t.n} ${t.role}: ${t.verdict}${growth}${ran}${e.expectedLeft > 0 ? `; about ${e.expectedLeft} more` : ''}`
     }
     case 'done':

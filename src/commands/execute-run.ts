@@ -11,8 +11,9 @@ import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir
 import { verdictText } from '../analysis/verdict-text.js'
 import { EXIT_BREACH } from './analyze.js'
 import { ConfigError } from '../errors.js'
+import { applyEngineFlags, type EngineFlags } from './engine-flags.js'
 
-export interface OutputOptions extends AnalysisFlags {
+export interface OutputOptions extends AnalysisFlags, EngineFlags {
   /** Print the summary document as JSON instead of the text block. */
   json: boolean
   /** siege -v: one line per request on stdout. */
@@ -37,14 +38,9 @@ export const EXIT_NO_SUCCESS = 3
 export const EXIT_TARGET_EXITED = 5
 
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
-export async function executeRun (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
-  const { warmup, metrics, maxGrowth, failOn } = output
-  const analysis: VerdictSettings = { analysis: scenario.analysis, flags: { warmup, metrics, maxGrowth, failOn } }
-  try {
-    verdictOptions(analysis)
-  } catch (err) {
-    throw new ConfigError((err as Error).message)
-  }
+export async function executeRun (given: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
+  const scenario = applyEngineFlags(given, output)
+  const analysis = verdictSettings(scenario, output)
   const live = process.stderr.isTTY && !output.quiet
   const handle = startRun(scenario, {
     analysis,
@@ -91,8 +87,20 @@ export async function executeRun (scenario: Scenario, output: OutputOptions, war
   return breached ? EXIT_BREACH : 0
 }
 
+/** The verdict's settings from the scenario and the flags, checked before any load. */
+export function verdictSettings (scenario: Scenario, output: OutputOptions): VerdictSettings {
+  const { warmup, metrics, maxGrowth, failOn } = output
+  const analysis: VerdictSettings = { analysis: scenario.analysis, flags: { warmup, metrics, maxGrowth, failOn } }
+  try {
+    verdictOptions(analysis)
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
+  }
+  return analysis
+}
+
 /** Why no request succeeded, in one line; undefined when one did. */
-function noSuccess (s: JudgedSummary): string | undefined {
+export function noSuccess (s: JudgedSummary): string | undefined {
   if (s.successful_transactions > 0) return undefined
   const errors = Object.entries(s.errors).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`)
   const statuses = Object.entries(s.status_codes).map(([code, n]) => `${n} × ${code}`)
@@ -102,7 +110,7 @@ function noSuccess (s: JudgedSummary): string | undefined {
 }
 
 /** A report that can't be written is worth a warning, never the run's exit status. */
-async function writeRunReport (dir: string, output: OutputOptions, warn: (message: string) => void): Promise<void> {
+export async function writeRunReport (dir: string, output: OutputOptions, warn: (message: string) => void): Promise<void> {
   const log = output.quiet ? () => {} : output.json ? (line: string) => { process.stderr.write(line + '\n') } : undefined
   try {
     await reportCommand({ dir, log })

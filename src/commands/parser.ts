@@ -6,10 +6,11 @@
 import yargs, { type Argv } from 'yargs'
 import type { SiegeFlags } from './siege-flags.js'
 import { applyTargetFlags, targetOptions } from './target-flags.js'
+import { engineOptions } from './engine-flags.js'
 import { urlsCommand } from './urls-command.js'
 import { positiveInteger as countFlag } from './flag-values.js'
 import { version } from '../version.js'
-import { UsageError } from '../errors.js'
+import { MemsiegeError, UsageError } from '../errors.js'
 
 const warned = new Set<string>()
 function warn (message: string): void {
@@ -19,7 +20,7 @@ function warn (message: string): void {
 }
 
 function runOptions (y: Argv) {
-  return targetOptions(y)
+  return engineOptions(targetOptions(y))
     .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })
@@ -45,14 +46,17 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
   if (width !== undefined) y.wrap(width)
   return y
     .scriptName('memsiege')
-    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har\n$0 watch --pid N | --port P | --cmd CMD [--for 3d] [--every 10m]')
+    .usage('$0 run SCENARIO.yml [options]\n$0 bisect SCENARIO.yml [--trial 3m | --trial-requests N]\n$0 [siege flags] [URL]\n$0 urls from-log FILE... | from-har FILE.har\n$0 watch --pid N | --port P | --cmd CMD [--for 3d] [--every 10m]\n$0 stub [--record DIR | --replay DIR] [--port 8888] [--upstream URL]')
     .command('run <scenario>', 'run a scenario file', (y) => runOptions(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario (YAML)' })
       .option('concurrency', { alias: 'c', coerce: positiveInteger('--concurrency'), describe: 'simulated users' })
       .option('duration', { alias: 't', type: 'string', describe: 'run this long (30s, 10m, 8h)' })
       .option('requests', { coerce: positiveInteger('--requests'), describe: 'stop after this many requests' })
       .option('passes', { coerce: positiveInteger('--passes'), describe: 'full passes over the list by each user' })
-      .option('out', { type: 'string', describe: 'results folder' }),
+      .option('out', { type: 'string', describe: 'results folder' })
+      .option('vs', { type: 'string', describe: 'side by side: start this command as a second target and send it the same requests' })
+      .option('vs-url', { type: 'string', describe: "with --vs: the second target's URL (default: the first's on a free port, given to it as $PORT)" })
+      .option('lockstep', { type: 'boolean', describe: 'side by side: request k reaches every target before request k+1 goes out (default; --no-lockstep: independent)' }),
     async (args) => {
       const { runCommand } = await import('./run.js')
       setStatus(await runCommand({ ...args, scenario: args.scenario as string }, warn))
@@ -148,6 +152,20 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
       const { probeEnvCommand } = await import('./probe-env.js')
       setStatus(probeEnvCommand({ runtime: args.runtime as string, port: args.port as number | undefined }))
     })
+    .command('stub', 'a record/replay proxy for the APIs the target calls', (y) => y
+      .option('record', { type: 'string', describe: 'pass through and store each exchange in this folder' })
+      .option('replay', { type: 'string', describe: 'answer from the recordings in this folder; never touch the network' })
+      .option('port', { type: 'number', default: 8888, describe: 'port to listen on (0: any free one)' })
+      .option('upstream', { type: 'string', describe: 'reverse proxy to this base URL (default: a forward proxy for http_proxy)' })
+      .option('ca-dir', { type: 'string', describe: 'folder of the CA (key.pem, cert.pem), made on first use (default ~/.config/memsiege/ca)' })
+      .option('rules', { type: 'string', describe: 'YAML: hand-written answers, delays, what unmatched requests get' })
+      .option('match-body', { type: 'boolean', default: false, describe: 'a recording matches only a request with the same body' })
+      .option('loopback-only', { type: 'boolean', default: false, describe: 'never forward to a host outside 127.0.0.0/8, ::1, localhost' })
+      .option('upstream-ca', { type: 'string', array: true, describe: 'PEM file of a CA to trust for upstream hosts (repeatable)' }),
+    async (args) => {
+      const { stubCommand } = await import('./stub.js')
+      setStatus(await stubCommand({ ...args, port: args.port, caDir: args.caDir, upstreamCa: args.upstreamCa }))
+    })
     .command(urlsCommand(setStatus))
     .version(version)
     .alias('version', 'V')
@@ -162,11 +180,23 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
     })
 }
 
-/** Parses `argv` and runs the command it names; resolves to the exit status. */
+/**
+ * Parses `argv` and runs the command it names; resolves to the exit status. An error comes to one
+ * line on stderr, never a stack trace: exit 2 for a mistake in the input, 1 for a failure.
+ */
 export async function runCommandLine (argv: string[]): Promise<number> {
   let status = 0
-  await parser(argv, (s) => { status = s }).parseAsync()
-  return status
+  try {
+    await parser(argv, (s) => { status = s }).parseAsync()
+    return status
+  } catch (err) {
+    if (err instanceof MemsiegeError && err.userMistake) {
+      process.stderr.write(`memsiege: ${err.message}\n`)
+      return 2
+    }
+    process.stderr.write(`memsiege: error: ${err instanceof Error ? err.message : String(err)}\n`)
+    return 1
+  }
 }
 
 /** The top-level `--help` text as yargs prints it at `width` columns. */

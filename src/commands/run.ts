@@ -1,8 +1,10 @@
 import { loadScenario, type ScenarioOverrides } from '../scenario/load.js'
 import { executeRun, type OutputOptions } from './execute-run.js'
 import { applyTargetFlags, type TargetFlags } from './target-flags.js'
+import { sidesFlags, type SidesFlags } from './sides-flags.js'
+import { executeSides } from './execute-sides.js'
 
-export interface RunCommandArgs extends ScenarioOverrides, OutputOptions, TargetFlags {
+export interface RunCommandArgs extends ScenarioOverrides, OutputOptions, TargetFlags, SidesFlags {
   scenario: string
   insecure: boolean
 }
@@ -10,7 +12,7 @@ export interface RunCommandArgs extends ScenarioOverrides, OutputOptions, Target
 /** `memsiege run SCENARIO.yml`. */
 export async function runCommand (args: RunCommandArgs, warn: (message: string) => void): Promise<number> {
   const { scenario: path, concurrency, duration, requests, passes, out } = args
-  const scenario = applyTargetFlags(loadScenario(path, { concurrency, duration, requests, passes, out }, warn), args)
-  if (args.insecure) scenario.target.insecure = true
-  return executeRun(scenario, args, warn)
+  const scenario = await sidesFlags(applyTargetFlags(loadScenario(path, { concurrency, duration, requests, passes, out }, warn), args), args)
+  if (args.insecure) for (const target of [scenario.target, ...(scenario.sides?.targets.map((s) => s.target) ?? [])]) target.insecure = true
+  return scenario.sides ? executeSides(scenario, args, warn) : executeRun(scenario, args, warn)
 }

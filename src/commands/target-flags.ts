@@ -20,6 +20,7 @@ export function targetOptions<T> (y: Argv<T>) {
 export function applyTargetFlags (scenario: Scenario, flags: TargetFlags): Scenario {
   const given = (['pid', 'port', 'cmd'] as const).filter((k) => flags[k] !== undefined)
   if (given.length === 0) return scenario
+  if (scenario.sides) throw new ConfigError(`--${given[0]}: the scenario has targets:; set the process of each target there`)
   if (given.length > 1) throw new ConfigError(`give only one of --pid, --port or --cmd (got ${given.map((k) => `--${k}`).join(' and ')})`)
   for (const key of ['pid', 'port'] as const) {
     const value = flags[key]

@@ -13,6 +13,17 @@ export function createLatencyHistogram (): LatencyHistogram {
   })
 }
 
+const SETTINGS = { bitBucketSize: 32, useWebAssembly: false } as const
+
+/** A histogram as text, for another thread: HdrHistogram's compressed form, exact counts. */
+export function encodeLatency (histogram: LatencyHistogram): string {
+  return hdr.encodeIntoCompressedBase64(histogram)
+}
+
+export function decodeLatency (encoded: string): LatencyHistogram {
+  return hdr.decodeFromCompressedBase64(encoded, SETTINGS.bitBucketSize, SETTINGS.useWebAssembly)
+}
+
 export interface LatencyPercentiles {
   p50_ms: number
   p90_ms: number

@@ -1,4 +1,4 @@
-import { createLatencyHistogram, type LatencyHistogram } from './latency-histogram.js'
+import { createLatencyHistogram, decodeLatency, encodeLatency, type LatencyHistogram } from './latency-histogram.js'
 import type { EndpointStats } from './endpoint-stats.js'
 import { EndpointTable } from './endpoint-stats.js'
 import type { ErrorKind } from './error-kind.js'
@@ -10,6 +10,26 @@ export interface IntervalFigures {
   errors: number
   bytes: number
   latency: LatencyHistogram
+}
+
+/** What `drain` hands over: counters since the last drain, histograms encoded. */
+export interface StatsDelta {
+  transactions: number
+  successful: number
+  failed: number
+  bytes: number
+  completed: number
+  responseTimeSumUs: number
+  longestUs: number
+  shortestUs: number
+  inFlightAtEnd: number
+  lateStarts: number
+  pacedFromMs: number
+  rawLatency: string
+  status: Array<[number, number]>
+  errors: Record<ErrorKind, number>
+  interval: { requests: number, errors: number, bytes: number, latency: string }
+  endpoints: Array<{ key: string, transactions: number, successful: number, failed: number, bytes: number, latency: string }>
 }
 
 /**
@@ -34,6 +54,12 @@ export class RunStats {
   readonly errors: Record<ErrorKind, number> = { refused: 0, reset: 0, timeout: 0, dns: 0, tls: 0, other: 0 }
   readonly endpoints = new EndpointTable()
   readonly latency: LatencyHistogram = createLatencyHistogram()
+  /** Fixed rate: latency from the actual send, beside `latency`, which runs from the scheduled start. */
+  readonly rawLatency: LatencyHistogram = createLatencyHistogram()
+  /** Fixed rate: scheduled requests that found every in-flight slot taken when they were due. */
+  lateStarts = 0
+  /** Fixed rate: when the schedule began (epoch ms; the earliest of the threads'), for the achieved rate. */
+  pacedFromMs = Infinity
 
   #interval: IntervalFigures = { requests: 0, errors: 0, bytes: 0, latency: createLatencyHistogram() }
   #spare: LatencyHistogram = createLatencyHistogram()
@@ -65,6 +91,10 @@ export class RunStats {
     }
   }
 
+  recordRaw (latencyUs: number): void {
+    this.rawLatency.recordValue(latencyUs)
+  }
+
   recordError (endpoint: EndpointStats, kind: ErrorKind): void {
     this.completed++
     this.failed++
@@ -82,6 +112,80 @@ export class RunStats {
     this.#interval = { requests: 0, errors: 0, bytes: 0, latency: this.#spare }
     this.#spare = ended.latency
     return ended
+  }
+
+  /**
+   * Everything recorded since the last drain, as plain data a worker thread can post, and the
+   * counters set back to zero: the main thread's `absorb` adds it to its own, exactly.
+   */
+  drain (): StatsDelta {
+    const status: Array<[number, number]> = []
+    this.statusCounts.forEach((n, code) => { if (n > 0) status.push([code, n]) })
+    const interval = this.#interval
+    const delta: StatsDelta = {
+      transactions: this.transactions,
+      successful: this.successful,
+      failed: this.failed,
+      bytes: this.bytes,
+      completed: this.completed,
+      responseTimeSumUs: this.responseTimeSumUs,
+      longestUs: this.longestUs,
+      shortestUs: this.shortestUs,
+      inFlightAtEnd: this.inFlightAtEnd,
+      lateStarts: this.lateStarts,
+      pacedFromMs: this.pacedFromMs,
+      rawLatency: encodeLatency(this.rawLatency),
+      status,
+      errors: { ...this.errors },
+      interval: { requests: interval.requests, errors: interval.errors, bytes: interval.bytes, latency: encodeLatency(interval.latency) },
+      endpoints: this.endpoints.all().filter((e) => e.transactions + e.failed > 0).map((e) => ({
+        key: e.key, transactions: e.transactions, successful: e.successful, failed: e.failed, bytes: e.bytes, latency: encodeLatency(e.latency)
+      }))
+    }
+    this.transactions = this.successful = this.failed = this.bytes = this.completed = this.responseTimeSumUs = this.longestUs = this.inFlightAtEnd = 0
+    this.shortestUs = Infinity
+    this.lateStarts = 0
+    this.rawLatency.reset()
+    this.statusCounts.fill(0)
+    for (const kind of Object.keys(this.errors) as ErrorKind[]) this.errors[kind] = 0
+    interval.requests = interval.errors = interval.bytes = 0
+    interval.latency.reset()
+    for (const e of this.endpoints.all()) {
+      e.transactions = e.successful = e.failed = e.bytes = 0
+      e.latency.reset()
+    }
+    return delta
+  }
+
+  /** Adds another thread's drained figures to these. */
+  absorb (delta: StatsDelta): void {
+    this.transactions += delta.transactions
+    this.successful += delta.successful
+    this.failed += delta.failed
+    this.bytes += delta.bytes
+    this.completed += delta.completed
+    this.responseTimeSumUs += delta.responseTimeSumUs
+    this.longestUs = Math.max(this.longestUs, delta.longestUs)
+    this.shortestUs = Math.min(this.shortestUs, delta.shortestUs)
+    this.inFlightAtEnd += delta.inFlightAtEnd
+    this.lateStarts += delta.lateStarts
+    this.pacedFromMs = Math.min(this.pacedFromMs, delta.pacedFromMs)
+    this.rawLatency.add(decodeLatency(delta.rawLatency))
+    for (const [code, n] of delta.status) this.statusCounts[code] += n
+    for (const kind of Object.keys(delta.errors) as ErrorKind[]) this.errors[kind] += delta.errors[kind]
+    const interval = this.#interval
+    interval.requests += delta.interval.requests
+    interval.errors += delta.interval.errors
+    interval.bytes += delta.interval.bytes
+    interval.latency.add(decodeLatency(delta.interval.latency))
+    for (const d of delta.endpoints) {
+      const e = this.endpoints.get(d.key)
+      e.transactions += d.transactions
+      e.successful += d.successful
+      e.failed += d.failed
+      e.bytes += d.bytes
+      e.latency.add(decodeLatency(d.latency))
+    }
   }
 
   statusCodes (): Record<string, number> {

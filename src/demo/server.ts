@@ -8,6 +8,7 @@
  *   GET  /__memsiege/gc the Node probe
  *
  *   node dist/demo/server.js --port N   (0 or absent picks a free port; prints the URL)
+ *   node dist/demo/server.js --fixed    (/leak keeps nothing: "the release that fixed it", for side by side)
  *
  * Dependency-free on purpose: it must start anywhere memsiege is installed.
  */
@@ -39,7 +40,7 @@ function json (res: ServerResponse, status: number, value: unknown): void {
   res.end(body)
 }
 
-function handle (req: IncomingMessage, res: ServerResponse): void {
+function handle (req: IncomingMessage, res: ServerResponse, fixed: boolean): void {
   const url = new URL(req.url ?? '/', 'http://demo')
   const route = `${req.method} ${url.pathname}`
   switch (route) {
@@ -62,7 +63,8 @@ function handle (req: IncomingMessage, res: ServerResponse): void {
       return
     }
     case 'GET /leak': {
-      leaked.push(blob())
+      const kept = blob()
+      if (!fixed) leaked.push(kept)
       json(res, 200, { ok: true, leaked: leaked.length })
       return
     }
@@ -94,12 +96,12 @@ export interface DemoServer {
   close(): Promise<void>
 }
 
-/** Starts the demo on 127.0.0.1 (`port` 0 picks one). */
-export async function startDemoServer (port = 0, host = '127.0.0.1'): Promise<DemoServer> {
+/** Starts the demo on 127.0.0.1 (`port` 0 picks one); `fixed`: /leak keeps nothing. */
+export async function startDemoServer (port = 0, host = '127.0.0.1', fixed = false): Promise<DemoServer> {
   const probe = probeMiddleware()
   const server = createServer((req, res) => {
     if (probe(req, res)) return
-    handle(req, res)
+    handle(req, res, fixed)
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -131,7 +133,8 @@ function parsePort (argv: string[]): number {
 }
 
 async function main (): Promise<void> {
-  const demo = await startDemoServer(parsePort(process.argv.slice(2)))
+  const argv = process.argv.slice(2)
+  const demo = await startDemoServer(parsePort(argv), '127.0.0.1', argv.includes('--fixed'))
   process.stdout.write(`listening on ${demo.url}\n`)
   const shutdown = () => {
     void demo.close().then(() => process.exit(0))

@@ -7,6 +7,7 @@ import { followRedirect, MAX_REDIRECTS } from './redirect.js'
 import { prepareRequest, type PreparedRequest, type RequestContext } from './prepared-request.js'
 import type { UrlOrder } from './url-order.js'
 import { LongTimeout } from '../long-timeout.js'
+import type { StepGate } from './lockstep.js'
 
 /** One finished request, handed to the -v printer; only built when someone listens. */
 export interface Transaction {
@@ -35,7 +36,13 @@ export interface UserHost {
   userDone (): void
   /** Puts `successor` in the place of a user whose request the client never finished. */
   replaceUser (user: VirtualUser, successor: VirtualUser): void
+  /** Side by side in lockstep: decides each step's entry instead of the user's order and takeTicket. */
+  readonly gate?: StepGate
   onTransaction?: (transaction: Transaction) => void
+  /** Fixed-rate mode: users send when the schedule says (`startAt`), not when they are free. */
+  readonly paced: boolean
+  /** Paced: the user is free for the next scheduled request. */
+  release (user: VirtualUser): void
 }
 
 const LOCATION = 'location'
@@ -56,6 +63,8 @@ export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler 
   #current!: PreparedRequest
   #hops = 0
   #startedAt = 0
+  /** Paced: when the schedule wanted this request to start (0: not paced, or a redirect hop). */
+  #intendedAt = 0
   #status = 0
   #bytes = 0
   #location: string | undefined
@@ -79,7 +88,20 @@ export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler 
   }
 
   start (): void {
-    this.#next()
+    if (this.#host.paced) this.#host.release(this)
+    else this.#next()
+  }
+
+  /** Paced: sends the next line now, for a start the schedule put at `intendedAt` (performance.now() time). */
+  startAt (intendedAt: number): void {
+    this.#hops = 0
+    this.#intendedAt = intendedAt
+    this.#send(this.#host.plan[this.#order.next()])
+  }
+
+  /** Paced: the schedule is over and this user is free: it is done. */
+  retire (): void {
+    this.#finish()
   }
 
   get inFlight (): boolean {
@@ -118,10 +140,22 @@ export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler 
 
   #next (): void {
     const host = this.#host
-    if (host.stopping || this.#remaining <= 0 || !host.takeTicket()) return this.#finish()
+    if (host.stopping || this.#remaining <= 0) return this.#finish()
+    if (host.gate) return host.gate.arrive(this.#id, this.#stepDecided)
+    if (!host.takeTicket()) return this.#finish()
+    this.#begin(this.#order.next())
+  }
+
+  /** The lockstep's answer: the entry to send, or undefined when the shared budget is spent. */
+  readonly #stepDecided = (entry: number | undefined): void => {
+    if (entry === undefined || this.#done || this.#host.stopping) return this.#finish()
+    this.#begin(entry)
+  }
+
+  #begin (entry: number): void {
     this.#remaining--
     this.#hops = 0
-    this.#send(host.plan[this.#order.next()])
+    this.#send(this.#host.plan[entry])
   }
 
   #send (request: PreparedRequest): void {
@@ -173,9 +207,17 @@ export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler 
     if (!this.#settle()) return
     const host = this.#host
     if (host.halted) return this.#finish()
-    const latencyUs = Math.round((performance.now() - this.#startedAt) * 1000) || 1
+    const now = performance.now()
+    const latencyUs = Math.round((now - this.#startedAt) * 1000) || 1
     const request = this.#current
-    host.stats.recordResponse(request.endpoint, this.#status, this.#bytes, latencyUs)
+    if (this.#intendedAt > 0) {
+      // Coordinated omission corrected: the wait for a start counts, as the schedule's user would feel it.
+      host.stats.recordRaw(latencyUs)
+      host.stats.recordResponse(request.endpoint, this.#status, this.#bytes, Math.round((now - this.#intendedAt) * 1000) || 1)
+      this.#intendedAt = 0
+    } else {
+      host.stats.recordResponse(request.endpoint, this.#status, this.#bytes, latencyUs)
+    }
     host.onTransaction?.({ user: this.#id, request, status: this.#status, bytes: this.#bytes, latencyUs })
     const hop = this.#location !== undefined && this.#hops < MAX_REDIRECTS && !host.stopping
       ? followRedirect(request, this.#status, this.#location)
@@ -210,6 +252,8 @@ export class VirtualUser implements Dispatcher.DispatchHandler, ExchangeHandler 
   }
 
   #afterRequest (): void {
+    this.#intendedAt = 0
+    if (this.#host.paced) return this.#host.release(this)
     const delay = this.#host.delay
     if (delay > 0 && !this.#host.stopping) {
       this.#timer = new LongTimeout(() => {

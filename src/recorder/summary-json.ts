@@ -4,6 +4,8 @@ import { latencyPercentiles, type LatencyPercentiles } from '../counters/latency
 import type { RunStats } from '../counters/run-stats.js'
 import { siegeFigures, type SiegeFigures } from '../counters/siege-figures.js'
 import { version } from '../version.js'
+import { rateFigures, type RateFigures } from '../counters/rate-figures.js'
+import { usersOf } from '../engine/load-engine.js'
 import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
 import { redactEnv, redactHeaders, redactText, redactUrl, scenarioSecrets } from './redact.js'
@@ -37,12 +39,38 @@ export interface RunSummary extends SiegeFigures {
   events: EventRecord[]
   /** What each samples.csv column means, as the samplers that wrote it declared. */
   columns?: ColumnMeanings
+  /** A fixed-rate run (`rate:`, `-R`): asked and achieved rate, late starts, latency from the send. */
+  rate?: RateFigures
   /** Why the run (or watch) stopped before its stop condition: a restart loop. */
   stopped_because?: string
   /** A watch's: what its `requests` column counts (memsiege sent no load). */
   x_axis?: string
   /** A watch's summary rewritten while it runs (`--every`): not the final one yet. */
   in_progress?: boolean
+  /** The record/replay proxies the run started for the target (scenario key `stubs`). */
+  stubs?: StubSummary[]
+}
+
+/** What one `memsiege stub` answered during a run. */
+export interface StubSummary {
+  mode: 'record' | 'replay' | 'pass-through'
+  /** Where it listened (http://127.0.0.1:PORT). */
+  url: string
+  /** The upstream of a reverse proxy; absent for a forward proxy. */
+  upstream?: string
+  requests: number
+  /** Answered from a recording. */
+  hits: number
+  /** Answered by a hand-written rule. */
+  rule_hits: number
+  /** Matched neither a recording nor a rule (answered as the rules file's `unmatched` says). */
+  misses: number
+  passed_through: number
+  recorded: number
+  /** Not forwarded: a host outside loopback with loopbackOnly, or a client outside loopback. */
+  refused: number
+  /** From the request's arrival to the answer, as the stub saw it (delays included). */
+  latency: LatencyPercentiles
 }
 
 export interface RunTimes {
@@ -73,7 +101,8 @@ export function buildSummary (scenario: Scenario, stats: RunStats, times: RunTim
       bytes: e.bytes,
       latency: latencyPercentiles(e.latency)
     })),
-    events
+    events,
+    ...(scenario.rate !== undefined ? { rate: rateFigures(stats, times.endedAt, scenario.rate, usersOf(scenario)) } : {})
   }
 }
 

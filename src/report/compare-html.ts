@@ -16,6 +16,8 @@ export interface CompareHtmlOptions {
   maxPoints?: number
   /** The comparison, when already made (else it is made from `runs`). */
   comparison?: Comparison
+  /** How the differences were judged, under the sentences (default: from the runs' own intervals). */
+  method?: string
 }
 
 /** One chart of compare.html: a memory series of every run, against requests completed. */
@@ -34,7 +36,8 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   let rows = 0
   let points = 0
   for (const s of c.series.filter((x) => x.charted)) {
-    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOf(s.metric), title: chartTitle(s.metric), runs: [] }
+    const meaning = runs.map((r) => r.verdict?.metrics.find((m) => m.metric === s.metric)).find((m) => m !== undefined)
+    const chart: OverlayChart = { metric: s.metric, unit: s.unit || unitOf(s.metric), title: chartTitle(s.metric, meaning), runs: [] }
     runs.forEach((r, i) => {
       const values = metricValues(r.input.series, s.metric, s.derived_from)
       if (!values) return
@@ -60,7 +63,7 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   <section id="sentences">
     <h2>In words</h2>
     <ul class="sentences">${c.sentences.map((s) => html`<li>${s}</li>`)}</ul>
-    <p class="note">Growth is compared per request completed, which doesn't depend on how fast each run went. Significant: the 95% interval of the difference (normal approximation from the two runs' intervals) excludes zero.</p>
+    <p class="note">${options.method ?? "Growth is compared per request completed, which doesn't depend on how fast each run went. Significant: the 95% interval of the difference (normal approximation from the two runs' intervals) excludes zero."}</p>
   </section>
   <section id="table">
     <h2>Side by side</h2>
@@ -78,9 +81,9 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
   return pageHtml({ title, body, data: { charts }, script: COMPARE_JS })
 }
 
-function chartTitle (metric: string): string {
+function chartTitle (metric: string, meaning: Parameters<typeof columnLabel>[1]): string {
   const name = metricName(metric)
-  const label = metric === 'rss_bytes' ? 'rss_bytes' : columnLabel(metric)
+  const label = metric === 'rss_bytes' ? 'rss_bytes' : columnLabel(metric, meaning)
   return label === name ? name : `${name} (${label})`
 }
 

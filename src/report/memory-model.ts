@@ -1,8 +1,9 @@
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../analysis/types.js'
 import { downsample, type Cell, type Downsampled } from './downsample.js'
 import { elapsedAtRequests, eventsOnTimeline, type ReportInput, type SeriesData, type TimelineEvent } from './report-input.js'
-import { unitOf } from '../columns/index.js'
-import type { Unit } from '../columns/meaning.js'
+import type { Recognised, Role, Unit } from '../columns/index.js'
+import { isHeapRole, NATIVE_METRIC } from '../analysis/metrics.js'
+import { folderMeanings, MEMORY_ROLES } from './column-meanings.js'
 
 /** One series for a chart: its samples.csv column, a label and its unit. */
 export interface ChartSeries {
@@ -41,47 +42,33 @@ export interface LoadModel {
 
 export const RSS_COLUMN = 'rss_bytes'
 
-/** Columns that count live objects, best first (Ruby, Go, then any live-object gauge). */
-const OBJECT_COLUMNS: RegExp[] = [
-  /^gc\.stat\.heap_live_slots$/,
-  /^gc\.memstats\.HeapObjects$/,
-  /^gc\.objects\.TOTAL$/,
-  /^gc\.stat\.old_objects$/,
-  /^gc\..*heap_live_slots/,
-  /^gc\..*(live|heap)_?objects/i
-]
-/** Failing those: the heap in use, in bytes (Node, Go, Prometheus). */
-const HEAP_COLUMNS: RegExp[] = [
-  /^gc\.memoryUsage\.heapUsed$/,
-  /^gc\.heap\.used_heap_size$/,
-  /^gc\.memstats\.HeapAlloc$/,
-  /^gc\.nodejs_heap_size_used_bytes/,
-  /^gc\..*heap.*used/i
-]
-/** Cumulative counters are not a level of memory. */
-const COUNTERS = /total_|allocated|freed|_count\b|count$|Mallocs|Frees|NumGC|pause/i
+/** Levels of memory: what may go on the second axis (not counters, not threads). */
+const LEVEL_ROLES: readonly Role[] = MEMORY_ROLES.filter((r) => r !== 'threads')
 
 /**
- * The column for the second axis: live objects (the verdict's object or slot metric, else a known
- * GC column), failing that the live heap in bytes (the verdict's heap-live metric, else a known
- * column).
+ * The column for the second axis: live objects (the verdict's object or slot metric, else a
+ * column of the live heap or old generation counted in objects or slots), failing that the live
+ * heap in bytes (the verdict's, else a column's). Columns are chosen by role, the live heap
+ * before the old generation, then by the analysis's preference.
  */
-export function objectsColumn (series: SeriesData, verdict?: RunVerdict): string | undefined {
+export function objectsColumn (series: SeriesData, verdict: RunVerdict | undefined, meanings: ReadonlyMap<string, Recognised>): string | undefined {
   const columns = Object.keys(series.columns).filter((c) => hasValues(series.columns[c]))
-  const usable = (c: string) => columns.includes(c) && !COUNTERS.test(c.replace(/^gc\./, ''))
-  const objects = verdict?.metrics.find((m) => (m.unit === 'objects' || m.unit === 'slots') && usable(m.metric))
+  const usable = (c: string) => columns.includes(c) && LEVEL_ROLES.includes(meanings.get(c)?.role ?? 'other')
+  const counted = (unit: Unit) => unit === 'objects' || unit === 'slots'
+  const objects = verdict?.metrics.find((m) => counted(m.unit) && usable(m.metric))
   if (objects) return objects.metric
-  const byPattern = (patterns: RegExp[]) => {
-    for (const p of patterns) {
-      const hit = columns.find((c) => p.test(c) && usable(c))
-      if (hit) return hit
-    }
-    return undefined
-  }
-  const known = byPattern(OBJECT_COLUMNS)
+  const heapColumns = (wanted: (unit: Unit) => boolean) => columns
+    .filter((c) => isHeapRole(meanings.get(c)?.role) && wanted(meanings.get(c)!.unit))
+    .sort((a, b) => preference(meanings.get(a)!) - preference(meanings.get(b)!))
+  const known = heapColumns(counted)[0]
   if (known) return known
-  const heapLive = verdict?.metrics.find((m) => m.role === 'heap-live' && usable(m.metric))
-  return heapLive?.metric ?? byPattern(HEAP_COLUMNS)
+  const heapLive = verdict?.metrics.find((m) => isHeapRole(m.role) && usable(m.metric))
+  return heapLive?.metric ?? heapColumns((unit) => unit === 'bytes')[0]
+}
+
+/** The live heap first, then the analysis's rank (lower first); stable, so header order breaks ties. */
+function preference (m: Recognised): number {
+  return (m.role === 'heap-live' ? 0 : 1e6) + (m.rank ?? 1e5)
 }
 
 /**
@@ -101,18 +88,19 @@ function hasValues (values: readonly Cell[] | undefined): boolean {
   return !!values && values.some((v) => v !== null && Number.isFinite(v))
 }
 
-/** A short label for a column: "RSS", "live slots (gc.stat.heap_live_slots)". */
-export function columnLabel (column: string): string {
+/** A short label for a column: "RSS", "live slots", "heap used"; by its role and unit when it has one. */
+export function columnLabel (column: string, meaning?: { role?: Role; unit: Unit }): string {
   if (column === RSS_COLUMN) return 'RSS'
   if (column === 'pss_bytes') return 'PSS'
-  const tail = column.replace(/^gc\./, '')
-  if (/heap_live_slots/.test(tail)) return 'live slots'
-  if (/HeapObjects/.test(tail)) return 'heap objects'
-  if (/old_objects/.test(tail)) return 'old objects'
-  if (/heapUsed|used_heap_size|HeapAlloc|heap_size_used/.test(tail)) return 'heap used'
-  if (column === 'native_bytes') return 'native (outside the JS heap)'
+  if (column === NATIVE_METRIC) return 'native (outside the JS heap)'
   if (column === 'rss_anon_bytes') return 'anonymous RSS'
-  return tail
+  if (meaning?.role === 'heap-live') {
+    if (meaning.unit === 'slots') return 'live slots'
+    if (meaning.unit === 'objects') return 'heap objects'
+    if (meaning.unit === 'bytes') return 'heap used'
+  }
+  if (meaning?.role === 'old-generation' && meaning.unit === 'objects') return 'old objects'
+  return column.replace(/^gc\./, '')
 }
 
 /** The memory chart of a run: RSS with its floor and fitted line, and the objects (or heap) on the second axis. */
@@ -120,7 +108,8 @@ export function memoryModel (input: ReportInput, maxPoints = 5000): MemoryModel 
   const { series } = input
   const verdict = input.summary.verdict
   const rssValues = hasValues(series.columns[RSS_COLUMN]) ? series.columns[RSS_COLUMN] : undefined
-  const objCol = objectsColumn(series, verdict)
+  const meanings = folderMeanings(['elapsed_s', 'requests', ...Object.keys(series.columns)], input.summary)
+  const objCol = objectsColumn(series, verdict, meanings)
   const objValues = objCol ? series.columns[objCol] : undefined
   const kept = [rssValues, objValues].filter((v): v is Cell[] => !!v)
   const d = downsample(series.elapsed_s, kept, maxPoints)
@@ -129,7 +118,7 @@ export function memoryModel (input: ReportInput, maxPoints = 5000): MemoryModel 
     ? { column: RSS_COLUMN, label: 'RSS', unit: 'bytes', values: d.series[k++] }
     : undefined
   const objects = objCol && objValues
-    ? { column: objCol, label: columnLabel(objCol), unit: verdict?.metrics.find((m) => m.metric === objCol)?.unit ?? unitOf(objCol), values: d.series[k++] }
+    ? { column: objCol, label: columnLabel(objCol, meanings.get(objCol)), unit: verdict?.metrics.find((m) => m.metric === objCol)?.unit ?? meanings.get(objCol)!.unit, values: d.series[k++] }
     : undefined
   const rssVerdict = verdict?.metrics.find((m) => m.metric === RSS_COLUMN)
   return {

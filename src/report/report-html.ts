@@ -6,6 +6,7 @@ import { pageHtml } from './html/page.js'
 import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
 import { eventLabel, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
+import { stubLine } from './stub-line.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */
@@ -108,7 +109,7 @@ function runLine (input: ReportInput): string {
   const s = input.summary
   const requests = s.transactions + s.failed_transactions
   const cfg = s.config
-  return `${s.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${formatDuration(s.elapsed_s)} · ${requests.toLocaleString('en-US')} requests · ${cfg?.concurrency ?? '?'} users${s.interrupted ? ' · interrupted' : ''}`
+  return `${s.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${formatDuration(s.elapsed_s)} · ${formatCount(requests, 'request')} · ${cfg?.concurrency ?? '?'} users${s.interrupted ? ' · interrupted' : ''}`
 }
 
 function memoryTitle (m: MemoryModel): string {
@@ -201,6 +202,7 @@ function summaryCard (input: ReportInput): SafeHtml {
     <h3>Status codes</h3>
     <p>${Object.entries(s.status_codes ?? {}).map(([code, n]) => `${code}: ${n}`).join(' · ') || 'none'}</p>
     ${errors.length ? html`<h3>Errors</h3><p>${errors.map(([k, n]) => `${k}: ${n}`).join(' · ')}</p>` : ''}
+    ${s.stubs?.length ? html`<h3>Stubs</h3>${s.stubs.map((stub) => html`<p class="stub">${stubLine(stub)}</p>`)}` : ''}
     <h3>Run</h3>
     <table class="kv">
       <tr><th>users</th><td>${cfg?.concurrency}</td></tr>

@@ -5,6 +5,7 @@ import type { EventRecord } from '../recorder/events-csv.js'
 import { readSamplesFiles, samplesFiles } from '../analysis/samples-reader.js'
 import { summaryProblem } from '../recorder/summary-check.js'
 import { NotResultsFolderError } from '../errors.js'
+import { folderMeanings, MEMORY_ROLES } from './column-meanings.js'
 
 /** samples.csv in memory, column by column: empty cells are null. */
 export interface SeriesData {
@@ -32,13 +33,11 @@ export interface LoadOptions {
   summary?: ReportInput['summary']
 }
 
-/** GC columns a report or a comparison can draw: live objects and heap levels, and native_bytes' inputs. */
-const MEMORY_GC = /^gc\.(memoryUsage\.(rss|heapUsed|heapTotal)|heap\.used_heap_size|stat\.(heap_live_slots|old_objects|heap_allocated_pages)|memstats\.(HeapAlloc|HeapObjects|HeapInuse)|objects\.TOTAL)$|^gc\.[^.]*(heap[^.]*used|live_?objects|heap_?objects)/i
-
 /**
  * The columns a report reads: every column memsiege itself writes (load, /proc, self), the GC
- * columns that measure memory (not the whole of GC.stat), and whatever the verdict or the run's
- * `analysis.metrics` names. A day at 1 Hz is 86,400 rows: reading 90 columns would cost ~200 MB.
+ * columns whose role is a level of memory or threads (not the whole of GC.stat), and whatever the
+ * verdict or the run's `analysis.metrics` names. A day at 1 Hz is 86,400 rows: reading 90
+ * columns would cost ~200 MB.
  */
 export function reportColumns (header: readonly string[], summary: ReportInput['summary']): string[] {
   const named = new Set<string>()
@@ -48,7 +47,8 @@ export function reportColumns (header: readonly string[], summary: ReportInput['
   }
   const analysis = (summary.config as { analysis?: { metrics?: string[] } } | undefined)?.analysis
   for (const c of analysis?.metrics ?? []) named.add(c)
-  return header.filter((c) => c !== 'time' && (!c.startsWith('gc.') || MEMORY_GC.test(c) || named.has(c)))
+  const meanings = folderMeanings(header, summary)
+  return header.filter((c) => c !== 'time' && (!c.startsWith('gc.') || MEMORY_ROLES.includes(meanings.get(c)!.role) || named.has(c)))
 }
 
 /** summary.json of a results folder (which must also hold samples.csv); throws NotResultsFolderError. */

@@ -1,5 +1,6 @@
 import type { RunSummary } from '../recorder/summary-json.js'
 import { mib, ms } from '../units/format.js'
+import { stubLine } from './stub-line.js'
 
 /**
  * siege's summary block, label for label (4.1's layout: times in ms), then what siege can't
@@ -28,6 +29,7 @@ export function summaryText (s: RunSummary): string {
   ]
   const errors = Object.entries(s.errors).filter(([, n]) => n > 0)
   if (errors.length > 0) lines.push(`Errors:\t\t${errors.map(([kind, n]) => `${kind}: ${n}`).join('   ')}`)
+  for (const stub of s.stubs ?? []) lines.push(`Stub:\t\t${stubLine(stub)}`)
   for (const e of s.events) lines.push(`Target:\t\t${e.type} at ${e.time}: pid ${e.pid} ${e.detail}`)
   // Older summaries lack the figure.
   if (s.in_flight_at_end > 0) lines.push(`In flight at end:\t${int(s.in_flight_at_end)} (no answer yet when the run stopped; aborted, counted nowhere above)`)

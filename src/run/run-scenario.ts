@@ -1,8 +1,9 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { redactScenarioYaml, redactText, scenarioSecrets } from '../recorder/redact.js'
 import { basename } from 'node:path'
-import { LoadEngine } from '../engine/load-engine.js'
+import { createEngine, type Engine } from '../engine/engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
+import type { StepGate } from '../engine/lockstep.js'
 import { RunStats } from '../counters/run-stats.js'
 import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
@@ -31,6 +32,8 @@ export interface RunOptions {
   keepSecrets?: boolean
   /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
   analysis?: VerdictSettings
+  /** Side by side in lockstep: this target's gate (engine/lockstep.ts). */
+  gate?: StepGate
 }
 
 export interface RunResult {
@@ -105,7 +108,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let last = t0
     const interval = scenario.sample.interval
 
+    let engine: Engine | undefined
     const writeRow = async (): Promise<void> => {
+      // Worker threads hand their figures over first, so that the row counts them.
+      await engine?.flush()
       const now = performance.now()
       const figures = stats.takeInterval()
       const intervalS = (now - last) / 1000
@@ -134,23 +140,23 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
 
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
-    const engine = new LoadEngine(scenario, stats, { onTransaction: options.onTransaction })
-    const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => engine.halt(), scenario.stop.seconds * 1000) : undefined
+    const load = engine = createEngine(scenario, stats, { onTransaction: options.onTransaction, gate: options.gate })
+    const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => load.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {
       interrupted = true
-      engine.stop()
-      graceTimer = setTimeout(() => engine.halt(), grace)
+      load.stop()
+      graceTimer = setTimeout(() => load.halt(), grace)
     }
     onFinish = () => {
-      engine.stop()
-      graceTimer = setTimeout(() => engine.halt(), grace)
+      load.stop()
+      graceTimer = setTimeout(() => load.halt(), grace)
     }
     if (interrupted) onInterrupt()
     if (stopped !== undefined) onFinish()
     clock.start()
     try {
-      await engine.run()
+      await load.run()
     } finally {
       deadline?.clear()
       clearTimeout(graceTimer)
@@ -161,13 +167,14 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       csv.close()
       if (lostRows > 0) warn(`samples.csv: ${lostRows} row${lostRows === 1 ? ' was' : 's were'} lost`)
       // Our connections go first: a target shutting down gracefully would wait for them.
-      await engine.close()
+      await load.close()
       await Promise.all(samplers.map((s) => s.stop()))
       await session.close()
       eventsCsv?.close()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       if (stopped !== undefined) summary.stopped_because = stopped
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
+      if (scenario.stubs) summary.stubs = session.stubSummaries()
       try {
         // what summary.json will say, before it is written: the verdict is then the one `analyze` gives
         summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns, freshProcess: scenario.target.command !== undefined })

@@ -8,6 +8,7 @@ import { startTarget, type TargetProcess } from '../target/process.js'
 import type { Cell, Sampler } from '../sampler/types.js'
 import type { Scenario } from '../scenario/types.js'
 import { ConfigError } from '../errors.js'
+import type { StubSummary } from '../recorder/summary-json.js'
 import { gcOfInjectedProbe, planInjectedProbe } from './injected-probe.js'
 
 /** The target as a run sees it: the process memsiege started (if any) and the samplers that watch it. */
@@ -18,8 +19,10 @@ export interface TargetSession {
    * target.restartWhen says. Returns why the run must stop (a restart loop, a failed restart).
    */
   afterRow (cells: readonly Cell[][]): Promise<string | undefined>
-  /** Stops the process memsiege started; nothing otherwise. */
+  /** Stops the process memsiege started, then the stubs; nothing otherwise. */
   close (): Promise<void>
+  /** What the scenario's stubs answered (none without `stubs:`). */
+  stubSummaries (): StubSummary[]
 }
 
 export interface TargetSessionOptions {
@@ -33,19 +36,30 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
   const { target, sample } = scenario
   let started: TargetProcess | undefined
   const probe = await planInjectedProbe(scenario, options.warn)
-  if (target.command) {
-    started = await startTarget({
-      command: target.command,
-      cwd: target.cwd,
-      env: { ...target.env, ...probe?.env },
-      logFile: options.logFile,
-      ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
-      address: loadAddress(scenario),
-      readyTimeout: target.readyTimeout,
-      insecure: target.insecure
-    })
+  // Before the target, which may call its APIs while it boots; loaded only when a scenario has stubs.
+  const stubs = scenario.stubs ? await (await import('../stub/run-stubs.js')).startStubs(scenario.stubs) : undefined
+  if (stubs && !target.command) options.warn(`stubs: memsiege did not start the target (target.command), so give it these variables yourself: ${Object.entries(stubs.env).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+  try {
+    if (target.command) {
+      started = await startTarget({
+        command: target.command,
+        cwd: target.cwd,
+        env: { ...stubs?.env, ...target.env, ...probe?.env },
+        logFile: options.logFile,
+        ready: target.ready ? absolute(target.ready, target.url, 'target.ready') : undefined,
+        address: loadAddress(scenario),
+        readyTimeout: target.readyTimeout,
+        insecure: target.insecure
+      })
+    }
+  } catch (err) {
+    await stubs?.stop()
+    throw err
   }
-  const close = async (): Promise<void> => { await started?.stop() }
+  const close = async (): Promise<void> => {
+    await started?.stop()
+    await stubs?.stop()
+  }
   try {
     const samplers: Sampler[] = []
     const pid = started?.pid ?? target.pid
@@ -73,7 +87,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
       if (injected) samplers.push(injected)
     }
     samplers.push(new SelfSampler())
-    return { samplers, afterRow, close }
+    return { samplers, afterRow, close, stubSummaries: () => stubs?.summaries() ?? [] }
   } catch (err) {
     await close()
     throw err

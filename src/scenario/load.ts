@@ -9,13 +9,16 @@ import { isScalar, Scalar } from 'yaml'
 import { countFlag, durationFlag } from './flag-check.js'
 import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
-import type { AnalysisConfig, BisectConfig, GcEndpointConfig, RestartPolicy, Scenario, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import type { AnalysisConfig, BisectConfig, GcEndpointConfig, RestartPolicy, SampleConfig, Scenario, SideTarget, StopCondition, TargetConfig, UrlEntry } from './types.js'
 import { parseSize } from '../units/size.js'
+import { checkSides, sideSample } from './sides.js'
 import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
+import { parseRate } from '../units/rate.js'
+import { buildStubs, type RawStub } from './stubs.js'
 
 /** Command-line values that replace the scenario's. */
 export interface ScenarioOverrides {
@@ -67,11 +70,19 @@ interface RawScenario {
   follow: boolean
   cookies: boolean
   transport?: 'fast' | 'undici'
+  workers: number
+  rate?: number | string
+  maxInFlight?: number
   out?: string
-  sample: { interval: number; pssInterval: number; gc?: GcEndpointConfig }
+  sample: RawSample
+  targets?: Array<RawScenario['target'] & { name: string; sample?: RawSample }>
+  lockstep: boolean
   bisect?: { groups?: Array<[string, string | string[]]>; trial?: number; trialRequests?: number; baseline?: string; minShare?: number }
   analysis?: { warmup?: number | string; metrics?: string[]; columns?: Array<[string, Role]>; maxGrowth?: string | string[]; failOn?: 'leak' | 'inconclusive' }
+  stubs?: RawStub[]
 }
+
+type RawSample = { interval: number; pssInterval: number; gc?: GcEndpointConfig }
 
 function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m: string) => void): Scenario {
   const checked = validate(src, scenarioSchema)
@@ -79,7 +90,8 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
   const dir = dirname(resolve(src.file))
   const at = (path: string): Where => checked.at(path)?.value ?? checked.root
 
-  const target = buildTarget(raw.target, dir, at, warn)
+  const sides = raw.targets ? buildSides(raw, checked, dir, warn) : undefined
+  const target = sides ? sides[0].target : buildTarget(raw.target, dir, at, warn)
   const headers: Array<[string, string]> = [...(raw.headers ?? [])]
   if (raw.userAgent !== undefined) {
     const clash = headers.find(([name]) => name.toLowerCase() === 'user-agent')
@@ -100,6 +112,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     }
     needsBase(gc.url, 'sample.gc.url', target, at)
   }
+  const sample = sides ? sides[0].sample : sampleOf(raw.sample)
 
   const methodOverride =
     raw.methodOverride === true
@@ -123,16 +136,41 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     follow: raw.follow,
     cookies: raw.cookies,
     ...(raw.transport !== undefined ? { transport: raw.transport } : {}),
-    sample: {
-      interval: raw.sample.interval,
-      pssInterval: raw.sample.pssInterval,
-      ...(gc ? { gc: { url: gc.url, interval: gc.interval, format: gc.format, ...(gc.metrics ? { metrics: gc.metrics } : {}) } } : {}),
-    },
+    ...(raw.workers > 1 ? { workers: raw.workers } : {}),
+    ...(raw.rate !== undefined ? { rate: parseRate(raw.rate) } : {}),
+    ...(raw.maxInFlight !== undefined ? { maxInFlight: raw.maxInFlight } : {}),
+    sample,
     ...(raw.out !== undefined ? { out: raw.out } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
     ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
+    ...(raw.stubs !== undefined ? { stubs: buildStubs(raw.stubs, dir, at) } : {}),
+    ...(sides ? { sides: { targets: sides, lockstep: raw.lockstep } } : {}),
   }
+  if (sides) checkSides(sides, scenario, (i, key) => at(`targets[${i}].${key}`))
   return applyOverrides(scenario, overrides)
+}
+
+function sampleOf (raw: RawSample): SampleConfig {
+  const gc = raw.gc
+  return {
+    interval: raw.interval,
+    pssInterval: raw.pssInterval,
+    ...(gc ? { gc: { url: gc.url, interval: gc.interval, format: gc.format, ...(gc.metrics ? { metrics: gc.metrics } : {}) } } : {}),
+  }
+}
+
+/** `targets:`: each a target block (checked as `target:` is) with its name and its own sample keys. */
+function buildSides (raw: RawScenario, checked: Validated, dir: string, warn: (m: string) => void): SideTarget[] {
+  const top = sampleOf(raw.sample)
+  return raw.targets!.map(({ name, sample, ...block }, i) => {
+    const prefix = `targets[${i}]`
+    const at = (path: string): Where => checked.at(path.replace(/^target\./, `${prefix}.`))?.value ?? checked.at(prefix)?.value ?? checked.root
+    if (block.url === undefined) throw new ConfigError(`${prefix} (${name}): missing url: each target needs the URL its requests go to`, at(prefix))
+    const target = buildTarget(block, dir, at, warn)
+    const own = sample && sampleOf(sample)
+    if (own?.gc?.format === 'json' && own.gc.metrics) throw new ConfigError('sample.gc.metrics is only used with format prometheus (or auto)', at(`${prefix}.sample.gc.metrics`))
+    return { name, target, sample: sideSample(top, own, (key) => checked.at(`${prefix}.sample.${key}`) !== undefined) }
+  })
 }
 
 /** Values were checked by the schema (formats warmup and growth-limit); only the shape changes. */

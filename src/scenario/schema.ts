@@ -7,6 +7,7 @@
  */
 
 import { ROLES } from '../columns/meaning.js'
+import { stubsSpec } from './stubs.js'
 import { PROBE_CHOICES } from './types.js'
 
 /** Checks on a string's content, implemented in validate.ts. */
@@ -31,6 +32,8 @@ export type StringFormat =
   | 'warmup'
   /** analysis.maxGrowth: `2KB/request`, `50MB/h` (src/analysis/thresholds.ts). */
   | 'growth-limit'
+  /** rate: `500/s`, `30k/s`, `1200/m` (src/units/rate.ts). */
+  | 'rate'
   /** An amount of memory: `1.5GB`, `800MB` (src/units/size.ts). */
   | 'size'
 
@@ -130,50 +133,93 @@ export const MAX_CONCURRENCY = 10000
 /** The header `methodOverride: true` uses. */
 export const DEFAULT_METHOD_OVERRIDE_HEADER = 'X-Method'
 
+const TARGET: MapSpec = {
+  type: 'map',
+  doc: 'The server under test and the process to sample.',
+  defaultEmpty: true,
+  exclusive: [{ keys: ['port', 'pid', 'command'], message: 'target: give only one of port, pid or command (got {keys})' }],
+  requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready', restart: 'port', restartWhen: 'command', probe: 'command' },
+  keys: {
+    url: { type: 'string', format: 'http-url', doc: 'Base URL; relative URL-list lines resolve against it.' },
+    insecure: { type: 'boolean', default: false, doc: 'Accept self-signed TLS certificates.' },
+    port: { type: 'integer', min: 1, max: 65535, doc: 'Sample the process listening on this TCP port.' },
+    pid: { type: 'integer', min: 1, doc: 'Sample this process.' },
+    command: { type: 'string', format: 'non-empty', doc: 'A shell command memsiege starts, samples and stops.' },
+    cwd: { type: 'string', format: 'non-empty', doc: "Working directory for command, relative to the scenario's folder." },
+    env: { type: 'dict', keyFormat: 'env-name', numbersAsStrings: true, doc: 'Extra environment for command.' },
+    ready: { type: 'string', format: 'path-or-http-url', doc: 'With command: polled until it answers 2xx before the load starts.' },
+    readyTimeout: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds to wait for ready.' },
+    tree: { type: 'boolean', default: true, doc: 'Sample the process and all its descendants.' },
+    restart: { type: 'string', format: 'non-empty', doc: 'With port: a command that restarts the target (memsiege bisect runs it before every trial).' },
+    probe: { type: 'enum', values: [...PROBE_CHOICES], doc: "With command: inject memsiege's GC probe into the app (auto: recognise node, ruby or python from the command; default auto)." },
+    restartWhen: {
+      type: 'map',
+      doc: 'With command: memsiege restarts the target when it exits or grows too big, and the run goes on.',
+      keys: {
+        exited: { type: 'boolean', default: false, doc: 'Restart it when it exits.' },
+        rssAbove: {
+          type: 'one-of',
+          doc: 'Restart it when its RSS is above this (1GB, 800MB).',
+          options: [
+            { type: 'integer', min: 1, doc: 'Bytes.' },
+            { type: 'string', format: 'size', doc: 'An amount such as 1.5GB.' },
+          ],
+        },
+        maxRestarts: { type: 'integer', min: 1, default: 3, doc: 'A restart loop: more restarts than this within `within` stop the run.' },
+        within: { type: 'duration', positive: true, max: A_DAY, default: 60, doc: 'The window of maxRestarts.' },
+      },
+    },
+  },
+}
+
+const SAMPLE: MapSpec = {
+  type: 'map',
+  doc: 'What to read from the target while the load runs.',
+  defaultEmpty: true,
+  keys: {
+    interval: { type: 'duration', positive: true, max: A_DAY, default: 1, doc: 'Seconds between rows of samples.csv.' },
+    pssInterval: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds between reads of smaps_rollup.' },
+    gc: {
+      type: 'map',
+      doc: "The app's GC statistics endpoint.",
+      keys: {
+        url: { type: 'string', format: 'path-or-http-url', required: true, doc: 'Path (resolved against target.url) or absolute URL.' },
+        interval: { type: 'duration', positive: true, max: A_DAY, default: 5, doc: 'Seconds between fetches.' },
+        format: { type: 'enum', values: ['auto', 'json', 'prometheus'], default: 'auto', doc: 'How to read the response.' },
+        metrics: { type: 'list', minItems: 1, of: { type: 'string', format: 'non-empty', doc: 'A metric name.' }, doc: 'Prometheus only: the metrics to keep.' },
+      },
+    },
+  },
+}
+
 export const scenarioSchema: MapSpec = {
   type: 'map',
   doc: 'A memsiege scenario.',
-  exclusive: [{ keys: ['duration', 'requests', 'passes'], message: 'conflicting stop conditions: {keys}' }],
+  exclusive: [
+    { keys: ['duration', 'requests', 'passes'], message: 'conflicting stop conditions: {keys}' },
+    { keys: ['target', 'targets'], message: 'give target or targets, not both' },
+    { keys: ['rate', 'passes'], message: 'a fixed rate stops on duration or requests, not passes ({keys})' },
+  ],
+  requires: { maxInFlight: 'rate' },
   keys: {
     name: { type: 'string', format: 'name', doc: "Names the results folder; default: the scenario file's name without extension." },
-    target: {
-      type: 'map',
-      doc: 'The server under test and the process to sample.',
-      defaultEmpty: true,
-      exclusive: [{ keys: ['port', 'pid', 'command'], message: 'target: give only one of port, pid or command (got {keys})' }],
-      requires: { cwd: 'command', env: 'command', ready: 'command', readyTimeout: 'ready', restart: 'port', restartWhen: 'command', probe: 'command' },
-      keys: {
-        url: { type: 'string', format: 'http-url', doc: 'Base URL; relative URL-list lines resolve against it.' },
-        insecure: { type: 'boolean', default: false, doc: 'Accept self-signed TLS certificates.' },
-        port: { type: 'integer', min: 1, max: 65535, doc: 'Sample the process listening on this TCP port.' },
-        pid: { type: 'integer', min: 1, doc: 'Sample this process.' },
-        command: { type: 'string', format: 'non-empty', doc: 'A shell command memsiege starts, samples and stops.' },
-        cwd: { type: 'string', format: 'non-empty', doc: "Working directory for command, relative to the scenario's folder." },
-        env: { type: 'dict', keyFormat: 'env-name', numbersAsStrings: true, doc: 'Extra environment for command.' },
-        ready: { type: 'string', format: 'path-or-http-url', doc: 'With command: polled until it answers 2xx before the load starts.' },
-        readyTimeout: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds to wait for ready.' },
-        tree: { type: 'boolean', default: true, doc: 'Sample the process and all its descendants.' },
-        restart: { type: 'string', format: 'non-empty', doc: 'With port: a command that restarts the target (memsiege bisect runs it before every trial).' },
-        probe: { type: 'enum', values: [...PROBE_CHOICES], doc: "With command: inject memsiege's GC probe into the app (auto: recognise node, ruby or python from the command; default auto)." },
-        restartWhen: {
-          type: 'map',
-          doc: 'With command: memsiege restarts the target when it exits or grows too big, and the run goes on.',
-          keys: {
-            exited: { type: 'boolean', default: false, doc: 'Restart it when it exits.' },
-            rssAbove: {
-              type: 'one-of',
-              doc: 'Restart it when its RSS is above this (1GB, 800MB).',
-              options: [
-                { type: 'integer', min: 1, doc: 'Bytes.' },
-                { type: 'string', format: 'size', doc: 'An amount such as 1.5GB.' },
-              ],
-            },
-            maxRestarts: { type: 'integer', min: 1, default: 3, doc: 'A restart loop: more restarts than this within `within` stop the run.' },
-            within: { type: 'duration', positive: true, max: A_DAY, default: 60, doc: 'The window of maxRestarts.' },
-          },
+    target: TARGET,
+    targets: {
+      type: 'list',
+      minItems: 2,
+      doc: 'Targets loaded side by side with the same requests, each a target block with a name (its sub-folder) and, optionally, its own sample settings.',
+      of: {
+        ...TARGET,
+        doc: 'One target of a side-by-side run.',
+        defaultEmpty: false,
+        keys: {
+          name: { type: 'string', format: 'name', required: true, doc: 'Labels the target and names its sub-folder of the results.' },
+          ...TARGET.keys,
+          sample: { ...SAMPLE, defaultEmpty: false, doc: 'This target\'s sample settings, key by key over the top-level sample.' },
         },
       },
     },
+    lockstep: { type: 'boolean', default: true, doc: 'With targets: request k goes to every target before any sends request k+1 (per user); false runs them independently.' },
     urls: {
       type: 'one-of',
       required: true,
@@ -208,26 +254,18 @@ export const scenarioSchema: MapSpec = {
     follow: { type: 'boolean', default: true, doc: 'Follow redirects.' },
     cookies: { type: 'boolean', default: true, doc: 'A cookie jar per user.' },
     transport: { type: 'enum', values: ['fast', 'undici'], doc: 'HTTP client: fast (own HTTP/1.1 path for http:, undici for https:) or undici for everything.' },
-    out: { type: 'string', format: 'non-empty', doc: 'Results folder, relative to the current directory.' },
-    sample: {
-      type: 'map',
-      doc: 'What to read from the target while the load runs.',
-      defaultEmpty: true,
-      keys: {
-        interval: { type: 'duration', positive: true, max: A_DAY, default: 1, doc: 'Seconds between rows of samples.csv.' },
-        pssInterval: { type: 'duration', positive: true, max: A_DAY, default: 30, doc: 'Seconds between reads of smaps_rollup.' },
-        gc: {
-          type: 'map',
-          doc: "The app's GC statistics endpoint.",
-          keys: {
-            url: { type: 'string', format: 'path-or-http-url', required: true, doc: 'Path (resolved against target.url) or absolute URL.' },
-            interval: { type: 'duration', positive: true, max: A_DAY, default: 5, doc: 'Seconds between fetches.' },
-            format: { type: 'enum', values: ['auto', 'json', 'prometheus'], default: 'auto', doc: 'How to read the response.' },
-            metrics: { type: 'list', minItems: 1, of: { type: 'string', format: 'non-empty', doc: 'A metric name.' }, doc: 'Prometheus only: the metrics to keep.' },
-          },
-        },
-      },
+    workers: { type: 'integer', min: 1, max: 64, default: 1, doc: 'Worker threads the users are spread over.' },
+    rate: {
+      type: 'one-of',
+      doc: 'Fixed rate (open model): requests start on a schedule, not when a user is free.',
+      options: [
+        { type: 'integer', min: 1, doc: 'Requests per second.' },
+        { type: 'string', format: 'rate', doc: '500/s, 30k/s, 1200/m.' }
+      ]
     },
+    maxInFlight: { type: 'integer', min: 1, max: MAX_CONCURRENCY, doc: 'With rate: requests in flight at most (default 1000).' },
+    out: { type: 'string', format: 'non-empty', doc: 'Results folder, relative to the current directory.' },
+    sample: SAMPLE,
     bisect: {
       type: 'map',
       doc: 'memsiege bisect: how to group the URL list and size a trial.',
@@ -284,6 +322,7 @@ export const scenarioSchema: MapSpec = {
         failOn: { type: 'enum', values: ['leak', 'inconclusive'], doc: 'Exit 4 when the verdict is leak (or, with inconclusive, leak or inconclusive).' },
       },
     },
+    stubs: stubsSpec,
   },
 }
 

@@ -1,3 +1,4 @@
+import type { StubConfig } from './stubs.js'
 import type { Role } from '../columns/meaning.js'
 /** One request template: a line of a siege URL file after variables, method keyword and body are read. */
 export interface UrlEntry {
@@ -109,6 +110,22 @@ export interface AnalysisConfig {
   failOn?: 'leak' | 'inconclusive'
 }
 
+/** One of the targets of a side-by-side run (`targets:`, or `--vs`). */
+export interface SideTarget {
+  /** Labels the target and names its sub-folder of the results. */
+  name: string
+  target: TargetConfig
+  /** The top-level sample settings with this target's own keys over them. */
+  sample: SampleConfig
+}
+
+/** Two or more targets loaded with the same requests (src/run/side-by-side.ts). */
+export interface SidesConfig {
+  targets: SideTarget[]
+  /** Request k of a user goes to every target before any target gets request k+1 of that user. */
+  lockstep: boolean
+}
+
 export interface Scenario {
   name: string
   /** The scenario file, when there is one (siege flags build a scenario without a file). */
@@ -135,6 +152,12 @@ export interface Scenario {
   cookies: boolean
   /** `fast`: raw keep-alive sockets for plain http: (undici for the rest); `undici`: undici for everything. Absent: the environment's MEMSIEGE_TRANSPORT, else fast. */
   transport?: 'fast' | 'undici'
+  /** Worker threads the users are spread over (1: all in the main thread). */
+  workers?: number
+  /** Fixed rate (open model), requests per second: starts follow a schedule, not free users. */
+  rate?: number
+  /** With `rate`: requests in flight at most (default 1000). */
+  maxInFlight?: number
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
@@ -142,4 +165,8 @@ export interface Scenario {
   bisect?: BisectConfig
   /** The leak verdict's settings (scenario key `analysis`). */
   analysis?: AnalysisConfig
+  /** Record/replay proxies started with the run for the APIs the target calls. */
+  stubs?: StubConfig[]
+  /** `targets:`: `target` and `sample` are then the first target's, and the URL list is resolved against its url. */
+  sides?: SidesConfig
 }

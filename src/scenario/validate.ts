@@ -3,6 +3,7 @@
  * suggestion), wrong types, out-of-range numbers, bad durations and conflicting keys, fills in
  * defaults, and remembers where every value was written so later checks can point at it.
  */
+import { parseRate } from '../units/rate.js'
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml'
 import { parseDuration } from '../units/duration.js'
 import { headerNameProblem, headerValueProblem, mediaTypeProblem } from './header-check.js'
@@ -169,7 +170,7 @@ class Walker {
       }
       case 'list': {
         if (!isSeq(node)) throw wrongType('a list')
-        if (node.items.length < spec.minItems) throw this.fail(node, `${name}: empty list`, keyWhere)
+        if (node.items.length < spec.minItems) throw this.fail(node, node.items.length === 0 ? `${name}: empty list` : `${name}: needs at least ${spec.minItems} items, got ${node.items.length}`, keyWhere)
         return node.items.map((item, i) => this.check(item, spec.of, [...path, { key: i }]))
       }
       case 'dict':
@@ -317,6 +318,8 @@ export function formatProblem (s: string, format: StringFormat): string | undefi
       return messageOf(() => parseWarmup(s))
     case 'growth-limit':
       return messageOf(() => parseGrowthLimit(s))
+    case 'rate':
+      return messageOf(() => parseRate(s))
     case 'size':
       return messageOf(() => parseSize(s))
   }

@@ -157,6 +157,10 @@ real puma-thread-leak 18815 'requests: 60000' plain.txt ', APP_THREAD_LEAK: /api
 # A bounded cache, one request in four: 4,000 entries of 4 KiB fill over the first ~16,000
 # requests, then each is replaced in place.
 real puma-cache 18816 'requests: 60000' cache.txt ', APP_CACHE: /api/cache'
+# The same as the live test runs it: 30,000 requests, a row every 250 ms (about 15 major GCs).
+ROW=250ms
+real puma-cache-live 18824 'requests: 30000' cache.txt ', APP_CACHE: /api/cache'
+ROW=1s
 
 # Go with expvar (/debug/vars: memstats, goroutines), built from the standard library alone.
 # Go answers ten times faster than puma: up to 10 ms of think time stretches 60,000 requests

@@ -11,8 +11,11 @@ export const BISECT_COMMAND: string[] = [CLI, 'bisect']
 export const BISECT_APP = fileURLToPath(new URL('../fixtures/bisect-app.mjs', import.meta.url))
 export const PUMA_BISECT_DIR = fileURLToPath(new URL('../fixtures/puma-bisect/', import.meta.url))
 
-/** Trials short enough for a test, long enough for the analysis to decide on RSS. */
-export const TRIAL = '4s'
+/**
+ * Trials short enough for a test, long enough for the analysis to decide on RSS past the fixture
+ * app's warm-up: sized in requests, so that a slow or busy machine runs the same trials, slower.
+ */
+export const TRIAL_REQUESTS = '4000'
 
 export interface AppScenario {
   dir: string
@@ -26,7 +29,10 @@ export interface AppScenario {
   extra?: string
 }
 
-/** A scenario that starts test/fixtures/bisect-app.mjs for every trial: GET /api/e0 … e{N-1}, 4 users, RSS sampled 4 times a second. */
+/**
+ * A scenario that starts test/fixtures/bisect-app.mjs for every trial: GET /api/e0 … e{N-1}, 4 users,
+ * RSS sampled 10 times a second (a trial's 4,000 requests take 2 s at the app's fastest).
+ */
 export function appScenario (s: AppScenario): string {
   const flags = [
     `--port ${s.port}`,
@@ -45,14 +51,14 @@ urls:
 ${urls}
 concurrency: 4
 sample:
-  interval: 250ms
+  interval: 100ms
 ${s.extra ?? ''}`
   const file = join(s.dir, `${s.name}.yml`)
   writeFileSync(file, yaml)
   return file
 }
 
-/** Runs `memsiege bisect ARGS`; killed after `timeoutMs` so that no test can hang. */
+/** Runs `memsiege bisect ARGS`; killed after `timeoutMs` (by default just under tap's 300-s cap per file) so that no test can hang. */
 export function runBisect (args: string[], options: { cwd?: string; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...BISECT_COMMAND, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -60,7 +66,7 @@ export function runBisect (args: string[], options: { cwd?: string; timeoutMs?: 
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => { stdout += d })
     child.stderr.on('data', (d: Buffer) => { stderr += d })
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 280_000)
     child.on('error', reject)
     child.on('close', (status, signal) => {
       clearTimeout(timer)

@@ -34,6 +34,28 @@ export function runCli (args: string[], options: { cwd?: string; timeoutMs?: num
 }
 
 /**
+ * The command line run in this process, as dist/cli.js runs it (runCommandLine), its stdout and
+ * stderr captured: for files of many short calls, each of which would otherwise pay for a Node
+ * process and its module loading. One call at a time (it borrows process.stdout and stderr).
+ */
+export async function runInProcess (args: string[]): Promise<CliResult> {
+  const { runCommandLine } = await import('../../src/commands/parser.js')
+  let stdout = ''
+  let stderr = ''
+  const out = process.stdout.write
+  const err = process.stderr.write
+  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += String(chunk); return true }) as typeof process.stdout.write
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true }) as typeof process.stderr.write
+  try {
+    const status = await runCommandLine(args)
+    return { status, signal: null, stdout, stderr }
+  } finally {
+    process.stdout.write = out
+    process.stderr.write = err
+  }
+}
+
+/**
  * Waits for `condition` (e.g. requests at the fixture server: the run is under way), then does
  * `action` to the child. On failure the child is killed, so the run ends and the error shows.
  */

@@ -1,4 +1,4 @@
-/** Inputs for the report tests: synthetic runs, hand-written verdicts, and real short runs of the demo. */
+/** Inputs for the report tests: synthetic runs, hand-written verdicts, and real short runs of a fixture app. */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from '../../src/analysis/types.js'
@@ -7,7 +7,8 @@ import type { RunSummary } from '../../src/recorder/summary-json.js'
 import type { ReportInput, SeriesData } from '../../src/report/report-input.js'
 import { runCli } from './cli.js'
 import type { ChildProcess } from 'node:child_process'
-import { freePort, killGroup, repoRoot, spawnWithLine } from '../fixtures/sampler-helpers.js'
+import { fileURLToPath } from 'node:url'
+import { freePort, killGroup, spawnWithLine } from '../fixtures/sampler-helpers.js'
 import { waitFor } from './wait.js'
 
 /** A summary.json as a run writes it, with the figures a report reads. */
@@ -128,32 +129,34 @@ export function writeVerdict (dir: string, verdict: RunVerdict | undefined): voi
   writeFileSync(path, JSON.stringify({ ...summary, verdict }, null, 2) + '\n')
 }
 
-export const DEMO = join(repoRoot, 'dist/demo/server.js')
+/** test/fixtures/gc-steps-app.mjs: a full GC every 50 requests, so that floors come at fixed request counts. */
+const GC_STEPS_APP = fileURLToPath(new URL('../fixtures/gc-steps-app.mjs', import.meta.url))
 
-/** Starts the built demo server on `port` (0: any) in its own process group. */
-export async function startDemo (port = 0) {
-  const { child, line } = await spawnWithLine(process.execPath, [DEMO, '--port', String(port)])
+/** Starts the fixture app on `port` (0: any) in its own process group. */
+async function startApp (port = 0) {
+  const { child, line } = await spawnWithLine(process.execPath, ['--expose-gc', GC_STEPS_APP, '--port', String(port)])
   const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(line)
-  if (!m) throw new Error(`demo server said: ${line}`)
+  if (!m) throw new Error(`gc-steps-app said: ${line}`)
   return { child, url: m[1], port: Number(m[2]), pid: child.pid! }
 }
 
 /**
- * A real short run of the built CLI against the demo server, sampled every 100 ms with the GC
- * endpoint, sized in requests so that a slow or busy machine records as much load as a fast one
- * (a think time keeps a fast one from finishing within a few samples). With `restartAfter`, once
- * that many requests are done, memsiege is paused while the server is killed and a new one started
- * on the same port — a pause, so that no request of the budget goes to a port nobody listens on —
- * and the run records target_exited and target_restarted.
+ * A real short run of the built CLI against test/fixtures/gc-steps-app.mjs, sampled every 100 ms
+ * with the GC endpoint, sized in requests so that a slow or busy machine records the same run as
+ * a fast one: the app collects every 50 requests, so the floors between major GCs are there
+ * whatever the machine (a think time keeps a fast one from finishing within a few samples). With
+ * `restartAfter`, once that many requests are done, memsiege is paused while the server is killed
+ * and a new one started on the same port — a pause, so that no request of the budget goes to a
+ * port nobody listens on — and the run records target_exited and target_restarted.
  */
 export async function realRun (out: string, opts: { path: string; requests: number; name: string; restartAfter?: number }): Promise<{ status: number | null; stderr: string }> {
   const port = await freePort()
-  let demo = await startDemo(port)
+  let app = await startApp(port)
   const scenario = join(out + '.yml')
   writeFileSync(scenario, [
     `name: ${JSON.stringify(opts.name)}`,
     'target:',
-    `  url: ${demo.url}`,
+    `  url: ${app.url}`,
     `urls: ["${opts.path}"]`,
     'concurrency: 2',
     `requests: ${opts.requests}`,
@@ -164,7 +167,7 @@ export async function realRun (out: string, opts: { path: string; requests: numb
     '  gc: { url: /__memsiege/gc, interval: 100ms }',
     ''
   ].join('\n'))
-  const target = opts.restartAfter === undefined ? ['--pid', String(demo.pid)] : ['--port', String(port)]
+  const target = opts.restartAfter === undefined ? ['--pid', String(app.pid)] : ['--port', String(port)]
   let memsiege: ChildProcess | undefined
   const running = runCli(['run', scenario, ...target, '--out', out, '--quiet', '--keep-going'], { timeoutMs: 180_000, onSpawn: (child) => { memsiege = child } })
   try {
@@ -173,8 +176,8 @@ export async function realRun (out: string, opts: { path: string; requests: numb
       await waitFor(() => requestsDone() >= opts.restartAfter!, 60_000, `${opts.restartAfter} requests`)
       memsiege!.kill('SIGSTOP')
       try {
-        await killGroup(demo.child)
-        demo = await startDemo(port)
+        await killGroup(app.child)
+        app = await startApp(port)
       } finally {
         memsiege!.kill('SIGCONT')
       }
@@ -185,6 +188,6 @@ export async function realRun (out: string, opts: { path: string; requests: numb
     memsiege?.kill('SIGKILL')
     throw err
   } finally {
-    await killGroup(demo.child)
+    await killGroup(app.child)
   }
 }

@@ -1,0 +1,83 @@
+import { join } from 'node:path'
+import type { Scenario } from '../scenario/types.js'
+import { startSides, type SidesResult } from '../run/side-by-side.js'
+import { compareSides, type SidesComparison } from '../report/sides-compare.js'
+import { compareText } from '../report/compare.js'
+import { compareHtml } from '../report/compare-html.js'
+import { verboseLine } from '../report/verbose-line.js'
+import { writeFileWhole } from '../recorder/write-whole.js'
+import { onSignals } from './signals.js'
+import { loadComparison } from './compare.js'
+import { EXIT_BREACH } from './analyze.js'
+import { EXIT_FAILURE, EXIT_NO_SUCCESS, EXIT_TARGET_EXITED, noSuccess, verdictSettings, writeRunReport, type OutputOptions } from './execute-run.js'
+
+const PAIRED_METHOD = 'The targets got the same requests side by side, so their floor series are paired on requests completed: the difference B − A is tested for a trend (Mann–Kendall with the autocorrelation correction) and its slope is Theil–Sen\'s with Sen\'s interval. Significant: p < 0.05 and the 95% interval excludes zero.'
+
+/** `memsiege run` of a scenario with `targets:` (or `--vs`): the runs, then compare.html and compare.txt beside their folders. */
+export async function executeSides (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
+  const analysis = verdictSettings(scenario, output)
+  const handle = startSides(scenario, {
+    analysis,
+    keepSecrets: output.keepSecrets,
+    warn,
+    onEvent: (name, e) => process.stderr.write(`memsiege: ${name}: ${e.type}: pid ${e.pid} ${e.detail}\n`),
+    onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined
+  })
+  let signal: NodeJS.Signals | undefined
+  const release = onSignals((first) => {
+    signal = first
+    handle.interrupt()
+  })
+  let result: SidesResult
+  try {
+    result = await handle.done
+  } finally {
+    release()
+  }
+  let lost = false
+  let exited = false
+  let failed = false
+  let breached = false
+  for (const side of result.sides) {
+    if (side.error) {
+      process.stderr.write(`memsiege: ${side.name}: ${side.error.message}\n`)
+      lost = true
+      continue
+    }
+    const r = side.result!
+    if (r.writeError) {
+      process.stderr.write(`memsiege: ${side.name}: error: ${r.writeError}\n`)
+      lost = true
+    } else if (output.report) await writeRunReport(r.dir, output, warn)
+    const failure = noSuccess(r.summary)
+    if (failure && !signal) process.stderr.write(`memsiege: ${side.name}: ${failure}\n`)
+    exited ||= r.targetExited
+    failed ||= failure !== undefined
+    breached ||= (r.summary.verdict?.breaches.length ?? 0) > 0
+  }
+  const ran = result.sides.filter((s) => s.result && !s.result.writeError).map((s) => s.result!.dir)
+  const comparison = ran.length >= 2 ? await writeComparison(result.dir, ran, warn) : undefined
+  if (output.json) process.stdout.write(JSON.stringify({ results_dir: result.dir, runs: result.sides.map((s) => s.result?.summary ?? { name: s.name, error: s.error?.message }), comparison }, null, 2) + '\n')
+  else if (!output.quiet) process.stdout.write(`${comparison ? compareText(comparison) + '\n' : ''}Results:\t${result.dir}\n`)
+  // the order of a single run's statuses (execute-run.ts), over all the targets
+  if (lost) return EXIT_FAILURE
+  if (signal === 'SIGINT') return 130
+  if (signal === 'SIGTERM') return 143
+  if (exited && !output.keepGoing) return EXIT_TARGET_EXITED
+  if (failed) return EXIT_NO_SUCCESS
+  return breached ? EXIT_BREACH : 0
+}
+
+/** compare.html and compare.txt in the side-by-side folder; a comparison that fails is a warning, the runs are kept. */
+async function writeComparison (dir: string, runDirs: string[], warn: (message: string) => void): Promise<SidesComparison | undefined> {
+  try {
+    const { runs } = await loadComparison(runDirs)
+    const comparison = compareSides(runs)
+    writeFileWhole(join(dir, 'compare.html'), compareHtml(runs, { comparison, method: PAIRED_METHOD }))
+    writeFileWhole(join(dir, 'compare.txt'), compareText(comparison))
+    return comparison
+  } catch (err) {
+    warn(`compare: ${(err as Error).message}`)
+    return undefined
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Side by side: one run per target (each an ordinary run folder under one results folder), with
+ * the same URL list, order and concurrency. In lockstep (the default) the engines share a gate
+ * (engine/lockstep.ts): request k of a user goes to every target before request k+1 goes to any,
+ * so a slow target sets the pace of all, and a sample of either is taken after the same requests
+ * give or take one per user. A target that exits is recorded in its events.csv, its run ends, and
+ * the others go on alone; when a run ends for any other reason (its duration, a budget) the others
+ * are ended too, so that none gets requests the others did not.
+ */
+import { join } from 'node:path'
+import { Lockstep } from '../engine/lockstep.js'
+import type { EventRecord } from '../recorder/events-csv.js'
+import { createResultsDir } from '../recorder/results-dir.js'
+import { sideScenario } from '../scenario/sides.js'
+import type { Scenario } from '../scenario/types.js'
+import { startRun, type RunHandle, type RunOptions, type RunResult } from './run-scenario.js'
+
+export interface SidesOptions extends Omit<RunOptions, 'onEvent' | 'gate' | 'onProgress'> {
+  /** Something happened to one target's process. */
+  onEvent?: (target: string, event: EventRecord) => void
+}
+
+export interface SideOutcome {
+  name: string
+  /** Absent when the target's run failed as a whole (it never started): then `error` says why. */
+  result?: RunResult
+  error?: Error
+}
+
+export interface SidesResult {
+  /** The results folder holding one sub-folder per target. */
+  dir: string
+  sides: SideOutcome[]
+}
+
+export interface SidesHandle {
+  readonly dir: string
+  readonly done: Promise<SidesResult>
+  interrupt (): void
+}
+
+export function startSides (scenario: Scenario, options: SidesOptions = {}): SidesHandle {
+  const { targets, lockstep } = scenario.sides!
+  const dir = createResultsDir(scenario.name, scenario.out)
+  const gates = lockstep
+    ? new Lockstep({
+      targets: targets.length,
+      users: scenario.concurrency,
+      entries: scenario.urls.entries.length,
+      order: scenario.order,
+      requests: scenario.stop.kind === 'requests' ? scenario.stop.count : Infinity
+    })
+    : undefined
+  const handles: RunHandle[] = []
+  const ended = new Set<number>()
+  targets.forEach((side, i) => {
+    const handle = startRun(sideScenario(scenario, side, join(dir, side.name)), {
+      ...options,
+      gate: gates?.gate(i),
+      onEvent: (event) => {
+        options.onEvent?.(side.name, event)
+        if (event.type === 'target_exited') handle.finish()
+      }
+    })
+    handles.push(handle)
+  })
+
+  /** A run that ended on its own (not its target's death) ends the others in lockstep: none may run on alone. */
+  const endOthers = (i: number, result: RunResult | undefined): void => {
+    ended.add(i)
+    if (result?.targetExited && !result.interrupted) return
+    if (!lockstep && result) return
+    handles.forEach((h, j) => { if (!ended.has(j)) h.finish() })
+  }
+  const done = Promise.all(handles.map(async (h, i): Promise<SideOutcome> => {
+    try {
+      const result = await h.done
+      endOthers(i, result)
+      return { name: targets[i].name, result }
+    } catch (err) {
+      // It never ran (its target did not start): the others must not wait for it at the gate.
+      gates?.gate(i).leave()
+      endOthers(i, undefined)
+      return { name: targets[i].name, error: err as Error }
+    }
+  })).then((sides) => ({ dir, sides }))
+
+  return {
+    dir,
+    done,
+    interrupt () {
+      for (const h of handles) h.interrupt()
+    }
+  }
+}

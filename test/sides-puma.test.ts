@@ -1,0 +1,63 @@
+/**
+ * Side by side on real pumas: two processes from the same config.ru (test/fixtures/puma-real),
+ * the one named `before` with the switch that turns its leak on (APP_BODY_LEAK: a memo of the
+ * searches sent in a form body, as a runtime or a release would differ), `after` without it.
+ * The same 3,000 requests in lockstep; the headline must name `before` as the one that leaks, with
+ * the paired difference significant.
+ */
+import t from 'tap'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runCli } from './helpers/cli.js'
+import { installed } from './helpers/installed.js'
+import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
+
+const APP = join(repoRoot, 'test/fixtures/puma-real')
+
+if (!installed('puma') || !installed('ruby')) {
+  t.plan(0, 'puma (and ruby) not installed: apt-get install puma ruby-rack')
+} else {
+  t.test('the puma with the leak switched on is named, the difference significant', async (t) => {
+    const dir = t.testdir({})
+    const target = (name: string, port: number, env: Record<string, string>) => [
+      `  - name: ${name}`,
+      `    url: http://127.0.0.1:${port}`,
+      `    command: puma -b tcp://127.0.0.1:${port} -t 4:4 config.ru`,
+      `    cwd: ${JSON.stringify(APP)}`,
+      `    env: ${JSON.stringify({ RACK_ENV: 'production', ...env })}`,
+      '    ready: /gc'
+    ]
+    const scenario = join(dir, 'upgrade.yml')
+    writeFileSync(scenario, [
+      'name: upgrade',
+      'targets:',
+      ...target('before', await freePort(), { APP_BODY_LEAK: '/api/search' }),
+      ...target('after', await freePort(), {}),
+      'urls:',
+      '  - /api/e0?page=1',
+      '  - /api/search POST q=widgets&page=2',
+      '  - /api/e1?page=1',
+      '  - /api/search POST q=gadgets&page=3',
+      'concurrency: 4',
+      'requests: 3000',
+      'sample:',
+      '  interval: 100ms',
+      '  pssInterval: 10s',
+      '  gc: { url: /gc, interval: 100ms }',
+      ''
+    ].join('\n'))
+    const out = join(dir, 'results')
+    const r = await runCli(['run', scenario, '--out', out], { timeoutMs: 240_000 })
+    t.equal(r.status, 0, r.stderr.trim() || 'exit 0')
+    const text = readFileSync(join(out, 'compare.txt'), 'utf8')
+    const headline = text.split('\n\n')[1].split('\n')[0]
+    t.comment(headline)
+    t.match(headline, /^before (leaks and after does not|is \w+, after is \w+, but before grows faster): before's gc\.\w+ grows? /, 'before is named as the one that grows')
+    t.match(headline, /the difference is significant/, 'significantly')
+    t.match(text, /\ngc\.old_objects: before's grow [\d.]+ objects\/request, .*after − before: −[\d.]+ objects\/request .*a significant difference/, 'old_objects: the paired difference per request')
+    for (const side of ['before', 'after']) {
+      const s = JSON.parse(readFileSync(join(out, side, 'summary.json'), 'utf8')) as { transactions: number }
+      t.equal(s.transactions, 3000, `${side}: every request`)
+    }
+  })
+}

@@ -1,0 +1,81 @@
+// target.restartWhen: memsiege restarts a target it started, as an operator would, and the run
+// (or watch) goes on; a target that keeps needing restarts stops it with a clear message.
+import t from 'tap'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runCli } from './helpers/cli.js'
+import { readSummary } from './helpers/watch.js'
+import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
+
+t.test('run: a leaking target restarted each time its RSS passes rssAbove; segments split the verdict; the report shows each restart', async (t) => {
+  const port = await freePort()
+  const dir = t.testdir()
+  writeFileSync(join(dir, 's.yml'), [
+    'target:',
+    `  url: http://127.0.0.1:${port}`,
+    `  command: node dist/demo/server.js --port ${port}`,
+    `  cwd: ${JSON.stringify(repoRoot)}`,
+    '  ready: /stats',
+    // the demo keeps 10 KB per /leak: some thousands of requests take it past 80 MB
+    '  restartWhen: { rssAbove: 80MB, maxRestarts: 10 }',
+    'urls:',
+    '  - /leak',
+    'concurrency: 4',
+    'requests: 5000',
+    'sample:',
+    '  interval: 100ms',
+  ].join('\n') + '\n')
+  const out = join(dir, 'out')
+  const r = await runCli(['run', join(dir, 's.yml'), '--out', out, '--report', '-q'], { timeoutMs: 120_000 })
+  t.equal(r.status, 0, `the run goes on and ends as usual: ${r.stderr}`)
+  const restarts = readFileSync(join(out, 'events.csv'), 'utf8').split('\n').filter((l) => l.includes('target_restarted'))
+  t.ok(restarts.length >= 1, `restarted at least once: ${restarts.length}`)
+  t.match(restarts[0], /restartWhen\.rssAbove: RSS [\d.]+ MiB above 80 MiB; replaces pid \d+/)
+  const summary = readSummary(out)
+  // a process restarted just before the end may have too few rows to make a segment
+  t.ok(summary.verdict.segments >= 2 && summary.verdict.segments <= restarts.length + 1, `a segment per process: ${summary.verdict.segments}`)
+  t.match(summary.verdict.notes.join('\n'), /the target restarted: \d+ segments/)
+  t.equal(summary.events.length, restarts.length)
+  const html = readFileSync(join(out, 'report.html'), 'utf8')
+  t.equal(html.split('<td>target_restarted</td>').length - 1, restarts.length, 'the report lists each restart')
+  t.match(html, /restartWhen\.rssAbove/)
+})
+
+t.test('watch: a target that keeps exiting is restarted until the restart loop stops the watch', async (t) => {
+  const dir = t.testdir()
+  writeFileSync(join(dir, 's.yml'), [
+    'target:',
+    `  command: ${process.execPath} -e "setTimeout(() => process.exit(3), 300)"`,
+    '  restartWhen: { exited: true, maxRestarts: 2, within: 1m }',
+    // it lives too short for the GC probe to answer once
+    '  probe: none',
+    // a watch reads the scenario's target and sample settings; its URL list is not used
+    'urls: [ "http://127.0.0.1:9/" ]',
+    'sample:',
+    '  interval: 50ms',
+  ].join('\n') + '\n')
+  const out = join(dir, 'out')
+  const r = await runCli(['watch', join(dir, 's.yml'), '--out', out], { timeoutMs: 60_000 })
+  t.equal(r.status, 5, r.stderr)
+  t.match(r.stderr, /memsiege: restart loop: the target needed a restart 3 times within 1 min \(target\.restartWhen allows 2\); stopping/)
+  const events = readFileSync(join(out, 'events.csv'), 'utf8')
+  t.equal(events.split('target_restarted').length - 1, 2, 'two restarts')
+  t.equal(events.split('target_exited').length - 1, 3, 'three exits')
+  t.match(events, /restartWhen\.exited: it exited with code 3/)
+  const summary = readSummary(out)
+  t.match(summary.stopped_because, /^restart loop: /)
+  t.match(r.stdout, /Restarts:\t2\nStopped:\trestart loop/)
+})
+
+t.test('restartWhen is checked like the rest of the scenario', async (t) => {
+  const dir = t.testdir({
+    'a.yml': 'target:\n  pid: 1\n  restartWhen: { exited: true }\nurls: [ "http://127.0.0.1:9/" ]\n',
+    'b.yml': 'target:\n  command: "true"\n  restartWhen: { rssAbove: lots }\nurls: [ "http://127.0.0.1:9/" ]\n'
+  })
+  const a = await runCli(['run', join(dir, 'a.yml')])
+  t.equal(a.status, 2)
+  t.match(a.stderr, /a\.yml:3:\d+: target\.restartWhen .*command/)
+  const b = await runCli(['run', join(dir, 'b.yml')])
+  t.equal(b.status, 2)
+  t.match(b.stderr, /b\.yml:3:\d+: target\.restartWhen\.rssAbove: .*bad size "lots"/)
+})
