@@ -17,7 +17,7 @@ function missing (program: string): string | false {
 
 t.test('a wsgiref app with no probe code: allocated blocks, GC generations and threads from sitecustomize', { skip: missing('python3') }, async (t) => {
   const port = await freePort()
-  const r = await probeRun(t, { command: `python3 ${join(APP_DIR, 'app.py')} ${port}`, port, urls: ['/keep'], requests: 200 })
+  const r = await probeRun(t, { command: `python3 ${join(APP_DIR, 'app.py')} ${port}`, port, urls: ['/keep'], requests: 400 })
   t.equal(r.status, 0, r.stderr)
   const first = probePids(r.log).get('first')
   for (const name of ['gc.allocated_blocks', 'gc.gc_count.0', 'gc.gc_stats.2.collections', 'gc.threads']) t.ok(r.header.includes(name), name)
@@ -25,12 +25,13 @@ t.test('a wsgiref app with no probe code: allocated blocks, GC generations and t
   t.equal(r.summary.columns?.['gc.allocated_blocks']?.role, 'heap-live')
   t.equal(r.summary.columns?.['gc.gc_stats.2.collections']?.role, 'major-gc-count')
   const blocks = r.rows.map((row) => Number(row['gc.allocated_blocks']))
-  t.ok(blocks.at(-1)! - blocks[0]! >= 100, `the kept dicts are live blocks: ${blocks[0]} → ${blocks.at(-1)}`)
+  // about 11 blocks a request are kept; the margin absorbs what the server itself allocates and frees
+  t.ok(blocks.at(-1)! - blocks[0]! >= 1000, `the kept tuples are live blocks: ${blocks[0]} → ${blocks.at(-1)}`)
 })
 
 t.test('gunicorn with two workers: the arbiter forwards to worker 1', { skip: missing('gunicorn') }, async (t) => {
   const port = await freePort()
-  const r = await probeRun(t, { command: `gunicorn -w 2 -b 127.0.0.1:${port} --chdir ${APP_DIR} app:app`, port, urls: ['/keep'], requests: 150 })
+  const r = await probeRun(t, { command: `gunicorn -w 2 -b 127.0.0.1:${port} --chdir ${APP_DIR} app:app`, port, urls: ['/keep'], requests: 300 })
   t.equal(r.status, 0, r.stderr)
   const pids = probePids(r.log)
   t.ok(pids.has('worker 1') && pids.has('worker 2'), r.log)
