@@ -163,6 +163,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await clock.stop()
       const endedAt = new Date()
       const elapsedS = (performance.now() - t0) / 1000
+      await Promise.all(samplers.map((s) => s.settle?.()))
       await writeRow()
       csv.close()
       if (lostRows > 0) warn(`samples.csv: ${lostRows} row${lostRows === 1 ? ' was' : 's were'} lost`)

@@ -107,6 +107,11 @@ export class GcSampler implements Sampler {
     return row
   }
 
+  async settle (): Promise<void> {
+    await this.#inFlight
+    if (!this.#stopped) await this.#fetchOnce()
+  }
+
   async stop (): Promise<void> {
     this.#stopped = true
     this.#timer?.clear()

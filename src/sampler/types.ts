@@ -17,5 +17,11 @@ export interface Sampler {
   start(): Promise<void>
   /** One value per column, in `columns` order; never throws (a failed reading gives empty cells). */
   read(): Promise<Cell[]>
+  /**
+   * Called once the load has stopped, before the last row: a sampler that reads on its own
+   * schedule takes a fresh reading, so the last row shows the end of the run and not a reading
+   * from before it (a run shorter than one interval would otherwise end where it began).
+   */
+  settle?(): Promise<void>
   stop(): Promise<void>
 }
