@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { oneCulpritBound } from '../src/bisect/plan.js'
-import { PUMA_BISECT_DIR, readDoc, roles, runBisect, TRIAL_REQUESTS } from './helpers/bisect.js'
+import { PUMA_BISECT_DIR, readDoc, roles, runBisect, PUMA_TRIAL_REQUESTS } from './helpers/bisect.js'
 import { freePort } from './fixtures/sampler-helpers.js'
 
 // Live: a Rack app on puma (test/fixtures/puma-bisect/config.ru), one endpoint of four leaking,
@@ -39,7 +39,7 @@ urls: [/api/e0, /api/e1, /api/e2, /api/e3]
 concurrency: 4
 sample: { interval: 100ms }
 `)
-    const r = await runBisect([file, '--trial-requests', TRIAL_REQUESTS, '--out', out])
+    const r = await runBisect([file, '--trial-requests', PUMA_TRIAL_REQUESTS, '--out', out])
     const doc = readDoc(out)
     t.comment(`puma, one culprit among 4: ${doc.trials.length} trials (bound ${oneCulpritBound(4)}): ${roles(doc)}`)
     t.equal(r.status, 0, r.stderr)

@@ -17,6 +17,13 @@ export const PUMA_BISECT_DIR = fileURLToPath(new URL('../fixtures/puma-bisect/',
  */
 export const TRIAL_REQUESTS = '4000'
 
+/**
+ * Trials on the puma fixture (test/fixtures/puma-bisect): shorter, because Ruby's old generation
+ * only settles at a major GC, which puma rarely runs within a few thousand requests; longer trials
+ * grow it past what matters and leave the baselines inconclusive.
+ */
+export const PUMA_TRIAL_REQUESTS = '1500'
+
 export interface AppScenario {
   dir: string
   name: string
