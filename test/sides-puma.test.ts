@@ -52,9 +52,10 @@ if (!installed('puma') || !installed('ruby')) {
     const text = readFileSync(join(out, 'compare.txt'), 'utf8')
     const headline = text.split('\n\n')[1].split('\n')[0]
     t.comment(headline)
-    t.match(headline, /^before (leaks and after does not|is \w+, after is \w+, but before grows faster): before's gc\.\w+ grows? /, 'before is named as the one that grows')
+    t.match(headline, /^before (leaks and after does not|is \w+, after is \w+, but before grows faster): before's [\w.]+ /, 'before is named as the one that grows')
     t.match(headline, /the difference is significant/, 'significantly')
-    t.match(text, /\ngc\.old_objects: before's grow [\d.]+ objects\/request, .*after − before: −[\d.]+ objects\/request .*a significant difference/, 'old_objects: the paired difference per request')
+    // On a slow machine few major GCs fit in 3,000 requests: each side alone may be inconclusive, the paired difference still decides.
+    t.match(text, /\ngc\.old_objects: before's (grow|are \w+ at) [\d.]+ objects\/request, .*after − before: −[\d.]+ objects\/request .*a significant difference/, 'old_objects: the paired difference per request')
     for (const side of ['before', 'after']) {
       const s = JSON.parse(readFileSync(join(out, side, 'summary.json'), 'utf8')) as { transactions: number }
       t.equal(s.transactions, 3000, `${side}: every request`)
