@@ -2,6 +2,7 @@ import t from 'tap'
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { probeEnv, probeFile, runtimeOfCommand } from '../src/target/probe-runtime.js'
+import { freePort } from '../src/target/free-port.js'
 import { runCli } from './helpers/cli.js'
 
 t.test('the runtime of a command, from its programs, extensions and #! lines', async (t) => {
@@ -58,4 +59,10 @@ t.test('target.probe takes only a known runtime, and only with target.command', 
   }
   t.match(await check('  command: node x.js\n  probe: java'), /app\.yml:3:\d+: .*probe.*(auto|node)/)
   t.match(await check('  port: 8000\n  probe: node'), /app\.yml:\d+:\d+: .*probe.*command/)
+})
+
+// A port handed to the app but not yet bound by it is free to the kernel: the probe must not take it.
+t.test('the injected probe never gets the port promised to the app', async (t) => {
+  const appPort = await freePort()
+  for (let i = 0; i < 20; i++) t.not(await freePort([appPort]), appPort)
 })

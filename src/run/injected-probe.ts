@@ -10,7 +10,8 @@ import { GcFetcher } from '../sampler/gc-fetch.js'
 import { GcSampler } from '../sampler/gc-sampler.js'
 import { lookupPortOwner } from '../target/port-owner.js'
 import { processTree } from '../target/process-tree.js'
-import { freeLoopbackPort, probeEnv, probeInstalled, runtimeOfCommand, type ProbeRuntime } from '../target/probe-runtime.js'
+import { freePort } from '../target/free-port.js'
+import { probeEnv, probeInstalled, runtimeOfCommand, type ProbeRuntime } from '../target/probe-runtime.js'
 import type { TargetProcess } from '../target/process.js'
 import { delay } from '../target/ready.js'
 import type { Scenario } from '../scenario/types.js'
@@ -36,7 +37,9 @@ export async function planInjectedProbe (scenario: Scenario, warn: (message: str
     return undefined
   }
   const fixed = target.env?.MEMSIEGE_PROBE_PORT
-  const port = fixed !== undefined ? Number(fixed) : await freeLoopbackPort()
+  // The app's own port is free until the app binds it: the probe must not take it first.
+  const appPort = target.url === undefined ? undefined : Number(new URL(target.url).port)
+  const port = fixed !== undefined ? Number(fixed) : await freePort(appPort ? [appPort] : [])
   if (fixed !== undefined && !(await canListen(port))) {
     const owner = await lookupPortOwner(port)
     warn(`target.probe: port ${port} (target.env.MEMSIEGE_PROBE_PORT) is already used${owner ? ` by pid ${owner.pid}` : ''}: the ${runtime} probe is not injected and the run goes on without GC figures`)

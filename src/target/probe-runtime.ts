@@ -4,7 +4,6 @@
  * PYTHONPATH (probes/python), with MEMSIEGE_PROBE_PORT saying where it listens.
  */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -90,16 +89,4 @@ export function probeEnv (runtime: ProbeRuntime, port: number, current: Record<s
 /** Whether the probe's files are there (the Node one needs dist/, i.e. a build). */
 export function probeInstalled (runtime: ProbeRuntime): boolean {
   return existsSync(probeFile(runtime)) && (runtime !== 'node' || existsSync(join(probesDir(), '..', 'dist', 'probe', 'inject.js')))
-}
-
-/** A loopback port nothing listens on now (the kernel's choice). */
-export async function freeLoopbackPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
