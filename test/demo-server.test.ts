@@ -47,7 +47,9 @@ t.test('the CLI prints its URL; /leak retains ~10 KB per request', async (t) => 
   const before = await heapUsed()
   for (let i = 0; i < 2000; i++) await get(`${url}/leak`)
   const after = await heapUsed()
-  t.ok(after - before > 15e6, `2000 × 10 KB retained (heapUsed +${Math.round((after - before) / 1e6)} MB)`)
+  // heapUsed counts garbage not yet collected on both sides (up to a young generation's worth, more
+  // on a busy machine), so only a good part of the 20 MB kept is sure to show; `leaked` is the exact check.
+  t.ok(after - before > 8e6, `2000 × 10 KB retained (heapUsed +${Math.round((after - before) / 1e6)} MB)`)
   t.equal(JSON.parse((await get(`${url}/stats`)).body).leaked, 2000)
 })
 
