@@ -43,7 +43,8 @@ t.test('12 endpoints, one leaks: found within ⌈log₂ 12⌉ + 2 trials', async
   // The live view: a line per trial started and ended, with verdicts and the count left.
   t.match(r.stderr, /^memsiege bisect: 12 groups, trials of 4,000 requests \(extended up to 16,000 requests while undecided\) at concurrency 4, at most 12 trials \(room for two culprits, 11, and one to spare\), into /)
   t.match(r.stderr, /\n {2}#1 control: GET \/api\/e0, GET \/api\/e1, GET \/api\/e2 and 9 more \(12 groups\), 4,000 requests: running; about 5 more after it\n/)
-  t.match(r.stderr, /\n {2}#1 control: leak, \+[\d.]+ [KM]iB\/request \([\d,]+ requests in [\d.]+ s(, extended \d×)?\); about \d more\n/)
+  // The control may stay inconclusive on a fresh process's warm-up and the search still goes on (and finds e9).
+  t.match(r.stderr, /\n {2}#1 control: (leak|inconclusive), \+[\d.]+ [KM]iB\/request \([\d,]+ requests in [\d.]+ s(, extended \d×)?\); about \d more\n/)
   t.match(r.stderr, /\nmemsiege bisect: done after \d trials\n$/)
 
   // Every trial is a complete run folder, analysed.
