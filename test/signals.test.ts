@@ -34,7 +34,8 @@ t.test('two signals at once: one request to stop, the summary is written', async
     }
   })
   await signalled
-  t.equal(r.status, 130, r.stderr)
+  // Which of the two is handled first is the kernel's and libuv's choice: the status follows it.
+  t.ok(r.status === 130 || r.status === 143, `exit 130 or 143, got ${r.status}: ${r.stderr}`)
   t.equal(interruptedSummary(out)?.interrupted, true, 'summary.json, marked interrupted')
   t.equal(r.stderr.match(/stopping/g)?.length, 1, 'one "stopping" line')
   t.match(r.stdout, /Transactions:/)
