@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { urlsFromLogCommand, type UrlsFromLogArgs } from '../src/commands/urls.js'
@@ -15,6 +14,7 @@ import { runCli } from './helpers/cli.js'
 import { NGINX, nginxTempPaths } from './helpers/nginx.js'
 import { countsRows, memoryIo } from './helpers/urls.js'
 import { waitFor } from './helpers/wait.js'
+import { freePort } from '../src/target/free-port.js'
 
 const skip = existsSync(NGINX) ? false : `${NGINX} not found (Debian package nginx-light; .ci/run installs it)`
 
@@ -51,17 +51,6 @@ function logged (file: string): string[] {
     if (m === null) throw new Error(`unexpected log line: ${line}`)
     return `${m[1]} ${normalTarget(m[2])} ${m[3]}`
   }).sort()
-}
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 interface Nginx {
