@@ -7,7 +7,7 @@ import t from 'tap'
 import { createServer } from 'node:http'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runInProcess } from './helpers/cli.js'
+import { runCli } from './helpers/cli.js'
 import { ms } from '../src/units/format.js'
 
 const server = createServer((req, res) => {
@@ -22,7 +22,7 @@ async function textRun (dir: string, keys: string): Promise<{ text: string, summ
   const file = join(dir, 'scenario.yml')
   writeFileSync(file, `urls:\n  - ${origin}/slow\n${keys}`)
   const out = join(dir, 'out')
-  const r = await runInProcess(['run', file, '--out', out])
+  const r = await runCli(['run', file, '--out', out], { cwd: dir })
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`)
   return { text: r.stdout, summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) }
 }
