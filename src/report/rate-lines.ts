@@ -1,9 +1,8 @@
-import type { LatencyPercentiles } from '../counters/latency-histogram.js'
-import type { RateFigures } from '../counters/rate-figures.js'
+import type { RunSummary } from '../recorder/summary-json.js'
 import { ms } from '../units/format.js'
 
 /** p50 … max of one latency histogram, on one line. */
-export function latencyFigures (l: LatencyPercentiles): string {
+export function latencyFigures (l: RunSummary['latency']): string {
   return `p50 ${ms(l.p50_ms)}   p90 ${ms(l.p90_ms)}   p99 ${ms(l.p99_ms)}   p99.9 ${ms(l.p999_ms)}   max ${ms(l.max_ms)}`
 }
 
@@ -11,7 +10,7 @@ export function latencyFigures (l: LatencyPercentiles): string {
  * A fixed-rate run's block of the text summary: whether the schedule was kept, and the latency a
  * closed-loop tool would have shown beside the corrected one (the summary's main latency line).
  */
-export function rateLines (rate: RateFigures, pad: (text: string, width: number) => string): string[] {
+export function rateLines (rate: NonNullable<RunSummary['rate']>, pad: (text: string, width: number) => string): string[] {
   const share = rate.asked_per_s > 0 ? ` (${(100 * rate.achieved_per_s / rate.asked_per_s).toFixed(1)} % of asked)` : ''
   return [
     `Rate asked:\t\t${pad(rate.asked_per_s.toFixed(2), 12)} req/sec`,
