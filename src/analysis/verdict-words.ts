@@ -108,7 +108,8 @@ export function seriesReasonText (r: SeriesReason): string {
     }
     case 'holding-within-intervals': return `${grows(r.rise)}, and holding within the intervals: ${rate(r.early)} early, ${rate(r.late)} in the last third`
     case 'settling': {
-      const slowed = `${rate(r.early.value)} early (CI ${amount(r.early.low)} to ${amount(r.early.high)}), ${lateRate(r.late)}`
+      const early = r.since_start !== undefined ? ` in the process's first ${formatCount(Math.round(r.since_start), 'request')}, the warm-up left out` : ' early'
+      const slowed = `${rate(r.early.value)} (CI ${amount(r.early.low)} to ${amount(r.early.high)})${early}; ${lateRate(r.late)}`
       return `grew ${over(r.growth, r.requests)}, but slower and slower: ${slowed}${r.heading ? `; ${headingText(r.heading, r.unit)}` : ''}`
     }
     case 'shape-open': return `${grows(r.rise)}; still growing at the end (${lateRate(r.late)}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet`
@@ -128,7 +129,8 @@ function settlingText (p: SettlingPart): string {
   const rate = (v: number) => formatRate(v, p.unit, 'request')
   let text = `${p.metric}${p.growth !== undefined ? ` grew ${amount(p.growth)} over ${formatCount(Math.round(p.requests), 'request')}` : ' grew'}`
   if (p.early === undefined || !p.late) return text
-  text += `, slower and slower: ${rate(p.early)} early, ${rate(p.late.value)} late (${Math.round(p.late.level * 100)}% CI ${amount(p.late.low)} to ${amount(p.late.high)})`
+  const early = p.since_start !== undefined ? `in the process's first ${formatCount(Math.round(p.since_start), 'request')}` : 'early'
+  text += `, slower and slower: ${rate(p.early)} ${early}, ${rate(p.late.value)} late (${Math.round(p.late.level * 100)}% CI ${amount(p.late.low)} to ${amount(p.late.high)})`
   if (p.heading) {
     text += `; ${headingText(p.heading, p.unit)}`
     if (p.more_requests !== undefined) text += ` after about ${formatCount(p.more_requests, 'more request')}, which would tell`
