@@ -1,0 +1,59 @@
+/**
+ * A watch of two live processes or more side by side (the production case: two containers behind
+ * one proxy, the old build and the new): one ordinary watch per target, each in its own sub-folder
+ * of one results folder, on one clock from the same start, so that their series line up on time.
+ * A target whose watch can't start is reported and the others go on; interrupt() ends them all.
+ */
+import { join } from 'node:path'
+import type { EventRecord } from '../recorder/events-csv.js'
+import { createResultsDir } from '../recorder/results-dir.js'
+import { writeSidesFile } from '../recorder/sides-folder.js'
+import { sideScenario } from '../scenario/sides.js'
+import type { Scenario } from '../scenario/types.js'
+import type { AlertChange } from './alerts.js'
+import { startWatch, type WatchHandle, type WatchOptions, type WatchResult } from './watch-run.js'
+
+export interface WatchSidesOptions extends Omit<WatchOptions, 'onEvent' | 'onAlert' | 'warn'> {
+  warn?: (target: string, message: string) => void
+  onEvent?: (target: string, event: EventRecord) => void
+  onAlert?: (target: string, change: AlertChange) => void
+}
+
+export interface WatchedSide {
+  name: string
+  /** Absent when the target's watch could not start: then `error` says why. */
+  result?: WatchResult
+  error?: Error
+}
+
+export interface WatchSidesHandle {
+  readonly dir: string
+  readonly done: Promise<{ dir: string; sides: WatchedSide[] }>
+  interrupt (): void
+}
+
+export function startWatchSides (scenario: Scenario, options: WatchSidesOptions): WatchSidesHandle {
+  const { targets } = scenario.sides!
+  const dir = createResultsDir(scenario.name, scenario.out)
+  writeSidesFile(dir, { targets: targets.map((t) => t.name), mode: 'watch' })
+  const handles: WatchHandle[] = targets.map((side) => startWatch(sideScenario(scenario, side, join(dir, side.name)), {
+    ...options,
+    warn: (message) => options.warn?.(side.name, message),
+    onEvent: (event) => options.onEvent?.(side.name, event),
+    onAlert: (change) => options.onAlert?.(side.name, change)
+  }))
+  const done = Promise.all(handles.map(async (h, i): Promise<WatchedSide> => {
+    try {
+      return { name: targets[i].name, result: await h.done }
+    } catch (err) {
+      return { name: targets[i].name, error: err as Error }
+    }
+  })).then((sides) => ({ dir, sides }))
+  return {
+    dir,
+    done,
+    interrupt () {
+      for (const h of handles) h.interrupt()
+    }
+  }
+}
