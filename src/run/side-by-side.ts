@@ -24,22 +24,23 @@ export interface SidesOptions extends Omit<RunOptions, 'onEvent' | 'gate' | 'onP
   onProgress?: (target: string, progress: RunProgress) => void
 }
 
-export interface SideOutcome {
+/** One target's end: its run's (or watch's) result. */
+export interface SideOutcome<R = RunResult> {
   name: string
   /** Absent when the target's run failed as a whole (it never started): then `error` says why. */
-  result?: RunResult
+  result?: R
   error?: Error
 }
 
-export interface SidesResult {
+export interface SidesResult<R = RunResult> {
   /** The results folder holding one sub-folder per target. */
   dir: string
-  sides: SideOutcome[]
+  sides: Array<SideOutcome<R>>
 }
 
-export interface SidesHandle {
+export interface SidesHandle<R = RunResult> {
   readonly dir: string
-  readonly done: Promise<SidesResult>
+  readonly done: Promise<SidesResult<R>>
   interrupt (): void
 }
 

@@ -10,6 +10,7 @@ import { createResultsDir } from '../recorder/results-dir.js'
 import { writeSidesFile } from '../recorder/sides-folder.js'
 import { sideScenario } from '../scenario/sides.js'
 import type { Scenario } from '../scenario/types.js'
+import type { SideOutcome, SidesHandle } from '../run/side-by-side.js'
 import type { AlertChange } from './alerts.js'
 import { startWatch, type WatchHandle, type WatchOptions, type WatchResult } from './watch-run.js'
 
@@ -19,20 +20,7 @@ export interface WatchSidesOptions extends Omit<WatchOptions, 'onEvent' | 'onAle
   onAlert?: (target: string, change: AlertChange) => void
 }
 
-export interface WatchedSide {
-  name: string
-  /** Absent when the target's watch could not start: then `error` says why. */
-  result?: WatchResult
-  error?: Error
-}
-
-export interface WatchSidesHandle {
-  readonly dir: string
-  readonly done: Promise<{ dir: string; sides: WatchedSide[] }>
-  interrupt (): void
-}
-
-export function startWatchSides (scenario: Scenario, options: WatchSidesOptions): WatchSidesHandle {
+export function startWatchSides (scenario: Scenario, options: WatchSidesOptions): SidesHandle<WatchResult> {
   const { targets } = scenario.sides!
   const dir = createResultsDir(scenario.name, scenario.out)
   writeSidesFile(dir, { targets: targets.map((t) => t.name), mode: 'watch' })
@@ -42,7 +30,7 @@ export function startWatchSides (scenario: Scenario, options: WatchSidesOptions)
     onEvent: (event) => options.onEvent?.(side.name, event),
     onAlert: (change) => options.onAlert?.(side.name, change)
   }))
-  const done = Promise.all(handles.map(async (h, i): Promise<WatchedSide> => {
+  const done = Promise.all(handles.map(async (h, i): Promise<SideOutcome<WatchResult>> => {
     try {
       return { name: targets[i].name, result: await h.done }
     } catch (err) {
