@@ -10,9 +10,9 @@ import { createResultsDir } from '../recorder/results-dir.js'
 import { writeSidesFile } from '../recorder/sides-folder.js'
 import { sideScenario } from '../scenario/sides.js'
 import type { Scenario } from '../scenario/types.js'
-import type { SideOutcome, SidesHandle } from '../run/side-by-side.js'
+import { allSides, type SidesHandle } from '../run/side-by-side.js'
 import type { AlertChange } from './alerts.js'
-import { startWatch, type WatchHandle, type WatchOptions, type WatchResult } from './watch-run.js'
+import { startWatch, type WatchOptions, type WatchResult } from './watch-run.js'
 
 export interface WatchSidesOptions extends Omit<WatchOptions, 'onEvent' | 'onAlert' | 'warn'> {
   warn?: (target: string, message: string) => void
@@ -24,24 +24,11 @@ export function startWatchSides (scenario: Scenario, options: WatchSidesOptions)
   const { targets } = scenario.sides!
   const dir = createResultsDir(scenario.name, scenario.out)
   writeSidesFile(dir, { targets: targets.map((t) => t.name), mode: 'watch' })
-  const handles: WatchHandle[] = targets.map((side) => startWatch(sideScenario(scenario, side, join(dir, side.name)), {
+  const handles = targets.map((side) => startWatch(sideScenario(scenario, side, join(dir, side.name)), {
     ...options,
     warn: (message) => options.warn?.(side.name, message),
     onEvent: (event) => options.onEvent?.(side.name, event),
     onAlert: (change) => options.onAlert?.(side.name, change)
   }))
-  const done = Promise.all(handles.map(async (h, i): Promise<SideOutcome<WatchResult>> => {
-    try {
-      return { name: targets[i].name, result: await h.done }
-    } catch (err) {
-      return { name: targets[i].name, error: err as Error }
-    }
-  })).then((sides) => ({ dir, sides }))
-  return {
-    dir,
-    done,
-    interrupt () {
-      for (const h of handles) h.interrupt()
-    }
-  }
+  return allSides(dir, targets.map((t) => t.name), handles)
 }
