@@ -8,8 +8,9 @@ import type { MetricResult, MetricVerdict, RunResult, RunVerdict, SegmentResult,
 import type { FloorMethod } from './floors.js'
 import type { Breach, Heading, HintKind, MissingColumn, Note, Rise, RunReason, SeriesReason, SettlingPart, Threshold } from './reasons.js'
 import type { Estimate } from './types.js'
+import type { SidesHeadline, SideSeries } from './paired-growth.js'
 import type { Unit } from '../columns/index.js'
-import { formatAmount, formatCount, formatRate, significant } from '../units/format.js'
+import { formatAmount, formatCount, formatNumber, formatRate, significant, unitScale } from '../units/format.js'
 import { axisWords, type AxisWords } from './x-axis.js'
 
 /** What each hint says, and the step it suggests. */
@@ -110,7 +111,8 @@ export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(u
     }
     case 'holding-within-intervals': return `${grows(r.rise)}, and holding within the intervals: ${rate(r.early)} early, ${rate(r.late)} in the last third`
     case 'settling': {
-      const slowed = `${rate(r.early.value)} early (CI ${bound(r.early.low)} to ${bound(r.early.high)}), ${lateRate(r.late)}`
+      const early = r.since_start !== undefined ? ` in the process's first ${axis.span(r.since_start)}, the warm-up left out` : ' early'
+      const slowed = `${rate(r.early.value)} (CI ${bound(r.early.low)} to ${bound(r.early.high)})${early}; ${lateRate(r.late)}`
       return `grew ${over(r.growth, r.requests)}, but slower and slower: ${slowed}${r.heading ? `; ${headingText(r.heading, r.unit)}` : ''}`
     }
     case 'shape-open': return `${grows(r.rise)}; still growing at the end (${lateRate(r.late)}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet`
@@ -131,7 +133,8 @@ function settlingText (p: SettlingPart, axis: AxisWords): string {
   let text = `${p.metric}${p.growth !== undefined ? ` grew ${amount(p.growth)} over ${axis.span(p.requests)}` : ' grew'}`
   if (p.early === undefined || !p.late) return text
   const bound = (v: number) => amount(axis.rateValue(v))
-  text += `, slower and slower: ${rate(p.early)} early, ${rate(p.late.value)} late (${Math.round(p.late.level * 100)}% CI ${bound(p.late.low)} to ${bound(p.late.high)})`
+  const early = p.since_start !== undefined ? `in the process's first ${axis.span(p.since_start)}` : 'early'
+  text += `, slower and slower: ${rate(p.early)} ${early}, ${rate(p.late.value)} late (${Math.round(p.late.level * 100)}% CI ${bound(p.late.low)} to ${bound(p.late.high)})`
   if (p.heading) {
     text += `; ${headingText(p.heading, p.unit)}`
     if (p.more_requests !== undefined) text += ` after about ${axis.more(p.more_requests)}, which would tell`
@@ -253,5 +256,85 @@ export function wordVerdict (v: RunResult): RunVerdict {
     ...(notes.length ? { notes } : {}),
     ...rest,
     why,
+  }
+}
+
+/** Whether a difference between two targets (or runs) stands out from the noise: the one phrasing of it. */
+export function significanceText (isSignificant: boolean): string {
+  return `the difference is ${isSignificant ? 'significant' : 'not significant'}`
+}
+
+/** How a difference between two targets was tested: the paired trend test's p and the requests it covered. */
+export interface PairedTest {
+  p: number
+  requests: readonly [number, number]
+}
+
+/**
+ * "(B − A: −7.3 KiB/request, 95% interval −8.1 … −6.5)", with "; paired over requests 0 to 4,000,
+ * p < 0.0001" when the targets were loaded side by side and their series paired.
+ */
+export function differenceText (a: string, b: string, d: Estimate, unit: Unit, paired?: PairedTest, per = 'request'): string {
+  const s = unitScale(Math.max(Math.abs(d.low), Math.abs(d.high)), unit)
+  const f = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '') + formatNumber(Math.abs(v) / s.divisor)
+  const interval = `${b} − ${a}: ${f(d.value)}${s.suffix ? ` ${s.suffix}` : ''}/${per}, ${Math.round(d.level * 100)}% interval ${f(d.low)} … ${f(d.high)}`
+  if (!paired) return `(${interval})`
+  const [from, to] = paired.requests.map((r) => Math.round(r).toLocaleString('en-US'))
+  return `(${interval}; paired over ${per}s ${from} to ${to}, ${pText(paired.p)})`
+}
+
+/** Counts read as plurals ("old_objects grow"); bytes as one amount ("RSS grows"). */
+function isPlural (unit: Unit): boolean {
+  return unit !== 'bytes'
+}
+
+/** A series' label in a sentence: "RSS", "gc.stat.heap_live_slots". */
+export function metricLabel (metric: string): string {
+  return metric === 'rss_bytes' ? 'RSS' : metric === 'pss_bytes' ? 'PSS' : metric
+}
+
+/** What one target's series did, in a few words: "a's RSS grows 1.0 KiB/request", "b's old_objects stop growing". */
+export function sideSeriesText (s: SideSeries, per = 'request'): string {
+  const rate = s.per_request !== undefined ? formatRate(s.per_request, s.unit, per) : undefined
+  const plural = isPlural(s.unit)
+  const e = plural ? '' : 's'
+  const doing = ((): string => {
+    switch (s.verdict) {
+      case 'leak': return `grow${e} ${rate ?? ''}`.trimEnd()
+      case 'plateau': return `stop${e} growing`
+      case 'settling': return `settle${e}${rate ? ` (${rate} late)` : ''}`
+      case 'flat': return `stay${e} flat`
+      case 'inconclusive': return `${plural ? 'are' : 'is'} inconclusive${rate ? ` at ${rate}` : ''}`
+    }
+  })()
+  return `${s.target}'s ${s.metric === undefined ? '' : `${metricLabel(s.metric)} `}${doing}`
+}
+
+/**
+ * One series of two targets side by side: "gc.old_objects: a's grow 1.0 object/request, b's stop
+ * growing; the difference is significant (b − a: −1.0 object/request, 95% interval −1.1 … −0.9;
+ * paired over requests 0 to 4,000, p < 0.0001)."
+ */
+export function pairedSeriesText (metric: string, a: SideSeries, b: SideSeries, d: Estimate, isSignificant: boolean, paired: PairedTest, per = 'request'): string {
+  const doing = (s: SideSeries) => sideSeriesText({ ...s, metric: undefined }, per)
+  return `${metricLabel(metric)}: ${doing(a)}, ${doing(b)}; ${significanceText(isSignificant)} ${differenceText(a.target, b.target, d, a.unit, paired, per)}.`
+}
+
+/** The sentence to act on when two targets ran side by side. */
+export function sidesHeadlineText (h: SidesHeadline, per = 'request'): string {
+  const { a, b } = h
+  const is = (name: string, verdict: string) => `${name} ${verdict === 'leak' ? 'leaks' : `is ${verdict}`}`
+  const verdicts = `${is(a.name, a.verdict ?? 'none')}, ${is(b.name, b.verdict ?? 'none')}`
+  if (h.kind === 'no-verdict' || h.kind === 'unpaired') {
+    return h.kind === 'unpaired' ? `${verdicts}; no series of theirs could be paired to tell them apart.` : `${b.name} can't be set against ${a.name}: ${a.verdict ? b.name : a.name} has no verdict.`
+  }
+  const evidence = `${sideSeriesText(h.series[0], per)}, ${sideSeriesText(h.series[1], per)}`
+  if (h.kind === 'not-significant') return `${verdicts}; ${evidence}; ${significanceText(false)}: the change from ${a.name} to ${b.name} makes none that this run can tell.`
+  const { more, less } = h
+  const said = `${evidence}; ${significanceText(true)}`
+  switch (h.kind) {
+    case 'one-leaks': return `${more} leaks and ${less} does not: ${said}: what differs in ${b.name} ${more === a.name ? 'fixes' : 'brings'} the leak.`
+    case 'both-leak': return `Both leak, ${more} faster: ${said}: what differs in ${b.name} makes the leak ${more === a.name ? 'slower, not gone' : 'faster'}.`
+    case 'grows-faster': return `${verdicts}, but ${more} grows faster: ${said}: a longer run will tell whether ${more} leaks.`
   }
 }
