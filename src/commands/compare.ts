@@ -11,8 +11,8 @@ import { ConfigError, NotResultsFolderError } from '../errors.js'
 
 /** How the difference between targets side by side is judged, as compare.html says it: loaded with the same requests, or watched at the same time. */
 const PAIRED_ON = {
-  request: 'The targets got the same requests side by side, so their floor series are paired on requests completed',
-  second: 'The targets were watched side by side from the same moment, so their floor series are paired on time'
+  requests: 'The targets got the same requests side by side, so their floor series are paired on requests completed',
+  time: 'The targets were watched side by side from the same moment, so their floor series are paired on time'
 }
 const PAIRED_TEST = ': the difference B − A is tested for a trend (Mann–Kendall with the autocorrelation correction) and its slope is Theil–Sen\'s with Sen\'s interval. Significant: p < 0.05 and the 95% interval excludes zero.'
 
@@ -36,7 +36,7 @@ export async function loadComparison (dirs: readonly string[], sides = false): P
   }
   if (!sides) return { runs, comparison: compareRuns(runs) }
   const comparison = compareSides(runs)
-  return { runs, comparison, method: PAIRED_ON[comparison.per] + PAIRED_TEST }
+  return { runs, comparison, method: PAIRED_ON[comparison.time ? 'time' : 'requests'] + PAIRED_TEST }
 }
 
 /** compare.html and compare.txt in a side-by-side folder; a comparison that fails is a warning, the runs are kept. */
