@@ -111,8 +111,9 @@ export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(u
     }
     case 'holding-within-intervals': return `${grows(r.rise)}, and holding within the intervals: ${rate(r.early)} early, ${rate(r.late)} in the last third`
     case 'settling': {
-      const early = r.since_start !== undefined ? ` in the process's first ${axis.span(r.since_start)}, the warm-up left out` : ' early'
-      const slowed = `${rate(r.early.value)} (CI ${bound(r.early.low)} to ${bound(r.early.high)})${early}; ${lateRate(r.late)}`
+      const ci = `CI ${bound(r.early.low)} to ${bound(r.early.high)}`
+      const early = r.since_start !== undefined ? `in the process's first ${axis.span(r.since_start)} (${ci}, the warm-up left out)` : `early (${ci})`
+      const slowed = `${rate(r.early.value)} ${early}, ${lateRate(r.late)}`
       return `grew ${over(r.growth, r.requests)}, but slower and slower: ${slowed}${r.heading ? `; ${headingText(r.heading, r.unit)}` : ''}`
     }
     case 'shape-open': return `${grows(r.rise)}; still growing at the end (${lateRate(r.late)}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet`
