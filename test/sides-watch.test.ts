@@ -5,10 +5,10 @@
  * one line, exit 2.
  */
 import t from 'tap'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli } from './helpers/cli.js'
-import { repoRoot } from './fixtures/sampler-helpers.js'
+import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 const APP = join(repoRoot, 'test/fixtures/watch-app.mjs')
 
@@ -33,6 +33,21 @@ t.test('--cmd twice: a and b watched side by side, compared on time', async (t) 
   // and `memsiege compare` on the folder gives it again
   const again = await runCli(['compare', out, '--out', join(dir, 'again')])
   t.equal(again.stdout.split('\nCompared:')[0].trim(), text.trim(), 'compare on the folder: the same')
+})
+
+t.test('a scenario with targets: each watched under its name, in the scenario\'s order', async (t) => {
+  const dir = t.testdir({})
+  const scenario = join(dir, 'prod.yml')
+  const target = (name: string, port: number, env: string) => [`  - name: ${name}`, `    url: http://127.0.0.1:${port}`, `    command: ${env}${process.execPath} ${APP} ${port}`]
+  writeFileSync(scenario, ['name: prod', 'targets:', ...target('old', await freePort(), 'env GROW_EVERY_MS=20 GROW_BYTES=262144 '), ...target('new', await freePort(), ''), 'urls: [/]', 'sample: { interval: 100ms }', ''].join('\n'))
+  const out = join(dir, 'watch')
+  const r = await runCli(['watch', scenario, '--for', '2s', '--out', out], { timeoutMs: 60_000 })
+  t.equal(r.status, 0, r.status === 0 ? 'exit 0' : r.stderr)
+  t.same(JSON.parse(readFileSync(join(out, 'sides.json'), 'utf8')).targets, ['old', 'new'], 'old is A, as in the file')
+  t.match(r.stdout, /^\s+A\s+B\nrun\s+old\s+new\n/, 'the table: old, then new')
+  const bad = await runCli(['watch', scenario, '--interval', '1s', '--for', '1s', '--out', join(dir, 'bad')])
+  t.equal(bad.status, 2, 'exit 2')
+  t.match(bad.stderr, /^memsiege: --interval: the scenario has targets:; set sample: and each target's insecure: in .*prod\.yml\n$/, 'one line: where to set it instead')
 })
 
 t.test('what a side-by-side watch does not take: one line, exit 2', async (t) => {
