@@ -107,7 +107,7 @@ function comparisonTable (c: Comparison) {
         : html`<span class="muted">none${r.noVerdictReason ? `: ${r.noVerdictReason}` : ''}</span>`))}
       ${c.series.map((s) => html`
         ${row(`${metricLabel(s.metric)} verdict`, s.cells.map((cell) => html`<span class="v-${cell.verdict ?? 'none'}">${cellVerdict(cell)}</span>`))}
-        ${row(`${metricLabel(s.metric)} per request`, s.cells.map((cell) => cell.per_request ? formatEstimate(cell.per_request, s.unit, 'request') : '—'))}
+        ${c.time ? '' : row(`${metricLabel(s.metric)} per request`, s.cells.map((cell) => cell.per_request ? formatEstimate(cell.per_request, s.unit, 'request') : '—'))}
         ${row(`${metricLabel(s.metric)} per hour`, s.cells.map((cell) => cell.per_hour ? formatEstimate(cell.per_hour, s.unit, 'h') : '—'))}`)}
     </tbody>
   </table>`

@@ -8,8 +8,9 @@ import type { Estimate, MetricVerdict, RunVerdict, SeriesVerdict } from '../anal
 import { ms } from '../units/format.js'
 import { mainSegment } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatDuration, formatEstimate, formatNumber, formatSigned } from '../units/format.js'
+import { formatDuration, formatEstimate, formatNumber } from '../units/format.js'
 import { differenceText, metricLabel, significanceText } from '../analysis/verdict-words.js'
+import { axisWords, isTimeAxis, TIME_AXIS, type AxisWords } from '../analysis/x-axis.js'
 import type { Unit } from '../columns/meaning.js'
 
 /** Where a run's verdict came from: its summary.json, the analysis run now, or nowhere. */
@@ -76,6 +77,8 @@ export interface SeriesComparison {
 }
 
 export interface Comparison {
+  /** Every run is a watch with no request counter: the x axis is time, rates per hour (analysis/x-axis.ts). */
+  time: boolean
   runs: RunColumn[]
   series: SeriesComparison[]
   /** Every sentence, in order. */
@@ -111,17 +114,19 @@ export function compareRuns (runs: readonly CompareRunInput[]): Comparison {
       events: (s.events ?? []).length
     }
   })
+  const time = runs.every((r) => isTimeAxis(r.input.summary.x_axis))
+  const axis = axisWords(time ? TIME_AXIS : undefined)
   const metrics = seriesList(runs)
   const series = metrics.map(({ metric, unit, charted, derived_from }): SeriesComparison => {
     const cells = runs.map((r) => growthCell(r.verdict?.metrics.find((m) => m.metric === metric)))
     const versus = columns.slice(1).map((col, j) => {
       const i = j + 1
       const difference = cells[0].per_request && cells[i].per_request ? slopeDifference(cells[0].per_request, cells[i].per_request) : undefined
-      return { label: col.label, difference, sentence: growthSentence(metric, unit, columns[0], cells[0], columns[i], cells[i], difference) }
+      return { label: col.label, difference, sentence: growthSentence(metric, unit, columns[0], cells[0], columns[i], cells[i], difference, axis) }
     })
     return { metric, unit, charted, ...(derived_from ? { derived_from } : {}), cells, versus }
   })
-  return { runs: columns, series, sentences: series.flatMap((s) => s.versus.map((v) => v.sentence)) }
+  return { time, runs: columns, series, sentences: series.flatMap((s) => s.versus.map((v) => v.sentence)) }
 }
 
 interface SeriesInfo { metric: string; unit: Unit; charted: boolean; derived_from?: string[] }
@@ -176,15 +181,15 @@ export function slopeDifference (a: Estimate, b: Estimate, level = 0.95): SlopeD
   return { difference, significant: difference.low > 0 || difference.high < 0 }
 }
 
-function perRequest (v: number, unit: Unit): string {
-  return `${formatSigned(v, unit)}/request`
+function perX (v: number, unit: Unit, axis: AxisWords): string {
+  return (v > 0 ? '+' : '') + axis.rate(v, unit).replace(/^-/, '−')
 }
 
 /**
  * "RSS: B grows 71% slower than A (+2.9 KiB/request against +10.2 KiB/request); the difference is
  * significant (B − A: −7.3 KiB/request, 95% interval −8.1 … −6.5)."
  */
-export function growthSentence (metric: string, unit: Unit, a: RunColumn, ca: GrowthCell, b: RunColumn, cb: GrowthCell, diff?: SlopeDifference): string {
+export function growthSentence (metric: string, unit: Unit, a: RunColumn, ca: GrowthCell, b: RunColumn, cb: GrowthCell, diff?: SlopeDifference, axis: AxisWords = axisWords(undefined)): string {
   const name = metricLabel(metric)
   const A = a.label
   const B = b.label
@@ -198,7 +203,7 @@ export function growthSentence (metric: string, unit: Unit, a: RunColumn, ca: Gr
   if (why || !ca.per_request || !cb.per_request || !diff) return `${name}: ${B} can't be compared with ${A}: ${why ?? 'no estimate'}.`
   const va = ca.per_request.value
   const vb = cb.per_request.value
-  const figures = `${perRequest(vb, unit)} against ${perRequest(va, unit)}`
+  const figures = `${perX(vb, unit, axis)} against ${perX(va, unit, axis)}`
   let head: string
   if (va > 0 && vb > 0) {
     const r = vb / va
@@ -215,7 +220,7 @@ export function growthSentence (metric: string, unit: Unit, a: RunColumn, ca: Gr
   } else {
     head = `neither ${A} nor ${B} grows`
   }
-  return `${name}: ${head} (${figures}); ${significanceText(diff.significant)} ${differenceText(A, B, diff.difference, unit)}.`
+  return `${name}: ${head} (${figures}); ${significanceText(diff.significant)} ${differenceText(A, B, diff.difference, unit, undefined, axis)}.`
 }
 
 /** The side-by-side table as text: one column per run. */
@@ -237,7 +242,8 @@ export function compareTable (c: Comparison): string {
   for (const s of c.series) {
     const name = metricLabel(s.metric)
     add(`${name} verdict`, (_, i) => cellVerdict(s.cells[i]))
-    add(`${name} per request`, (_, i) => s.cells[i].per_request ? formatEstimate(s.cells[i].per_request!, s.unit, 'request') : '—')
+    // on time the per-request figure is per second: the per-hour row says it
+    if (!c.time) add(`${name} per request`, (_, i) => s.cells[i].per_request ? formatEstimate(s.cells[i].per_request!, s.unit, 'request') : '—')
     add(`${name} per hour`, (_, i) => s.cells[i].per_hour ? formatEstimate(s.cells[i].per_hour!, s.unit, 'h') : '—')
   }
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)))

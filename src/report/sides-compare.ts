@@ -7,7 +7,7 @@
 import { pairedGrowth, type PairedGrowth, type SideSeries, type SidesHeadline } from '../analysis/paired-growth.js'
 import type { MetricVerdict } from '../analysis/types.js'
 import { pairedSeriesText, sidesHeadlineText } from '../analysis/verdict-words.js'
-import { axisWords, isTimeAxis, TIME_AXIS, type AxisWords } from '../analysis/x-axis.js'
+import { axisWords, TIME_AXIS, type AxisWords } from '../analysis/x-axis.js'
 import { compareRuns, type CompareRunInput, type Comparison, type RunColumn } from './compare.js'
 import { mainSegment } from './memory-svg.js'
 
@@ -16,14 +16,11 @@ export interface SidesComparison extends Comparison {
   paired: Array<Array<PairedGrowth | undefined>>
   /** The sentence to act on, first of `sentences`. */
   headline: string
-  /** Targets watched with no request counter: their x axis is time, and rates are per hour. */
-  time: boolean
 }
 
 export function compareSides (runs: readonly CompareRunInput[]): SidesComparison {
   const c = compareRuns(runs)
-  const time = runs.every((r) => isTimeAxis(r.input.summary.x_axis))
-  const axis = axisWords(time ? TIME_AXIS : undefined)
+  const axis = axisWords(c.time ? TIME_AXIS : undefined)
   const verdictsOf = (metric: string) => runs.map((r) => r.verdict?.metrics.find((m) => m.metric === metric))
   const paired = c.series.map((s) => {
     const verdicts = verdictsOf(s.metric)
@@ -38,7 +35,7 @@ export function compareSides (runs: readonly CompareRunInput[]): SidesComparison
     })
   })
   const headline = headlineOf(c, paired, runs, axis)
-  return { ...c, paired, headline, time, sentences: [headline, ...c.series.flatMap((s) => s.versus.map((v) => v.sentence))] }
+  return { ...c, paired, headline, sentences: [headline, ...c.series.flatMap((s) => s.versus.map((v) => v.sentence))] }
 }
 
 function floorOf (m: MetricVerdict): Array<[number, number]> {
