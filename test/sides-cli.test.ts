@@ -84,10 +84,20 @@ t.test('--vs: the leaking demo against its fixed build; the leaking one is named
   t.equal(r.stdout.split('\nResults:')[0].trim(), text.trim(), 'stdout is compare.txt')
   const headline = text.split('\n\n')[1].split('\n')[0]
   t.match(headline, /^a (leaks|is \w+)(,| and) b (leaks|does not|is \w+).*a['’]s? .*grows? .*the difference is significant/, `the headline names a as the one that grows: ${headline}`)
-  t.match(text, /b − a: −[\d.]+ KiB\/request .*a significant difference \(paired/, 'a paired difference per series')
+  t.match(text, /the difference is significant \(b − a: −[\d.]+ KiB\/request, 95% interval .*; paired over requests [\d,]+ to [\d,]+, p [<=] /, 'a paired difference per series')
   const html = readFileSync(join(out, 'compare.html'), 'utf8')
   t.match(html, /paired on requests completed/, 'compare.html says how the difference was judged')
   t.match(html, /A a vs B b/, 'with both targets')
+  // `memsiege compare` on the side-by-side folder pairs its targets again, as the run did
+  const compared = await runCli(['compare', out, '--out', join(dir, 'again')], { cwd: dir })
+  t.equal(compared.status, 0, compared.stderr)
+  t.equal(compared.stdout.split('\nCompared:')[0].trim(), text.trim(), 'the same table and sentences as compare.txt')
+  t.match(readFileSync(join(dir, 'again', 'compare.html'), 'utf8'), /paired on requests completed/, 'its compare.html is the paired one')
+  for (const args of [['compare', out, join(out, 'a')], ['compare', join(out, 'a')]]) {
+    const bad = await runCli(args, { cwd: dir })
+    t.equal(bad.status, 2, `${args.join(' ')}: exit 2`)
+    t.match(bad.stderr, /^memsiege: .*(holds a side-by-side run: compare it alone|compare needs two results folders or more, or one side-by-side folder)[^\n]*\n$/, 'one line saying what to give')
+  }
 })
 
 t.test('a target killed mid-run is recorded, and the other goes on', async (t) => {

@@ -55,7 +55,9 @@ if (!installed('puma') || !installed('ruby')) {
     t.match(headline, /^before (leaks and after does not|is \w+, after is \w+, but before grows faster): before's [\w.]+ /, 'before is named as the one that grows')
     t.match(headline, /the difference is significant/, 'significantly')
     // On a slow machine few major GCs fit in 3,000 requests: each side alone may be inconclusive, the paired difference still decides.
-    t.match(text, /\ngc\.old_objects: before's (grow|are \w+ at) [\d.]+ objects\/request, .*after − before: −[\d.]+ objects\/request .*a significant difference/, 'old_objects: the paired difference per request')
+    t.match(text, /\ngc\.old_objects: before's (grow|are \w+ at) [\d.]+ objects\/request, .*the difference is significant \(after − before: −[\d.]+ (k )?objects\/request/, 'old_objects: the paired difference per request')
+    const compared = await runCli(['compare', out, '--out', dir])
+    t.equal(compared.stdout.split('\nCompared:')[0].trim(), text.trim(), '`memsiege compare` on the folder: before is A again, as in the scenario')
     for (const side of ['before', 'after']) {
       const s = JSON.parse(readFileSync(join(out, side, 'summary.json'), 'utf8')) as { transactions: number }
       t.equal(s.transactions, 3000, `${side}: every request`)

@@ -49,8 +49,7 @@ t.test('watch: a target that keeps exiting is restarted until the restart loop s
     '  restartWhen: { exited: true, maxRestarts: 2, within: 1m }',
     // it lives too short for the GC probe to answer once
     '  probe: none',
-    // a watch reads the scenario's target and sample settings; its URL list is not used
-    'urls: [ "http://127.0.0.1:9/" ]',
+    // no urls: a watch sends no load, so its scenario needs none
     'sample:',
     '  interval: 50ms',
   ].join('\n') + '\n')
@@ -60,11 +59,16 @@ t.test('watch: a target that keeps exiting is restarted until the restart loop s
   t.match(r.stderr, /memsiege: restart loop: the target needed a restart 3 times within 1 min \(target\.restartWhen allows 2\); stopping/)
   const events = readFileSync(join(out, 'events.csv'), 'utf8')
   t.equal(events.split('target_restarted').length - 1, 2, 'two restarts')
-  t.equal(events.split('target_exited').length - 1, 3, 'three exits')
+  // An exit the restart saw before a row did is told by target_restarted alone (RestartKeeper).
+  const exits = events.split('target_exited').length - 1
+  t.ok(exits >= 1 && exits <= 3, `the exit that ended the watch is recorded, at most one per process (${exits})`)
   t.match(events, /restartWhen\.exited: it exited with code 3/)
   const summary = readSummary(out)
   t.match(summary.stopped_because, /^restart loop: /)
   t.match(r.stdout, /Restarts:\t2\nStopped:\trestart loop/)
+  const run = await runCli(['run', join(dir, 's.yml'), '--out', join(dir, 'run')])
+  t.equal(run.status, 2, 'a run of the same scenario needs its urls')
+  t.match(run.stderr, /missing required key "?urls"?/)
 })
 
 t.test('restartWhen is checked like the rest of the scenario', async (t) => {

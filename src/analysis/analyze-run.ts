@@ -170,7 +170,7 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
 
   const verdicts: RoledVerdict[] = []
   for (const metric of metrics) {
-    const v = analyzeMetric(table, metric, segments, cuts, { flatFraction, settings, rssLevel })
+    const v = analyzeMetric(table, metric, segments, cuts, { flatFraction, settings, rssLevel, ...(options.freshProcess ? { freshProcess: true } : {}) })
     if (v) verdicts.push(v)
   }
   const { why, ...overall } = attribute(verdicts, { freshProcess: options.freshProcess })
@@ -196,6 +196,7 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
 }
 
 interface MetricContext {
+  freshProcess?: boolean
   flatFraction: number
   settings: { alpha: number; level: number }
   rssLevel: number
@@ -204,6 +205,9 @@ interface MetricContext {
 function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: readonly Segment[], cuts: readonly WarmupCut[], ctx: MetricContext): RoledVerdict | undefined {
   const requests = table.columns.get('requests')!
   const steady: Readings[] = []
+  // Memory outside the heap of a process that started with its segment: its warm-up (growth-shape.ts, bentSinceStart).
+  const outside = metric.role === 'native' || metric.role === 'rss'
+  const warm: Array<{ readings: Readings; life: number; requests: number }> = []
   let total = 0
   // Major GCs from the last warm-up reading on: one that ran just as the steady state began
   // (the auto warm-up ends at the first one) cleared the heap the floors start from.
@@ -215,6 +219,10 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
     let from = 0
     while (from < all.x.length && all.x[from] < cutX) from++
     steady.push(readingsFrom(all, from))
+    // A segment after the first began with a restart: a fresh process too.
+    if (outside && (i > 0 || ctx.freshProcess) && from > 0 && all.x.length > from) {
+      warm.push({ readings: readingsFrom(all, 0, from), life: all.x[all.x.length - 1] - all.x[0], requests: cuts[i].requests })
+    }
     majors += majorBoundaries(readingsFrom(all, Math.max(0, from - 1))).length
   })
   if (total === 0) return undefined
@@ -226,7 +234,9 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
   const threshold = thresholdFor(metric, readingsStartLevel(steady), ctx)
   const rate = requestsPerHour(steady)
   const noMajorGc = Boolean(metric.promotionBiased && metric.majorCounter && majors === 0)
-  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings })
+  // The finest windowing: the warm-up is a tenth or a fifth of the run, too short for coarse floors.
+  const freshStart = warm.length ? { strata: warm.map((w) => applyMethod(w.readings, methods[0])), life: median(warm.map((w) => w.life)), requests: Math.round(median(warm.map((w) => w.requests))) } : undefined
+  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings, ...(freshStart ? { freshStart } : {}) })
   const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0), shapeStrata))
   if (noMajorGc && pooled.verdict === 'inconclusive' && pooled.more_requests === undefined) {
     const more = requestsToMajorGcs(table, metric, steady, pooled.per_request?.value)

@@ -133,7 +133,8 @@ function settlingPart (m: RoledVerdict): SettlingPart {
     unit: m.unit,
     ...(growth !== undefined ? { growth } : {}),
     requests,
-    ...(shape ? { early: shape.early.value, late: shape.late } : {}),
+    ...(shape ? { early: (shape.since_start?.warmup ?? shape.early).value, late: shape.late } : {}),
+    ...(shape?.since_start ? { since_start: shape.since_start.requests } : {}),
     ...(h ? { heading: { value: h.value, low: h.low, ...(h.high !== undefined ? { high: h.high } : {}), level: h.level } } : {}),
     ...(h && m.more_requests !== undefined ? { more_requests: m.more_requests } : {}),
   }

@@ -150,13 +150,13 @@ function requestsAt (requests: Float64Array, elapsed: Float64Array, row: number,
 }
 
 /** Readings from index `from` on (the steady state). */
-export function readingsFrom (r: Readings, from: number): Readings {
+export function readingsFrom (r: Readings, from: number, to = r.y.length): Readings {
   return {
-    x: r.x.subarray(from),
-    t: r.t.subarray(from),
-    y: r.y.subarray(from),
-    ...(r.major ? { major: r.major.subarray(from) } : {}),
-    ...(r.settled ? { settled: r.settled.subarray(from) } : {}),
+    x: r.x.subarray(from, to),
+    t: r.t.subarray(from, to),
+    y: r.y.subarray(from, to),
+    ...(r.major ? { major: r.major.subarray(from, to) } : {}),
+    ...(r.settled ? { settled: r.settled.subarray(from, to) } : {}),
   }
 }
 

@@ -52,6 +52,11 @@ export function partTrend (strata: readonly Series[], which: PartName, level: nu
     const from = which === 'early' ? 0 : which === 'late' ? n - k : Math.floor((n - k) / 2)
     parts.push({ x: s.x.subarray(from, from + k), y: s.y.subarray(from, from + k) })
   }
+  return trendOf(parts, level)
+}
+
+/** Theil–Sen with Sen's interval (autocorrelation-corrected) over these floors, pooled over strata. */
+function trendOf (parts: readonly Series[], level: number): PartTrend | undefined {
   if (parts.length === 0) return undefined
   const slopes = sortedSlopes(parts)
   if (slopes.length === 0) return undefined
@@ -142,6 +147,28 @@ function bendOrHold (p: { early: PartTrend; middle?: PartTrend; late: PartTrend 
 }
 
 /**
+ * A fresh process's growth bending since its first requests: the rate over the warm-up left out
+ * (`warm`: its floors, at least MIN_PART of them) against the late third's, on the same 1/e line
+ * as growthShape's, over the process's whole life so far (`life` requests). Returns the warm-up's
+ * trend when the late rate is significantly below that line.
+ *
+ * Why the warm-up counts here: it is left out so that its growth is not taken for a leak, but
+ * for memory outside the runtime's heap it also holds the evidence that the rate has fallen.
+ * glibc's arenas grow like a high-water mark (fast at first, then a new peak ever more rarely),
+ * and by the time the warm-up cut ends, what is left can creep at a rate that looks steady over
+ * one run, yet an order of magnitude below where it started. A leak keeps its rate from the
+ * first requests on: a malloc never freed costs as much in the first thousand as in the last.
+ */
+export function bentSinceStart (warm: readonly Series[], late: PartTrend, life: number, level: number): PartTrend | undefined {
+  const parts = warm.filter((s) => s.x.length >= 2)
+  if (parts.reduce((a, s) => a + s.x.length, 0) < MIN_PART || !(life > 0)) return undefined
+  const w = trendOf(parts, level)
+  if (!w || !(w.slope > 0)) return undefined
+  const pace = Math.exp(-(late.centre - w.centre) / life)
+  return slowedDown(w, late, level, pace) ? w : undefined
+}
+
+/**
  * Requests after the end of the run until the bending or the holding test would pass, if the
  * rates stayed what they are and their intervals narrowed as a longer run's do (as
  * requests^-1.5, see series-verdict.ts). Undefined beyond 1000× the run.
@@ -176,7 +203,7 @@ export interface Projection {
  * most growth; when the early interval reaches down to the late one's top, the rate may not be
  * falling at all and there is no upper end.
  */
-export function project (shape: Shape, end: number): Projection | undefined {
+export function project (shape: Pick<Shape, 'early' | 'late'>, end: number): Projection | undefined {
   const { early, late } = shape
   const d = late.centre - early.centre
   if (!(d > 0) || !(late.slope > 0) || !(early.slope > late.slope)) return undefined

@@ -13,7 +13,8 @@ import { MAX_WINDOWS, MIN_WINDOWS } from './floors.js'
 import { mannKendall } from './stats/mann-kendall.js'
 import { series } from './stats/series.js'
 import { senInterval, sortedSlopes } from './stats/theil-sen.js'
-import type { Estimate } from './types.js'
+import type { Estimate, SeriesVerdict } from './types.js'
+import type { Unit } from '../columns/index.js'
 
 export interface PairedGrowth {
   /** B's growth per request minus A's, with Sen's interval. */
@@ -32,6 +33,36 @@ export interface PairedGrowthOptions {
   level?: number
   alpha?: number
 }
+
+/** One target's series as a side-by-side sentence names it (verdict-words.ts words it). */
+export interface SideSeries {
+  target: string
+  /** Absent when the sentence names the metric once for both targets. */
+  metric?: string
+  unit: Unit
+  verdict: SeriesVerdict
+  per_request?: number
+}
+
+/** A target and its run's verdict, in the headline. */
+export interface SideRun {
+  name: string
+  verdict?: SeriesVerdict
+}
+
+/**
+ * What the headline of a side-by-side comparison says about target b against a: which grows
+ * more (`more`, `less`: target names) on the series that tells them apart, and whether that is
+ * significant. The report picks the series; verdict-words.ts words it.
+ */
+export type SidesHeadline =
+  | { kind: 'no-verdict'; a: SideRun; b: SideRun }
+  | { kind: 'unpaired'; a: SideRun; b: SideRun }
+  | { kind: 'not-significant'; a: SideRun; b: SideRun; series: [SideSeries, SideSeries] }
+  | SidesDiffer<'one-leaks'> | SidesDiffer<'both-leak'> | SidesDiffer<'grows-faster'>
+
+/** A significant difference: `more` grows faster than `less` (target names). */
+interface SidesDiffer<K extends string> { kind: K; a: SideRun; b: SideRun; series: [SideSeries, SideSeries]; more: string; less: string }
 
 /** A series of [requests, value] points, requests non-decreasing: a verdict's floor series. */
 export type Points = ReadonlyArray<readonly [number, number]>

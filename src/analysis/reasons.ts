@@ -64,7 +64,8 @@ export type SeriesReason = { unit: Unit } & (
   | { kind: 'holding'; rise: Rise; late: number; early?: number }
   | { kind: 'holding-within-intervals'; rise: Rise; early: number; late: number }
   // settling: slower and slower, heading for `heading` if it keeps bending
-  | { kind: 'settling'; growth: number; requests: number; early: Estimate; late: Estimate; heading?: Heading }
+  // (`since_start`: `early` is a fresh process's first requests, the warm-up left out)
+  | { kind: 'settling'; growth: number; requests: number; early: Estimate; late: Estimate; heading?: Heading; since_start?: number }
   // inconclusive: still rising at the end; hold or bend not told yet
   | { kind: 'shape-open'; rise: Rise; late: Estimate }
   | { kind: 'late-unclear'; rise: Rise; late: Estimate }
@@ -85,6 +86,8 @@ export interface SettlingPart {
   growth?: number
   requests: number
   early?: number
+  /** `early` is the rate over a fresh process's first this many requests (the warm-up left out). */
+  since_start?: number
   late?: Estimate
   heading?: Heading
   more_requests?: number

@@ -26,7 +26,7 @@
  */
 import { mannKendall } from './stats/mann-kendall.js'
 import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './stats/theil-sen.js'
-import { growthShape, MIN_PART, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
+import { bentSinceStart, growthShape, MIN_PART, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
 import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
 import type { Rise, SeriesReason, Threshold } from './reasons.js'
@@ -66,6 +66,11 @@ export interface TrendInput {
   noMajorGc?: boolean
   /** Readings the floors were taken from (default: one per floor). */
   readings?: number
+  /**
+   * For memory outside the heap of a process started with the run: the floors of the warm-up
+   * left out (one series per segment), and the requests from its first reading to the end.
+   */
+  freshStart?: { strata: readonly Series[]; life: number; requests: number }
   settings?: TrendSettings
 }
 
@@ -154,6 +159,8 @@ export function trendVerdict (input: TrendInput): TrendResult {
   const stoppedAfterGrowing = () => Boolean(early && late && readings >= MIN_READINGS_TO_CLEAR &&
     early.floors >= MIN_PART && late.floors >= MIN_PART && early.low > 0 && late.high * span < thr)
   let projection: Projection | undefined
+  let warm: PartTrend | undefined
+  const heading = (p: Projection | undefined) => p ? { heading: { value: p.value, low: p.low, ...(p.high !== undefined ? { high: p.high } : {}), level: settings.level } } : {}
   const decide = (): { verdict: SeriesVerdict; why: SeriesReason } => {
     if (gHigh < thr && readings < MIN_READINGS_TO_CLEAR) {
       return { verdict: 'inconclusive', why: { unit, kind: 'too-few-readings-to-clear', at_most: gHigh, readings, needed: MIN_READINGS_TO_CLEAR } }
@@ -178,13 +185,19 @@ export function trendVerdict (input: TrendInput): TrendResult {
       return { verdict: 'plateau', why: late.low > 0 ? { ...stopped, creep: late.slope * span } : stopped }
     }
     if (late.low > 0 && input.noMajorGc) return { verdict: 'inconclusive', why: { unit, kind: 'no-major-gc', rise } }
+    // A fresh process whose rate fell far below its first requests' (the allocator's arenas):
+    // settling, even if over the analysed stretch alone the creep left looks steady.
+    warm = late.low > 0 && !shape.bending && input.freshStart ? bentSinceStart(input.freshStart.strata, late, input.freshStart.life, settings.level) : undefined
+    if (warm) {
+      projection = project({ early: warm, late }, end)
+      return { verdict: 'settling', why: { unit, kind: 'settling', growth: g, requests: span, early: part(warm), late: part(late), since_start: input.freshStart!.requests, ...heading(projection) } }
+    }
     if (late.low > 0 && shape.holding) {
       return { verdict: 'leak', why: { unit, kind: 'holding', rise, late: late.slope, ...(shape.slowed ? { early: early.slope } : {}) } }
     }
     if (late.low > 0 && shape.bending) {
       projection = project(shape, end)
-      const heading = projection ? { heading: { value: projection.value, low: projection.low, ...(projection.high !== undefined ? { high: projection.high } : {}), level: settings.level } } : {}
-      return { verdict: 'settling', why: { unit, kind: 'settling', growth: g, requests: span, early: part(early), late: part(late), ...heading } }
+      return { verdict: 'settling', why: { unit, kind: 'settling', growth: g, requests: span, early: part(early), late: part(late), ...heading(projection) } }
     }
     // Neither test significant: a late rate at or above the bend line is a rate that holds within
     // the intervals (the verdict needs a significant bend to call growth settling).
@@ -206,6 +219,7 @@ export function trendVerdict (input: TrendInput): TrendResult {
       slowed: shape.slowed,
       bending: shape.bending,
       holding: shape.holding,
+      ...(warm ? { since_start: { warmup: e(warm), requests: input.freshStart!.requests } } : {}),
       ...(projection ? { heading: { value: projection.value, low: projection.low, ...(projection.high !== undefined ? { high: projection.high } : {}), level: projection.level, scale_requests: projection.scale, remaining: projection.remaining } } : {}),
     }
   }

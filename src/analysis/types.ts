@@ -33,6 +33,11 @@ export interface GrowthShape {
   /** The late rate is significantly above where such a bend would have taken it: a rate that holds. */
   holding: boolean
   /**
+   * A fresh process's rate over the warm-up left out (its first `requests`), when the late rate
+   * is far enough below it to call the growth settling (growth-shape.ts, bentSinceStart).
+   */
+  since_start?: { warmup: Estimate; requests: number }
+  /**
    * Where it levels off if the rate keeps falling as it has (exponentially); `high` absent when
    * the interval has no upper end yet. With the requests over which the rate falls to 1/e.
    */

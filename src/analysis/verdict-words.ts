@@ -8,8 +8,10 @@ import type { MetricResult, MetricVerdict, RunResult, RunVerdict, SegmentResult,
 import type { FloorMethod } from './floors.js'
 import type { Breach, Heading, HintKind, MissingColumn, Note, Rise, RunReason, SeriesReason, SettlingPart, Threshold } from './reasons.js'
 import type { Estimate } from './types.js'
+import type { SidesHeadline, SideSeries } from './paired-growth.js'
 import type { Unit } from '../columns/index.js'
-import { formatAmount, formatCount, formatRate, significant } from '../units/format.js'
+import { formatAmount, formatCount, formatNumber, formatRate, significant, unitScale } from '../units/format.js'
+import { axisWords, type AxisWords } from './x-axis.js'
 
 /** What each hint says, and the step it suggests. */
 const HINTS: Record<HintKind, { what: string; next?: string }> = {
@@ -39,9 +41,9 @@ export function pText (p: number): string {
   return `p ${text.startsWith('<') ? '' : '= '}${text}`
 }
 
-/** "(about 12,000 more requests would settle it)" after a reason. */
-export function moreRequestsText (n: number): string {
-  return `(about ${formatCount(n, 'more request')} would settle it)`
+/** "(about 12,000 more requests would settle it)" after a reason; on the time axis "(about 2 h more of watching …)". */
+export function moreRequestsText (n: number, axis: AxisWords = axisWords(undefined)): string {
+  return `(about ${axis.more(n)} would settle it)`
 }
 
 /** How the floors were taken: "lowest of every 4 readings", "lowest reading between major GCs". */
@@ -76,28 +78,30 @@ export function columnsText (columns: readonly string[]): string {
 }
 
 /** Why one series got its verdict, in words. */
-export function seriesReasonText (r: SeriesReason): string {
+export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(undefined)): string {
   const amount = (v: number) => formatAmount(v, r.unit)
-  const rate = (v: number) => formatRate(v, r.unit, 'request')
-  const over = (growth: number, requests: number) => `${amount(growth)} over ${formatCount(Math.round(requests), 'request')}`
+  const rate = (v: number) => axis.rate(v, r.unit)
+  // The bounds of a rate's interval, in the unit the rate is worded in.
+  const bound = (v: number) => amount(axis.rateValue(v))
+  const over = (growth: number, requests: number) => `${amount(growth)} over ${axis.span(requests)}`
   const matters = (t: Threshold) => `the ${amount(t.value)} that would matter (${thresholdText(t)})`
-  const lateRate = (late: Estimate) => `${rate(late.value)} late (CI ${amount(late.low)} to ${amount(late.high)})`
+  const lateRate = (late: Estimate) => `${rate(late.value)} late (CI ${bound(late.low)} to ${bound(late.high)})`
   const grows = (rise: Rise) => {
     const e = rise.per_request
-    return `grows ${rate(e.value)} (${Math.round(e.level * 100)}% CI ${amount(e.low)} to ${amount(e.high)}), ${over(rise.growth, rise.requests)} (${pText(rise.p)})`
+    return `grows ${rate(e.value)} (${Math.round(e.level * 100)}% CI ${bound(e.low)} to ${bound(e.high)}), ${over(rise.growth, rise.requests)} (${pText(rise.p)})`
   }
   switch (r.kind) {
     case 'too-few-floors': return `too little to go on: ${formatCount(r.floors, 'floor')} (at least ${r.needed} are needed)`
     case 'no-requests': return `too little to go on: no request was answered while the ${r.floors} floors were taken`
     case 'too-few-readings-to-clear': return `no growth that matters so far (at most ${amount(r.at_most)}), but ${r.readings} readings are too few to clear it (${r.needed} are needed)`
-    case 'flat': return `${r.shrinks ? `shrinks by ${amount(-r.growth)}` : `changes by ${amount(r.growth)}`} over ${formatCount(Math.round(r.requests), 'request')}; at most ${amount(r.at_most)}, under ${matters(r.threshold)}`
+    case 'flat': return `${r.shrinks ? `shrinks by ${amount(-r.growth)}` : `changes by ${amount(r.growth)}`} over ${axis.span(r.requests)}; at most ${amount(r.at_most)}, under ${matters(r.threshold)}`
     case 'no-trend': return `no significant trend (${pText(r.p)}), but the interval allows growth of up to ${amount(r.at_most)}, over ${matters(r.threshold)}`
     case 'too-few-floors-for-shape': return `${grows(r.rise)}; too few floors to tell whether it stops`
     case 'too-few-readings-for-shape': return `${grows(r.rise)}; ${r.readings} readings are too few to tell whether it stops`
     case 'stopped': {
       const stopped = `grew, then stopped: ${rate(r.early)} early, ${lateRate(r.late)}; ${over(r.growth, r.requests)}`
       if (r.no_trend !== undefined) return `${stopped}; no significant trend over the whole run (${pText(r.no_trend)}): a rise, then a level, is no straight line, but the first third grew and the last third's rate would not matter`
-      return r.creep !== undefined ? `${stopped}; the late creep would add ${amount(r.creep)} over as many requests again` : stopped
+      return r.creep !== undefined ? `${stopped}; the late creep would add ${amount(r.creep)} over ${axis.time ? 'as long' : 'as many requests'} again` : stopped
     }
     case 'under-threshold': return `grows (${pText(r.p)}) by ${over(r.growth, r.requests)}: under ${matters(r.threshold)}, but the interval reaches ${amount(r.at_most)}`
     case 'no-major-gc': return `${grows(r.rise)}, but no major GC ran while it did: the growth may be garbage that the next one frees`
@@ -107,7 +111,8 @@ export function seriesReasonText (r: SeriesReason): string {
     }
     case 'holding-within-intervals': return `${grows(r.rise)}, and holding within the intervals: ${rate(r.early)} early, ${rate(r.late)} in the last third`
     case 'settling': {
-      const slowed = `${rate(r.early.value)} early (CI ${amount(r.early.low)} to ${amount(r.early.high)}), ${lateRate(r.late)}`
+      const early = r.since_start !== undefined ? ` in the process's first ${axis.span(r.since_start)}, the warm-up left out` : ' early'
+      const slowed = `${rate(r.early.value)} (CI ${bound(r.early.low)} to ${bound(r.early.high)})${early}; ${lateRate(r.late)}`
       return `grew ${over(r.growth, r.requests)}, but slower and slower: ${slowed}${r.heading ? `; ${headingText(r.heading, r.unit)}` : ''}`
     }
     case 'shape-open': return `${grows(r.rise)}; still growing at the end (${lateRate(r.late)}), but whether that rate holds (a leak) or keeps falling (a warm-up) the run can't tell yet`
@@ -122,70 +127,77 @@ function headingText (h: Heading, unit: Unit): string {
 }
 
 /** "rss_anon_bytes grew 54 MiB over 230,000 requests, slower and slower: 260 B/request early, 27 B/request late; heading for 75 MiB (...) after about 150,000 more requests" */
-function settlingText (p: SettlingPart): string {
+function settlingText (p: SettlingPart, axis: AxisWords): string {
   const amount = (v: number) => formatAmount(v, p.unit)
-  const rate = (v: number) => formatRate(v, p.unit, 'request')
-  let text = `${p.metric}${p.growth !== undefined ? ` grew ${amount(p.growth)} over ${formatCount(Math.round(p.requests), 'request')}` : ' grew'}`
+  const rate = (v: number) => axis.rate(v, p.unit)
+  let text = `${p.metric}${p.growth !== undefined ? ` grew ${amount(p.growth)} over ${axis.span(p.requests)}` : ' grew'}`
   if (p.early === undefined || !p.late) return text
-  text += `, slower and slower: ${rate(p.early)} early, ${rate(p.late.value)} late (${Math.round(p.late.level * 100)}% CI ${amount(p.late.low)} to ${amount(p.late.high)})`
+  const bound = (v: number) => amount(axis.rateValue(v))
+  const early = p.since_start !== undefined ? `in the process's first ${axis.span(p.since_start)}` : 'early'
+  text += `, slower and slower: ${rate(p.early)} ${early}, ${rate(p.late.value)} late (${Math.round(p.late.level * 100)}% CI ${bound(p.late.low)} to ${bound(p.late.high)})`
   if (p.heading) {
     text += `; ${headingText(p.heading, p.unit)}`
-    if (p.more_requests !== undefined) text += ` after about ${formatCount(p.more_requests, 'more request')}, which would tell`
+    if (p.more_requests !== undefined) text += ` after about ${axis.more(p.more_requests)}, which would tell`
   }
   return text
 }
 
 /** The run's summary: the verdict and its evidence, then the scale it stands on. */
-export function summaryText (reason: RunReason, hint: HintKind | undefined, verdict: SeriesVerdict, scale?: VerdictScale): string {
-  const text = reasonSentence(reason, hint)
-  return scale ? `${text} ${scaleText(scale, verdict)}` : text
+export function summaryText (reason: RunReason, hint: HintKind | undefined, verdict: SeriesVerdict, scale?: VerdictScale, axis: AxisWords = axisWords(undefined)): string {
+  const text = reasonSentence(reason, hint, axis)
+  return scale ? `${text} ${scaleText(scale, verdict, axis)}` : text
 }
 
-function reasonSentence (r: RunReason, hint: HintKind | undefined): string {
+function reasonSentence (r: RunReason, hint: HintKind | undefined, axis: AxisWords): string {
   switch (r.kind) {
     case 'no-metrics': return 'Inconclusive: samples.csv has none of the memory columns memsiege judges (was a target sampled? give target.port, target.pid or target.command).'
     case 'no-rows': return 'Inconclusive: too little to analyse (fewer than 2 rows with the target alive).'
     case 'columns-missing': return `Inconclusive: none of the columns asked for is in samples.csv: ${missingColumnsText(r.missing)}. Its columns: ${columnsText(r.columns)}.`
     case 'leak': {
-      const size = r.per_request !== undefined ? formatRate(r.per_request, r.unit, 'request') : ''
+      const size = r.per_request !== undefined ? axis.rate(r.per_request, r.unit) : ''
       const also = r.also.length ? `; so ${r.also.length > 1 ? 'do' : 'does'} ${r.also.join(' and ')}` : ''
       return `Leak: ${r.metric} grows ${size}, and the rate held to the end${also}. ${hint ? HINTS[hint].what : ''}`
     }
-    case 'settling': return `Still settling, not a leak: ${r.parts.map(settlingText).join('; ')}. Only a rate that holds is a leak.`
+    case 'settling': return `Still settling, not a leak: ${r.parts.map((p) => settlingText(p, axis)).join('; ')}. Only a rate that holds is a leak.`
     case 'plateau': {
       const parts = r.parts.map((p) => p.growth !== undefined ? `${p.metric} grew by ${formatAmount(p.growth, p.unit)}` : `${p.metric} grew`)
       return `No leak: ${parts.join(', ')} and then stopped (a cache or pool filling up, or a warm-up longer than the one left out); the rest stayed flat.`
     }
-    case 'flat': return `No leak: ${r.metrics.join(', ')} stayed flat over the analysed requests.`
+    case 'flat': return `No leak: ${r.metrics.join(', ')} stayed flat over the analysed ${axis.time ? 'time' : 'requests'}.`
     case 'inconclusive': {
-      const why = r.open.map((o) => `${o.metric}: ${o.why ? seriesReasonText(o.why) : ''}`).join('; ')
-      return `Inconclusive: ${why}.${r.more_requests > 0 ? ` About ${formatCount(r.more_requests, 'more request')} should settle it.` : ''}`
+      const why = r.open.map((o) => `${o.metric}: ${o.why ? seriesReasonText(o.why, axis) : ''}`).join('; ')
+      return `Inconclusive: ${why}.${r.more_requests > 0 ? ` About ${axis.more(r.more_requests)} should settle it.` : ''}`
     }
   }
 }
 
-/** The verdict on a scale a person knows: per hour and per day at the run's request rate; and whether a fresh process explains it. */
-export function scaleText (s: VerdictScale, verdict: SeriesVerdict): string {
+/**
+ * The verdict on a scale a person knows: per hour and per day at the run's request rate (on the
+ * time axis, per hour and per day of the clock); and whether a fresh process explains it.
+ */
+export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWords = axisWords(undefined)): string {
   const amount = (v: number) => formatAmount(v, s.unit)
-  const at = `at this run's ${significant(s.requests_per_hour / 3600, 3)} requests/s`
+  // ", at this run's 12 requests/s": a time axis has no request rate to name.
+  const at = axis.time ? '' : `, at this run's ${significant(s.requests_per_hour / 3600, 3)} requests/s`
+  const traffic = axis.time ? 'over a day' : 'over a day of traffic at that rate'
   let text: string
   switch (verdict) {
     case 'leak':
     case 'inconclusive':
-      text = `At that rate, ${at}: ${amount(s.per_hour)}/h, ${amount(s.per_day)} over a day of traffic at that rate.`
+      text = `At that rate${at}: ${amount(s.per_hour)}/h, ${amount(s.per_day)} ${traffic}.`
       break
     case 'settling':
-      text = `Its late rate, ${at}, is ${amount(s.per_hour)}/h (${amount(s.per_day)} a day if it held), but it is still falling.`
+      text = `Its late rate${at}, is ${amount(s.per_hour)}/h (${amount(s.per_day)} a day if it held), but it is still falling.`
       break
     case 'plateau':
-      text = `Now, ${at}: ${amount(s.per_hour)}/h (${amount(s.per_day)} a day).`
+      text = `Now${at}: ${amount(s.per_hour)}/h (${amount(s.per_day)} a day).`
       break
     case 'flat':
-      text = `At most ${amount(s.per_hour)}/h ${at} (${amount(s.per_day)} a day).`
+      text = `At most ${amount(s.per_hour)}/h${at.replace(',', '')} (${amount(s.per_day)} a day).`
       break
   }
   if (!s.fresh_process) return text
-  const first = s.requests !== undefined ? `its first ${formatCount(Math.round(s.requests), 'request')}` : 'its first requests'
+  const first = s.requests !== undefined ? `its first ${axis.span(s.requests)}` : axis.time ? 'its first minutes' : 'its first requests'
   switch (verdict) {
     case 'leak':
       return `${text} The target was started for this run, but a fresh process's warm-up slows down, and this rate held.`
@@ -215,33 +227,114 @@ export function noteText (n: Note): string {
   }
 }
 
-function wordSegment ({ threshold, ...s }: SegmentResult): SegmentVerdict {
+function wordSegment ({ threshold, ...s }: SegmentResult, axis: AxisWords): SegmentVerdict {
   return {
     ...s,
-    reason: seriesReasonText(s.why),
+    reason: seriesReasonText(s.why, axis),
     ...(threshold ? { threshold: { ...threshold, why: thresholdText(threshold) } } : {}),
     ...(s.floor_window ? { floor_method: floorWindowText(s.floor_window) } : {}),
   }
 }
 
-function wordMetric (m: MetricResult): MetricVerdict {
-  return { ...m, segments: m.segments.map(wordSegment), ...(m.why ? { reason: seriesReasonText(m.why) } : {}) }
+function wordMetric (m: MetricResult, axis: AxisWords): MetricVerdict {
+  return { ...m, segments: m.segments.map((s) => wordSegment(s, axis)), ...(m.why ? { reason: seriesReasonText(m.why, axis) } : {}) }
 }
 
 /** The verdict with its words beside its reasons: what summary.json stores and everything prints. */
 export function wordVerdict (v: RunResult): RunVerdict {
   const { verdict, attribution, scale, metrics, why, ...rest } = v
   const notes = why.notes.map(noteText)
+  const axis = axisWords(v.x_axis)
   return {
     verdict,
-    summary: summaryText(why.summary, why.hint, verdict, scale),
+    summary: summaryText(why.summary, why.hint, verdict, scale, axis),
     attribution,
     hint: why.hint ? hintText(why.hint) : '',
     ...(scale ? { scale } : {}),
-    metrics: metrics.map(wordMetric),
+    metrics: metrics.map((m) => wordMetric(m, axis)),
     breaches: why.breaches.map(breachText),
     ...(notes.length ? { notes } : {}),
     ...rest,
     why,
+  }
+}
+
+/** Whether a difference between two targets (or runs) stands out from the noise: the one phrasing of it. */
+export function significanceText (isSignificant: boolean): string {
+  return `the difference is ${isSignificant ? 'significant' : 'not significant'}`
+}
+
+/** How a difference between two targets was tested: the paired trend test's p and the requests it covered. */
+export interface PairedTest {
+  p: number
+  requests: readonly [number, number]
+}
+
+/**
+ * "(B − A: −7.3 KiB/request, 95% interval −8.1 … −6.5)", with "; paired over requests 0 to 4,000,
+ * p < 0.0001" when the targets were loaded side by side and their series paired.
+ */
+export function differenceText (a: string, b: string, d: Estimate, unit: Unit, paired?: PairedTest, per = 'request'): string {
+  const s = unitScale(Math.max(Math.abs(d.low), Math.abs(d.high)), unit)
+  const f = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '') + formatNumber(Math.abs(v) / s.divisor)
+  const interval = `${b} − ${a}: ${f(d.value)}${s.suffix ? ` ${s.suffix}` : ''}/${per}, ${Math.round(d.level * 100)}% interval ${f(d.low)} … ${f(d.high)}`
+  if (!paired) return `(${interval})`
+  const [from, to] = paired.requests.map((r) => Math.round(r).toLocaleString('en-US'))
+  return `(${interval}; paired over ${per}s ${from} to ${to}, ${pText(paired.p)})`
+}
+
+/** Counts read as plurals ("old_objects grow"); bytes as one amount ("RSS grows"). */
+function isPlural (unit: Unit): boolean {
+  return unit !== 'bytes'
+}
+
+/** A series' label in a sentence: "RSS", "gc.stat.heap_live_slots". */
+export function metricLabel (metric: string): string {
+  return metric === 'rss_bytes' ? 'RSS' : metric === 'pss_bytes' ? 'PSS' : metric
+}
+
+/** What one target's series did, in a few words: "a's RSS grows 1.0 KiB/request", "b's old_objects stop growing". */
+export function sideSeriesText (s: SideSeries, per = 'request'): string {
+  const rate = s.per_request !== undefined ? formatRate(s.per_request, s.unit, per) : undefined
+  const plural = isPlural(s.unit)
+  const e = plural ? '' : 's'
+  const doing = ((): string => {
+    switch (s.verdict) {
+      case 'leak': return `grow${e} ${rate ?? ''}`.trimEnd()
+      case 'plateau': return `stop${e} growing`
+      case 'settling': return `settle${e}${rate ? ` (${rate} late)` : ''}`
+      case 'flat': return `stay${e} flat`
+      case 'inconclusive': return `${plural ? 'are' : 'is'} inconclusive${rate ? ` at ${rate}` : ''}`
+    }
+  })()
+  return `${s.target}'s ${s.metric === undefined ? '' : `${metricLabel(s.metric)} `}${doing}`
+}
+
+/**
+ * One series of two targets side by side: "gc.old_objects: a's grow 1.0 object/request, b's stop
+ * growing; the difference is significant (b − a: −1.0 object/request, 95% interval −1.1 … −0.9;
+ * paired over requests 0 to 4,000, p < 0.0001)."
+ */
+export function pairedSeriesText (metric: string, a: SideSeries, b: SideSeries, d: Estimate, isSignificant: boolean, paired: PairedTest, per = 'request'): string {
+  const doing = (s: SideSeries) => sideSeriesText({ ...s, metric: undefined }, per)
+  return `${metricLabel(metric)}: ${doing(a)}, ${doing(b)}; ${significanceText(isSignificant)} ${differenceText(a.target, b.target, d, a.unit, paired, per)}.`
+}
+
+/** The sentence to act on when two targets ran side by side. */
+export function sidesHeadlineText (h: SidesHeadline, per = 'request'): string {
+  const { a, b } = h
+  const is = (name: string, verdict: string) => `${name} ${verdict === 'leak' ? 'leaks' : `is ${verdict}`}`
+  const verdicts = `${is(a.name, a.verdict ?? 'none')}, ${is(b.name, b.verdict ?? 'none')}`
+  if (h.kind === 'no-verdict' || h.kind === 'unpaired') {
+    return h.kind === 'unpaired' ? `${verdicts}; no series of theirs could be paired to tell them apart.` : `${b.name} can't be set against ${a.name}: ${a.verdict ? b.name : a.name} has no verdict.`
+  }
+  const evidence = `${sideSeriesText(h.series[0], per)}, ${sideSeriesText(h.series[1], per)}`
+  if (h.kind === 'not-significant') return `${verdicts}; ${evidence}; ${significanceText(false)}: the change from ${a.name} to ${b.name} makes none that this run can tell.`
+  const { more, less } = h
+  const said = `${evidence}; ${significanceText(true)}`
+  switch (h.kind) {
+    case 'one-leaks': return `${more} leaks and ${less} does not: ${said}: what differs in ${b.name} ${more === a.name ? 'fixes' : 'brings'} the leak.`
+    case 'both-leak': return `Both leak, ${more} faster: ${said}: what differs in ${b.name} makes the leak ${more === a.name ? 'slower, not gone' : 'faster'}.`
+    case 'grows-faster': return `${verdicts}, but ${more} grows faster: ${said}: a longer run will tell whether ${more} leaks.`
   }
 }

@@ -1,10 +1,16 @@
 import { writeFileWhole } from '../recorder/write-whole.js'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeOutputFolder } from '../recorder/output-folder.js'
+import { sidesFolders } from '../recorder/sides-folder.js'
 import { compareRuns, compareText, type CompareRunInput, type Comparison } from '../report/compare.js'
 import { compareHtml } from '../report/compare-html.js'
+import { compareSides } from '../report/sides-compare.js'
 import { loadAnalysedRun } from '../report/verdict-source.js'
-import { NotResultsFolderError } from '../errors.js'
+import { ConfigError, NotResultsFolderError } from '../errors.js'
+
+/** How the difference between targets loaded side by side is judged, as compare.html says it. */
+export const PAIRED_METHOD = 'The targets got the same requests side by side, so their floor series are paired on requests completed: the difference B − A is tested for a trend (Mann–Kendall with the autocorrelation correction) and its slope is Theil–Sen\'s with Sen\'s interval. Significant: p < 0.05 and the 95% interval excludes zero.'
 
 export interface CompareCommandArgs {
   /** Two or more results folders; the first is the baseline. */
@@ -15,27 +21,43 @@ export interface CompareCommandArgs {
   json?: boolean
 }
 
-/** Reads the runs (verdicts from summary.json, or analysed now) and compares them. */
-export async function loadComparison (dirs: readonly string[]): Promise<{ runs: CompareRunInput[]; comparison: Comparison }> {
+interface Loaded { runs: CompareRunInput[]; comparison: Comparison; method?: string }
+
+/** Reads the runs (verdicts from summary.json, or analysed now) and compares them; `sides`: targets loaded together, paired. */
+export async function loadComparison (dirs: readonly string[], sides = false): Promise<Loaded> {
   const runs: CompareRunInput[] = []
   for (const dir of dirs) {
     const { input, ...v } = await loadAnalysedRun(dir)
     runs.push({ input, verdict: v.verdict, verdictFrom: v.from, noVerdictReason: v.reason })
   }
-  return { runs, comparison: compareRuns(runs) }
+  return sides ? { runs, comparison: compareSides(runs), method: PAIRED_METHOD } : { runs, comparison: compareRuns(runs) }
 }
 
-/** `memsiege compare RUN_A RUN_B [...]`: prints the table and sentences, writes compare.html. 0, or 2 for bad folders. */
-export async function compareCommand (args: CompareCommandArgs): Promise<number> {
-  if (args.dirs.length < 2) {
-    process.stderr.write(`memsiege: compare needs two results folders or more, not ${args.dirs.length}\n`)
-    return 2
+/** The folders to compare: one side-by-side folder gives its targets' runs, paired; else two runs or more. */
+function comparedFolders (dirs: readonly string[]): { folders: readonly string[]; sides: boolean } {
+  const sides = dirs.map((dir) => sidesFolders(dir))
+  const at = sides.findIndex((s) => s !== undefined)
+  if (at < 0) {
+    if (dirs.length < 2) throw new ConfigError(`compare needs two results folders or more, or one side-by-side folder, not ${dirs.length === 0 ? 'none' : dirs[0]} alone`)
+    return { folders: dirs, sides: false }
   }
-  let loaded: Awaited<ReturnType<typeof loadComparison>>
+  if (dirs.length > 1) throw new ConfigError(`${dirs[at]} holds a side-by-side run: compare it alone (memsiege compare ${dirs[at]}), or name its targets' folders`)
+  const ran = sides[at]!.folders.filter((f) => existsSync(join(f, 'summary.json')))
+  if (ran.length < 2) throw new ConfigError(`${dirs[at]}: a side-by-side folder with ${ran.length === 0 ? 'no' : 'one'} finished target run; compare needs two`)
+  return { folders: ran, sides: true }
+}
+
+/**
+ * `memsiege compare RUN_A RUN_B [...]`, or `memsiege compare SIDE_BY_SIDE_FOLDER`: prints the
+ * table and sentences, writes compare.html. 0, or 2 for bad folders.
+ */
+export async function compareCommand (args: CompareCommandArgs): Promise<number> {
+  let loaded: Loaded
   try {
-    loaded = await loadComparison(args.dirs)
+    const { folders, sides } = comparedFolders(args.dirs)
+    loaded = await loadComparison(folders, sides)
   } catch (err) {
-    if (err instanceof NotResultsFolderError) {
+    if (err instanceof NotResultsFolderError || err instanceof ConfigError) {
       process.stderr.write(`memsiege: ${err.message}\n`)
       return 2
     }
@@ -43,7 +65,7 @@ export async function compareCommand (args: CompareCommandArgs): Promise<number>
   }
   const outDir = makeOutputFolder(args.out ?? '.', '--out')
   const path = join(outDir, 'compare.html')
-  writeFileWhole(path, compareHtml(loaded.runs, { comparison: loaded.comparison }))
+  writeFileWhole(path, compareHtml(loaded.runs, { comparison: loaded.comparison, ...(loaded.method ? { method: loaded.method } : {}) }))
   if (args.json) process.stdout.write(JSON.stringify({ ...loaded.comparison, html: path }, null, 2) + '\n')
   else process.stdout.write(`${compareText(loaded.comparison)}\nCompared:\t${path}\n`)
   return 0

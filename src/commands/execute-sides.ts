@@ -1,27 +1,34 @@
 import { join } from 'node:path'
 import type { Scenario } from '../scenario/types.js'
 import { startSides, type SidesResult } from '../run/side-by-side.js'
-import { compareSides, type SidesComparison } from '../report/sides-compare.js'
-import { compareText } from '../report/compare.js'
+import { compareText, type Comparison } from '../report/compare.js'
 import { compareHtml } from '../report/compare-html.js'
 import { verboseLine } from '../report/verbose-line.js'
+import type { RunProgress } from '../report/progress-line.js'
+import { sidesProgressLine } from '../report/sides-progress-line.js'
 import { writeFileWhole } from '../recorder/write-whole.js'
 import { onSignals } from './signals.js'
 import { loadComparison } from './compare.js'
 import { EXIT_BREACH } from './analyze.js'
 import { EXIT_FAILURE, EXIT_NO_SUCCESS, EXIT_TARGET_EXITED, noSuccess, verdictSettings, writeRunReport, type OutputOptions } from './execute-run.js'
 
-const PAIRED_METHOD = 'The targets got the same requests side by side, so their floor series are paired on requests completed: the difference B − A is tested for a trend (Mann–Kendall with the autocorrelation correction) and its slope is Theil–Sen\'s with Sen\'s interval. Significant: p < 0.05 and the 95% interval excludes zero.'
-
 /** `memsiege run` of a scenario with `targets:` (or `--vs`): the runs, then compare.html and compare.txt beside their folders. */
 export async function executeSides (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
   const analysis = verdictSettings(scenario, output)
+  const live = process.stderr.isTTY && !output.quiet
+  const progress = new Map<string, RunProgress | undefined>(scenario.sides!.targets.map((t) => [t.name, undefined]))
   const handle = startSides(scenario, {
     analysis,
     keepSecrets: output.keepSecrets,
     warn,
-    onEvent: (name, e) => process.stderr.write(`memsiege: ${name}: ${e.type}: pid ${e.pid} ${e.detail}\n`),
-    onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined
+    onEvent: (name, e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${name}: ${e.type}: pid ${e.pid} ${e.detail}\n`),
+    onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined,
+    onProgress: live
+      ? (name, p) => {
+          progress.set(name, p)
+          process.stderr.write(`\r\x1b[K${sidesProgressLine([...progress])}`)
+        }
+      : undefined
   })
   let signal: NodeJS.Signals | undefined
   const release = onSignals((first) => {
@@ -33,6 +40,7 @@ export async function executeSides (scenario: Scenario, output: OutputOptions, w
     result = await handle.done
   } finally {
     release()
+    if (live) process.stderr.write('\r\x1b[K')
   }
   let lost = false
   let exited = false
@@ -69,11 +77,10 @@ export async function executeSides (scenario: Scenario, output: OutputOptions, w
 }
 
 /** compare.html and compare.txt in the side-by-side folder; a comparison that fails is a warning, the runs are kept. */
-async function writeComparison (dir: string, runDirs: string[], warn: (message: string) => void): Promise<SidesComparison | undefined> {
+async function writeComparison (dir: string, runDirs: string[], warn: (message: string) => void): Promise<Comparison | undefined> {
   try {
-    const { runs } = await loadComparison(runDirs)
-    const comparison = compareSides(runs)
-    writeFileWhole(join(dir, 'compare.html'), compareHtml(runs, { comparison, method: PAIRED_METHOD }))
+    const { runs, comparison, method } = await loadComparison(runDirs, true)
+    writeFileWhole(join(dir, 'compare.html'), compareHtml(runs, { comparison, method }))
     writeFileWhole(join(dir, 'compare.txt'), compareText(comparison))
     return comparison
   } catch (err) {

@@ -96,7 +96,7 @@ export async function watchCommand (args: WatchArgs, warn: (message: string) => 
 function watchTargetScenario (args: WatchArgs, warn: (message: string) => void) {
   const interval = args.interval !== undefined ? sampleInterval(args.interval) : undefined
   if (args.scenario !== undefined) {
-    const scenario = applyTargetFlags(loadScenario(args.scenario, { out: args.out }, warn), args)
+    const scenario = applyTargetFlags(loadScenario(args.scenario, { out: args.out, urlsOptional: true }, warn), args)
     if (args.insecure) scenario.target.insecure = true
     if (interval !== undefined) scenario.sample.interval = interval
     if (args.gc !== undefined) scenario.sample.gc = { url: httpUrl('--gc', args.gc), interval: Math.max(scenario.sample.interval, 1), format: 'auto' }

@@ -1,5 +1,6 @@
 import { ms } from '../units/format.js'
-import { cellVerdict, compareRuns, metricName, type CompareRunInput, type Comparison } from './compare.js'
+import { metricLabel } from '../analysis/verdict-words.js'
+import { cellVerdict, compareRuns, type CompareRunInput, type Comparison } from './compare.js'
 import { downsample, type Cell } from './downsample.js'
 import { html } from './html/escape.js'
 import { pageHtml } from './html/page.js'
@@ -82,7 +83,7 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
 }
 
 function chartTitle (metric: string, meaning: Parameters<typeof columnLabel>[1]): string {
-  const name = metricName(metric)
+  const name = metricLabel(metric)
   const label = metric === 'rss_bytes' ? 'rss_bytes' : columnLabel(metric, meaning)
   return label === name ? name : `${name} (${label})`
 }
@@ -105,9 +106,9 @@ function comparisonTable (c: Comparison) {
         ? html`<span class="v-${r.verdict}">${r.verdict}</span>${r.verdictFrom === 'analysis' ? html` <span class="muted">(analysed now)</span>` : ''}`
         : html`<span class="muted">none${r.noVerdictReason ? `: ${r.noVerdictReason}` : ''}</span>`))}
       ${c.series.map((s) => html`
-        ${row(`${metricName(s.metric)} verdict`, s.cells.map((cell) => html`<span class="v-${cell.verdict ?? 'none'}">${cellVerdict(cell)}</span>`))}
-        ${row(`${metricName(s.metric)} per request`, s.cells.map((cell) => cell.per_request ? formatEstimate(cell.per_request, s.unit, 'request') : '—'))}
-        ${row(`${metricName(s.metric)} per hour`, s.cells.map((cell) => cell.per_hour ? formatEstimate(cell.per_hour, s.unit, 'h') : '—'))}`)}
+        ${row(`${metricLabel(s.metric)} verdict`, s.cells.map((cell) => html`<span class="v-${cell.verdict ?? 'none'}">${cellVerdict(cell)}</span>`))}
+        ${row(`${metricLabel(s.metric)} per request`, s.cells.map((cell) => cell.per_request ? formatEstimate(cell.per_request, s.unit, 'request') : '—'))}
+        ${row(`${metricLabel(s.metric)} per hour`, s.cells.map((cell) => cell.per_hour ? formatEstimate(cell.per_hour, s.unit, 'h') : '—'))}`)}
     </tbody>
   </table>`
 }

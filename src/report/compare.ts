@@ -8,7 +8,8 @@ import type { Estimate, MetricVerdict, RunVerdict, SeriesVerdict } from '../anal
 import { ms } from '../units/format.js'
 import { mainSegment } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
-import { formatDuration, formatEstimate, formatNumber, formatSigned, unitScale } from '../units/format.js'
+import { formatDuration, formatEstimate, formatNumber, formatSigned } from '../units/format.js'
+import { differenceText, metricLabel, significanceText } from '../analysis/verdict-words.js'
 import type { Unit } from '../columns/meaning.js'
 
 /** Where a run's verdict came from: its summary.json, the analysis run now, or nowhere. */
@@ -175,11 +176,6 @@ export function slopeDifference (a: Estimate, b: Estimate, level = 0.95): SlopeD
   return { difference, significant: difference.low > 0 || difference.high < 0 }
 }
 
-/** A label for a metric in a sentence: "RSS", "gc.stat.heap_live_slots". */
-export function metricName (metric: string): string {
-  return metric === 'rss_bytes' ? 'RSS' : metric === 'pss_bytes' ? 'PSS' : metric
-}
-
 function perRequest (v: number, unit: Unit): string {
   return `${formatSigned(v, unit)}/request`
 }
@@ -189,7 +185,7 @@ function perRequest (v: number, unit: Unit): string {
  * significant (B − A: −7.3 KiB/request, 95% interval −8.1 … −6.5)."
  */
 export function growthSentence (metric: string, unit: Unit, a: RunColumn, ca: GrowthCell, b: RunColumn, cb: GrowthCell, diff?: SlopeDifference): string {
-  const name = metricName(metric)
+  const name = metricLabel(metric)
   const A = a.label
   const B = b.label
   const missing = (col: RunColumn, cell: GrowthCell): string | undefined => {
@@ -219,11 +215,7 @@ export function growthSentence (metric: string, unit: Unit, a: RunColumn, ca: Gr
   } else {
     head = `neither ${A} nor ${B} grows`
   }
-  const d = diff.difference
-  const s = unitScale(Math.max(Math.abs(d.low), Math.abs(d.high)), unit)
-  const f = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '') + formatNumber(Math.abs(v) / s.divisor)
-  const interval = `${B} − ${A}: ${f(d.value)}${s.suffix ? ` ${s.suffix}` : ''}/request, ${Math.round(d.level * 100)}% interval ${f(d.low)} … ${f(d.high)}`
-  return `${name}: ${head} (${figures}); the difference is ${diff.significant ? 'significant' : 'not significant'} (${interval}).`
+  return `${name}: ${head} (${figures}); ${significanceText(diff.significant)} ${differenceText(A, B, diff.difference, unit)}.`
 }
 
 /** The side-by-side table as text: one column per run. */
@@ -243,7 +235,7 @@ export function compareTable (c: Comparison): string {
   add('target events', (r) => String(r.events))
   add('verdict', (r) => r.verdict ? `${r.verdict}${r.verdictFrom === 'analysis' ? ' (analysed now)' : ''}` : 'none')
   for (const s of c.series) {
-    const name = metricName(s.metric)
+    const name = metricLabel(s.metric)
     add(`${name} verdict`, (_, i) => cellVerdict(s.cells[i]))
     add(`${name} per request`, (_, i) => s.cells[i].per_request ? formatEstimate(s.cells[i].per_request!, s.unit, 'request') : '—')
     add(`${name} per hour`, (_, i) => s.cells[i].per_hour ? formatEstimate(s.cells[i].per_hour!, s.unit, 'h') : '—')

@@ -10,8 +10,18 @@ export interface RunProgress {
 
 /** The live line on stderr: elapsed / remaining, requests, rate, errors. */
 export function progressLine (p: RunProgress): string {
+  return `${progressClock(p)}  ${progressFigures(p)}`
+}
+
+/** "00:12 / 00:48 left" */
+export function progressClock (p: Pick<RunProgress, 'elapsedS' | 'remainingS'>): string {
   const remaining = p.remainingS === undefined ? '' : ` / ${clock(p.remainingS)} left`
-  return `${clock(p.elapsedS)}${remaining}  ${p.requests} requests  ${p.rps.toFixed(0)} req/s  ${p.errors} errors`
+  return `${clock(p.elapsedS)}${remaining}`
+}
+
+/** "1200 requests  300 req/s  0 errors" */
+export function progressFigures (p: RunProgress): string {
+  return `${p.requests} requests  ${p.rps.toFixed(0)} req/s  ${p.errors} errors`
 }
 
 function clock (seconds: number): string {

@@ -1,6 +1,7 @@
 import type { MetricVerdict, RunVerdict } from '../analysis/types.js'
 import { formatBytes, formatCount, formatDuration, formatEstimate, ms } from '../units/format.js'
 import { moreRequestsText, pText } from '../analysis/verdict-words.js'
+import { axisWords, inTableUnit, type AxisWords } from '../analysis/x-axis.js'
 import { html, type SafeHtml } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
@@ -141,13 +142,13 @@ function verdictCard (v: RunVerdict | undefined, options: ReportHtmlOptions): Sa
     ${v.attribution !== 'none' ? html`<p class="muted">Attribution: ${v.attribution}</p>` : ''}
     ${v.x_axis ? html`<p class="muted" id="x-axis">x axis: ${v.x_axis}</p>` : ''}
     ${v.breaches.length ? html`<ul>${v.breaches.map((b) => html`<li class="breach">${b}</li>`)}</ul>` : ''}
-    ${metricsTable(v.metrics)}
+    ${metricsTable(v.metrics, axisWords(v.x_axis))}
     ${options.verdictFrom === 'analysis' ? html`<p class="note">Analysed while making this report; summary.json has no verdict saved.</p>` : ''}
   </div>`
 }
 
 /** One row per metric: its verdict and growth (pooled over segments when the analysis gives it). */
-function metricsTable (metrics: MetricVerdict[]): SafeHtml {
+function metricsTable (metrics: MetricVerdict[], axis: AxisWords): SafeHtml {
   if (metrics.length === 0) return html``
   return html`<table class="metrics"><thead><tr><th>series</th><th>verdict</th></tr></thead><tbody>
     ${metrics.map((m) => {
@@ -161,7 +162,7 @@ function metricsTable (metrics: MetricVerdict[]): SafeHtml {
       return html`<tr class="head">
         <td><code>${m.metric}</code>${m.decides ? html` <span class="decides" title="the run's verdict is the worst of these">decides</span>` : ''}</td>
         <td class="v-${m.verdict}">${m.verdict}</td></tr>
-        <tr class="growth"><td colspan="2">${perRequest ? formatEstimate(perRequest, m.unit, 'request') : html`<span class="muted">no growth estimate</span>`}<span class="muted">${where}</span>${perHour ? html`<br><span class="muted">${formatEstimate(perHour, m.unit, 'h')}</span>` : ''}${p !== undefined ? html`<span class="muted">; trend ${pText(p)}</span>` : ''}</td>
+        <tr class="growth"><td colspan="2">${perRequest ? formatEstimate(inTableUnit(perRequest, axis), m.unit, axis.tableUnit) : html`<span class="muted">no growth estimate</span>`}<span class="muted">${where}</span>${perHour ? html`<br><span class="muted">${formatEstimate(perHour, m.unit, 'h')}</span>` : ''}${p !== undefined ? html`<span class="muted">; trend ${pText(p)}</span>` : ''}</td>
       </tr>`
     })}
   </tbody></table>`
@@ -239,9 +240,10 @@ function segmentsSection (v: RunVerdict | undefined): SafeHtml {
   if (!v) return html``
   const rows = v.metrics.flatMap((m) => m.segments.map((s, i) => ({ m, s, i })))
   if (rows.length === 0) return html``
+  const axis = axisWords(v.x_axis)
   return html`<section id="reasons"><h2>Why</h2><table class="metrics">
     <thead><tr><th>series</th><th>verdict</th><th>reason</th></tr></thead>
-    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">${moreRequestsText(s.more_requests)}</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}, ${formatCount(s.warmup.requests, 'request')}; ${formatCount(s.windows, 'window')}</span></td></tr>`)}</tbody>
+    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">${moreRequestsText(s.more_requests, axis)}</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}${axis.time ? '' : `, ${formatCount(s.warmup.requests, 'request')}`}; ${formatCount(s.windows, 'window')}</span></td></tr>`)}</tbody>
   </table></section>`
 }
 

@@ -1,6 +1,7 @@
 import type { RunSummary } from '../recorder/summary-json.js'
 import { mib, ms } from '../units/format.js'
 import { stubLine } from './stub-line.js'
+import { latencyFigures, rateLines } from './rate-lines.js'
 
 /**
  * siege's summary block, label for label (4.1's layout: times in ms), then what siege can't
@@ -24,7 +25,8 @@ export function summaryText (s: RunSummary): string {
     `Longest transaction:\t${pad(ms(s.longest_ms), 12)} ms`,
     `Shortest transaction:\t${pad(ms(s.shortest_ms), 12)} ms`,
     '',
-    `Latency (ms):\tp50 ${ms(s.latency.p50_ms)}   p90 ${ms(s.latency.p90_ms)}   p99 ${ms(s.latency.p99_ms)}   p99.9 ${ms(s.latency.p999_ms)}   max ${ms(s.latency.max_ms)}`,
+    `Latency (ms):\t${latencyFigures(s.latency)}${s.rate ? '   (from each scheduled start: coordinated omission corrected)' : ''}`,
+    ...(s.rate ? rateLines(s.rate, pad) : []),
     `Status codes:\t${Object.entries(s.status_codes).map(([code, n]) => `${code}: ${n}`).join('   ') || 'none'}`
   ]
   const errors = Object.entries(s.errors).filter(([, n]) => n > 0)

@@ -11,13 +11,17 @@ import { join } from 'node:path'
 import { Lockstep } from '../engine/lockstep.js'
 import type { EventRecord } from '../recorder/events-csv.js'
 import { createResultsDir } from '../recorder/results-dir.js'
+import { writeSidesFile } from '../recorder/sides-folder.js'
 import { sideScenario } from '../scenario/sides.js'
 import type { Scenario } from '../scenario/types.js'
+import type { RunProgress } from '../report/progress-line.js'
 import { startRun, type RunHandle, type RunOptions, type RunResult } from './run-scenario.js'
 
 export interface SidesOptions extends Omit<RunOptions, 'onEvent' | 'gate' | 'onProgress'> {
   /** Something happened to one target's process. */
   onEvent?: (target: string, event: EventRecord) => void
+  /** One target's figures so far, every interval (for the live line). */
+  onProgress?: (target: string, progress: RunProgress) => void
 }
 
 export interface SideOutcome {
@@ -42,6 +46,7 @@ export interface SidesHandle {
 export function startSides (scenario: Scenario, options: SidesOptions = {}): SidesHandle {
   const { targets, lockstep } = scenario.sides!
   const dir = createResultsDir(scenario.name, scenario.out)
+  writeSidesFile(dir, { targets: targets.map((t) => t.name), mode: lockstep ? 'lockstep' : 'independent' })
   const gates = lockstep
     ? new Lockstep({
       targets: targets.length,
@@ -57,6 +62,7 @@ export function startSides (scenario: Scenario, options: SidesOptions = {}): Sid
     const handle = startRun(sideScenario(scenario, side, join(dir, side.name)), {
       ...options,
       gate: gates?.gate(i),
+      onProgress: options.onProgress && ((p) => options.onProgress!(side.name, p)),
       onEvent: (event) => {
         options.onEvent?.(side.name, event)
         if (event.type === 'target_exited') handle.finish()

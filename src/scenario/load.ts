@@ -15,6 +15,7 @@ import { checkSides, sideSample } from './sides.js'
 import type { Role } from '../columns/meaning.js'
 import { parseUrlList, readUrlFile } from './urlfile/parse.js'
 import { validate, type Validated } from './validate.js'
+import { watchScenarioSchema } from './watch-schema.js'
 import { parseYamlSource, readYamlSource, type Where, type YamlSource } from './yaml-source.js'
 import { ConfigError } from '../errors.js'
 import { parseRate } from '../units/rate.js'
@@ -28,6 +29,8 @@ export interface ScenarioOverrides {
   requests?: number
   passes?: number
   out?: string
+  /** `urls` may be left out (a watch, which sends no load): the list is then empty. */
+  urlsOptional?: boolean
 }
 
 /**
@@ -55,7 +58,8 @@ function defaultWarn (message: string): void {
 interface RawScenario {
   name?: string
   target: Omit<TargetConfig, 'env' | 'restartWhen'> & { env?: Array<[string, string]>; restartWhen?: Omit<RestartPolicy, 'rssAbove'> & { rssAbove?: number | string } }
-  urls: string | string[]
+  /** Absent only with `urlsOptional`. */
+  urls?: string | string[]
   concurrency: number
   duration?: number
   requests?: number
@@ -85,7 +89,7 @@ interface RawScenario {
 type RawSample = { interval: number; pssInterval: number; gc?: GcEndpointConfig }
 
 function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m: string) => void): Scenario {
-  const checked = validate(src, scenarioSchema)
+  const checked = validate(src, overrides.urlsOptional ? watchScenarioSchema : scenarioSchema)
   const raw = checked.value as unknown as RawScenario
   const dir = dirname(resolve(src.file))
   const at = (path: string): Where => checked.at(path)?.value ?? checked.root
@@ -244,6 +248,7 @@ function stopOf (raw: RawScenario): StopCondition {
 }
 
 function readUrls (raw: RawScenario, src: YamlSource, checked: Validated, dir: string, base: string | undefined, warn: (m: string) => void): Scenario['urls'] {
+  if (raw.urls === undefined) return { text: '', entries: [] }
   const urlsAt = checked.at('urls')
   const where = urlsAt?.value ?? checked.root
   const common = { ...(base !== undefined ? { base } : {}), ...(raw.contentType !== undefined ? { contentType: raw.contentType } : {}), env: process.env, warn }

@@ -4,6 +4,7 @@
  * follows), or, without one, counts seconds. The count starts at 0 when the watch does, and runs
  * on across the app's restarts (a counter that falls back restarted from 0).
  */
+import { TIME_AXIS } from '../analysis/x-axis.js'
 import { ConfigError } from '../errors.js'
 import { GcFetcher } from '../sampler/gc-fetch.js'
 import { parsePrometheusText } from '../sampler/prometheus.js'
@@ -35,7 +36,7 @@ export function requestCounter (spec: CounterSpec, insecure: boolean): RequestCo
 }
 
 class Seconds implements RequestCounter {
-  readonly xAxis = 'time: no request counter, so the `requests` column counts seconds (growth per request reads as growth per second)'
+  readonly xAxis = TIME_AXIS
   async start (): Promise<void> {}
   async read (elapsedS: number): Promise<number> {
     return elapsedS

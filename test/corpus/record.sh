@@ -145,6 +145,11 @@ real puma-fresh-short 18819 'requests: 30000' plain.txt
 # And as the live test (test/verdict-live-puma.test.ts) runs it: 120,000 requests, a row every 250 ms.
 ROW=250ms
 real puma-fresh-live 18822 'requests: 120000' plain.txt
+# Many threads, many arenas: 32 puma threads and 16 users, 120,000 requests, a row every 250 ms.
+second puma-fresh-32-threads /gc "target:" "  url: http://127.0.0.1:18825" \
+  "  command: puma -b tcp://127.0.0.1:18825 -t 32:32 config.ru" "  cwd: $REAL" \
+  "  env: { RACK_ENV: production }" "  ready: /gc" \
+  "urls: $REAL/urls/plain.txt" "concurrency: 16" "requests: 120000"
 ROW=1s
 # Leaks, one request in ten: /api/search keeps its results, but only when q is in a form body
 # (the X-Method rewrite puts it there); /api/e3 mallocs 16 KiB and never frees it; /api/e9

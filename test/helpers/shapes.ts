@@ -5,7 +5,7 @@
  * Noise: white (a reading's jitter) plus AR(1) with φ = 0.7 (a level that is high now stays
  * high for a while, as RSS and heap floors do), both with standard deviation `noise`.
  */
-export type ShapeName = 'leak' | 'settling-exp' | 'settling-log' | 'plateau' | 'flat' | 'leak-after-warmup' | 'cache-fill'
+export type ShapeName = 'leak' | 'settling-exp' | 'settling-log' | 'plateau' | 'flat' | 'leak-after-warmup' | 'cache-fill' | 'arena-warmup' | 'leak-from-start'
 
 export interface ShapeOptions {
   points?: number
@@ -49,6 +49,13 @@ export function shapeSeries (name: ShapeName, o: ShapeOptions = {}): { x: number
       case 'leak-after-warmup': return growth * u + 0.2 * growth * (1 - Math.exp(-5 * u)) / 5
       // A bounded cache: fills at a steady rate over the first 60% of the run, then full.
       case 'cache-fill': return growth * Math.min(u, 0.6) / 0.6
+      // A fresh process's life from its first request: malloc arenas following the high-water
+      // mark of what is live at once, which for a random walk grows as √requests: over the
+      // analysed stretch alone (after a tenth of the requests) the rate falls too slowly to call
+      // it bending; from the process's first requests on it has fallen threefold.
+      case 'arena-warmup': return growth * Math.sqrt(u)
+      // A malloc never freed, from the first request, with a smaller arena fill on top.
+      case 'leak-from-start': return 0.2 * growth * (1 - Math.exp(-u / 0.02)) + growth * u
     }
   }
   const x: number[] = []
