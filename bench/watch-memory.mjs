@@ -75,10 +75,27 @@ const heap = column('self_heap_used_bytes')
 const mib = (b) => `${(b / 1048576).toFixed(1)} MiB`
 const warm = Math.floor(rss.length / 100)
 const seconds = (Date.now() - started) / 1000
+/** Least-squares slope of `ys` against their row number, from `from` on, per 1,000 rows. */
+const slopePer1000 = (ys, from) => {
+  const xs = ys.slice(from).map((_, i) => i)
+  const y = ys.slice(from)
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length
+  const my = y.reduce((a, b) => a + b, 0) / y.length
+  let sxy = 0
+  let sxx = 0
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (y[i] - my)
+    sxx += (xs[i] - mx) ** 2
+  }
+  return sxx > 0 ? 1000 * sxy / sxx : NaN
+}
+// The last half's slope says whether it levels off: a growth that fades is the allocator warming up.
+const half = Math.floor(rss.length / 2)
 process.stdout.write([
-  `memsiege watch: ${rss.length} samples every ${interval} (a day at 1 s is 86,400) in ${seconds.toFixed(0)} s, --every ${every}`,
-  `memsiege RSS: start ${mib(rss[0])}, after 1% of the samples ${mib(rss[warm])}, end ${mib(rss.at(-1))}, highest ${mib(Math.max(...rss))}`,
-  `growth from 1% to the end: ${mib(rss.at(-1) - rss[warm])}; its JS heap in use: ${mib(heap[warm])} → ${mib(heap.at(-1))}`
+  `memsiege watch: ${rss.length} samples every ${interval} (a day at 1 s is 86,400) in ${seconds.toFixed(0)} s (${(rss.length / seconds).toFixed(0)} samples/s), --every ${every}`,
+  `memsiege RSS: first ${mib(rss[0])}, after 1% of the samples ${mib(rss[warm])}, last ${mib(rss.at(-1))}, highest ${mib(Math.max(...rss))}`,
+  `growth from 1% to the end: ${mib(rss.at(-1) - rss[warm])}; slope ${mib(slopePer1000(rss, warm))} per 1,000 samples (last half: ${mib(slopePer1000(rss, half))})`,
+  `its JS heap in use: ${mib(heap[warm])} → ${mib(heap.at(-1))}`
 ].join('\n') + '\n')
 if (process.env.BENCH_WATCH_KEEP) process.stdout.write(`kept: ${out}\n`)
 else rmSync(dirname(out), { recursive: true, force: true })

@@ -58,5 +58,5 @@ t.test('the sentence names the process\'s first requests as the early rate', asy
   t.ok(v.shape?.since_start, 'the warm-up rate is kept')
   t.ok(v.shape!.since_start!.warmup.value > 2 * v.shape!.late.value, `more than twice the late rate: ${v.shape!.since_start!.warmup.value.toFixed(0)} → ${v.shape!.late.value.toFixed(0)} B/request`)
   t.comment(seriesReasonText(v.why))
-  t.match(seriesReasonText(v.why), /slower and slower: .* in the process's first 12,0\d\d requests, the warm-up left out; .* late/)
+  t.match(seriesReasonText(v.why), /slower and slower: .* in the process's first 12,0\d\d requests \(CI .*, the warm-up left out\), .* late/)
 })

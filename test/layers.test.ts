@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 const src = fileURLToPath(new URL('../src/', import.meta.url))
 
 const LAYERS: string[][] = [
-  ['errors.ts', 'version.ts', 'long-timeout.ts', 'units', 'columns'],
+  ['errors.ts', 'version.ts', 'long-timeout.ts', 'lazy-undici.ts', 'units', 'columns'],
   ['scenario', 'probe'],
   ['counters', 'engine'],
   ['target', 'sampler'],

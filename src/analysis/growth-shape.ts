@@ -27,6 +27,13 @@ import type { Series } from './stats/series.js'
 /** Fewest floors a part's slope is taken over, when a third would have fewer. */
 export const MIN_PART = 8
 
+/**
+ * Fewest floors whose Sen interval (95%) leaves out the most extreme pairwise slope on each side:
+ * on 5 floors the 10 slopes' interval runs from the least to the greatest, on 6 from the second
+ * or third of 15.
+ */
+export const MIN_SEN_FLOORS = 6
+
 export type PartName = 'early' | 'middle' | 'late'
 
 export interface PartTrend extends TheilSenResult {

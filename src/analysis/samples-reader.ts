@@ -26,6 +26,12 @@ export interface SamplesTable {
 }
 
 const CHUNK_BYTES = 4 << 20
+/**
+ * One read buffer for every file read (reading is synchronous, so one at a time): a watch
+ * re-analyses its files every --every for days, and a fresh 4 MiB malloc each time only
+ * fragments the C heap.
+ */
+let chunkBuffer: Buffer | undefined
 
 /** The header's column names. Throws when the file can't be read or has no header. */
 export function readSamplesHeader (path: string): string[] {
@@ -152,7 +158,8 @@ function readRows (fd: number, offset: number, header: string[], indices: number
   let rows = 0
   let skipped = 0
   let startTime: string | undefined
-  const buffer = Buffer.alloc(CHUNK_BYTES)
+  chunkBuffer ??= Buffer.allocUnsafeSlow(CHUNK_BYTES)
+  const buffer = chunkBuffer
   let position = offset
   let carry = ''
   let eof = false

@@ -26,7 +26,7 @@
  */
 import { mannKendall } from './stats/mann-kendall.js'
 import { senInterval, sortedSlopes, intercept, type TheilSenResult } from './stats/theil-sen.js'
-import { bentSinceStart, growthShape, MIN_PART, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
+import { bentSinceStart, growthShape, MIN_PART, MIN_SEN_FLOORS, project, requestsToLevelOff, requestsToTellShape, type PartTrend, type Projection } from './growth-shape.js'
 import type { Series } from './stats/series.js'
 import type { Estimate, GrowthShape, SeriesVerdict } from './types.js'
 import type { Rise, SeriesReason, Threshold } from './reasons.js'
@@ -155,9 +155,12 @@ export function trendVerdict (input: TrendInput): TrendResult {
   // trend test, corrected for the autocorrelation such a shape has, may not call it significant,
   // yet each part says it plainly: the first part grew (its interval is above 0) and the last
   // part, kept up over the whole run, would not matter even at its interval's upper end. Both
-  // parts need MIN_PART floors: Sen's interval on four points reaches almost any slope.
+  // parts need MIN_PART floors (Sen's interval on four points reaches almost any slope), or, on
+  // fewer than three thirds' worth, be the two halves of the run with MIN_SEN_FLOORS each: a run
+  // of 30,000 requests gives a Ruby old generation only about 15 major GCs, one floor each.
+  const enough = (t: PartTrend) => t.floors >= MIN_PART || (t.floors >= MIN_SEN_FLOORS && 2 * t.floors >= windows - 1)
   const stoppedAfterGrowing = () => Boolean(early && late && readings >= MIN_READINGS_TO_CLEAR &&
-    early.floors >= MIN_PART && late.floors >= MIN_PART && early.low > 0 && late.high * span < thr)
+    enough(early) && enough(late) && early.low > 0 && late.high * span < thr)
   let projection: Projection | undefined
   let warm: PartTrend | undefined
   const heading = (p: Projection | undefined) => p ? { heading: { value: p.value, low: p.low, ...(p.high !== undefined ? { high: p.high } : {}), level: settings.level } } : {}

@@ -1,4 +1,5 @@
-import { Pool } from 'undici'
+import type { Pool } from 'undici'
+import { undici } from '../lazy-undici.js'
 
 export interface PoolSettings {
   connections: number
@@ -21,7 +22,7 @@ export class PoolSet {
     if (!pool) {
       const { connections, timeout, insecure } = this.#settings
       const ms = Math.round(timeout * 1000)
-      pool = new Pool(origin, {
+      pool = new (undici().Pool)(origin, {
         connections,
         pipelining: 1,
         headersTimeout: ms,

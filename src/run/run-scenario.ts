@@ -10,12 +10,12 @@ import { SamplesCsv } from '../recorder/samples-csv.js'
 import { buildSummary, writeSummary } from '../recorder/summary-json.js'
 import type { JudgedSummary } from '../analysis/types.js'
 import type { RunProgress } from '../report/progress-line.js'
-import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv.js'
+import type { EventRecord } from '../recorder/events-csv.js'
 import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
 import { LOAD_MEANINGS } from '../columns/index.js'
-import { openTargetSession } from './target-session.js'
+import { openRecordedSession } from './recorded-session.js'
 import { LongTimeout } from '../long-timeout.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
@@ -79,26 +79,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let summary: JudgedSummary
     let noVerdict: string | undefined
     let writeError: string | undefined
-    const events: EventRecord[] = []
-    let eventsCsv: EventsCsv | undefined
-    const session = await openTargetSession(scenario, {
-      logFile: resultsPath(dir, 'target.log'),
-      warn,
-      onEvent: (event) => {
-        const record = eventRecord(event)
-        events.push(record)
-        eventsCsv ??= new EventsCsv(resultsPath(dir, 'events.csv'))
-        eventsCsv.write(record)
-        options.onEvent?.(record)
-      }
-    })
+    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent)
     const samplers = session.samplers
-    try {
-      for (const sampler of samplers) await sampler.start()
-    } catch (err) {
-      await session.close()
-      throw err
-    }
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
     let lostRows = 0
     /** Why the run stopped before its stop condition (a restart loop). */
@@ -171,7 +153,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await load.close()
       await Promise.all(samplers.map((s) => s.stop()))
       await session.close()
-      eventsCsv?.close()
+      closeEvents()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       if (stopped !== undefined) summary.stopped_because = stopped
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))

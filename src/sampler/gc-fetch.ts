@@ -6,7 +6,8 @@
  * it (until the app closes it), so successive samples usually come from the same process; the
  * response's `pid` says which.
  */
-import { Client } from 'undici'
+import type { Client } from 'undici'
+import { undici } from '../lazy-undici.js'
 import { GcFetchError } from '../errors.js'
 
 export interface GcResponse {
@@ -40,7 +41,7 @@ export class GcFetcher {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`GC endpoint must be http(s): ${url}`)
     this.#path = u.pathname + u.search
     this.#maxBytes = opts.maxBytes ?? 4 * 1024 * 1024
-    this.#client = new Client(u.origin, {
+    this.#client = new (undici().Client)(u.origin, {
       connect: { rejectUnauthorized: !opts.insecure, timeout: opts.timeoutMs },
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,

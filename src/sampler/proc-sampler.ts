@@ -14,8 +14,10 @@
  * - `cpu_percent`: sum over the tree of pidusage's CPU% (100 = one core) since the previous read;
  *   a process's first reading counts 0.
  *
- * The tree's descendants are re-discovered on every read, so workers that come and go are
- * counted as they are. Without /proc (macOS, BSD) only `rss_bytes`, `cpu_percent` and `procs`
+ * The tree's descendants are re-discovered at most once a second (TREE_RESCAN_MS) and on every
+ * read slower than that, so workers that come and go are counted within a second; in between a
+ * read samples the tree last found, less the processes gone since. Finding it reads the stat
+ * file of every process on the machine, which would otherwise bound fast sampling. Without /proc (macOS, BSD) only `rss_bytes`, `cpu_percent` and `procs`
  * are filled, from pidusage, with the tree from `ps`.
  *
  * Which process that is, and whether it exited or was replaced on its port, is the target watch's
@@ -43,6 +45,9 @@ export const PROC_COLUMNS = [
   'cpu_percent',
 ] as const
 
+/** How long a found process tree is reused before /proc is scanned again. */
+const TREE_RESCAN_MS = 1000
+
 export interface ProcSamplerOptions {
   /** Sample this process (target.pid, or the pid of a started target.command) ... */
   pid?: number
@@ -63,7 +68,7 @@ export interface ProcSamplerOptions {
 export class ProcSampler implements Sampler {
   readonly columns: readonly string[] = PROC_COLUMNS
   readonly meanings = PROC_MEANINGS
-  readonly #tree: boolean
+  readonly #treeOn: boolean
   readonly #pssIntervalMs: number
   readonly #procfs: boolean
   readonly #watch: TargetWatch
@@ -72,10 +77,12 @@ export class ProcSampler implements Sampler {
   #pss?: number
   #pssAt = 0
   #pssPass?: Promise<void>
+  /** The tree last found, of which root, and when. */
+  #tree?: { root: number; pids: number[]; at: number }
 
   constructor (opts: ProcSamplerOptions) {
     if (opts.pid === undefined && opts.port === undefined) throw new TypeError('ProcSampler needs a pid or a port')
-    this.#tree = opts.tree ?? true
+    this.#treeOn = opts.tree ?? true
     this.#pssIntervalMs = (opts.pssInterval ?? 30) * 1000
     this.#procfs = opts.procfs ?? hasProcfs()
     this.#watch = new TargetWatch({ pid: opts.pid, port: opts.port, procfs: this.#procfs, target: opts.target, onEvent: opts.onEvent })
@@ -177,8 +184,13 @@ export class ProcSampler implements Sampler {
 
   /** The pids to sample; the caller has just checked that the root is alive. */
   async #pids (root: TargetRoot): Promise<number[]> {
-    if (!this.#tree) return [root.pid]
-    return processTree(root.pid, this.#procfs ? 'proc' : 'ps')
+    if (!this.#treeOn) return [root.pid]
+    const now = performance.now()
+    const last = this.#tree
+    if (last && last.root === root.pid && now - last.at < TREE_RESCAN_MS) return last.pids
+    const pids = await processTree(root.pid, this.#procfs ? 'proc' : 'ps')
+    this.#tree = { root: root.pid, pids, at: now }
+    return pids
   }
 
   #startPssPass (pids: number[]): void {

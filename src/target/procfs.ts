@@ -4,7 +4,7 @@
  * where processes vanish between listing and reading, so a missing process is not an error.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readProcText } from './proc-text.js'
 
 /**
  * USER_HZ, the unit of utime/stime/starttime in /proc/PID/stat. It is part of the kernel ABI and
@@ -120,7 +120,7 @@ export function parseSmapsRollup (text: string): SmapsRollup {
 
 async function readProc (pid: number, file: string): Promise<string | undefined> {
   try {
-    return await readFile(`/proc/${pid}/${file}`, 'utf8')
+    return await readProcText(`/proc/${pid}/${file}`)
   } catch {
     return undefined
   }
@@ -159,7 +159,7 @@ let bootTimeMs: number | undefined
 export async function startTimeToEpochMs (startTicks: number): Promise<number | undefined> {
   if (bootTimeMs === undefined) {
     try {
-      const m = /^btime\s+(\d+)$/m.exec(await readFile('/proc/stat', 'utf8'))
+      const m = /^btime\s+(\d+)$/m.exec(await readProcText('/proc/stat'))
       if (m) bootTimeMs = Number(m[1]) * 1000
     } catch {
       return undefined

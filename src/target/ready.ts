@@ -10,7 +10,8 @@
  *   but 502, 503 and 504. A 404 from an app without a root page proves it serves; those three
  *   are what a proxy in front of a target that is not back yet, or a booting app, answer.
  */
-import { Client } from 'undici'
+import type { Client } from 'undici'
+import { undici } from '../lazy-undici.js'
 import type { ExitInfo } from './events.js'
 
 export type ReadyRule = '2xx' | 'serving'
@@ -28,7 +29,7 @@ export class ReadyProbe {
   constructor (url: string, insecure: boolean, rule: ReadyRule = '2xx') {
     this.#rule = rule
     this.#url = new URL(url)
-    this.#client = new Client(this.#url.origin, {
+    this.#client = new (undici().Client)(this.#url.origin, {
       connect: { rejectUnauthorized: !insecure, timeout: 2000 },
       headersTimeout: 2000,
       bodyTimeout: 2000

@@ -8,13 +8,13 @@ import type { JudgedSummary } from '../analysis/types.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 import { LOAD_MEANINGS, type ColumnMeanings } from '../columns/index.js'
 import { RunStats } from '../counters/run-stats.js'
-import { EventsCsv, eventRecord, type EventRecord } from '../recorder/events-csv.js'
+import type { EventRecord } from '../recorder/events-csv.js'
 import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { buildSummary, writeSummary } from '../recorder/summary-json.js'
 import { writeReport } from '../report/write-report.js'
 import { IntervalClock } from '../run/interval-clock.js'
 import { targetDown } from '../run/run-scenario.js'
-import { openTargetSession } from '../run/target-session.js'
+import { openRecordedSession } from '../run/recorded-session.js'
 import { PROC_COLUMNS } from '../sampler/proc-sampler.js'
 import type { Scenario } from '../scenario/types.js'
 import { LongTimeout } from '../long-timeout.js'
@@ -70,23 +70,10 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
   const ended = new Promise<void>((resolve) => { end = resolve })
 
   async function run (): Promise<WatchResult> {
-    const events: EventRecord[] = []
-    let eventsCsv: EventsCsv | undefined
     const counter = requestCounter(options.counter, scenario.target.insecure)
-    const session = await openTargetSession(scenario, {
-      logFile: resultsPath(dir, 'target.log'),
-      warn,
-      onEvent: (event) => {
-        const record = eventRecord(event)
-        events.push(record)
-        eventsCsv ??= new EventsCsv(resultsPath(dir, 'events.csv'))
-        eventsCsv.write(record)
-        options.onEvent?.(record)
-      }
-    })
+    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent)
     const { samplers } = session
     try {
-      for (const sampler of samplers) await sampler.start()
       await counter.start()
     } catch (err) {
       await counter.close()
@@ -174,7 +161,7 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
     await Promise.all(samplers.map((s) => s.stop()))
     await session.close()
     await counter.close()
-    eventsCsv?.close()
+    closeEvents()
     const summary = summaryNow(true)
     const noVerdict = judge(summary)
     if (noVerdict !== undefined) warn(`no verdict: ${noVerdict}`)
