@@ -6,6 +6,7 @@
 import t from 'tap'
 import { differenceText, pairedSeriesText, sidesHeadlineText, significanceText } from '../src/analysis/verdict-words.js'
 import type { SideSeries } from '../src/analysis/paired-growth.js'
+import { axisWords, TIME_AXIS } from '../src/analysis/x-axis.js'
 
 const d = { value: -1.02, low: -1.1, high: -0.95, level: 0.95 }
 const old: SideSeries = { target: 'old', metric: 'gc.old_objects', unit: 'objects', verdict: 'leak', per_request: 1.02 }
@@ -16,7 +17,7 @@ t.test('a difference: significant or not, its interval, and how it was paired', 
   t.equal(significanceText(false), 'the difference is not significant')
   t.equal(differenceText('A', 'B', { value: -7300, low: -8100, high: -6500, level: 0.95 }, 'bytes'), '(B − A: −7.13 KiB/request, 95% interval −7.91 … −6.35)')
   t.equal(differenceText('old', 'new', d, 'objects', { p: 0.00001, requests: [120, 4000] }), '(new − old: −1.02 objects/request, 95% interval −1.1 … −0.95; paired over requests 120 to 4,000, p < 0.0001)')
-  t.match(differenceText('a', 'b', d, 'objects', { p: 0.2, requests: [0, 60] }, 'second'), /\/second, .*paired over seconds 0 to 60, p = 0\.200\)$/, 'a watch on the time axis says seconds')
+  t.equal(differenceText('a', 'b', { value: -2, low: -3, high: -1, level: 0.95 }, 'objects', { p: 0.2, requests: [5, 7200] }, axisWords(TIME_AXIS)), '(b − a: −7.2 k objects/hour, 95% interval −10.8 … −3.6; paired from 5 s to 2 h of watching, p = 0.200)', 'a watch on the time axis: per hour, durations')
 })
 
 t.test('one series of two targets, and the headline of each kind', async (t) => {
@@ -31,6 +32,7 @@ t.test('one series of two targets, and the headline of each kind', async (t) => 
   t.match(sidesHeadlineText({ kind: 'both-leak', a, b: { name: 'new', verdict: 'leak' }, series, more: 'old', less: 'new' }), /^Both leak, old faster: .*slower, not gone/)
   t.match(sidesHeadlineText({ kind: 'grows-faster', a: b, b: { name: 'x', verdict: 'flat' }, series, more: 'new', less: 'x' }), /^new is plateau, x is flat, but new grows faster: .*the difference is significant: a longer run/)
   t.match(sidesHeadlineText({ kind: 'not-significant', a, b, series }), /; the difference is not significant: the change from old to new makes none/)
+  t.match(sidesHeadlineText({ kind: 'grows-faster', a: b, b: { name: 'x', verdict: 'flat' }, series, more: 'new', less: 'x' }, axisWords(TIME_AXIS)), /old's gc\.old_objects grow 3,672 objects\/hour, .*a longer watch will tell/, 'on the time axis: per hour, a watch')
   t.equal(sidesHeadlineText({ kind: 'unpaired', a, b }), 'old leaks, new is plateau; no series of theirs could be paired to tell them apart.')
   t.equal(sidesHeadlineText({ kind: 'no-verdict', a, b: { name: 'new' } }), "new can't be set against old: new has no verdict.")
 })

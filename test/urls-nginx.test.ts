@@ -11,7 +11,7 @@ import { urlsFromLogCommand, type UrlsFromLogArgs } from '../src/commands/urls.j
 import { escapeRequestTarget } from '../src/scenario/urlfile/escape.js'
 import { readUrlFile } from '../src/scenario/urlfile/parse.js'
 import { runCli } from './helpers/cli.js'
-import { NGINX, nginxTempPaths } from './helpers/nginx.js'
+import { NGINX, nginxConf } from './helpers/nginx.js'
 import { countsRows, memoryIo } from './helpers/urls.js'
 import { waitFor } from './helpers/wait.js'
 import { freePort } from '../src/target/free-port.js'
@@ -71,27 +71,18 @@ async function startNginx (): Promise<Nginx> {
   udp.on('message', (message) => syslog.push(message.toString('utf8')))
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve))
   const syslogPort = udp.address().port
-  const tempPaths = nginxTempPaths(prefix)
   const conf = join(prefix, 'nginx.conf')
-  writeFileSync(conf, `daemon off;
-master_process off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 64; }
-http {
-${tempPaths.join('\n')}
-  log_format memsiege_json escape=json '{"time":"$time_iso8601","method":"$request_method","uri":"$request_uri","status":$status,"bytes":$body_bytes_sent}';
-  access_log ${prefix}/access.log combined;
-  access_log ${prefix}/access.json memsiege_json;
-  access_log syslog:server=127.0.0.1:${syslogPort},tag=nginx combined;
-  server {
-    listen 127.0.0.1:${port};
-    location / { return 200 "ok\\n"; }
-    location /missing/ { return 404; }
-  }
-}
-`)
+  writeFileSync(conf, nginxConf(prefix, [
+    'log_format memsiege_json escape=json \'{"time":"$time_iso8601","method":"$request_method","uri":"$request_uri","status":$status,"bytes":$body_bytes_sent}\';',
+    `access_log ${prefix}/access.log combined;`,
+    `access_log ${prefix}/access.json memsiege_json;`,
+    `access_log syslog:server=127.0.0.1:${syslogPort},tag=nginx combined;`,
+    'server {',
+    `  listen 127.0.0.1:${port};`,
+    '  location / { return 200 "ok\\n"; }',
+    '  location /missing/ { return 404; }',
+    '}',
+  ]))
   const child: ChildProcess = spawn(NGINX, ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => { stderr += d })

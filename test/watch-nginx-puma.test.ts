@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTarget } from '../src/target/process.js'
 import { runCli } from './helpers/cli.js'
-import { NGINX, nginxTempPaths } from './helpers/nginx.js'
+import { NGINX, nginxConf } from './helpers/nginx.js'
 import { readSummary, sampling, startWatchCli } from './helpers/watch.js'
 import { waitFor } from './helpers/wait.js'
 import { freePort, get, repoRoot } from './fixtures/sampler-helpers.js'
@@ -20,24 +20,15 @@ if (missing) t.plan(0, missing)
 async function startNginx (t: { teardown (fn: () => unknown): void }, upstream: number): Promise<{ port: number; accessLog: string }> {
   const prefix = mkdtempSync(join(tmpdir(), 'memsiege-watch-nginx-'))
   const port = await freePort()
-  const temps = nginxTempPaths(prefix)
   const accessLog = join(prefix, 'access.log')
-  writeFileSync(join(prefix, 'nginx.conf'), `daemon off;
-master_process off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 64; }
-http {
-${temps.join('\n')}
-  access_log ${accessLog} combined;
-  server {
-    listen 127.0.0.1:${port};
-    location / { proxy_pass http://127.0.0.1:${upstream}; }
-    location = /nginx_status { stub_status; access_log off; }
-  }
-}
-`)
+  writeFileSync(join(prefix, 'nginx.conf'), nginxConf(prefix, [
+    `access_log ${accessLog} combined;`,
+    'server {',
+    `  listen 127.0.0.1:${port};`,
+    `  location / { proxy_pass http://127.0.0.1:${upstream}; }`,
+    '  location = /nginx_status { stub_status; access_log off; }',
+    '}',
+  ]))
   const child = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { stdio: 'ignore' })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   t.teardown(async () => {

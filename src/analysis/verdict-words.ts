@@ -265,7 +265,7 @@ export function significanceText (isSignificant: boolean): string {
   return `the difference is ${isSignificant ? 'significant' : 'not significant'}`
 }
 
-/** How a difference between two targets was tested: the paired trend test's p and the requests it covered. */
+/** How a difference between two targets was tested: the paired trend test's p and the stretch of the x axis it covered. */
 export interface PairedTest {
   p: number
   requests: readonly [number, number]
@@ -273,15 +273,19 @@ export interface PairedTest {
 
 /**
  * "(B − A: −7.3 KiB/request, 95% interval −8.1 … −6.5)", with "; paired over requests 0 to 4,000,
- * p < 0.0001" when the targets were loaded side by side and their series paired.
+ * p < 0.0001" when the targets were loaded side by side and their series paired; on the time axis
+ * of a watch, per hour and "paired from 5 s to 8 h of watching".
  */
-export function differenceText (a: string, b: string, d: Estimate, unit: Unit, paired?: PairedTest, per = 'request'): string {
-  const s = unitScale(Math.max(Math.abs(d.low), Math.abs(d.high)), unit)
+export function differenceText (a: string, b: string, d: Estimate, unit: Unit, paired?: PairedTest, axis: AxisWords = axisWords(undefined)): string {
+  const [value, low, high] = [d.value, d.low, d.high].map((v) => axis.rateValue(v))
+  const s = unitScale(Math.max(Math.abs(low), Math.abs(high)), unit)
   const f = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '') + formatNumber(Math.abs(v) / s.divisor)
-  const interval = `${b} − ${a}: ${f(d.value)}${s.suffix ? ` ${s.suffix}` : ''}/${per}, ${Math.round(d.level * 100)}% interval ${f(d.low)} … ${f(d.high)}`
+  const per = axis.time ? 'hour' : 'request'
+  const interval = `${b} − ${a}: ${f(value)}${s.suffix ? ` ${s.suffix}` : ''}/${per}, ${Math.round(d.level * 100)}% interval ${f(low)} … ${f(high)}`
   if (!paired) return `(${interval})`
-  const [from, to] = paired.requests.map((r) => Math.round(r).toLocaleString('en-US'))
-  return `(${interval}; paired over ${per}s ${from} to ${to}, ${pText(paired.p)})`
+  const [from, to] = paired.requests
+  const over = axis.time ? `from ${axis.span(from)} to ${axis.span(to)} of watching` : `over requests ${Math.round(from).toLocaleString('en-US')} to ${Math.round(to).toLocaleString('en-US')}`
+  return `(${interval}; paired ${over}, ${pText(paired.p)})`
 }
 
 /** Counts read as plurals ("old_objects grow"); bytes as one amount ("RSS grows"). */
@@ -295,8 +299,8 @@ export function metricLabel (metric: string): string {
 }
 
 /** What one target's series did, in a few words: "a's RSS grows 1.0 KiB/request", "b's old_objects stop growing". */
-export function sideSeriesText (s: SideSeries, per = 'request'): string {
-  const rate = s.per_request !== undefined ? formatRate(s.per_request, s.unit, per) : undefined
+export function sideSeriesText (s: SideSeries, axis: AxisWords = axisWords(undefined)): string {
+  const rate = s.per_request !== undefined ? axis.rate(s.per_request, s.unit) : undefined
   const plural = isPlural(s.unit)
   const e = plural ? '' : 's'
   const doing = ((): string => {
@@ -316,26 +320,26 @@ export function sideSeriesText (s: SideSeries, per = 'request'): string {
  * growing; the difference is significant (b − a: −1.0 object/request, 95% interval −1.1 … −0.9;
  * paired over requests 0 to 4,000, p < 0.0001)."
  */
-export function pairedSeriesText (metric: string, a: SideSeries, b: SideSeries, d: Estimate, isSignificant: boolean, paired: PairedTest, per = 'request'): string {
-  const doing = (s: SideSeries) => sideSeriesText({ ...s, metric: undefined }, per)
-  return `${metricLabel(metric)}: ${doing(a)}, ${doing(b)}; ${significanceText(isSignificant)} ${differenceText(a.target, b.target, d, a.unit, paired, per)}.`
+export function pairedSeriesText (metric: string, a: SideSeries, b: SideSeries, d: Estimate, isSignificant: boolean, paired: PairedTest, axis: AxisWords = axisWords(undefined)): string {
+  const doing = (s: SideSeries) => sideSeriesText({ ...s, metric: undefined }, axis)
+  return `${metricLabel(metric)}: ${doing(a)}, ${doing(b)}; ${significanceText(isSignificant)} ${differenceText(a.target, b.target, d, a.unit, paired, axis)}.`
 }
 
 /** The sentence to act on when two targets ran side by side. */
-export function sidesHeadlineText (h: SidesHeadline, per = 'request'): string {
+export function sidesHeadlineText (h: SidesHeadline, axis: AxisWords = axisWords(undefined)): string {
   const { a, b } = h
   const is = (name: string, verdict: string) => `${name} ${verdict === 'leak' ? 'leaks' : `is ${verdict}`}`
   const verdicts = `${is(a.name, a.verdict ?? 'none')}, ${is(b.name, b.verdict ?? 'none')}`
   if (h.kind === 'no-verdict' || h.kind === 'unpaired') {
     return h.kind === 'unpaired' ? `${verdicts}; no series of theirs could be paired to tell them apart.` : `${b.name} can't be set against ${a.name}: ${a.verdict ? b.name : a.name} has no verdict.`
   }
-  const evidence = `${sideSeriesText(h.series[0], per)}, ${sideSeriesText(h.series[1], per)}`
-  if (h.kind === 'not-significant') return `${verdicts}; ${evidence}; ${significanceText(false)}: the change from ${a.name} to ${b.name} makes none that this run can tell.`
+  const evidence = `${sideSeriesText(h.series[0], axis)}, ${sideSeriesText(h.series[1], axis)}`
+  if (h.kind === 'not-significant') return `${verdicts}; ${evidence}; ${significanceText(false)}: the change from ${a.name} to ${b.name} makes none that this ${axis.time ? 'watch' : 'run'} can tell.`
   const { more, less } = h
   const said = `${evidence}; ${significanceText(true)}`
   switch (h.kind) {
     case 'one-leaks': return `${more} leaks and ${less} does not: ${said}: what differs in ${b.name} ${more === a.name ? 'fixes' : 'brings'} the leak.`
     case 'both-leak': return `Both leak, ${more} faster: ${said}: what differs in ${b.name} makes the leak ${more === a.name ? 'slower, not gone' : 'faster'}.`
-    case 'grows-faster': return `${verdicts}, but ${more} grows faster: ${said}: a longer run will tell whether ${more} leaks.`
+    case 'grows-faster': return `${verdicts}, but ${more} grows faster: ${said}: a longer ${axis.time ? 'watch' : 'run'} will tell whether ${more} leaks.`
   }
 }

@@ -9,8 +9,12 @@ import { compareSides } from '../report/sides-compare.js'
 import { loadAnalysedRun } from '../report/verdict-source.js'
 import { ConfigError, NotResultsFolderError } from '../errors.js'
 
-/** How the difference between targets loaded side by side is judged, as compare.html says it. */
-export const PAIRED_METHOD = 'The targets got the same requests side by side, so their floor series are paired on requests completed: the difference B − A is tested for a trend (Mann–Kendall with the autocorrelation correction) and its slope is Theil–Sen\'s with Sen\'s interval. Significant: p < 0.05 and the 95% interval excludes zero.'
+/** How the difference between targets side by side is judged, as compare.html says it: loaded with the same requests, or watched at the same time. */
+const PAIRED_ON = {
+  requests: 'The targets got the same requests side by side, so their floor series are paired on requests completed',
+  time: 'The targets were watched side by side from the same moment, so their floor series are paired on time'
+}
+const PAIRED_TEST = ': the difference B − A is tested for a trend (Mann–Kendall with the autocorrelation correction) and its slope is Theil–Sen\'s with Sen\'s interval. Significant: p < 0.05 and the 95% interval excludes zero.'
 
 export interface CompareCommandArgs {
   /** Two or more results folders; the first is the baseline. */
@@ -30,7 +34,22 @@ export async function loadComparison (dirs: readonly string[], sides = false): P
     const { input, ...v } = await loadAnalysedRun(dir)
     runs.push({ input, verdict: v.verdict, verdictFrom: v.from, noVerdictReason: v.reason })
   }
-  return sides ? { runs, comparison: compareSides(runs), method: PAIRED_METHOD } : { runs, comparison: compareRuns(runs) }
+  if (!sides) return { runs, comparison: compareRuns(runs) }
+  const comparison = compareSides(runs)
+  return { runs, comparison, method: PAIRED_ON[comparison.time ? 'time' : 'requests'] + PAIRED_TEST }
+}
+
+/** compare.html and compare.txt in a side-by-side folder; a comparison that fails is a warning, the runs are kept. */
+export async function writeSidesComparison (dir: string, runDirs: readonly string[], warn: (message: string) => void): Promise<Comparison | undefined> {
+  try {
+    const { runs, comparison, method } = await loadComparison(runDirs, true)
+    writeFileWhole(join(dir, 'compare.html'), compareHtml(runs, { comparison, method }))
+    writeFileWhole(join(dir, 'compare.txt'), compareText(comparison))
+    return comparison
+  } catch (err) {
+    warn(`compare: ${(err as Error).message}`)
+    return undefined
+  }
 }
 
 /** The folders to compare: one side-by-side folder gives its targets' runs, paired; else two runs or more. */

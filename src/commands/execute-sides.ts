@@ -1,14 +1,11 @@
-import { join } from 'node:path'
 import type { Scenario } from '../scenario/types.js'
 import { startSides, type SidesResult } from '../run/side-by-side.js'
-import { compareText, type Comparison } from '../report/compare.js'
-import { compareHtml } from '../report/compare-html.js'
+import { compareText } from '../report/compare.js'
 import { verboseLine } from '../report/verbose-line.js'
 import type { RunProgress } from '../report/progress-line.js'
 import { sidesProgressLine } from '../report/sides-progress-line.js'
-import { writeFileWhole } from '../recorder/write-whole.js'
 import { onSignals } from './signals.js'
-import { loadComparison } from './compare.js'
+import { writeSidesComparison } from './compare.js'
 import { EXIT_BREACH } from './analyze.js'
 import { EXIT_FAILURE, EXIT_NO_SUCCESS, EXIT_TARGET_EXITED, noSuccess, verdictSettings, writeRunReport, type OutputOptions } from './execute-run.js'
 
@@ -64,7 +61,7 @@ export async function executeSides (scenario: Scenario, output: OutputOptions, w
     breached ||= (r.summary.verdict?.breaches.length ?? 0) > 0
   }
   const ran = result.sides.filter((s) => s.result && !s.result.writeError).map((s) => s.result!.dir)
-  const comparison = ran.length >= 2 ? await writeComparison(result.dir, ran, warn) : undefined
+  const comparison = ran.length >= 2 ? await writeSidesComparison(result.dir, ran, warn) : undefined
   if (output.json) process.stdout.write(JSON.stringify({ results_dir: result.dir, runs: result.sides.map((s) => s.result?.summary ?? { name: s.name, error: s.error?.message }), comparison }, null, 2) + '\n')
   else if (!output.quiet) process.stdout.write(`${comparison ? compareText(comparison) + '\n' : ''}Results:\t${result.dir}\n`)
   // the order of a single run's statuses (execute-run.ts), over all the targets
@@ -74,17 +71,4 @@ export async function executeSides (scenario: Scenario, output: OutputOptions, w
   if (exited && !output.keepGoing) return EXIT_TARGET_EXITED
   if (failed) return EXIT_NO_SUCCESS
   return breached ? EXIT_BREACH : 0
-}
-
-/** compare.html and compare.txt in the side-by-side folder; a comparison that fails is a warning, the runs are kept. */
-async function writeComparison (dir: string, runDirs: string[], warn: (message: string) => void): Promise<Comparison | undefined> {
-  try {
-    const { runs, comparison, method } = await loadComparison(runDirs, true)
-    writeFileWhole(join(dir, 'compare.html'), compareHtml(runs, { comparison, method }))
-    writeFileWhole(join(dir, 'compare.txt'), compareText(comparison))
-    return comparison
-  } catch (err) {
-    warn(`compare: ${(err as Error).message}`)
-    return undefined
-  }
 }

@@ -19,6 +19,7 @@ import { EXIT_BREACH } from './analyze.js'
 import { EXIT_FAILURE, EXIT_TARGET_EXITED } from './execute-run.js'
 import { onSignals } from './signals.js'
 import { applyTargetFlags, type TargetFlags } from './target-flags.js'
+import { sidesOfFlags, watchSides } from './watch-sides.js'
 import { ConfigError } from '../errors.js'
 
 export interface WatchArgs extends TargetFlags, AnalysisFlags {
@@ -60,14 +61,10 @@ export async function watchCommand (args: WatchArgs, warn: (message: string) => 
     throw new ConfigError((err as Error).message)
   }
   const say = (line: string): void => { if (!args.quiet) process.stderr.write(`memsiege: ${line}\n`) }
+  const options = { counter, forS, everyS, report: args.report, alerts: { leak: alertLeak, rssAbove, command: args.onAlert }, analysis, warn }
+  if (scenario.sides) return watchSides(scenario, options, { ...args, alertLeak }, say)
   const handle = startWatch(scenario, {
-    counter,
-    forS,
-    everyS,
-    report: args.report,
-    alerts: { leak: alertLeak, rssAbove, command: args.onAlert },
-    analysis,
-    warn,
+    ...options,
     onEvent: (e) => say(`${e.type}: pid ${e.pid} ${e.detail}`),
     onAlert: (change) => say(change.message)
   })
@@ -105,7 +102,7 @@ function watchTargetScenario (args: WatchArgs, warn: (message: string) => void) 
   const given = (['pid', 'port', 'cmd'] as const).filter((k) => args[k] !== undefined)
   if (given.length === 0) throw new ConfigError('watch what? give --pid N, --port P, --cmd "COMMAND" or a scenario file')
   const base = watchScenario({ target: { insecure: args.insecure }, interval: interval ?? 1, gcUrl: args.gc !== undefined ? httpUrl('--gc', args.gc) : undefined, out: args.out })
-  return applyTargetFlags(base, args)
+  return sidesOfFlags(base, args) ?? applyTargetFlags(base, args)
 }
 
 function counterSpec (args: WatchArgs): CounterSpec {

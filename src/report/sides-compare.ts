@@ -7,6 +7,7 @@
 import { pairedGrowth, type PairedGrowth, type SideSeries, type SidesHeadline } from '../analysis/paired-growth.js'
 import type { MetricVerdict } from '../analysis/types.js'
 import { pairedSeriesText, sidesHeadlineText } from '../analysis/verdict-words.js'
+import { axisWords, isTimeAxis, TIME_AXIS, type AxisWords } from '../analysis/x-axis.js'
 import { compareRuns, type CompareRunInput, type Comparison, type RunColumn } from './compare.js'
 import { mainSegment } from './memory-svg.js'
 
@@ -15,10 +16,14 @@ export interface SidesComparison extends Comparison {
   paired: Array<Array<PairedGrowth | undefined>>
   /** The sentence to act on, first of `sentences`. */
   headline: string
+  /** Targets watched with no request counter: their x axis is time, and rates are per hour. */
+  time: boolean
 }
 
 export function compareSides (runs: readonly CompareRunInput[]): SidesComparison {
   const c = compareRuns(runs)
+  const time = runs.every((r) => isTimeAxis(r.input.summary.x_axis))
+  const axis = axisWords(time ? TIME_AXIS : undefined)
   const verdictsOf = (metric: string) => runs.map((r) => r.verdict?.metrics.find((m) => m.metric === metric))
   const paired = c.series.map((s) => {
     const verdicts = verdictsOf(s.metric)
@@ -27,13 +32,13 @@ export function compareSides (runs: readonly CompareRunInput[]): SidesComparison
       const p = a && b ? pairedGrowth(floorOf(a), floorOf(b)) : undefined
       if (p) {
         v.difference = { difference: p.difference, significant: p.significant }
-        v.sentence = pairedSentence(s.metric, c.runs[0], a!, c.runs[j + 1], b!, p)
+        v.sentence = pairedSentence(s.metric, c.runs[0], a!, c.runs[j + 1], b!, p, axis)
       }
       return p
     })
   })
-  const headline = headlineOf(c, paired, runs)
-  return { ...c, paired, headline, sentences: [headline, ...c.series.flatMap((s) => s.versus.map((v) => v.sentence))] }
+  const headline = headlineOf(c, paired, runs, axis)
+  return { ...c, paired, headline, time, sentences: [headline, ...c.series.flatMap((s) => s.versus.map((v) => v.sentence))] }
 }
 
 function floorOf (m: MetricVerdict): Array<[number, number]> {
@@ -45,8 +50,8 @@ function sideSeries (target: RunColumn, m: MetricVerdict, metric?: string): Side
 }
 
 /** One series' paired difference in words (verdict-words.ts). */
-function pairedSentence (metric: string, a: RunColumn, ma: MetricVerdict, b: RunColumn, mb: MetricVerdict, p: PairedGrowth): string {
-  return pairedSeriesText(metric, sideSeries(a, ma), sideSeries(b, mb), p.difference, p.significant, { p: p.p_value, requests: p.requests })
+function pairedSentence (metric: string, a: RunColumn, ma: MetricVerdict, b: RunColumn, mb: MetricVerdict, p: PairedGrowth, axis: AxisWords): string {
+  return pairedSeriesText(metric, sideSeries(a, ma), sideSeries(b, mb), p.difference, p.significant, { p: p.p_value, requests: p.requests }, axis)
 }
 
 /**
@@ -54,9 +59,9 @@ function pairedSentence (metric: string, a: RunColumn, ma: MetricVerdict, b: Run
  * (one that leaks in either with a significant difference, else one that decides a verdict), who
  * grows faster, and whether that is significant.
  */
-function headlineOf (c: Comparison, paired: Array<Array<PairedGrowth | undefined>>, runs: readonly CompareRunInput[]): string {
+function headlineOf (c: Comparison, paired: Array<Array<PairedGrowth | undefined>>, runs: readonly CompareRunInput[], axis: AxisWords): string {
   const a = c.runs[0]
-  return c.runs.slice(1).map((b, j) => sidesHeadlineText(headline(a, b, j + 1))).join(' ')
+  return c.runs.slice(1).map((b, j) => sidesHeadlineText(headline(a, b, j + 1), axis)).join(' ')
 
   function headline (a: RunColumn, b: RunColumn, i: number): SidesHeadline {
     const sides = { a: { name: a.name, verdict: a.verdict }, b: { name: b.name, verdict: b.verdict } }

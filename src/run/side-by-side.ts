@@ -24,22 +24,23 @@ export interface SidesOptions extends Omit<RunOptions, 'onEvent' | 'gate' | 'onP
   onProgress?: (target: string, progress: RunProgress) => void
 }
 
-export interface SideOutcome {
+/** One target's end: its run's (or watch's) result. */
+export interface SideOutcome<R = RunResult> {
   name: string
   /** Absent when the target's run failed as a whole (it never started): then `error` says why. */
-  result?: RunResult
+  result?: R
   error?: Error
 }
 
-export interface SidesResult {
+export interface SidesResult<R = RunResult> {
   /** The results folder holding one sub-folder per target. */
   dir: string
-  sides: SideOutcome[]
+  sides: Array<SideOutcome<R>>
 }
 
-export interface SidesHandle {
+export interface SidesHandle<R = RunResult> {
   readonly dir: string
-  readonly done: Promise<SidesResult>
+  readonly done: Promise<SidesResult<R>>
   interrupt (): void
 }
 
@@ -78,19 +79,28 @@ export function startSides (scenario: Scenario, options: SidesOptions = {}): Sid
     if (!lockstep && result) return
     handles.forEach((h, j) => { if (!ended.has(j)) h.finish() })
   }
-  const done = Promise.all(handles.map(async (h, i): Promise<SideOutcome> => {
+  return allSides(dir, targets.map((t) => t.name), handles, (i, result) => {
+    // It never ran (its target did not start): the others must not wait for it at the gate.
+    if (!result) gates?.gate(i).leave()
+    endOthers(i, result)
+  })
+}
+
+/**
+ * The targets' runs (or watches) as one handle: every target's outcome (one that never started
+ * gives its error), `onEnd` as each ends, interrupt() for all.
+ */
+export function allSides<R> (dir: string, names: readonly string[], handles: ReadonlyArray<{ readonly done: Promise<R>; interrupt (): void }>, onEnd?: (i: number, result: R | undefined) => void): SidesHandle<R> {
+  const done = Promise.all(handles.map(async (h, i): Promise<SideOutcome<R>> => {
     try {
       const result = await h.done
-      endOthers(i, result)
-      return { name: targets[i].name, result }
+      onEnd?.(i, result)
+      return { name: names[i], result }
     } catch (err) {
-      // It never ran (its target did not start): the others must not wait for it at the gate.
-      gates?.gate(i).leave()
-      endOthers(i, undefined)
-      return { name: targets[i].name, error: err as Error }
+      onEnd?.(i, undefined)
+      return { name: names[i], error: err as Error }
     }
   })).then((sides) => ({ dir, sides }))
-
   return {
     dir,
     done,

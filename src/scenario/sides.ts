@@ -40,8 +40,9 @@ export function checkOrigins (scenario: Pick<Scenario, 'urls'>, firstUrl: string
 
 /** The scenario one target of a side-by-side run runs: its target and sample, the list on its origin, its sub-folder. */
 export function sideScenario (scenario: Scenario, side: SideTarget, out: string): Scenario {
-  const to = new URL(side.target.url!)
-  const entries = to.origin === new URL(scenario.target.url!).origin
+  // a watch's targets may have no url (a --pid each): it sends nothing anyway
+  const to = side.target.url !== undefined ? new URL(side.target.url) : undefined
+  const entries = !to || to.origin === new URL(scenario.target.url!).origin
     ? scenario.urls.entries
     : scenario.urls.entries.map((entry) => {
       const url = new URL(entry.url)
