@@ -183,7 +183,7 @@ async function main () {
   }
 
   const groups = summarize(runs, targets, config.concurrencies, config.tools)
-  const rat = ratios(groups, targets, config.concurrencies, RATIO_TARGET)
+  const rat = ratios(groups, targets, config.concurrencies, RATIO_TARGET, runs)
   log()
   log(`Throughput — medians of ${config.rounds} interleaved run(s) of ${config.seconds} s`)
   log(table(
@@ -194,13 +194,24 @@ async function main () {
   ))
   log('(medians; CPU% = 100 per fully busy core over the run\'s wall time; "others" = the rest of the machine, e.g. other people\'s tests)')
   log()
+  const times = (x) => (x === undefined ? 'n/a' : `${x.toFixed(2)}×`)
   log(`Ratios of medians (target: memsiege ≥ ${RATIO_TARGET.toFixed(2)}× autocannon at every concurrency)`)
   log(table(
-    ['target', 'c', 'memsiege/undici', 'memsiege/autocannon', 'memsiege/wrk', `≥ ${RATIO_TARGET.toFixed(2)}×?`, 'CPU/req vs autocannon (≤ 0.80×)'],
-    rat.map((r) => [r.target, r.concurrency, r.vsUndici === undefined ? 'n/a' : `${r.vsUndici.toFixed(2)}×`, r.vsAutocannon === undefined ? 'n/a' : `${r.vsAutocannon.toFixed(2)}×`, r.vsWrk === undefined ? 'n/a' : `${r.vsWrk.toFixed(2)}×`, r.met === undefined ? 'n/a' : r.met ? 'MET' : 'MISSED',
-      r.cpuVsAutocannon === undefined ? 'n/a' : `${r.cpuVsAutocannon.toFixed(2)}× ${r.cpuVsAutocannon <= 0.8 ? 'MET' : 'MISSED'}`]),
+    ['target', 'c', 'memsiege/undici', 'memsiege/autocannon', 'memsiege/wrk', `≥ ${RATIO_TARGET.toFixed(2)}×?`, 'CPU/req vs autocannon (≤ 0.80×)', 'CPU/req vs wrk'],
+    rat.map((r) => [r.target, r.concurrency, times(r.vsUndici), times(r.vsAutocannon), times(r.vsWrk), r.met === undefined ? 'n/a' : r.met ? 'MET' : 'MISSED',
+      r.cpuVsAutocannon === undefined ? 'n/a' : `${r.cpuVsAutocannon.toFixed(2)}× ${r.cpuVsAutocannon <= 0.8 ? 'MET' : 'MISSED'}`, times(r.cpuVsWrk)]),
     2
   ))
+  log()
+  log('The same ratios within each round (memsiege and autocannon run back to back, under the same load from the rest of the machine)')
+  log(table(
+    ['target', 'c', 'req/s memsiege/autocannon by round', 'CPU/req memsiege/autocannon by round'],
+    rat.map((r) => [r.target, r.concurrency, r.rounds.rpsVsAutocannon.map(times).join(' ') || 'n/a', r.rounds.cpuVsAutocannon.map(times).join(' ') || 'n/a']),
+    2
+  ))
+  log()
+  log('CPU-seconds per 100k requests (medians; whole process, start-up included)')
+  log(table(['target', 'c', ...config.tools], targets.flatMap((t) => config.concurrencies.map((c) => [t, c, ...config.tools.map((tool) => fmt(groups.find((g) => g.target === t && g.concurrency === c && g.tool === tool)?.cpuS100k, 2))])), 2))
   for (const g of groups) for (const note of g.notes) warn(`${g.target} c=${g.concurrency} ${g.tool}: ${note}`)
 
   const lateness = runs.flatMap((r) => r.latenessMs ?? []).sort((a, b) => a - b)

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // memsiege's own memory over a long watch: a day at one sample a second (86,400 samples)
 // compressed by sampling fast, with the periodic re-analysis and report on. Prints memsiege's RSS
-// (its self_rss_bytes column) at the start, after the warm-up, at the end and at its highest:
-// a watch whose memory grew with its samples could not run for days.
+// (its self_rss_bytes column) first, after the warm-up, last and at its highest, and its slope per
+// 1,000 samples over the run and over its last half (a growth that fades there is the allocator
+// settling; one that holds would grow for as long as a watch runs): a watch whose memory grew
+// with its samples could not run for days.
 //
 //   node bench/watch-memory.mjs
 //

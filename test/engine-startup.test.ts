@@ -1,6 +1,7 @@
 /**
  * A plain-http run on the fast transport, without a GC probe or a readiness check, never loads
- * undici: its start-up CPU would count in every run's CPU per request. An https run does load it.
+ * undici, and tough-cookie only once a server sets a cookie: their start-up CPU would count in
+ * every run's (and every worker thread's) CPU per request.
  */
 import t from 'tap'
 import { createServer } from 'node:http'
@@ -10,19 +11,24 @@ import { fileURLToPath } from 'node:url'
 
 const parser = fileURLToPath(new URL('../dist/commands/parser.js', import.meta.url))
 
-const server = createServer((_req, res) => res.end('pong'))
+const server = createServer((req, res) => {
+  if (req.url === '/cookie') res.setHeader('set-cookie', 'a=1')
+  res.end('pong')
+})
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
 t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
 
-/** Runs the command line in a fresh Node process; says whether undici was loaded by the end. */
-async function undiciLoaded (args: string[]): Promise<{ status: number, loaded: boolean }> {
+/** Runs the command line in a fresh Node process; says which of undici and tough-cookie were loaded by the end. */
+async function loadedBy (args: string[]): Promise<{ status: number, undici: boolean, cookies: boolean }> {
   const script = `
     const { runCommandLine } = await import(${JSON.stringify(parser)})
     const status = await runCommandLine(${JSON.stringify(args)})
     const { createRequire } = await import('node:module')
-    const loaded = Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/undici/') && path.endsWith('.js'))
-    process.stdout.write(JSON.stringify({ status, loaded }))
+    const paths = Object.keys(createRequire(import.meta.url).cache).filter((path) => !path.endsWith('package.json'))
+    const undici = paths.some((path) => path.includes('/node_modules/undici/'))
+    const cookies = paths.some((path) => path.includes('/node_modules/tough-cookie/'))
+    process.stdout.write(JSON.stringify({ status, undici, cookies }))
   `
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -38,16 +44,13 @@ async function undiciLoaded (args: string[]): Promise<{ status: number, loaded: 
   })
 }
 
-t.test('a plain-http run does not load undici', async (t) => {
+t.test('a plain-http run without cookies loads neither', async (t) => {
   const dir = t.testdir()
-  const r = await undiciLoaded(['-c', '2', '-r', '3', '-b', '-q', '--out', join(dir, 'out'), url])
-  t.equal(r.status, 0)
-  t.equal(r.loaded, false)
+  t.same(await loadedBy(['-c', '2', '-r', '3', '-b', '-q', '--out', join(dir, 'out'), url]), { status: 0, undici: false, cookies: false })
 })
 
-t.test('the undici transport loads it when asked for', async (t) => {
+t.test('each is loaded when needed: the undici transport, a server setting a cookie', async (t) => {
   const dir = t.testdir()
-  const r = await undiciLoaded(['-c', '2', '-r', '3', '-b', '-q', '--transport', 'undici', '--out', join(dir, 'out'), url])
-  t.equal(r.status, 0)
-  t.equal(r.loaded, true)
+  t.same(await loadedBy(['-c', '2', '-r', '3', '-b', '-q', '--transport', 'undici', '--out', join(dir, 'a'), url]), { status: 0, undici: true, cookies: false })
+  t.same(await loadedBy(['-c', '2', '-r', '3', '-b', '-q', '--out', join(dir, 'b'), `${url}cookie`]), { status: 0, undici: false, cookies: true })
 })

@@ -77,7 +77,7 @@ t.test('the probe port already taken: the app says so and goes on; a run names t
 t.test('the preload never keeps a process alive, and the --import form loads it too', async (t) => {
   const port = await freePort()
   for (const flag of [`--require ${PRELOAD}`, `--import ${join(repoRoot, 'probes', 'node', 'memsiege-probe.mjs')}`]) {
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300)'], { env: { ...process.env, MEMSIEGE_PROBE_PORT: String(port), NODE_OPTIONS: flag }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, ['-e', untilProbeAnswers(port)], { env: { ...process.env, MEMSIEGE_PROBE_PORT: String(port), NODE_OPTIONS: flag }, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr!.on('data', (d: Buffer) => { stderr += d })
     const code = await new Promise((resolve) => child.once('exit', resolve))
@@ -95,3 +95,13 @@ t.test('npm and npx leave the port to the app they start', async (t) => {
   t.match(line, `listening on http://127.0.0.1:${port}/__memsiege/gc (pid `)
   t.not(Number(/pid (\d+)/.exec(line)![1]), npm.pid, 'not npm itself')
 })
+
+/**
+ * A script that exits once it has connected to the probe's port (retrying until the probe listens):
+ * nothing of its own keeps it alive then, and no timer races the probe's start on a busy machine.
+ */
+function untilProbeAnswers (port: number): string {
+  return `const { connect } = require('node:net')
+const attempt = () => connect(${port}, '127.0.0.1').on('connect', function () { this.destroy() }).on('error', () => setTimeout(attempt, 20))
+attempt()`
+}

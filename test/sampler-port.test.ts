@@ -104,11 +104,12 @@ t.test('port mode: target_exited, then target_restarted when a new process holds
 })
 
 t.test('a target that exits on its own still gives rows of the right width', async (t) => {
-  const child = spawn('sleep', ['0.3'], { detached: true, stdio: 'ignore' })
-  // Listening before start(): on a busy machine the child may exit while start() runs.
+  // It exits when its stdin closes, after start() has found it: no timer to race on a busy machine.
+  const child = spawn('sh', ['-c', 'read line'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   const sampler = new ProcSampler({ pid: child.pid! })
   await sampler.start()
+  child.stdin!.end()
   await exited
   for (let i = 0; i < 3; i++) t.equal((await sampler.read()).length, PROC_COLUMNS.length)
   await sampler.stop()

@@ -42,7 +42,8 @@ export function summarize (runs, targets, concurrencies, tools) {
           medianRps: median(ok.map((r) => r.rps)),
           medianPeakMiB: median(ok.map((r) => r.peakMiB)),
           // user+sys CPU of the whole generator process (start-up included) over the requests it made
-          medianCpuUsPerRequest: median(ok.map((r) => (r.cpuS !== undefined && r.requests ? r.cpuS * 1e6 / r.requests : undefined))),
+          medianCpuUsPerRequest: median(ok.map(cpuUsPerRequest)),
+          cpuS100k: median(ok.map((r) => (r.cpuS !== undefined && r.requests ? r.cpuS * 1e5 / r.requests : undefined))),
           medianGenCpuPct: median(ok.map((r) => r.genCpuPct)),
           medianTargetCpuPct: median(ok.map((r) => r.targetCpuPct)),
           medianOtherCpuPct: median(ok.map((r) => r.otherCpuPct)),
@@ -55,7 +56,26 @@ export function summarize (runs, targets, concurrencies, tools) {
   return groups
 }
 
-export function ratios (groups, targets, concurrencies, threshold) {
+/** CPU µs per request of one run: user+sys of the whole process (start-up included) over its requests. */
+export function cpuUsPerRequest (run) {
+  return run.ok && run.cpuS !== undefined && run.requests ? run.cpuS * 1e6 / run.requests : undefined
+}
+
+/**
+ * memsiege against `peer` within each round (the two runs minutes apart at most, under the same
+ * load from the rest of the machine): the spread of these says more than the ratio of medians.
+ */
+function perRound (runs, target, c, peer, figure) {
+  const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b)
+  return rounds.map((round) => {
+    const of = (tool) => runs.find((r) => r.round === round && r.target === target && r.concurrency === c && r.tool === tool)
+    const m = of('memsiege')
+    const p = of(peer)
+    return m?.ok && p?.ok ? ratio(figure(m), figure(p)) : undefined
+  }).filter((x) => x !== undefined)
+}
+
+export function ratios (groups, targets, concurrencies, threshold, runs = []) {
   const find = (t, c, tool) => groups.find((g) => g.target === t && g.concurrency === c && g.tool === tool)?.medianRps
   const out = []
   for (const target of targets) {
@@ -66,7 +86,20 @@ export function ratios (groups, targets, concurrencies, threshold) {
       const vsUndici = ratio(m, find(target, c, 'undici'))
       const cpu = (tool) => groups.find((g) => g.target === target && g.concurrency === c && g.tool === tool)?.medianCpuUsPerRequest
       const cpuVsAutocannon = ratio(cpu('memsiege'), cpu('autocannon'))
-      out.push({ target, concurrency: c, vsUndici, vsAutocannon, vsWrk, cpuVsAutocannon, met: vsAutocannon === undefined ? undefined : vsAutocannon >= threshold })
+      out.push({
+        target,
+        concurrency: c,
+        vsUndici,
+        vsAutocannon,
+        vsWrk,
+        cpuVsAutocannon,
+        cpuVsWrk: ratio(cpu('memsiege'), cpu('wrk')),
+        rounds: {
+          rpsVsAutocannon: perRound(runs, target, c, 'autocannon', (r) => r.rps),
+          cpuVsAutocannon: perRound(runs, target, c, 'autocannon', cpuUsPerRequest)
+        },
+        met: vsAutocannon === undefined ? undefined : vsAutocannon >= threshold
+      })
     }
   }
   return out

@@ -143,25 +143,34 @@ export class ResponseFramer {
     this.#headEnd = state
     const n = i - start
     if (this.#headLength + n > MAX_HEAD_BYTES) throw new FramingError('UND_ERR_HEADERS_OVERFLOW', 'response head larger than 16 KiB')
+    if (state === 4 && this.#headLength === 0) {
+      // The usual case, the whole head in one read: parsed where it lies, nothing copied.
+      this.#headEnd = 0
+      this.#parseHead(buf, start, n)
+      return i
+    }
     buf.copy(this.#head, this.#headLength, start, i)
     this.#headLength += n
-    if (state === 4) this.#parseHead()
+    if (state === 4) {
+      const length = this.#headLength
+      this.#headLength = 0
+      this.#headEnd = 0
+      this.#parseHead(this.#head, 0, length)
+    }
     return i
   }
 
-  #parseHead (): void {
-    const head = this.#head
-    const length = this.#headLength
-    this.#headLength = 0
-    this.#headEnd = 0
+  /** The head is bytes [o, o + size) of `head`, blank line included. */
+  #parseHead (head: Buffer, o: number, size: number): void {
+    const length = o + size
     // HTTP/1.x NNN[ reason]CRLF
-    if (length < 14 || head.compare(HTTP_1, 0, HTTP_1.length, 0, 7) !== 0 || (head[7] !== 48 && head[7] !== 49) || head[8] !== SP ||
-      !isDigit(head[9]) || !isDigit(head[10]) || !isDigit(head[11]) || (head[12] !== SP && head[12] !== CR)) {
+    if (size < 14 || !startsWith(head, o, HTTP_1) || (head[o + 7] !== 48 && head[o + 7] !== 49) || head[o + 8] !== SP ||
+      !isDigit(head[o + 9]) || !isDigit(head[o + 10]) || !isDigit(head[o + 11]) || (head[o + 12] !== SP && head[o + 12] !== CR)) {
       throw new FramingError('HPE_INVALID_CONSTANT', 'not an HTTP/1.x status line')
     }
-    const status = (head[9] - 48) * 100 + (head[10] - 48) * 10 + (head[11] - 48)
+    const status = (head[o + 9] - 48) * 100 + (head[o + 10] - 48) * 10 + (head[o + 11] - 48)
     if (status < 100) throw new FramingError('HPE_INVALID_STATUS', 'invalid status code')
-    const http10 = head[7] === 48
+    const http10 = head[o + 7] === 48
     let contentLength = -1
     let chunked = false
     let otherCoding = false
@@ -169,7 +178,7 @@ export class ResponseFramer {
     let keepAliveToken = false
     const picked = this.#picked
     picked.length = 0
-    let line = head.indexOf(LF, 0) + 1
+    let line = head.indexOf(LF, o) + 1
     // The head ends in an empty line: lines are read up to the one that is only CR LF.
     while (line < length - 2) {
       const eol = head.indexOf(LF, line)
@@ -281,6 +290,12 @@ export class ResponseFramer {
     this.#state = State.Done
     this.#sink.onEnd(this.#keepAlive)
   }
+}
+
+/** Bytes from `start` are `prefix` (a JS loop: Buffer.compare's argument checks cost more than the bytes). */
+function startsWith (buf: Buffer, start: number, prefix: Buffer): boolean {
+  for (let i = 0; i < prefix.length; i++) if (buf[start + i] !== prefix[i]) return false
+  return true
 }
 
 function isDigit (c: number): boolean {

@@ -29,6 +29,10 @@ export class RestartKeeper {
   async check (rss: Cell): Promise<string | undefined> {
     const reason = this.#decider.due(typeof rss === 'number' ? rss : undefined, this.#target.exit)
     if (reason === undefined) return undefined
+    // A process in the middle of exiting has left no mm behind but is not yet a zombie: its last
+    // row is empty without the exit being seen, and the exit status may arrive before the next
+    // row. Without this the exit would never be reported once the restart replaces the process.
+    if (this.#target.exit !== undefined) await this.#sampler.markGone()
     const loop = this.#decider.take(Date.now())
     if (loop) return loop
     try {

@@ -99,6 +99,11 @@ export class ProcSampler implements Sampler {
     await this.#watch.adopt(pid, target, reason)
   }
 
+  /** Reports the target's exit (`target_exited`) now if no row has yet: see RestartKeeper.check. */
+  async markGone (): Promise<void> {
+    await this.#watch.markGone()
+  }
+
   /** Finds the process; throws ConfigError when there is none (the only throwing method). */
   async start (): Promise<void> {
     this.#pssRoot = await this.#watch.find()
