@@ -34,6 +34,8 @@ interface LiveCase {
 }
 
 async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<RunVerdict> {
+  // The recording stays in .tap/fixtures: a verdict that surprises on some machine can be read again.
+  t.saveFixture = true
   const port = await freePort()
   const requests = c.requests ?? 30_000
   const env = { RACK_ENV: 'production', ...c.env }

@@ -179,22 +179,27 @@ export function trendVerdict (input: TrendInput): TrendResult {
     if (readings < MIN_READINGS_TO_CLEAR) return { verdict: 'inconclusive', why: { unit, kind: 'too-few-readings-for-shape', rise, readings } }
     // The late rate, kept up over the whole analysed stretch, would not matter: whatever grew has stopped.
     if (late.high * span < thr) return { verdict: 'plateau', why: stopped }
-    if (g < thr) return { verdict: 'inconclusive', why: { unit, kind: 'under-threshold', p: mk.p, growth: g, requests: span, at_most: gHigh, threshold } }
     // Slowed down significantly, to a stop or to a creep that would not matter over the run:
     // a cache that has filled, while garbage not yet collected by a major GC may still creep up.
     // A late interval reaching 0 is not enough on its own (a few noisy floors reach almost any
     // slope): the slope must have come down from the early one.
-    if (shape.slowed && (late.low <= 0 || late.slope * span < thr)) {
+    // In a fresh process, a rate far below its first requests' (the allocator's arenas) has slowed
+    // down too, even if over the analysed stretch alone it looks steady.
+    const sinceStart = input.freshStart ? bentSinceStart(input.freshStart.strata, late, input.freshStart.life, settings.level) : undefined
+    if ((shape.slowed || sinceStart) && (late.low <= 0 || late.slope * span < thr)) {
       return { verdict: 'plateau', why: late.low > 0 ? { ...stopped, creep: late.slope * span } : stopped }
     }
-    if (late.low > 0 && input.noMajorGc) return { verdict: 'inconclusive', why: { unit, kind: 'no-major-gc', rise } }
-    // A fresh process whose rate fell far below its first requests' (the allocator's arenas):
-    // settling, even if over the analysed stretch alone the creep left looks steady.
-    warm = late.low > 0 && !shape.bending && input.freshStart ? bentSinceStart(input.freshStart.strata, late, input.freshStart.life, settings.level) : undefined
+    // Still growing in such a process: settling, even if what it grew so far is under what
+    // matters while its interval reaches above (the bend tells). A bend within the stretch, on
+    // growth that matters, is told below with the run's own thirds.
+    warm = late.low > 0 && (!shape.bending || g < thr) ? sinceStart : undefined
     if (warm) {
       projection = project({ early: warm, late }, end)
       return { verdict: 'settling', why: { unit, kind: 'settling', growth: g, requests: span, early: part(warm), late: part(late), since_start: input.freshStart!.requests, ...heading(projection) } }
     }
+    // Growth under what matters whose interval reaches above it, and no bend to tell: open.
+    if (g < thr) return { verdict: 'inconclusive', why: { unit, kind: 'under-threshold', p: mk.p, growth: g, requests: span, at_most: gHigh, threshold } }
+    if (late.low > 0 && input.noMajorGc) return { verdict: 'inconclusive', why: { unit, kind: 'no-major-gc', rise } }
     if (late.low > 0 && shape.holding) {
       return { verdict: 'leak', why: { unit, kind: 'holding', rise, late: late.slope, ...(shape.slowed ? { early: early.slope } : {}) } }
     }
