@@ -21,12 +21,14 @@ t.test('run: a leaking target restarted each time its RSS passes rssAbove; segme
     'urls:',
     '  - /leak',
     'concurrency: 4',
-    'requests: 5000',
+    // the first restart comes after some 3,000 requests: thousands more follow it, rows enough for
+    // its process to make a segment even at a fast machine's rate
+    'requests: 10000',
     'sample:',
     '  interval: 100ms',
   ].join('\n') + '\n')
   const out = join(dir, 'out')
-  const r = await runCli(['run', join(dir, 's.yml'), '--out', out, '--report', '-q'], { timeoutMs: 120_000 })
+  const r = await runCli(['run', join(dir, 's.yml'), '--out', out, '--report', '-q'], { timeoutMs: 180_000 })
   t.equal(r.status, 0, `the run goes on and ends as usual: ${r.stderr}`)
   const restarts = readFileSync(join(out, 'events.csv'), 'utf8').split('\n').filter((l) => l.includes('target_restarted'))
   t.ok(restarts.length >= 1, `restarted at least once: ${restarts.length}`)
