@@ -86,7 +86,8 @@ if (!installed('puma') || !installed('ruby')) {
   })
 
   t.test('a thread that never ends, one request in ten', async (t) => {
-    const v = await livePumaVerdict(t, 'puma-thread-leak', { urls: 'plain.txt', env: { APP_THREAD_LEAK: '/api/e9' } })
+    // 10,000 requests: a thousand threads already say it, and each one slows puma down further.
+    const v = await livePumaVerdict(t, 'puma-thread-leak', { urls: 'plain.txt', env: { APP_THREAD_LEAK: '/api/e9' }, requests: 10_000 })
     t.equal(v.verdict, 'leak', v.summary)
     t.equal(v.attribution, 'thread-leak')
   })
