@@ -4,18 +4,13 @@
  * requests, about the 2 minutes its allocator needs to bend flat.
  */
 import t from 'tap'
-import { livePumaVerdict, NO_CULPRIT, NOT_A_LEAK, pumaMissing } from './helpers/live-puma.js'
+import { livePumaVerdict, NO_CULPRIT, NOT_A_LEAK, livePumaTests } from './helpers/live-puma.js'
 
-const missing = pumaMissing()
-if (missing) {
-  t.plan(0, missing)
-} else {
-  // One fresh puma: 2 to 3 minutes on a busy 2-core machine.
-  t.setTimeout(600_000)
-
+// One fresh puma: 2 to 3 minutes on a busy 2-core machine.
+livePumaTests(600_000, () => {
   t.test('a fresh puma on endpoints that keep nothing is not a leak', async (t) => {
     const v = await livePumaVerdict(t, 'puma-fresh', { urls: 'plain.txt', requests: 120_000 })
     t.ok(NOT_A_LEAK.includes(v.verdict), `${v.verdict}: ${v.summary}`)
     t.ok(NO_CULPRIT.includes(v.attribution), `attribution: ${v.attribution}`)
   })
-}
+})

@@ -6,15 +6,10 @@
  * - a bounded cache of 4,000 × 4 KiB filling over ~16,000 requests: plateau or still settling.
  */
 import t from 'tap'
-import { livePumaVerdict, NO_CULPRIT, pumaMissing } from './helpers/live-puma.js'
+import { livePumaVerdict, NO_CULPRIT, livePumaTests } from './helpers/live-puma.js'
 
-const missing = pumaMissing()
-if (missing) {
-  t.plan(0, missing)
-} else {
-  // Four fresh pumas, one after the other: 2 to 5 minutes on a busy 2-core machine.
-  t.setTimeout(900_000)
-
+// Four fresh pumas, one after the other: 2 to 5 minutes on a busy 2-core machine.
+livePumaTests(900_000, () => {
   t.test('an object leak reached only through a form-body parameter (X-Method POSTs)', async (t) => {
     const v = await livePumaVerdict(t, 'puma-body-leak', { urls: 'search.txt', env: { APP_BODY_LEAK: '/api/search' }, methodOverride: true })
     t.equal(v.verdict, 'leak', v.summary)
@@ -47,4 +42,4 @@ if (missing) {
     t.ok(['plateau', 'flat'].includes(old ?? ''), `gc.old_objects: ${old}`)
     t.ok(NO_CULPRIT.includes(v.attribution), `attribution: ${v.attribution}`)
   })
-}
+})

@@ -6,6 +6,7 @@
  * second a fast machine would leave only a dozen rows for 30,000 requests.
  */
 import { join } from 'node:path'
+import t from 'tap'
 import type { Test } from 'tap'
 import type { RunVerdict } from '../../src/analysis/types.js'
 import { liveRun } from './live-demo.js'
@@ -52,7 +53,12 @@ export async function livePumaVerdict (t: Test, name: string, c: LiveCase): Prom
   return v
 }
 
-/** Why a live puma test has nothing to run on this machine, if it hasn't. */
-export function pumaMissing (): string | undefined {
-  return installed('puma') && installed('ruby') ? undefined : 'puma (and ruby) not installed: apt-get install puma ruby-rack'
+/** A file's live puma tests, defined only where puma and ruby are installed, each file timed out as a whole. */
+export function livePumaTests (timeoutMs: number, define: () => void): void {
+  if (!installed('puma') || !installed('ruby')) {
+    t.plan(0, 'puma (and ruby) not installed: apt-get install puma ruby-rack')
+    return
+  }
+  t.setTimeout(timeoutMs)
+  define()
 }
