@@ -1,8 +1,7 @@
-import t, { type Test } from 'tap'
-import { createServer } from 'node:net'
+import t from 'tap'
 import { join } from 'node:path'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
-import { probePids, probeRun } from './helpers/probe-run.js'
+import { portBeforeATakenOne, probePids, probeRun } from './helpers/probe-run.js'
 
 const APP = join(repoRoot, 'test', 'fixtures', 'puma-plain', 'config.ru')
 
@@ -34,20 +33,3 @@ t.test('puma, cluster mode: each worker gets a probe even when base + its number
   t.ok(r.rows.length > 0 && r.rows.every((row) => row['gc.pid'] === String(pids.get('worker 1')) && row['gc.worker'] === '1'), 'worker 1 answered every fetch, and said so')
   t.ok(r.header.includes('gc.stat.old_objects'))
 })
-
-/** A free port whose next one is held, until the test ends, by a socket of the test's own. */
-async function portBeforeATakenOne (t: Test, avoid: number[]): Promise<number> {
-  for (;;) {
-    const base = await freePort(avoid)
-    if (avoid.includes(base + 1)) continue
-    const holder = createServer()
-    const held = await new Promise<boolean>((resolve) => {
-      holder.once('error', () => resolve(false))
-      holder.listen(base + 1, '127.0.0.1', () => resolve(true))
-    })
-    if (held) {
-      t.teardown(() => new Promise<void>((resolve) => holder.close(() => resolve())))
-      return base
-    }
-  }
-}
