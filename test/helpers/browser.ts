@@ -66,9 +66,10 @@ export interface CanvasStats {
 }
 
 export async function canvasStats (page: Page, selector: string, colors: Record<string, string> = {}): Promise<CanvasStats> {
+  // No function is named inside (no `const f = () => …`): the TypeScript loader (esbuild's
+  // keepNames) would wrap it in a helper that the page does not have.
   return page.evaluate(([sel, wanted]) => {
-    const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16))
-    const targets = Object.entries(wanted).map(([name, h]) => [name, hex(h)] as const)
+    const targets = Object.entries(wanted).map(([name, h]) => [name, [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16))] as const)
     const out = { canvases: 0, width: 0, height: 0, drawn: 0, colors: Object.fromEntries(targets.map(([n]) => [n, 0])) as Record<string, number> }
     for (const canvas of Array.from(document.querySelectorAll(sel)) as any[]) {
       out.canvases++
