@@ -99,6 +99,8 @@ class Keeper {
   #flags: Uint32Array
   /** Bit j: the row holds the reading of lowest series j for its bucket. */
   #masks?: Uint32Array
+  /** Scratch for the rows one bucket keeps. */
+  readonly #pick: Int32Array
   readonly #previous: Float64Array
   readonly #lastFetch: Float64Array
   readonly #lastValue: Float64Array
@@ -131,18 +133,19 @@ class Keeper {
     this.rowOf = new Float64Array(rows)
     this.#flags = new Uint32Array(rows)
     this.#previous = new Float64Array(this.#changes.length).fill(NaN)
+    this.#pick = new Int32Array(1 + this.#lowest.length + 2 * this.#highest.length + this.#changes.length)
     this.#lastFetch = new Float64Array(this.#lowest.length).fill(-Infinity)
     this.#lastValue = new Float64Array(this.#lowest.length).fill(NaN)
   }
 
   add (values: Float64Array): void {
     let flags = 0
-    this.#changes.forEach((c, k) => {
-      const v = values[c]
-      if (Number.isNaN(v)) return
+    for (let k = 0; k < this.#changes.length; k++) {
+      const v = values[this.#changes[k]]
+      if (Number.isNaN(v)) continue
       if (v !== this.#previous[k]) flags |= 1 << k
       this.#previous[k] = v
-    })
+    }
     // The last row is kept whatever its bucket says: put back at the end.
     this.#last ??= new Float64Array(this.#stride)
     this.#last.set(values)
@@ -203,10 +206,10 @@ class Keeper {
     }
     const masks = new Uint32Array(this.count)
     this.#eachBucket((start, end) => {
-      this.#lowest.forEach((_, j) => {
-        const r = this.#extreme({ cell: this.#width + j }, start, end, -1)
+      for (let j = 0; j < this.#lowest.length; j++) {
+        const r = this.#extreme(this.#width + j, undefined, start, end, -1)
         if (r >= 0) masks[r] |= 1 << j
-      })
+      }
     })
     this.#masks = masks
   }
@@ -245,46 +248,54 @@ class Keeper {
   #rebucket (): void {
     let out = 0
     this.#eachBucket((start, end) => {
-      for (const r of this.#kept(start, end)) this.#move(r, out++)
+      const n = this.#kept(start, end)
+      for (let k = 0; k < n; k++) this.#move(this.#pick[k], out++)
     })
     this.count = out
   }
 
-  /** The rows a bucket keeps, among its rows [start, end), ascending. */
-  #kept (start: number, end: number): number[] {
+  /**
+   * The rows a bucket keeps, among its rows [start, end): into #pick, ascending and each once;
+   * returns how many. No allocation: a long file is compacted many times while it is read.
+   */
+  #kept (start: number, end: number): number {
+    let n = 0
+    const add = (r: number): void => { if (r >= 0) this.#pick[n++] = r }
     // The table's first row: where its clocks start.
-    const keep = new Set<number>(this.rowOf[start] === 0 ? [start] : [])
-    this.#lowest.forEach((_, j) => {
-      const r = this.#extreme({ cell: this.#width + j }, start, end, -1)
-      if (r >= 0) keep.add(r)
-    })
+    if (this.rowOf[start] === 0) add(start)
+    for (let j = 0; j < this.#lowest.length; j++) add(this.#extreme(this.#width + j, undefined, start, end, -1))
     for (const t of this.#highest) {
-      const r = this.#extreme({ terms: t }, start, end, 1)
-      if (r >= 0) keep.add(r)
-      for (let i = start; i < end; i++) {
-        if (Number.isNaN(this.#value({ terms: t }, i))) {
-          keep.add(i)
-          break
-        }
-      }
+      add(this.#extreme(-1, t, start, end, 1))
+      let gap = start
+      while (gap < end && !Number.isNaN(this.#value(-1, t, gap))) gap++
+      if (gap < end) add(gap)
     }
-    this.#changes.forEach((_, k) => {
-      for (let i = start; i < end; i++) {
-        if (this.#flags[i] & (1 << k)) {
-          keep.add(i)
-          break
-        }
+    for (let k = 0; k < this.#changes.length; k++) {
+      let i = start
+      while (i < end && (this.#flags[i] & (1 << k)) === 0) i++
+      if (i < end) add(i)
+    }
+    // A handful of rows: insertion sort, then drop repeats.
+    for (let i = 1; i < n; i++) {
+      const r = this.#pick[i]
+      let k = i - 1
+      while (k >= 0 && this.#pick[k] > r) {
+        this.#pick[k + 1] = this.#pick[k]
+        k--
       }
-    })
-    return [...keep].sort((a, b) => a - b)
+      this.#pick[k + 1] = r
+    }
+    let m = 0
+    for (let i = 0; i < n; i++) if (m === 0 || this.#pick[m - 1] !== this.#pick[i]) this.#pick[m++] = this.#pick[i]
+    return m
   }
 
   /** The first row of the lowest (sign −1) or highest (+1) value in [start, end); −1 when all are empty. */
-  #extreme (of: Of, start: number, end: number, sign: number): number {
+  #extreme (cell: number, terms: Terms | undefined, start: number, end: number, sign: number): number {
     let best = -1
     let bestValue = NaN
     for (let i = start; i < end; i++) {
-      const v = this.#value(of, i)
+      const v = this.#value(cell, terms, i)
       if (Number.isNaN(v)) continue
       if (best < 0 || sign * (v - bestValue) > 0) {
         best = i
@@ -294,11 +305,12 @@ class Keeper {
     return best
   }
 
-  #value (of: Of, row: number): number {
+  /** A stored cell of the row, or with `terms` a series computed from its columns. */
+  #value (cell: number, terms: Terms | undefined, row: number): number {
     const base = row * this.#stride
-    if ('cell' in of) return this.#cells[base + of.cell]
-    let v = this.#cells[base + of.terms[0]]
-    for (let k = 1; k < of.terms.length; k++) v -= this.#cells[base + of.terms[k]]
+    if (!terms) return this.#cells[base + cell]
+    let v = this.#cells[base + terms[0]]
+    for (let k = 1; k < terms.length; k++) v -= this.#cells[base + terms[k]]
     return v
   }
 
@@ -309,9 +321,6 @@ class Keeper {
     this.#flags[to] = this.#flags[from]
   }
 }
-
-/** What #extreme compares: a stored cell, or a series computed from the columns. */
-type Of = { cell: number } | { terms: Terms }
 
 /** What the analysis of `metrics` needs each bucket to keep: floors, major GCs, restarts. */
 export function analysisKeepPlan (metrics: readonly MetricSpec[]): KeepPlan {
