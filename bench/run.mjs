@@ -17,7 +17,7 @@
 //   BENCH_GROWTH_REQUESTS=2000000  requests of the long growth run (the short one is 100 000)
 //   BENCH_BUILD=1               0: do not rebuild dist/ when src/ is newer
 //   BENCH_STRICT=0              1: exit 1 when a target (1.10× autocannon, ≤ 10 MiB growth) is missed
-//   BENCH_ENGINE=1              0 skips the engine checks: --workers 1 vs 2, fixed-rate accuracy, a stalling target at a fixed rate
+//   BENCH_ENGINE=1              0 skips the engine checks: --workers 1 vs 2 (and scaling over free cores), fixed-rate accuracy, a stalling target at a fixed rate
 //   BENCH_STABILITY=1           0 skips the verdict-stability check (bench/verdict-stability.mjs, its own BENCH_STABILITY_* variables)
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
@@ -28,7 +28,7 @@ import { ensureDebianPackages } from './lib/deps.mjs'
 import { cleanup, detectHelpers, installCleanupHandlers, isExiting, machineBusyS, processCpuS, sleep } from './lib/proc.mjs'
 import { fmt, median, ratios, summarize, table } from './lib/report.mjs'
 import { startNginx, startNodeTarget } from './lib/targets.mjs'
-import { rateAccuracy, stallCheck, workerComparison } from './lib/engine-bench.mjs'
+import { calibratedRps, rateAccuracy, stallCheck, workerComparison, workerScaling } from './lib/engine-bench.mjs'
 import { autocannonBin, MEMSIEGE_CLI, memsiegeAvailable, ROOT, runAutocannon, runMemsiege, runUndiciLoop, runWrk, wrkVersion } from './lib/tools.mjs'
 
 const TARGET_CORE = 0
@@ -37,6 +37,12 @@ const RATIO_TARGET = 1.10
 const GROWTH_LIMIT_MIB = 10
 const GROWTH_USERS = 10
 const GROWTH_BASE_REQUESTS = 100_000
+const WORKER_USERS = 100
+const WORKER_RATIO_TARGET = 0.95
+const WORKER_MIN_REPS = 200
+const WORKER_MAX_REPS = 20_000
+/** Generator cores tried for the scaling table, at most. */
+const WORKER_MAX_SCALING = 4
 
 const env = process.env
 const intEnv = (name, def) => {
@@ -66,13 +72,52 @@ const config = {
 const log = (line = '') => process.stdout.write(`${line}\n`)
 const warn = (line) => process.stderr.write(`bench: warning: ${line}\n`)
 
-/** --workers 1 against 2, the fixed rate's accuracy, and a stalling target at a fixed rate: printed and returned. */
-async function engineChecks (target) {
+/** --workers 1 against 2 on one core, over free cores when the machine has them: printed and returned. */
+async function workerChecks (target, groups) {
+  const users = WORKER_USERS
+  // Sized to last about BENCH_SECONDS at one thread's rate: a thread's start-up is then as small a
+  // part of the run as it is of a real one.
+  const rps = median(groups.filter((g) => g.target === target.name && g.tool === 'memsiege' && g.concurrency === users).map((g) => g.medianRps)) ??
+    await calibratedRps(target.url, { concurrency: users, seconds: 3, core: LOAD_CORE })
+  const reps = Math.min(WORKER_MAX_REPS, Math.max(WORKER_MIN_REPS, Math.ceil((rps ?? 0) * config.seconds / users)))
+  log(`Worker threads — memsiege -c ${users} -r ${reps} (${fmt(users * reps)} requests, about ${config.seconds} s at ${fmt(rps)} req/s) against ${target.name}, --workers 1 and 2 back to back in each of ${config.rounds} round(s), both pinned to core ${LOAD_CORE}`)
+  log('(one core for both threads: 2 workers can only be as fast as one; the counts must be the same)')
+  const runs = await workerComparison(target.url, { concurrency: users, reps, core: LOAD_CORE, rounds: config.rounds, measure: (fn) => measured(target.pid, fn) })
+  log(table(['round', 'workers', 'req/s', 'transactions', 'failed', 'CPU µs/req', 'others CPU%'],
+    runs.map((w) => w.ok ? [w.round, w.workers, fmt(w.rps), w.transactions, w.failed, fmt(w.cpuUsPerRequest, 1), fmt(w.otherCpuPct)] : [w.round, w.workers, `FAILED (${w.note})`, '', '', '', ''])))
+  const pairs = []
+  for (let round = 1; round <= config.rounds; round++) {
+    const [one, two] = [1, 2].map((workers) => runs.find((r) => r.round === round && r.workers === workers))
+    if (one?.ok && two?.ok) pairs.push({ rps: two.rps / one.rps, cpu: two.cpuUsPerRequest / one.cpuUsPerRequest, same: one.transactions === two.transactions && one.failed === two.failed })
+  }
+  const rpsRatio = median(pairs.map((p) => p.rps))
+  const cpuRatio = median(pairs.map((p) => p.cpu))
+  const sameCounts = pairs.length > 0 && pairs.every((p) => p.same)
+  const met = rpsRatio === undefined ? undefined : rpsRatio >= WORKER_RATIO_TARGET && sameCounts
+  const times = (x) => (x === undefined ? 'n/a' : `${x.toFixed(2)}×`)
+  log(`2 workers / 1 worker by round: req/s ${pairs.map((p) => times(p.rps)).join(' ') || 'n/a'} (median ${times(rpsRatio)}), CPU/req ${pairs.map((p) => times(p.cpu)).join(' ') || 'n/a'} (median ${times(cpuRatio)}); counts ${sameCounts ? 'identical' : 'DIFFER'}` +
+    ` — target req/s ≥ ${WORKER_RATIO_TARGET.toFixed(2)}× with identical counts: ${met === undefined ? 'n/a' : met ? 'MET' : 'MISSED'}`)
+  log()
+  const free = os.cpus().map((_, core) => core).filter((core) => core !== TARGET_CORE).slice(0, WORKER_MAX_SCALING)
+  let scaling
+  if (free.length < 2) {
+    log(`Scaling over free cores: not measurable here — ${os.cpus().length} core(s), the target on core ${TARGET_CORE} and the generator on core ${LOAD_CORE}; with 3 or more cores this prints req/s of --workers 1..N on N cores of the generator's own`)
+  } else {
+    log(`Scaling — memsiege -c ${users} -r ${reps} against ${target.name} (core ${TARGET_CORE}), the generator pinned to cores ${free.join(',')}`)
+    scaling = await workerScaling(target.url, { concurrency: users, reps, cores: free })
+    const base = scaling[0]?.ok ? scaling[0].rps : undefined
+    log(table(['workers', 'req/s', 'speed-up', 'transactions', 'CPU µs/req'],
+      scaling.map((w) => w.ok ? [w.workers, fmt(w.rps), times(base && w.rps / base), w.transactions, fmt(w.cpuUsPerRequest, 1)] : [w.workers, `FAILED (${w.note})`, '', '', ''])))
+    log('(the target has one core: once it is saturated, more workers cannot add req/s)')
+  }
+  return { users, reps, runs, rpsRatio, cpuRatio, sameCounts, met, scaling, freeCores: free }
+}
+
+/** The engine's checks: worker threads, the fixed rate's accuracy, a stalling target at a fixed rate: printed and returned. */
+async function engineChecks (target, groups) {
   const seconds = Math.max(3, config.seconds)
   log()
-  log(`Worker threads — memsiege -c 100 -r 500 against ${target.name}, both pinned to core ${LOAD_CORE} (one core: the counts must match, 2 threads must not be slower)`)
-  const workers = await workerComparison(target.url, { concurrency: 100, reps: 500, core: LOAD_CORE })
-  log(table(['workers', 'req/s', 'transactions', 'failed', 'CPU µs/req'], workers.map((w) => w.ok ? [w.workers, fmt(w.rps), w.transactions, w.failed, fmt(w.cpuUsPerRequest, 1)] : [w.workers, `FAILED (${w.note})`, '', '', ''])))
+  const workers = await workerChecks(target, groups)
   log()
   log(`Fixed rate — memsiege -R against ${target.name}, ${seconds} s each (target: achieved within 1% of asked)`)
   const rates = await rateAccuracy(target.url, { rates: [1000, 10000, 30000], seconds, core: LOAD_CORE })
@@ -223,7 +268,7 @@ async function main () {
   }
 
   let engine
-  if (config.engine && memsiegeOk && !isExiting()) engine = await engineChecks(started[targets.includes('nginx') ? 'nginx' : targets[0]])
+  if (config.engine && memsiegeOk && !isExiting()) engine = await engineChecks(started[targets.includes('nginx') ? 'nginx' : targets[0]], groups)
 
   let growth
   if (config.growth) {

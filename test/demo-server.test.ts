@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { request } from 'undici'
 import { CACHE_ENTRIES, startDemoServer } from '../src/demo/server.js'
 import { gcStats, probeMiddleware, startProbeServer } from '../src/probe/index.js'
-import { get, killGroup, repoRoot, spawnWithLine, tsImportFlag } from './fixtures/sampler-helpers.js'
+import { get, killGroup, repoRoot, spawnWithLine } from './fixtures/sampler-helpers.js'
 import { spawn } from 'node:child_process'
 
 t.test('routes of the in-process demo', async (t) => {
@@ -36,7 +36,7 @@ t.test('routes of the in-process demo', async (t) => {
 })
 
 t.test('the CLI prints its URL; /leak retains ~10 KB per request', async (t) => {
-  const { child, line } = await spawnWithLine(process.execPath, [tsImportFlag(), 'src/demo/server.ts', '--port', '0'], { cwd: repoRoot })
+  const { child, line } = await spawnWithLine(process.execPath, ['dist/demo/server.js', '--port', '0'], { cwd: repoRoot })
   t.teardown(() => killGroup(child))
   const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line)
   t.ok(m, line)
@@ -54,7 +54,7 @@ t.test('the CLI prints its URL; /leak retains ~10 KB per request', async (t) => 
 })
 
 t.test('the CLI rejects a bad port', async (t) => {
-  const child = spawn(process.execPath, [tsImportFlag(), 'src/demo/server.ts', '--port', 'abc'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, ['dist/demo/server.js', '--port', 'abc'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d))
   const code = await new Promise((resolve) => child.once('exit', resolve))

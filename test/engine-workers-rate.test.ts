@@ -97,12 +97,16 @@ t.test('passes: per endpoint, status and bytes the same with one worker and with
   t.equal(two.latency.max_ms, Math.max(...two.endpoints.map((e: any) => e.latency.max_ms)), 'the run-wide histogram holds every thread\'s values')
 })
 
-t.test('siege -r with two workers: each user its repetitions, users split over the threads', async (t) => {
+t.test('siege -r with two and three workers: each user its repetitions, users split over the threads', async (t) => {
   const dir = t.testdir()
-  const r = await runCli(['-c', '3', '-r', '7', '-q', '--json', '--workers', '2', '--out', join(dir, 'out'), `${server.origin}/a`], { cwd: dir })
-  t.equal(r.status, 0, r.stderr)
-  t.equal(JSON.parse(r.stdout).transactions, 21)
-  t.equal(server.total(), 21)
+  // Three: this thread's share and two worker threads'.
+  for (const workers of ['2', '3']) {
+    server.reset()
+    const r = await runCli(['-c', '3', '-r', '7', '-q', '--json', '--workers', workers, '--out', join(dir, `out-${workers}`), `${server.origin}/a`], { cwd: dir })
+    t.equal(r.status, 0, r.stderr)
+    t.equal(JSON.parse(r.stdout).transactions, 21, `${workers} workers`)
+    t.equal(server.total(), 21, `${workers} workers: the server saw each user's repetitions`)
+  }
 })
 
 t.test('a fixed rate sends its budget; latency from the scheduled start is never below the raw one', async (t) => {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
-import { probePids, probeRun } from './helpers/probe-run.js'
+import { portBeforeATakenOne, probePids, probeRun } from './helpers/probe-run.js'
 
 const APP_DIR = join(repoRoot, 'test', 'fixtures', 'python-wsgi')
 
@@ -29,11 +29,16 @@ t.test('a wsgiref app with no probe code: allocated blocks, GC generations and t
   t.ok(blocks.at(-1)! - blocks[0]! >= 1000, `the kept tuples are live blocks: ${blocks[0]} → ${blocks.at(-1)}`)
 })
 
-t.test('gunicorn with two workers: the arbiter forwards to worker 1', { skip: missing('gunicorn') }, async (t) => {
+t.test('gunicorn with two workers: each gets a probe even when base + its number is taken; the arbiter forwards to worker 1', { skip: missing('gunicorn') }, async (t) => {
   const port = await freePort()
-  const r = await probeRun(t, { command: `gunicorn -w 2 -b 127.0.0.1:${port} --chdir ${APP_DIR} app:app`, port, urls: ['/keep'], requests: 300 })
+  // Anything on the machine may hold a worker's port: here, worker 1's.
+  const base = await portBeforeATakenOne(t, [port])
+  const r = await probeRun(t, { command: `gunicorn -w 2 -b 127.0.0.1:${port} --chdir ${APP_DIR} app:app`, port, urls: ['/keep'], requests: 300, targetExtra: [`  env: { MEMSIEGE_PROBE_PORT: "${base}" }`] })
   t.equal(r.status, 0, r.stderr)
+  t.notMatch(r.log, 'cannot listen', 'no process went without the probe')
   const pids = probePids(r.log)
   t.ok(pids.has('worker 1') && pids.has('worker 2'), r.log)
-  t.ok(r.rows.every((row) => row['gc.pid'] === String(pids.get('worker 1')) && row['gc.worker'] === '1'), 'worker 1 answered every fetch')
+  const worker1 = r.log.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\S* \(worker 1,/)
+  t.ok(worker1 && Number(worker1[1]) !== base + 1, `worker 1 listens elsewhere than the taken ${base + 1}: ${worker1?.[1]}`)
+  t.ok(r.rows.length > 0 && r.rows.every((row) => row['gc.pid'] === String(pids.get('worker 1')) && row['gc.worker'] === '1'), 'worker 1 answered every fetch')
 })

@@ -8,7 +8,7 @@ import { parseCommand } from '../src/target/command-line.js'
 import { tailLines } from '../src/target/log-tail.js'
 import { processTree } from '../src/target/process-tree.js'
 import { startTarget, type TargetProcess } from '../src/target/process.js'
-import { alive, freePort, get, liveGroupMembers, repoRoot, tsImportFlag, waitFor } from './fixtures/sampler-helpers.js'
+import { alive, freePort, get, liveGroupMembers, repoRoot, waitFor } from './fixtures/sampler-helpers.js'
 import { ConfigError, TargetStartError } from '../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'memsiege-target-'))
@@ -51,7 +51,7 @@ t.test('starts the demo server, waits for ready, logs its output, stops it with 
   const target = cleanup(
     t,
     await startTarget({
-      command: `${process.execPath} ${tsImportFlag()} src/demo/server.ts --port ${port}`,
+      command: `${process.execPath} dist/demo/server.js --port ${port}`,
       cwd: repoRoot,
       env: { MEMSIEGE_TEST_MARK: 'yes' },
       logFile: log,
@@ -72,7 +72,7 @@ t.test('starts the demo server, waits for ready, logs its output, stops it with 
 t.test('restart: the old process stopped, a new one started from the same spec and ready', async (t) => {
   const port = await freePort()
   const first = await startTarget({
-    command: `${process.execPath} ${tsImportFlag()} src/demo/server.ts --port ${port}`,
+    command: `${process.execPath} dist/demo/server.js --port ${port}`,
     cwd: repoRoot,
     logFile: logFile(),
     ready: `http://127.0.0.1:${port}/stats`,

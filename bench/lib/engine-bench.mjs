@@ -15,15 +15,37 @@ export async function memsiegeSummary (url, flags, core) {
   return { ok: true, summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), cpuS: result.cpuS }
 }
 
-/** `--workers 1` and `--workers 2`, the same repetitions budget: req/s and the counts (which must be equal). */
-export async function workerComparison (url, { concurrency, reps, core }) {
-  const rows = []
-  for (const workers of [1, 2]) {
-    const r = await memsiegeSummary(url, ['-c', String(concurrency), '-r', String(reps), '--workers', String(workers)], core)
-    rows.push(r.ok
-      ? { workers, ok: true, rps: r.summary.transaction_rate_per_s, transactions: r.summary.transactions, failed: r.summary.failed_transactions, cpuUsPerRequest: r.cpuS * 1e6 / r.summary.transactions }
-      : { workers, ok: false, note: r.note })
+/** One `-c concurrency -r reps --workers N` run pinned to `core` (a core or a list such as "1-3"): req/s, counts, CPU. */
+async function workersRun (url, { concurrency, reps, workers, core }) {
+  const r = await memsiegeSummary(url, ['-c', String(concurrency), '-r', String(reps), '--workers', String(workers)], core)
+  return r.ok
+    ? { workers, ok: true, rps: r.summary.transaction_rate_per_s, transactions: r.summary.transactions, failed: r.summary.failed_transactions, cpuS: r.cpuS, cpuUsPerRequest: r.cpuS * 1e6 / r.summary.transactions }
+    : { workers, ok: false, note: r.note }
+}
+
+/** req/s of a `-c concurrency -t seconds` run: sizes the worker runs so that they last about as long. */
+export async function calibratedRps (url, { concurrency, seconds, core }) {
+  const r = await memsiegeSummary(url, ['-c', String(concurrency), '-t', `${seconds}S`], core)
+  return r.ok ? r.summary.transaction_rate_per_s : undefined
+}
+
+/**
+ * `--workers 1` and `--workers 2` on the same core, the same repetitions budget, back to back in
+ * each of `rounds` (interleaved, so that both see the same load from the rest of the machine):
+ * req/s, CPU and the counts, which must be equal. `measure` wraps a run to add the machine's CPU figures.
+ */
+export async function workerComparison (url, { concurrency, reps, core, rounds, measure = (fn) => fn() }) {
+  const runs = []
+  for (let round = 1; round <= rounds; round++) {
+    for (const workers of [1, 2]) runs.push({ round, ...await measure(() => workersRun(url, { concurrency, reps, workers, core })) })
   }
+  return runs
+}
+
+/** `--workers 1..cores.length` pinned to the generator's `cores` (a target elsewhere): req/s and speed-up over one. */
+export async function workerScaling (url, { concurrency, reps, cores }) {
+  const rows = []
+  for (let workers = 1; workers <= cores.length; workers++) rows.push(await workersRun(url, { concurrency, reps, workers, core: cores.join(',') }))
   return rows
 }
 

@@ -9,14 +9,16 @@ alive in Python's allocator, its live heap), gc_count (gc.get_count(), per gener
 (gc.get_stats(): collections, collected, uncollectable per generation), threads, worker, and
 with ?objects=1 `objects`: live objects by type (the 50 most numerous; walking the heap costs).
 
-Forks (gunicorn's workers, os.fork): each child listens on PORT + N, N its number among the
-parent's forks; the parent forwards a request to its lowest-numbered live child (`?worker=N`
+Forks (gunicorn's workers, os.fork): the parent binds the Nth child's socket just before the
+fork, on PORT + N or, when something else holds that port, on one the system picks, so that it
+always knows where each child listens; the child serves it. The parent forwards a request to its lowest-numbered live child (`?worker=N`
 picks one, `?worker=0` asks the parent itself). Loopback only; with MEMSIEGE_PROBE_TOKEN set a
 request must carry it (X-Memsiege-Token or Authorization: Bearer), compared in constant time.
 One line on stderr says where it listens or why it cannot; the app goes on either way.
 
 A sitecustomize this one hides (Debian ships one) is run after it.
 """
+import errno
 import gc
 import hashlib
 import hmac
@@ -29,7 +31,9 @@ import threading
 
 _HOST = '127.0.0.1'
 _PATH = '/__memsiege/gc'
-_state = {'base': None, 'index': 0, 'forks': 0, 'next': 0, 'server': None}
+# ports: where each forked child listens, by its number; pending: the next child's number and its
+# server (or why it has none), from just before the fork until just after.
+_state = {'base': None, 'index': 0, 'forks': 0, 'pending': None, 'server': None, 'ports': {}}
 
 
 def _say(text):
@@ -110,7 +114,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pid, so a child that has exited is known by its port refusing the connection."""
         if wanted == '0':
             return []
-        forked = list(range(1, _state['forks'] + 1))
+        forked = sorted(_state['ports'])
         if wanted is not None:
             return [int(wanted)] if wanted.isdigit() and int(wanted) in forked else []
         return forked
@@ -120,7 +124,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         error = None
         for index in indexes:
             try:
-                conn = http.client.HTTPConnection(_HOST, _state['base'] + index, timeout=2)
+                conn = http.client.HTTPConnection(_HOST, _state['ports'][index], timeout=2)
                 conn.request(self.command, self.path, headers=headers)
                 answer = conn.getresponse()
                 body = answer.read()
@@ -144,30 +148,58 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 def _listen():
-    port = _state['base'] + _state['index']
     try:
-        server = http.server.ThreadingHTTPServer((_HOST, port), _Handler)
+        server = http.server.ThreadingHTTPServer((_HOST, _state['base']), _Handler)
     except OSError as e:
-        _say('cannot listen on %s:%d (%s); %s goes on without the probe' % (_HOST, port, e.strerror or e, _who()))
+        _say('cannot listen on %s:%d (%s); %s goes on without the probe' % (_HOST, _state['base'], e.strerror or e, _who()))
         return
+    _serve(server)
+
+
+def _serve(server):
     server.daemon_threads = True
     _state['server'] = server
     threading.Thread(target=server.serve_forever, name='memsiege-probe', daemon=True).start()
-    _say('listening on http://%s:%d%s (%s)' % (_HOST, port, _PATH, _who()))
+    _say('listening on http://%s:%d%s (%s)' % (_HOST, server.server_address[1], _PATH, _who()))
 
 
 def _before_fork():
+    # A port taken by anything else on the machine must not leave a worker without a probe.
     _state['forks'] += 1
-    _state['next'] = _state['forks']
+    port = _state['base'] + _state['forks']
+    try:
+        try:
+            server = http.server.ThreadingHTTPServer((_HOST, port), _Handler)
+        except OSError as e:
+            if e.errno != errno.EADDRINUSE:
+                raise
+            server = http.server.ThreadingHTTPServer((_HOST, 0), _Handler)
+    except OSError as e:
+        server = 'cannot listen on %s:%d (%s)' % (_HOST, port, e.strerror or e)
+    _state['pending'] = (_state['forks'], server)
+
+
+def _after_fork_in_parent():
+    # Also after a fork that failed: a child that never was is known, as one that has exited, by
+    # its port refusing the connection.
+    index, server = _state['pending']
+    _state['pending'] = None
+    if not isinstance(server, str):
+        _state['ports'][index] = server.server_address[1]
+        server.server_close()
 
 
 def _after_fork_in_child():
     # The parent's serving thread did not survive the fork; its socket is the parent's.
-    server = _state['server']
-    if server is not None:
-        server.socket.close()
-    _state.update(index=_state['next'], forks=0, server=None)
-    _listen()
+    parent = _state['server']
+    if parent is not None:
+        parent.socket.close()
+    index, server = _state['pending']
+    _state.update(index=index, forks=0, pending=None, server=None, ports={})
+    if isinstance(server, str):
+        _say('%s; %s goes on without the probe' % (server, _who()))
+    else:
+        _serve(server)
 
 
 def _start():
@@ -177,7 +209,7 @@ def _start():
         return
     _state['base'] = int(raw)
     _listen()
-    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
 
 
 def _run_hidden_sitecustomize():

@@ -10,8 +10,10 @@
 # with ?objects=1), the process's thread count (`threads`) and `worker`: 0 for the process
 # that loaded it, N for its Nth forked child.
 #
-# Forks (puma's and unicorn's cluster modes, Ruby 3.1+ through Process._fork): each child closes
-# the parent's socket and listens on PORT + N. The parent, on PORT, forwards a request to its
+# Forks (puma's and unicorn's cluster modes, Ruby 3.1+ through Process._fork): the parent binds
+# the Nth child's socket just before the fork, on PORT + N or, when something else holds that
+# port, on one the system picks, so that it always knows where each child listens; the child
+# serves that socket and closes the parent's. The parent, on PORT, forwards a request to its
 # lowest-numbered live child (`?worker=N` picks one, `?worker=0` asks the parent itself), so
 # that what memsiege samples is a process that serves the app.
 #
@@ -47,17 +49,31 @@ module MemsiegeProbe
       !@base.nil?
     end
 
-    # In the parent, before a fork: the child's number.
-    def next_child
+    # In the parent, before a fork: the child's number and its socket (or why there is none).
+    # A port taken by anything else on the machine must not leave a worker without a probe.
+    def before_fork
       @forks += 1
+      port = @base + @forks
+      socket = begin
+        TCPServer.new(HOST, port)
+      rescue Errno::EADDRINUSE
+        TCPServer.new(HOST, 0)
+      end
+      [@forks, socket]
+    rescue SystemCallError => e
+      [@forks, "cannot listen on #{HOST}:#{port} (#{e.message})"]
     end
 
-    def forked(index, pid)
-      @children[index] = pid
+    # In the parent, after the fork (pid nil when it failed): the child's socket is the child's.
+    def forked(index, socket, pid)
+      return unless socket.is_a?(TCPServer)
+
+      @children[index] = { pid: pid, port: socket.addr[1] } if pid
+      socket.close
     end
 
     # In the child: the parent's thread is gone and its socket is the parent's business.
-    def in_child(index)
+    def in_child(index, socket)
       begin
         @server&.close
       rescue IOError
@@ -67,21 +83,25 @@ module MemsiegeProbe
       @children = {}
       @forks = 0
       @index = index
-      listen
+      return say("#{socket}; #{who} goes on without the probe") unless socket.is_a?(TCPServer)
+
+      serve_on(socket)
     end
 
     private
 
     def listen
-      port = @base + @index
-      @server = TCPServer.new(HOST, port)
-      server = @server
+      serve_on(TCPServer.new(HOST, @base))
+    rescue SystemCallError => e
+      say("cannot listen on #{HOST}:#{@base} (#{e.message}); #{who} goes on without the probe")
+    end
+
+    def serve_on(server)
+      @server = server
       thread = Thread.new { serve(server) }
       thread.name = 'memsiege-probe' if thread.respond_to?(:name=)
       thread.report_on_exception = false
-      say("listening on http://#{HOST}:#{port}#{MemsiegeGC::PATH} (#{who})")
-    rescue SystemCallError => e
-      say("cannot listen on #{HOST}:#{port} (#{e.message}); #{who} goes on without the probe")
+      say("listening on http://#{HOST}:#{server.addr[1]}#{MemsiegeGC::PATH} (#{who})")
     end
 
     def who
@@ -140,7 +160,7 @@ module MemsiegeProbe
       wanted = query.to_s[/(?:\A|&)worker=(\d+)/, 1]
       return nil if wanted == '0'
 
-      live = @children.select { |_, pid| alive?(pid) }.keys.sort
+      live = @children.select { |_, child| alive?(child[:pid]) }.keys.sort
       wanted ? live.find { |i| i == wanted.to_i } : live.first
     end
 
@@ -152,7 +172,7 @@ module MemsiegeProbe
     end
 
     def forward(client, head, index)
-      upstream = Socket.tcp(HOST, @base + index, connect_timeout: READ_TIMEOUT)
+      upstream = Socket.tcp(HOST, @children[index][:port], connect_timeout: READ_TIMEOUT)
       upstream.write(head.sub(/\r\n.*/m, '') + "\r\n" + head.lines.drop(1).grep(/\A(x-memsiege-token|authorization):/i).join.chomp + "\r\nconnection: close\r\n\r\n")
       while IO.select([upstream], nil, nil, READ_TIMEOUT)
         chunk = upstream.readpartial(65_536)
@@ -182,9 +202,14 @@ module MemsiegeProbe
     def _fork
       return super unless MemsiegeProbe.started?
 
-      index = MemsiegeProbe.next_child
-      pid = super
-      pid.zero? ? MemsiegeProbe.in_child(index) : MemsiegeProbe.forked(index, pid)
+      index, socket = MemsiegeProbe.before_fork
+      begin
+        pid = super
+      rescue StandardError
+        MemsiegeProbe.forked(index, socket, nil)
+        raise
+      end
+      pid.zero? ? MemsiegeProbe.in_child(index, socket) : MemsiegeProbe.forked(index, socket, pid)
       pid
     end
   end

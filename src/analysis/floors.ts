@@ -184,26 +184,32 @@ export function majorBoundaries (r: Readings): number[] {
 }
 
 /**
- * Floors of the stretches between major GCs, `per` GCs to a window. Readings before the first
- * GC of the steady state form a window of their own. Where the runtime records the value at the
- * end of each major GC (`settled`), that is the floor of the stretch the GC starts, rather than
- * the lowest reading, which may be one taken a second later or one taken in the middle of the GC.
+ * Floors of the stretches between major GCs, `per` GCs to a window. Where the runtime records
+ * the value at the end of each major GC (`settled`), that is the floor of the stretch the GC
+ * starts, rather than the lowest reading, which may be one taken a second later or one taken in
+ * the middle of the GC.
+ *
+ * The stretch the steady state starts in began at a major GC inside the warm-up: its lowest
+ * reading from the cut on is no floor, only where old objects had climbed to by then (a first
+ * floor far above the next ones, which hides a cache's rise from the trend test). `settled`
+ * still holds its floor exactly; without it the stretch is left out.
  */
 export function majorFloors (r: Readings, per: number): Series {
   const gcs = majorBoundaries(r)
+  // The first reading is never known to follow a GC at once: the first stretch is always cut.
+  const cut = gcs.length > 0
   const bounds = [0]
   for (let k = 0; k < gcs.length; k += per) if (gcs[k] > 0) bounds.push(gcs[k])
   const floors = floorsBetween(r, bounds)
   if (r.settled) {
     bounds.forEach((b, w) => {
-      // The stretch before the steady state's first major GC started at one before it.
-      if (w === 0 && gcs[0] !== 0) return
       if (!Number.isFinite(r.settled![b])) return
       floors.y[w] = r.settled![b]
       floors.x[w] = r.x[b]
     })
+    if (!cut || Number.isFinite(r.settled[0])) return floors
   }
-  return floors
+  return cut ? { x: floors.x.subarray(1), y: floors.y.subarray(1) } : floors
 }
 
 function floorsBetween (r: Readings, bounds: number[]): Series {

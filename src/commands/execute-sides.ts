@@ -1,11 +1,10 @@
 import type { Scenario } from '../scenario/types.js'
 import { startSides, type SidesResult } from '../run/side-by-side.js'
-import { compareText } from '../report/compare.js'
 import { verboseLine } from '../report/verbose-line.js'
 import type { RunProgress } from '../report/progress-line.js'
 import { sidesProgressLine } from '../report/sides-progress-line.js'
 import { onSignals } from './signals.js'
-import { writeSidesComparison } from './compare.js'
+import { sideResults, writeSidesEnd } from './sides-outcome.js'
 import { EXIT_BREACH } from './analyze.js'
 import { EXIT_FAILURE, EXIT_NO_SUCCESS, EXIT_TARGET_EXITED, noSuccess, verdictSettings, writeRunReport, type OutputOptions } from './execute-run.js'
 
@@ -39,31 +38,19 @@ export async function executeSides (scenario: Scenario, output: OutputOptions, w
     release()
     if (live) process.stderr.write('\r\x1b[K')
   }
-  let lost = false
+  const { results, lost } = sideResults(result)
   let exited = false
   let failed = false
   let breached = false
-  for (const side of result.sides) {
-    if (side.error) {
-      process.stderr.write(`memsiege: ${side.name}: ${side.error.message}\n`)
-      lost = true
-      continue
-    }
-    const r = side.result!
-    if (r.writeError) {
-      process.stderr.write(`memsiege: ${side.name}: error: ${r.writeError}\n`)
-      lost = true
-    } else if (output.report) await writeRunReport(r.dir, output, warn)
+  for (const { name, result: r } of results) {
+    if (output.report && !r.writeError) await writeRunReport(r.dir, output, warn)
     const failure = noSuccess(r.summary)
-    if (failure && !signal) process.stderr.write(`memsiege: ${side.name}: ${failure}\n`)
+    if (failure && !signal) process.stderr.write(`memsiege: ${name}: ${failure}\n`)
     exited ||= r.targetExited
     failed ||= failure !== undefined
     breached ||= (r.summary.verdict?.breaches.length ?? 0) > 0
   }
-  const ran = result.sides.filter((s) => s.result && !s.result.writeError).map((s) => s.result!.dir)
-  const comparison = ran.length >= 2 ? await writeSidesComparison(result.dir, ran, warn) : undefined
-  if (output.json) process.stdout.write(JSON.stringify({ results_dir: result.dir, runs: result.sides.map((s) => s.result?.summary ?? { name: s.name, error: s.error?.message }), comparison }, null, 2) + '\n')
-  else if (!output.quiet) process.stdout.write(`${comparison ? compareText(comparison) + '\n' : ''}Results:\t${result.dir}\n`)
+  await writeSidesEnd(result, 'runs', output, warn)
   // the order of a single run's statuses (execute-run.ts), over all the targets
   if (lost) return EXIT_FAILURE
   if (signal === 'SIGINT') return 130

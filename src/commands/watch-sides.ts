@@ -3,13 +3,12 @@
  * `targets:`): the targets watched side by side, one sub-folder each, then their comparison on
  * the time axis, as a side-by-side run leaves it (compare.html, compare.txt).
  */
-import { compareText } from '../report/compare.js'
 import type { Scenario, SideTarget } from '../scenario/types.js'
 import type { WatchOptions } from '../watch/watch-run.js'
 import { startWatchSides } from '../watch/watch-sides.js'
 import { ConfigError } from '../errors.js'
 import { EXIT_BREACH } from './analyze.js'
-import { writeSidesComparison } from './compare.js'
+import { sideResults, writeSidesEnd } from './sides-outcome.js'
 import { EXIT_FAILURE, EXIT_TARGET_EXITED } from './execute-run.js'
 import { onSignals } from './signals.js'
 import { applyTargetFlags } from './target-flags.js'
@@ -76,27 +75,16 @@ export async function watchSides (scenario: Scenario, options: WatchOptions, fla
   } finally {
     release()
   }
-  let lost = false
+  const { results, lost } = sideResults(done)
   let down = false
   let breached = false
-  for (const side of done.sides) {
-    if (side.error) {
-      process.stderr.write(`memsiege: ${side.name}: ${side.error.message}\n`)
-      lost = true
-      continue
-    }
-    const r = side.result!
-    if (r.writeError) process.stderr.write(`memsiege: ${side.name}: error: ${r.writeError}\n`)
-    if (r.stopped) process.stderr.write(`memsiege: ${side.name}: ${r.stopped}\n`)
-    lost ||= r.writeError !== undefined
+  for (const { name, result: r } of results) {
+    if (r.stopped) process.stderr.write(`memsiege: ${name}: ${r.stopped}\n`)
     down ||= r.stopped !== undefined || (r.targetDown && !flags.keepGoing)
     const verdict = r.summary.verdict
     breached ||= (flags.alertLeak && verdict?.verdict === 'leak') || (verdict?.breaches.length ?? 0) > 0
   }
-  const watched = done.sides.flatMap((s) => s.result && !s.result.writeError ? [s.result.dir] : [])
-  const comparison = watched.length >= 2 ? await writeSidesComparison(done.dir, watched, options.warn ?? (() => {})) : undefined
-  if (flags.json) process.stdout.write(JSON.stringify({ results_dir: done.dir, watches: done.sides.map((s) => s.result?.summary ?? { name: s.name, error: s.error?.message }), comparison }, null, 2) + '\n')
-  else if (!flags.quiet) process.stdout.write(`${comparison ? compareText(comparison) + '\n' : ''}Results:\t${done.dir}\n`)
+  await writeSidesEnd(done, 'watches', flags, options.warn ?? (() => {}))
   if (lost) return EXIT_FAILURE
   if (down) return EXIT_TARGET_EXITED
   return breached ? EXIT_BREACH : 0

@@ -1,27 +1,43 @@
-import * as hdr from 'hdr-histogram-js'
+// hdr-histogram-js's index loads its WebAssembly build, pako, base64 and log codecs (≈55 ms of CPU
+// in every thread that imports it: each worker thread pays it again); memsiege records into its
+// plain Uint32Array histogram only, so it loads that class alone.
+import Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js'
 
-export type LatencyHistogram = hdr.Histogram
+const Int32Histogram = Int32HistogramModule.default
+
+export type LatencyHistogram = InstanceType<typeof Int32Histogram>
 
 /** Latencies in microseconds, 1 µs to an hour at 3 significant digits: fixed memory whatever the run's length. */
 export function createLatencyHistogram (): LatencyHistogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000,
-    numberOfSignificantValueDigits: 3,
-    autoResize: false,
-    bitBucketSize: 32
-  })
+  return new Int32Histogram(1, 3_600_000_000, 3)
 }
 
-const SETTINGS = { bitBucketSize: 32, useWebAssembly: false } as const
+/** A histogram for another thread: its non-zero buckets as (index, count) pairs, exact. */
+export type LatencyCounts = number[]
 
-/** A histogram as text, for another thread: HdrHistogram's compressed form, exact counts. */
-export function encodeLatency (histogram: LatencyHistogram): string {
-  return hdr.encodeIntoCompressedBase64(histogram)
+export function latencyCounts (histogram: LatencyHistogram): LatencyCounts {
+  const pairs: LatencyCounts = []
+  if (histogram.totalCount === 0) return pairs
+  for (let i = 0; i < histogram.countsArrayLength; i++) {
+    const count = histogram.getCountAtIndex(i)
+    if (count > 0) pairs.push(i, count)
+  }
+  return pairs
 }
 
-export function decodeLatency (encoded: string): LatencyHistogram {
-  return hdr.decodeFromCompressedBase64(encoded, SETTINGS.bitBucketSize, SETTINGS.useWebAssembly)
+/** Histograms rebuilt from another thread's counts, added through one spare. */
+export class LatencyCountsReader {
+  readonly #spare = createLatencyHistogram()
+
+  /** Adds `counts` to `histogram`: as HdrHistogram decodes a histogram, then adds it. */
+  addTo (histogram: LatencyHistogram, counts: LatencyCounts): void {
+    if (counts.length === 0) return
+    const spare = this.#spare
+    spare.reset()
+    for (let i = 0; i < counts.length; i += 2) spare.setCountAtIndex(counts[i], counts[i + 1])
+    spare.establishInternalTackingValues()
+    histogram.add(spare)
+  }
 }
 
 export interface LatencyPercentiles {

@@ -1,4 +1,4 @@
-import { createLatencyHistogram, decodeLatency, encodeLatency, type LatencyHistogram } from './latency-histogram.js'
+import { createLatencyHistogram, latencyCounts, LatencyCountsReader, type LatencyCounts, type LatencyHistogram } from './latency-histogram.js'
 import type { EndpointStats } from './endpoint-stats.js'
 import { EndpointTable } from './endpoint-stats.js'
 import type { ErrorKind } from './error-kind.js'
@@ -12,7 +12,7 @@ export interface IntervalFigures {
   latency: LatencyHistogram
 }
 
-/** What `drain` hands over: counters since the last drain, histograms encoded. */
+/** What `drain` hands over: counters since the last drain, histograms as their non-zero buckets. */
 export interface StatsDelta {
   transactions: number
   successful: number
@@ -25,11 +25,11 @@ export interface StatsDelta {
   inFlightAtEnd: number
   lateStarts: number
   pacedFromMs: number
-  rawLatency: string
+  rawLatency: LatencyCounts
   status: Array<[number, number]>
   errors: Record<ErrorKind, number>
-  interval: { requests: number, errors: number, bytes: number, latency: string }
-  endpoints: Array<{ key: string, transactions: number, successful: number, failed: number, bytes: number, latency: string }>
+  interval: { requests: number, errors: number, bytes: number, latency: LatencyCounts }
+  endpoints: Array<{ key: string, transactions: number, successful: number, failed: number, bytes: number, latency: LatencyCounts }>
 }
 
 /**
@@ -63,6 +63,8 @@ export class RunStats {
 
   #interval: IntervalFigures = { requests: 0, errors: 0, bytes: 0, latency: createLatencyHistogram() }
   #spare: LatencyHistogram = createLatencyHistogram()
+  /** Only in the thread that absorbs others' figures. */
+  #counts: LatencyCountsReader | undefined
 
   recordResponse (endpoint: EndpointStats, status: number, bytes: number, latencyUs: number): void {
     this.completed++
@@ -134,12 +136,12 @@ export class RunStats {
       inFlightAtEnd: this.inFlightAtEnd,
       lateStarts: this.lateStarts,
       pacedFromMs: this.pacedFromMs,
-      rawLatency: encodeLatency(this.rawLatency),
+      rawLatency: latencyCounts(this.rawLatency),
       status,
       errors: { ...this.errors },
-      interval: { requests: interval.requests, errors: interval.errors, bytes: interval.bytes, latency: encodeLatency(interval.latency) },
+      interval: { requests: interval.requests, errors: interval.errors, bytes: interval.bytes, latency: latencyCounts(interval.latency) },
       endpoints: this.endpoints.all().filter((e) => e.transactions + e.failed > 0).map((e) => ({
-        key: e.key, transactions: e.transactions, successful: e.successful, failed: e.failed, bytes: e.bytes, latency: encodeLatency(e.latency)
+        key: e.key, transactions: e.transactions, successful: e.successful, failed: e.failed, bytes: e.bytes, latency: latencyCounts(e.latency)
       }))
     }
     this.transactions = this.successful = this.failed = this.bytes = this.completed = this.responseTimeSumUs = this.longestUs = this.inFlightAtEnd = 0
@@ -170,21 +172,22 @@ export class RunStats {
     this.inFlightAtEnd += delta.inFlightAtEnd
     this.lateStarts += delta.lateStarts
     this.pacedFromMs = Math.min(this.pacedFromMs, delta.pacedFromMs)
-    this.rawLatency.add(decodeLatency(delta.rawLatency))
+    const counts = this.#counts ??= new LatencyCountsReader()
+    counts.addTo(this.rawLatency, delta.rawLatency)
     for (const [code, n] of delta.status) this.statusCounts[code] += n
     for (const kind of Object.keys(delta.errors) as ErrorKind[]) this.errors[kind] += delta.errors[kind]
     const interval = this.#interval
     interval.requests += delta.interval.requests
     interval.errors += delta.interval.errors
     interval.bytes += delta.interval.bytes
-    interval.latency.add(decodeLatency(delta.interval.latency))
+    counts.addTo(interval.latency, delta.interval.latency)
     for (const d of delta.endpoints) {
       const e = this.endpoints.get(d.key)
       e.transactions += d.transactions
       e.successful += d.successful
       e.failed += d.failed
       e.bytes += d.bytes
-      e.latency.add(decodeLatency(d.latency))
+      counts.addTo(e.latency, d.latency)
     }
   }
 

@@ -1,7 +1,8 @@
 /** A worker thread's entry: one LoadEngine on its share of the users (see worker-engine.ts). */
 import { parentPort, workerData } from 'node:worker_threads'
 import { RunStats } from '../counters/run-stats.js'
-import { LoadEngine, type Tickets } from './load-engine.js'
+import { LoadEngine } from './load-engine.js'
+import { sharedTickets } from './shared-tickets.js'
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages.js'
 
 const setup = workerData as WorkerSetup
@@ -10,10 +11,6 @@ const port = parentPort!
 const entries = setup.scenario.urls.entries.map((entry) => entry.body ? { ...entry, body: Buffer.from(entry.body.buffer, entry.body.byteOffset, entry.body.byteLength) } : entry)
 const scenario = { ...setup.scenario, urls: { ...setup.scenario.urls, entries } }
 const stats = new RunStats()
-
-function sharedTickets (left: BigInt64Array): Tickets {
-  return { take: () => Atomics.sub(left, 0, 1n) > 0n }
-}
 
 const engine = new LoadEngine(scenario, stats, { users: setup.users, tickets: setup.tickets ? sharedTickets(setup.tickets) : undefined, pace: setup.pace })
 const post = (message: FromWorker): void => port.postMessage(message)

@@ -131,7 +131,7 @@ export class LoadEngine implements UserHost, Engine {
     this.#watchdog = setInterval(() => { for (const user of this.#users) user.watch(this.#silentLooks) }, WATCHDOG_MS).unref()
     for (const user of this.#users) user.start()
     if (this.#pacer) {
-      this.stats.pacedFromMs = Date.now()
+      this.stats.pacedFromMs = Math.min(this.stats.pacedFromMs, Date.now())
       this.#pacer.start()
     }
     return this.#done
@@ -171,7 +171,7 @@ export class LoadEngine implements UserHost, Engine {
     this.halted = true
     this.#pacer?.stop()
     this.gate?.leave()
-    this.stats.inFlightAtEnd = this.#users.filter((user) => user.inFlight).length
+    this.stats.inFlightAtEnd += this.#users.filter((user) => user.inFlight).length
     for (const user of this.#users) user.halt()
   }
 

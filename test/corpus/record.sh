@@ -142,7 +142,7 @@ if ! skip puma-fresh-busy; then
 fi
 # The same fresh process over 30,000 requests only (the live tests' size): still bending.
 real puma-fresh-short 18819 'requests: 30000' plain.txt
-# And as the live test (test/verdict-live-puma.test.ts) runs it: 120,000 requests, a row every 250 ms.
+# And as the live test (test/analysis-live-puma-fresh.test.ts) runs it: 120,000 requests, a row every 250 ms.
 ROW=250ms
 real puma-fresh-live 18822 'requests: 120000' plain.txt
 # Many threads, many arenas: 32 puma threads and 16 users, 120,000 requests, a row every 250 ms.

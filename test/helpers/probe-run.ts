@@ -1,7 +1,9 @@
 /** A run of memsiege on an app that has no probe of its own: the preload probe is injected (target.probe). */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createServer } from 'node:net'
 import type { Test } from 'tap'
+import { freePort } from '../../src/target/free-port.js'
 import { runCli, type CliResult } from './cli.js'
 
 export interface ProbeRunResult extends CliResult {
@@ -57,4 +59,21 @@ export function probePids (log: string): Map<string, number> {
   const pids = new Map<string, number>()
   for (const m of log.matchAll(/memsiege probe: listening on \S+ \((?:cluster )?(?:(worker \d+), )?pid (\d+)\)/g)) pids.set(m[1] ?? 'first', Number(m[2]))
   return pids
+}
+
+/** A free port whose next one is held (a cluster's worker 1 would take it), until the test ends, by a socket of the test's own. */
+export async function portBeforeATakenOne (t: Test, avoid: number[]): Promise<number> {
+  for (;;) {
+    const base = await freePort(avoid)
+    if (avoid.includes(base + 1)) continue
+    const holder = createServer()
+    const held = await new Promise<boolean>((resolve) => {
+      holder.once('error', () => resolve(false))
+      holder.listen(base + 1, '127.0.0.1', () => resolve(true))
+    })
+    if (held) {
+      t.teardown(() => new Promise<void>((resolve) => holder.close(() => resolve())))
+      return base
+    }
+  }
 }

@@ -1,3 +1,0 @@
-import t from 'tap'
-import { version } from '../src/index.js'
-t.equal(typeof version, 'string')
