@@ -11,6 +11,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { readSamplesFiles, readSamplesHeader, samplesFiles, type SamplesTable } from './samples-reader.js'
+import { analysisKeepPlan, inFileRows, readSamplesBounded, type BoundedTable } from './bounded-samples.js'
 import { chooseMetrics, columnsNeeded, isHeapRole, type MetricSpec } from './metrics.js'
 import { missingColumns, nameableColumns } from './metric-names.js'
 import { columnsText, missingColumnsText, wordVerdict } from './verdict-words.js'
@@ -61,6 +62,8 @@ export interface AnalysisOptions {
    * counter, or seconds (default: summary.json's `x_axis`). Said in the verdict.
    */
   xAxis?: string
+  /** Read at most this many rows, bucketed as bounded-samples.ts says (a watch's periodic verdict). */
+  maxRows?: number
 }
 
 export const DEFAULT_FLAT_FRACTION = 0.05
@@ -87,7 +90,7 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
   if (missing.length) notes.push({ kind: 'columns-missing', missing: missingColumns(missing, header) })
   let table: SamplesTable
   try {
-    table = readSamplesFiles(files, () => columnsNeeded(metrics))
+    table = options.maxRows ? readSamplesBounded(files, () => columnsNeeded(metrics), () => analysisKeepPlan(metrics), options.maxRows) : readSamplesFiles(files, () => columnsNeeded(metrics))
   } catch (err) {
     throw new AnalysisInputError((err as Error).message)
   }
@@ -102,7 +105,8 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
     throw new AnalysisInputError((err as Error).message)
   }
   const fresh = options.freshProcess ?? startedForRun(join(dir, 'summary.json'))
-  const verdict = analyzeTable(table, metrics, events, fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
+  const analysed = analyzeTable(table, metrics, events, fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
+  const verdict = 'rowOf' in table ? inFileRows(analysed, table as BoundedTable) : analysed
   // Not the target's fault: the names asked for are not columns of this run.
   if (metrics.length === 0 && missing.length) verdict.why.summary = { kind: 'columns-missing', missing: missingColumns(missing, header), columns: nameableColumns(header) }
   const placed = xAxis ? { ...verdict, x_axis: xAxis } : verdict

@@ -35,7 +35,7 @@ export interface Readings {
 }
 
 export const MIN_WINDOWS = 6
-const FETCH_TIME_SLACK_S = 0.0025
+export const FETCH_TIME_SLACK_S = 0.0025
 export const MAX_WINDOWS = 400
 /** Ruby's RUBY_GC_HEAP_OLDOBJECT_LIMIT_FACTOR is 2 by default; beyond this, the column is no such limit. */
 const MAX_OLD_LIMIT_FACTOR = 10

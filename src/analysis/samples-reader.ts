@@ -25,7 +25,7 @@ export interface SamplesTable {
   skipped: number
 }
 
-const CHUNK_BYTES = 4 << 20
+const CHUNK_BYTES = 64 << 10
 /**
  * One read buffer for every file read (reading is synchronous, so one at a time): a watch
  * re-analyses its files every --every for days, and a fresh 4 MiB malloc each time only
@@ -48,6 +48,24 @@ export function readSamplesHeader (path: string): string[] {
  * header first, so the caller can choose columns by pattern.
  */
 export function readSamples (path: string, pick: (header: string[]) => readonly string[]): SamplesTable {
+  return readSamplesFiles([path], pick)
+}
+
+/** What streamSamples read, besides the rows it handed over. */
+export interface SamplesStream {
+  header: string[]
+  /** The wanted columns that exist, in the order of each row's values. */
+  names: string[]
+  startTime?: string
+  skipped: number
+}
+
+/**
+ * Hands each whole data row's wanted cells (in `names` order, NaN where empty) to `onRow`, one
+ * row at a time and in the same reused array: whoever keeps a row copies it. `onColumns` learns
+ * the names before the first row.
+ */
+export function streamSamples (path: string, pick: (header: string[]) => readonly string[], onColumns: (names: readonly string[]) => void, onRow: (values: Float64Array) => void): SamplesStream {
   const fd = openSync(path, 'r')
   try {
     const { header, offset } = readHeader(fd)
@@ -60,8 +78,9 @@ export function readSamples (path: string, pick: (header: string[]) => readonly 
         names.push(name)
       }
     })
+    onColumns(names)
     const timeIndex = header.indexOf('time')
-    return readRows(fd, offset, header, indices, names, timeIndex)
+    return { header, names, ...readRows(fd, offset, header.length, indices, names, timeIndex, onRow) }
   } finally {
     closeSync(fd)
   }
@@ -91,30 +110,44 @@ export function samplesFiles (dir: string): string[] {
  * the clock (elapsed_s runs on across them). Throws when a file's header differs from the first's.
  */
 export function readSamplesFiles (paths: readonly string[], pick: (header: string[]) => readonly string[]): SamplesTable {
-  if (paths.length === 1) return readSamples(paths[0], pick)
-  const tables: SamplesTable[] = []
-  let wanted: readonly string[] = []
-  for (const path of paths) {
-    const table = readSamples(path, (header) => {
-      if (tables.length === 0) wanted = pick(header)
-      else if (header.join(',') !== tables[0].header.join(',')) throw new Error(`${path}: its columns differ from those of ${paths[0]}`)
-      return wanted
-    })
-    tables.push(table)
-  }
-  const rows = tables.reduce((n, t) => n + t.rows, 0)
-  const columns = new Map<string, Float64Array>()
-  for (const name of tables[0].columns.keys()) {
-    const all = new Float64Array(rows)
-    let at = 0
-    for (const t of tables) {
-      all.set(t.columns.get(name)!, at)
-      at += t.rows
+  let cols: Column[] = []
+  let capacity = 4096
+  let rows = 0
+  const read = streamSamplesFiles(paths, pick, (names) => { cols = names.map(() => new Column(capacity)) }, (values) => {
+    if (rows === capacity) {
+      for (const c of cols) c.grow()
+      capacity *= 2
     }
-    columns.set(name, all)
+    for (let k = 0; k < cols.length; k++) cols[k].data[rows] = values[k]
+    rows++
+  })
+  const columns = new Map<string, Float64Array>()
+  read.names.forEach((name, k) => columns.set(name, cols[k].data.slice(0, rows)))
+  return { header: read.header, rows, columns, ...(read.startTime !== undefined ? { startTime: read.startTime } : {}), skipped: read.skipped }
+}
+
+/** streamSamples over the files of one recording, in order. Throws when a file's header differs from the first's. */
+export function streamSamplesFiles (paths: readonly string[], pick: (header: string[]) => readonly string[], onColumns: (names: readonly string[]) => void, onRow: (values: Float64Array) => void): SamplesStream {
+  let first: SamplesStream | undefined
+  let wanted: readonly string[] = []
+  let skipped = 0
+  let startTime: string | undefined
+  for (const path of paths) {
+    let fileRows = 0
+    const read = streamSamples(path, (header) => {
+      if (!first) wanted = pick(header)
+      else if (header.join(',') !== first.header.join(',')) throw new Error(`${path}: its columns differ from those of ${paths[0]}`)
+      return wanted
+    }, (names) => { if (!first) onColumns(names) }, (values) => {
+      fileRows++
+      onRow(values)
+    })
+    first ??= read
+    skipped += read.skipped
+    // The first row's time, from the first file that has a row.
+    if (startTime === undefined && fileRows > 0) startTime = read.startTime
   }
-  const startTime = tables.find((t) => t.rows > 0)?.startTime
-  return { header: tables[0].header, rows, columns, ...(startTime !== undefined ? { startTime } : {}), skipped: tables.reduce((n, t) => n + t.skipped, 0) }
+  return { header: first!.header, names: first!.names, ...(startTime !== undefined ? { startTime } : {}), skipped }
 }
 
 function readHeader (fd: number): { header: string[]; offset: number } {
@@ -150,11 +183,8 @@ class Column {
   }
 }
 
-function readRows (fd: number, offset: number, header: string[], indices: number[], names: string[], timeIndex: number): SamplesTable {
-  const width = header.length
+function readRows (fd: number, offset: number, width: number, indices: number[], names: string[], timeIndex: number, store: (values: Float64Array) => void): { startTime?: string; skipped: number } {
   const last = indices.length ? indices[indices.length - 1] : -1
-  const cols = names.map(() => new Column(4096))
-  let capacity = 4096
   let rows = 0
   let skipped = 0
   let startTime: string | undefined
@@ -164,14 +194,6 @@ function readRows (fd: number, offset: number, header: string[], indices: number
   let carry = ''
   let eof = false
 
-  const store = (values: ArrayLike<number>): void => {
-    if (rows === capacity) {
-      for (const c of cols) c.grow()
-      capacity *= 2
-    }
-    for (let k = 0; k < cols.length; k++) cols[k].data[rows] = values[k]
-    rows++
-  }
   const values = new Float64Array(indices.length)
   // A row without its clock (a hand-edited or damaged file) can't be placed: left out like a row cut short.
   const clocks = ['elapsed_s', 'requests'].map((name) => names.indexOf(name)).filter((k) => k >= 0)
@@ -214,8 +236,10 @@ function readRows (fd: number, offset: number, header: string[], indices: number
         }
         if (rows === 0 && timeIndex >= 0) startTime = record.fields[timeIndex]
         for (let k = 0; k < indices.length; k++) values[k] = toNumber(record.fields[indices[k]])
-        if (placed()) store(values)
-        else skipped++
+        if (placed()) {
+          store(values)
+          rows++
+        } else skipped++
         continue
       }
       if (rows === 0 && timeIndex >= 0) startTime = cellAt(text, i, contentEnd, timeIndex)
@@ -240,15 +264,16 @@ function readRows (fd: number, offset: number, header: string[], indices: number
       }
       // A row cut short (by a kill -9 mid-write, which memsiege's whole-row writes make unlikely).
       if (!complete || (lineEnd === n && countCells(text, i, contentEnd, width) < width) || !placed()) skipped++
-      else store(values)
+      else {
+        store(values)
+        rows++
+      }
       i = lineEnd + 1
     }
     carry = text.slice(i)
   }
 
-  const columns = new Map<string, Float64Array>()
-  names.forEach((name, k) => columns.set(name, cols[k].data.slice(0, rows)))
-  return { header, rows, columns, ...(startTime !== undefined ? { startTime } : {}), skipped }
+  return { ...(startTime !== undefined ? { startTime } : {}), skipped }
 }
 
 /** Cells in a line, counting no further than `width`: only the last line (no line break after it) is checked. */

@@ -26,6 +26,8 @@ export interface VerdictSettings {
   freshProcess?: boolean
   /** A watch's x axis, before summary.json says so (see AnalysisOptions.xAxis). */
   xAxis?: string
+  /** Read at most this many rows (see AnalysisOptions.maxRows). */
+  maxRows?: number
 }
 
 /** The verdict of `dir` (samples.csv or a watch's daily files, events.csv). Throws AnalysisInputError for a bad folder or bad settings. */
@@ -50,7 +52,8 @@ export function verdictOptions (settings: VerdictSettings): AnalysisOptions {
       ...(settings.flags?.metrics?.length ? { metricsFromFlag: true } : {}),
       ...(settings.recorded ? { recorded: settings.recorded } : {}),
       ...(settings.freshProcess !== undefined ? { freshProcess: settings.freshProcess } : {}),
-      ...(settings.xAxis !== undefined ? { xAxis: settings.xAxis } : {})
+      ...(settings.xAxis !== undefined ? { xAxis: settings.xAxis } : {}),
+      ...(settings.maxRows !== undefined ? { maxRows: settings.maxRows } : {})
     }
   } catch (err) {
     throw new AnalysisInputError((err as Error).message)

@@ -25,6 +25,8 @@ export interface AxisWords {
   /** The table's unit of rates: "request", or on time "min", and the factor from per-x to it. */
   readonly tableUnit: string
   readonly tableFactor: number
+  /** A chart's x axis drawn over the `requests` column: "requests completed", or on time "time watched". */
+  readonly chartLabel: string
 }
 
 const REQUESTS: AxisWords = {
@@ -35,6 +37,7 @@ const REQUESTS: AxisWords = {
   more: (x) => formatCount(x, 'more request'),
   tableUnit: 'request',
   tableFactor: 1,
+  chartLabel: 'requests completed',
 }
 
 const TIME: AxisWords = {
@@ -45,11 +48,17 @@ const TIME: AxisWords = {
   more: (x) => `${formatDuration(x)} more of watching`,
   tableUnit: 'min',
   tableFactor: 60,
+  chartLabel: 'time watched',
 }
 
 /** The words for a verdict's (or summary's) `x_axis`: requests unless it is time. */
 export function axisWords (xAxis: string | undefined): AxisWords {
   return isTimeAxis(xAxis) ? TIME : REQUESTS
+}
+
+/** A chart's clock axis (elapsed_s): a watch's starts with the watch, a run's with its load; `xAxis` is set only for a watch. */
+export function clockLabel (xAxis: string | undefined): string {
+  return xAxis === undefined ? 'time since the load started' : 'time since the watch started'
 }
 
 /** An estimate per x-unit in the table's unit (per minute on the time axis). */

@@ -8,6 +8,7 @@ import { joinSegments } from './report-html.js'
 import { columnLabel, metricValues } from './memory-model.js'
 import { formatDuration, formatEstimate } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
+import { axisWords, TIME_AXIS } from '../analysis/x-axis.js'
 import type { Unit } from '../columns/meaning.js'
 
 export const RUN_COLORS = ['#1f5fbf', '#d81b60', '#2e9d4a', '#b26a00', '#6a1b9a', '#00838f', '#5d4037', '#455a64']
@@ -33,6 +34,8 @@ interface OverlayChart {
 export function compareHtml (runs: readonly CompareRunInput[], options: CompareHtmlOptions = {}): string {
   const c = options.comparison ?? compareRuns(runs)
   const maxPoints = options.maxPoints ?? 5000
+  // Watches with no request counter have seconds in their `requests` column.
+  const axis = axisWords(c.time ? TIME_AXIS : undefined)
   const charts: OverlayChart[] = []
   let rows = 0
   let points = 0
@@ -71,7 +74,7 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
     ${comparisonTable(c)}
   </section>
   <section id="charts">
-    <h2>Memory against requests completed</h2>
+    <h2>Memory against ${axis.chartLabel}</h2>
     ${charts.length === 0 ? html`<p class="muted">No memory series to draw.</p>` : ''}
     ${charts.map((ch, i) => html`<div class="chart-title">${ch.title}: runs overlaid, fitted lines dashed</div><div class="chart" id="chart-${i}"></div>`)}
     <p class="note" id="downsample-note">${points < rows
@@ -79,7 +82,7 @@ export function compareHtml (runs: readonly CompareRunInput[], options: CompareH
       : `All ${rows} samples are drawn.`} The runs may differ in length: each line ends where its run did.</p>
   </section>
 </main>`
-  return pageHtml({ title, body, data: { charts }, script: COMPARE_JS })
+  return pageHtml({ title, body, data: { charts, x: { label: axis.chartLabel, time: axis.time } }, script: COMPARE_JS })
 }
 
 function chartTitle (metric: string, meaning: Parameters<typeof columnLabel>[1]): string {
@@ -118,7 +121,7 @@ var made = [];
 DATA.charts.forEach(function (ch, i) {
   var el = document.getElementById('chart-' + i);
   if (!el) return;
-  var tables = [], modes = [], series = [{ label: 'requests', value: function (u, v) { return v === null ? '—' : fmt(v, 'count'); } }];
+  var tables = [], modes = [], series = [{ label: DATA.x.label, value: function (u, v) { return v === null ? '—' : DATA.x.time ? clock(v) : fmt(v, 'count'); } }];
   ch.runs.forEach(function (r) {
     tables.push([r.x, r.y]); modes.push([null, 2]);
     series.push(line(r.label, 'y', r.color, ch.unit, { spanGaps: false }));
@@ -132,7 +135,7 @@ DATA.charts.forEach(function (ch, i) {
     height: 360, cursor: { sync: { key: 'memsiege-compare' } }, legend: { live: true },
     scales: { x: { time: false }, y: {} },
     series: series,
-    axes: [countAxis('requests completed'), valueAxis('y', ch.unit, ch.title, 3, '#333')]
+    axes: [DATA.x.time ? timeAxis(DATA.x.label) : countAxis(DATA.x.label), valueAxis('y', ch.unit, ch.title, 3, '#333')]
   }, data));
 });
 syncX(made);

@@ -130,8 +130,14 @@ export function memoryModel (input: ReportInput, maxPoints = 5000): MemoryModel 
     events: eventsOnTimeline(input),
     rssVerdict,
     verdict,
-    downsampled: d.info
+    downsampled: inFileRows(d.info, series)
   }
+}
+
+/** The drawn points of a long recording read in buckets, told against the rows in its files. */
+function inFileRows (info: Downsampled, series: SeriesData): Downsampled {
+  const read = series.rows_read
+  return read ? { ...info, rows: read, bucket: Math.max(info.bucket, Math.round(info.bucket * read / series.elapsed_s.length)) } : info
 }
 
 /** The floor points, from [requests, value] to [seconds, value]; thinned to `max` keeping extremes. */

@@ -2,7 +2,8 @@ import type { SegmentVerdict, SeriesVerdict } from '../analysis/types.js'
 import { memoryModel, type MemoryModel } from './memory-model.js'
 import type { ReportInput, TimelineEvent } from './report-input.js'
 import { svgChart, type SvgLine } from './svg-chart.js'
-import { formatDuration, formatEstimate } from '../units/format.js'
+import { formatCount, formatDuration, formatEstimate } from '../units/format.js'
+import { axisWords, clockLabel } from '../analysis/x-axis.js'
 
 export const VERDICT_COLORS: Record<SeriesVerdict, string> = {
   leak: '#c62828',
@@ -31,6 +32,18 @@ export function mainSegment (segments: readonly SegmentVerdict[]): SegmentVerdic
   return best
 }
 
+/**
+ * The requests of a run in a few words; a watch sent none: the requests the app's counter
+ * counted while it watched, or on the time axis only that it watched.
+ */
+export function loadFact (input: ReportInput): string {
+  const { summary } = input
+  if (summary.x_axis === undefined) return formatCount(summary.transactions + summary.failed_transactions, 'request')
+  if (axisWords(summary.x_axis).time) return 'watched (no request counter: the x axis is time)'
+  const counted = input.series.requests.at(-1) ?? 0
+  return `${formatCount(Math.round(counted), 'request')} counted by the app`
+}
+
 /** memory.svg: the report's main chart, static (RSS, its floor and fitted line; objects on the right axis; events). */
 export function memorySvg (input: ReportInput, model: MemoryModel = memoryModel(input, 1500)): string {
   const { summary } = input
@@ -47,9 +60,10 @@ export function memorySvg (input: ReportInput, model: MemoryModel = memoryModel(
     : `${summary.name}: not analysed`
   const facts: string[] = []
   const seg = model.rssVerdict ? mainSegment(model.rssVerdict.segments) : undefined
-  if (seg?.per_request) facts.push(`RSS ${formatEstimate(seg.per_request, 'bytes', 'request')}`)
+  const axis = axisWords(summary.x_axis)
+  if (seg?.per_request) facts.push(`RSS ${axis.time ? `${axis.rate(seg.per_request.value, 'bytes')} (${axis.rate(seg.per_request.low, 'bytes')} to ${axis.rate(seg.per_request.high, 'bytes')})` : formatEstimate(seg.per_request, 'bytes', 'request')}`)
   else if (model.rssVerdict) facts.push(`RSS: ${model.rssVerdict.verdict}`)
-  facts.push(`${summary.transactions + summary.failed_transactions} requests in ${formatDuration(summary.elapsed_s)}`)
+  facts.push(`${loadFact(input)} in ${formatDuration(summary.elapsed_s)}`)
   facts.push(`started ${summary.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`)
   const d = model.downsampled
   const note = d.points < d.rows ? `${d.rows} samples drawn as ${d.points} (each bucket of ${d.bucket} keeps its minimum and maximum)` : undefined
@@ -58,7 +72,7 @@ export function memorySvg (input: ReportInput, model: MemoryModel = memoryModel(
     title,
     titleColor: verdict ? VERDICT_COLORS[verdict.verdict] : undefined,
     subtitle: facts.join(' · '),
-    x: { label: 'time since the load started', kind: 'time' },
+    x: { label: clockLabel(summary.x_axis), kind: 'time' },
     left: leftIsRss ? { unit: 'bytes', label: 'RSS' } : { unit: model.objects?.unit ?? 'count', label: model.objects?.label ?? 'no memory samples' },
     right: leftIsRss && model.objects ? { unit: model.objects.unit, label: model.objects.label } : undefined,
     lines,

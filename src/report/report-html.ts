@@ -1,11 +1,11 @@
 import type { MetricVerdict, RunVerdict } from '../analysis/types.js'
 import { formatBytes, formatCount, formatDuration, formatEstimate, ms } from '../units/format.js'
 import { moreRequestsText, pText } from '../analysis/verdict-words.js'
-import { axisWords, inTableUnit, type AxisWords } from '../analysis/x-axis.js'
+import { axisWords, clockLabel, inTableUnit, type AxisWords } from '../analysis/x-axis.js'
 import { html, type SafeHtml } from './html/escape.js'
 import { pageHtml } from './html/page.js'
 import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
-import { eventLabel, mainSegment, SERIES_COLORS } from './memory-svg.js'
+import { eventLabel, loadFact, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
 import { stubLine } from './stub-line.js'
 
@@ -38,6 +38,7 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
     },
     load: { x: load.x, rps: load.rps, p99: load.p99 },
     events: memory.events.map((e) => ({ x: e.elapsed_s, label: eventLabel(e) })),
+    clockLabel: clockLabel(summary.x_axis),
     colors: SERIES_COLORS
   }
   const d = memory.downsampled
@@ -108,9 +109,8 @@ function liveLine (live: NonNullable<ReportHtmlOptions['live']>): SafeHtml {
 
 function runLine (input: ReportInput): string {
   const s = input.summary
-  const requests = s.transactions + s.failed_transactions
   const cfg = s.config
-  return `${s.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${formatDuration(s.elapsed_s)} · ${formatCount(requests, 'request')} · ${cfg?.concurrency ?? '?'} users${s.interrupted ? ' · interrupted' : ''}`
+  return `${s.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${formatDuration(s.elapsed_s)} · ${loadFact(input)}${s.x_axis === undefined ? ` · ${cfg?.concurrency ?? '?'} users` : ''}${s.interrupted ? ' · interrupted' : ''}`
 }
 
 function memoryTitle (m: MemoryModel): string {
@@ -266,7 +266,7 @@ var made = [];
 var memEl = document.getElementById('chart-memory');
 if (memEl && (M.rss || M.objects)) {
   var main = [M.x], series = [{ label: 'time', value: function (u, v) { return v === null ? '—' : clock(v); } }], modes = [null];
-  var axes = [timeAxis('time since the load started')];
+  var axes = [timeAxis(DATA.clockLabel)];
   var leftUnit = M.rss ? 'bytes' : M.objectsUnit;
   // uPlot draws in series order: the objects first, so that RSS stays on top of them
   if (M.objects) { main.push(M.objects); series.push(line(M.objectsLabel, M.rss ? 'right' : 'left', C.objects, M.objectsUnit, { width: 1.2 })); modes.push(2); }
@@ -302,7 +302,7 @@ if (loadEl) {
       line('req/s', 'rps', '#555555', 'req/s', { fill: 'rgba(85,85,85,0.08)' }),
       line('p99', 'ms', '#e65100', 'ms')
     ],
-    axes: [timeAxis('time since the load started'), valueAxis('rps', 'req/s', 'req/s', 3, '#555555'), valueAxis('ms', 'ms', 'p99 (ms)', 1, '#e65100')],
+    axes: [timeAxis(DATA.clockLabel), valueAxis('rps', 'req/s', 'req/s', 3, '#555555'), valueAxis('ms', 'ms', 'p99 (ms)', 1, '#e65100')],
     plugins: [eventsPlugin(EV)]
   }, [L.x, L.rps, L.p99]));
 }

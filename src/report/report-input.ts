@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { JudgedSummary } from '../analysis/types.js'
 import type { EventRecord } from '../recorder/events-csv.js'
-import { readSamplesFiles, samplesFiles } from '../analysis/samples-reader.js'
+import { samplesFiles } from '../analysis/samples-reader.js'
+import { readSamplesBounded } from '../analysis/bounded-samples.js'
 import { summaryProblem } from '../recorder/summary-check.js'
 import { NotResultsFolderError } from '../errors.js'
 import { folderMeanings, MEMORY_ROLES } from './column-meanings.js'
@@ -15,6 +16,11 @@ export interface SeriesData {
   requests: number[]
   /** Every other numeric column of samples.csv by its header name (rss_bytes, rps, p99_ms, gc.*…). */
   columns: Record<string, Array<number | null>>
+  /**
+   * Rows in the files, when a long recording was read in buckets (at most REPORT_MAX_ROWS rows
+   * kept: each bucket's lowest and highest of every series a chart may draw).
+   */
+  rows_read?: number
 }
 
 /** Everything a report or a comparison is made from: one run's results folder, read. */
@@ -86,16 +92,29 @@ export async function loadReportInput (dir: string, options: LoadOptions = {}): 
   const summary = options.summary ?? read.summary
   let series: SeriesData
   try {
-    series = readSeries(samplesFiles(abs), (header) => (options.columns ?? reportColumns)(header, summary))
+    series = readSeries(samplesFiles(abs), (header) => (options.columns ?? reportColumns)(header, summary), (header) => chartedSeries(header, summary))
   } catch (err) {
     throw new NotResultsFolderError(abs, `samples.csv can't be read (${(err as Error).message})`)
   }
   return { dir: abs, summary, series, events: summary.events ?? [] }
 }
 
-/** samples.csv (or a watch's daily files) through the analysis's reader: the columns `pick` names (all but time by default), empty cells as null. */
-export function readSeries (samplesPaths: readonly string[], pick: (header: string[]) => readonly string[] = (h) => h.filter((c) => c !== 'time')): SeriesData {
-  const table = readSamplesFiles(samplesPaths, (header) => ['elapsed_s', 'requests', ...pick(header)])
+/**
+ * Rows a report reads at most: its charts draw 5,000 points, and a watch rewrites its report for
+ * days, so memsiege's memory must not grow with the rows (analysis/bounded-samples.ts).
+ */
+export const REPORT_MAX_ROWS = 10_000
+
+/**
+ * samples.csv (or a watch's daily files) through the analysis's reader: the columns `pick` names
+ * (all but time by default), empty cells as null. Beyond `maxRows` rows, each bucket of rows keeps
+ * the lowest and highest of the `charted` series (and of every column when none are named).
+ */
+export function readSeries (samplesPaths: readonly string[], pick: (header: string[]) => readonly string[] = (h) => h.filter((c) => c !== 'time'), charted?: (header: string[]) => ReadonlyArray<readonly string[]>, maxRows = REPORT_MAX_ROWS): SeriesData {
+  const table = readSamplesBounded(samplesPaths, (header) => ['elapsed_s', 'requests', ...pick(header)], (header) => ({
+    lowest: [],
+    highest: charted ? charted(header) : pick(header).map((c) => [c])
+  }), maxRows)
   for (const needed of ['elapsed_s', 'requests']) {
     if (!table.columns.has(needed)) throw new Error(`no "${needed}" column`)
   }
@@ -108,8 +127,22 @@ export function readSeries (samplesPaths: readonly string[], pick: (header: stri
     ...(table.startTime ? { start_time: table.startTime } : {}),
     elapsed_s: Array.from(table.columns.get('elapsed_s')!),
     requests: Array.from(table.columns.get('requests')!),
-    columns
+    columns,
+    ...(table.bucket > 1 ? { rows_read: table.rowsRead } : {})
   }
+}
+
+/**
+ * The series a report's charts may draw: RSS, the load's rate and p99, the verdict's metrics (a
+ * derived one as its difference) and the GC columns of memory levels (the second axis's candidates).
+ */
+export function chartedSeries (header: readonly string[], summary: ReportInput['summary']): Array<readonly string[]> {
+  const out = new Map<string, readonly string[]>()
+  for (const c of ['rss_bytes', 'rps', 'p99_ms']) out.set(c, [c])
+  for (const m of summary.verdict?.metrics ?? []) out.set(m.metric, m.derived_from?.length ? m.derived_from : [m.metric])
+  const meanings = folderMeanings(header, summary)
+  for (const c of header) if (c.startsWith('gc.') && MEMORY_ROLES.includes(meanings.get(c)!.role)) out.set(c, [c])
+  return [...out.values()]
 }
 
 /** An event placed on the run's clocks. */

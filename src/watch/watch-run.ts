@@ -25,6 +25,13 @@ import { requestCounter, type CounterSpec } from './request-counter.js'
 /** A watch's own columns before the samplers': the load's clock columns, the request count from the app's counter. */
 export const WATCH_COLUMNS = ['time', 'elapsed_s', 'requests', 'rps'] as const
 
+/**
+ * Rows the periodic verdict reads at most (analysis/bounded-samples.ts): memsiege's own memory
+ * stays flat over days of --every; a shorter watch is analysed row for row. The verdict at the end
+ * reads every row, as `memsiege analyze` does.
+ */
+export const PERIODIC_MAX_ROWS = 10_000
+
 export interface WatchOptions {
   counter: CounterSpec
   /** Watch this many seconds; undefined: until interrupt(). */
@@ -125,9 +132,9 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
       if (stopped !== undefined) summary.stopped_because = stopped
       return summary
     }
-    const judge = (summary: JudgedSummary): string | undefined => {
+    const judge = (summary: JudgedSummary, final: boolean): string | undefined => {
       try {
-        summary.verdict = verdictOfResultsDir(dir, verdictSettings)
+        summary.verdict = verdictOfResultsDir(dir, final ? verdictSettings : { ...verdictSettings, maxRows: PERIODIC_MAX_ROWS })
         tell(alerts.verdict(summary.verdict))
         return undefined
       } catch (err) {
@@ -136,7 +143,7 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
     }
     const refresh = async (): Promise<void> => {
       const summary = summaryNow(false)
-      judge(summary)
+      judge(summary, false)
       try {
         writeSummary(resultsPath(dir, 'summary.json'), summary)
         await writeReport(dir, { writtenAt: new Date(), everyS: options.everyS! })
@@ -163,7 +170,7 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
     await counter.close()
     closeEvents()
     const summary = summaryNow(true)
-    const noVerdict = judge(summary)
+    const noVerdict = judge(summary, true)
     if (noVerdict !== undefined) warn(`no verdict: ${noVerdict}`)
     let writeError: string | undefined
     try {
