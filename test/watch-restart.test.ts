@@ -16,14 +16,15 @@ t.test('run: a leaking target restarted each time its RSS passes rssAbove; segme
     `  command: node dist/demo/server.js --port ${port}`,
     `  cwd: ${JSON.stringify(repoRoot)}`,
     '  ready: /stats',
-    // the demo keeps 10 KB per /leak: some thousands of requests take it past 80 MB
-    '  restartWhen: { rssAbove: 80MB, maxRestarts: 10 }',
+    // The demo keeps 10 KB per /leak and starts at 50-75 MiB: each process lives some 8,000
+    // requests, over 2 s even at a fast machine's 3,500 requests/s, rows enough for a segment.
+    // (At 80 MB a process started at 72 MiB lived 800 requests, one row: no segment.)
+    '  restartWhen: { rssAbove: 150MB, maxRestarts: 10 }',
     'urls:',
     '  - /leak',
     'concurrency: 4',
-    // the first restart comes after some 3,000 requests: thousands more follow it, rows enough for
-    // its process to make a segment even at a fast machine's rate
-    'requests: 10000',
+    // two or three restarts, and thousands of requests after the last
+    'requests: 20000',
     'sample:',
     '  interval: 100ms',
   ].join('\n') + '\n')
@@ -32,7 +33,7 @@ t.test('run: a leaking target restarted each time its RSS passes rssAbove; segme
   t.equal(r.status, 0, `the run goes on and ends as usual: ${r.stderr}`)
   const restarts = readFileSync(join(out, 'events.csv'), 'utf8').split('\n').filter((l) => l.includes('target_restarted'))
   t.ok(restarts.length >= 1, `restarted at least once: ${restarts.length}`)
-  t.match(restarts[0], /restartWhen\.rssAbove: RSS [\d.]+ MiB above 80 MiB; replaces pid \d+/)
+  t.match(restarts[0], /restartWhen\.rssAbove: RSS [\d.]+ MiB above 150 MiB; replaces pid \d+/)
   const summary = readSummary(out)
   // a process restarted just before the end may have too few rows to make a segment
   t.ok(summary.verdict.segments >= 2 && summary.verdict.segments <= restarts.length + 1, `a segment per process: ${summary.verdict.segments}`)
