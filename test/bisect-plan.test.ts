@@ -174,6 +174,18 @@ t.test('the baseline: named by the user, else the control\'s cheapest; one that 
   t.ok(leaky.conclusion.trials <= 4, `${leaky.conclusion.trials} trials: ${path(leaky.log)}`)
 })
 
+t.test('a half that grows by a cache filling over exactly one trial: the rest of its parent, holding more of the growth, is searched first', async (t) => {
+  // As in CI on puma: 1,500-request trials, #2's cache (300 × 8 KB) filling all through the trial of
+  // #0–#4 and done early in any smaller one; #8 leaking 35 KiB/request.
+  const cacheFilling = (trial: TrialRequest): TrialVerdict | undefined => (trial.groups.includes(2) && !trial.groups.includes(8) && trial.groups.length < 5 ? 'plateau' : undefined)
+  const { conclusion, log } = drive(10, { leaks: [[8], [2]], size: [35840, 5600], warm: 177, cheapest: [9], override: cacheFilling })
+  t.equal(found(conclusion), '8', path(log))
+  t.ok(conclusion.trials <= oneCulpritBound(10), `${conclusion.trials} trials: ${path(log)}`)
+  t.match(conclusion.notes.join('\n'), /\{#0, #1, #2, #3, #4\} grew, but .* grew more than that accounts for: the rest of it, \{#5, #6, #7, #8, #9\}, was searched first/)
+  // Without the difference (no growth figures) the plan goes into the half that leaked, as before.
+  t.equal(drive(10, { leaks: [[8], [2]], size: [35840, 5600], noRates: true, override: cacheFilling }).log[1]!.groups.join(), '0,1,2,3,4')
+})
+
 t.test('a leak that needs two groups together: narrowed to the pair, or stopped at the cap with an honest report', async (t) => {
   const ends: string[] = []
   for (let a = 0; a < 10; a++) {

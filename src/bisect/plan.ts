@@ -22,7 +22,9 @@
  *    inconclusive: a cache filling, a leak) is replaced by the next cheapest, up to three; those
  *    that grew are judged like any other trial (a culprit, a small effect, or nothing).
  * 2. **Descent**: in a set S known to leak, test its first half A (⌈|S|/2⌉ groups). A leaks: go into
- *    A, keep the other half B untested for later. A doesn't: the leak is in B (inferred).
+ *    A, keep the other half B untested for later — unless S was tested and its growth, less A's,
+ *    leaves significantly more to B than A has: then B first (inferred), A kept for later. A
+ *    doesn't leak: the leak is in B (inferred).
  * 3. **One group left**: tested alone on the way down, it is the culprit. Reached by inference from
  *    a pair that was itself tested and leaked, its effect is that pair's growth minus its sibling's
  *    (no trial). Reached by inference otherwise, it is verified alone; if it doesn't leak, the
@@ -501,7 +503,13 @@ export class BisectPlan {
         this.#left = log2(S.length) + 1
         const [A, B] = halves(S)
         const d = yield * this.#test(A, 'half', S, `is the leak in ${this.#names(A)}?`)
-        if (d === 'leak') {
+        if (d === 'leak' && !inferred && this.#otherHalfHoldsMore(S, A)) {
+          this.#notes.push(`${this.#names(A)} grew, but ${this.#names(S)} grew more than that accounts for: the rest of it, ${this.#names(B)}, was searched first`)
+          untested.push(...A)
+          this.#node(B, S, 'inferred', 'inferred')
+          S = B
+          inferred = true
+        } else if (d === 'leak') {
           untested.push(...B)
           this.#node(B, S, 'untested', 'untested')
           S = A
@@ -526,7 +534,8 @@ export class BisectPlan {
         if (v === 'leak') {
           found = { groups: S, kind: 'single', evidence: `${this.#names(S)} leaks on its own` }
         } else {
-          this.#notes.push(`the trials contradict each other: ${this.#names(lastLeak)} leaks, but neither ${cleanSince.map((c) => this.#names(c)).join(' nor ')} nor ${this.#names(S)} does: the leak seems to need several groups together`)
+          const parts = [...cleanSince, S].map((c) => this.#names(c))
+          this.#notes.push(`the trials contradict each other: ${this.#names(lastLeak)} leaks, but ${parts.length === 1 ? `${parts[0]} does not` : `neither ${parts.join(' nor ')} does`}: the leak seems to need several groups together`)
           found = yield * this.#narrow(lastLeak, S)
         }
       } else {
@@ -549,6 +558,19 @@ export class BisectPlan {
       start = pool.length ? pool : rest
     }
     return this.#conclude('found')
+  }
+
+  /**
+   * Whether the untested half of S holds more of S's growth than the half A that leaked: S's excess
+   * in requests of its own mix, less A's, is B's; B holds more when that is significantly more
+   * than A's. A cache that fills over exactly one trial makes a half look like a leak that none
+   * of its parts is; the difference sends the search where most of the growth is.
+   */
+  #otherHalfHoldsMore (S: readonly number[], A: readonly number[]): boolean {
+    const eS = this.#excessOf(S)
+    const eA = this.#excessOf(A)
+    if (!eS || !eA) return false
+    return difference(scale(eS, this.#weight(S)), scale(eA, 2 * this.#weight(A))).low > 0
   }
 
   /**
