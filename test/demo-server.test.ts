@@ -118,4 +118,8 @@ t.test('Node probe: loopback only unless allowed; passes other requests on', asy
   const allowing = probeMiddleware({ allow: ['10.1.2.3'] })
   t.equal(allowing(remote.req, remote.res), true, 'allow list')
   t.equal(probeMiddleware({ allow: ['*'] })(fake('192.0.2.9').req, fake('192.0.2.9').res), true, '* allows anyone')
+  // A Unix socket's client has no address.
+  const unix = fake(undefined as unknown as string)
+  t.equal(probe(unix.req, unix.res), false, 'a Unix socket client is refused by default')
+  t.equal(probeMiddleware({ allow: ['*'] })(unix.req, unix.res), true, '* allows a Unix socket client too')
 })

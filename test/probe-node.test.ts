@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 import { waitForLine } from './helpers/wait.js'
-import { probePids, probeRun } from './helpers/probe-run.js'
+import { portBeforeATakenOne, probePids, probeRun } from './helpers/probe-run.js'
 
 const JSON_SERVER = join(repoRoot, 'node_modules', '.bin', 'json-server')
 const PRELOAD = join(repoRoot, 'probes', 'node', 'memsiege-probe.cjs')
@@ -34,12 +34,19 @@ t.test('json-server, a third-party app with no probe: GC columns from the inject
   t.ok(heap.at(-1)! - heap[0]! > 2_000_000, `the old space keeps the POSTed items: ${heap[0]} → ${heap.at(-1)}`)
 })
 
-t.test('a node:http app in cluster mode: the primary forwards to a worker, whose figures are sampled', async (t) => {
+t.test('a node:http app in cluster mode: every worker gets a probe even when base + its id is taken, and the primary forwards to worker 1, whose figures are sampled', async (t) => {
   const port = await freePort()
-  const r = await probeRun(t, { command: `${process.execPath} ${join(repoRoot, 'test', 'fixtures', 'node-cluster.mjs')} ${port}`, port, urls: ['/keep'], requests: 150 })
+  // Anything on the machine may hold a worker's port: here, worker 1's.
+  const base = await portBeforeATakenOne(t, [port])
+  const r = await probeRun(t, { command: `${process.execPath} ${join(repoRoot, 'test', 'fixtures', 'node-cluster.mjs')} ${port}`, port, urls: ['/keep'], requests: 150, targetExtra: [`  env: { MEMSIEGE_PROBE_PORT: "${base}" }`] })
   t.equal(r.status, 0, r.stderr)
+  t.notMatch(r.log, 'cannot listen', 'no process went without the probe')
+  t.match(r.log, `memsiege probe: 127.0.0.1:${base + 1} is taken; cluster worker 1, pid`)
   const pids = probePids(r.log)
   t.ok(pids.has('worker 1') && pids.has('worker 2'), r.log)
+  const worker1 = r.log.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\S* \(cluster worker 1,/)
+  t.ok(worker1 && Number(worker1[1]) !== base + 1, `worker 1 listens elsewhere than the taken ${base + 1}: ${worker1?.[1]}`)
+  t.ok(r.rows.length > 0 && r.rows.every((row) => row.gc_errors === '0'), 'every fetch answered')
   t.ok(r.header.includes('gc.memoryUsage.heapUsed'))
   const answered = new Set(r.rows.map((row) => Number(row['gc.pid'])))
   t.same([...answered], [pids.get('worker 1')], 'worker 1, the lowest-numbered, answered every fetch')

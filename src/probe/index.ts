@@ -171,9 +171,11 @@ function isProbeRequest (req: IncomingMessage, path: string): boolean {
 }
 
 function isAllowed (address: string | undefined, allow: ReadonlySet<string>): boolean {
+  if (allow.has('*')) return true
+  // A Unix socket's client has no address: not known to be local unless `*` says anyone will do.
   if (address === undefined) return false
   const a = normalizeAddress(address)
-  return a.startsWith('127.') || a === '::1' || allow.has(a) || allow.has('*')
+  return a.startsWith('127.') || a === '::1' || allow.has(a)
 }
 
 function presentedToken (req: IncomingMessage): string | undefined {
