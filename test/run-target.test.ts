@@ -73,11 +73,16 @@ t.test('a target that dies mid-run is an event: events.csv, summary, exit 5 (0 w
   for (const keepGoing of [false, true]) {
     const out = join(t.testdirName, keepGoing ? 'keep-going' : 'stop')
     // Sized in requests, with a think time so that a fast machine is still at it when the target
-    // is killed; after that, the refusals use up the rest quickly.
+    // is killed; after that, the refusals use up the rest quickly. Killed once the target has
+    // answered (a busy machine may sample it twice before its first answer).
+    const answered = (): boolean => {
+      const requests = column(out, 'requests')
+      return requests.length >= 2 && Number(requests.at(-1)) - Number(column(out, 'errors').at(-1)) > 0
+    }
     const run = runCli(['-c', '2', '-d', '0.01', '-r', '1500', '--cmd', `${process.execPath} ${DEMO} --port ${port}`, '--out', out, ...(keepGoing ? ['--keep-going'] : []), `http://127.0.0.1:${port}/flat`], {
       timeoutMs: 150_000,
       onSpawn: () => {
-        void waitFor(() => existsSync(join(out, 'samples.csv')) && column(out, 'rss_bytes').length >= 2, 60_000, 'two samples')
+        void waitFor(() => existsSync(join(out, 'samples.csv')) && column(out, 'rss_bytes').length >= 2 && answered(), 60_000, 'two samples, and an answer')
           .then(() => waitFor(() => lookupPortOwner(port), 30_000, 'the target on its port'))
           .then((owner) => process.kill(owner.pid, 'SIGKILL'))
       }
