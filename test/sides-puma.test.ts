@@ -52,7 +52,9 @@ if (!installed('puma') || !installed('ruby')) {
     const text = readFileSync(join(out, 'compare.txt'), 'utf8')
     const headline = text.split('\n\n')[1].split('\n')[0]
     t.comment(headline)
-    t.match(headline, /^before (leaks and after does not|is \w+, after is \w+, but before grows faster): before's [\w.]+ /, 'before is named as the one that grows')
+    // `after` alone, a fresh puma that keeps nothing, may read as a leak over a run this short when
+    // its allocator steps up late (README, Limits): then both "leak", and before is named as the faster.
+    t.match(headline, /^(before (leaks and after does not|is \w+, after is \w+, but before grows faster): before's [\w.]+ |Both leak, before faster: )/, 'before is named as the one that grows')
     t.match(headline, /the difference is significant/, 'significantly')
     // On a slow machine few major GCs fit in 3,000 requests: each side alone may be inconclusive, the paired difference still decides.
     t.match(text, /\ngc\.old_objects: before's (grow|are \w+ at) [\d.]+ objects\/request, .*the difference is significant \(after − before: −[\d.]+ (k )?objects\/request/, 'old_objects: the paired difference per request')

@@ -172,11 +172,18 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
   const cuts = segments.map((s) => warmupCut(warmup, requests, elapsed, s.rows[0], s.rows[1], counter ? table.columns.get(counter) : undefined))
   const rssLevel = startLevel(table.columns.get('rss_bytes') ?? table.columns.get('gc.memoryUsage.rss') ?? table.columns.get('gc.rss_bytes'), segments, cuts)
 
-  const verdicts: RoledVerdict[] = []
-  for (const metric of metrics) {
-    const v = analyzeMetric(table, metric, segments, cuts, { flatFraction, settings, rssLevel, ...(options.freshProcess ? { freshProcess: true } : {}) })
-    if (v) verdicts.push(v)
+  // The heap first: whether it rises tells what memory outside it, holding only within its
+  // intervals, may be (series-verdict.ts, allocatorCreep).
+  const ctx: MetricContext = { flatFraction, settings, rssLevel, ...(options.freshProcess ? { freshProcess: true } : {}) }
+  const byMetric = new Map<MetricSpec, RoledVerdict>()
+  const analyse = (metric: MetricSpec, c: MetricContext) => {
+    const v = analyzeMetric(table, metric, segments, cuts, c)
+    if (v) byMetric.set(metric, v)
   }
+  for (const metric of metrics) if (isHeapRole(metric.role)) analyse(metric, ctx)
+  const heapRises = [...byMetric.values()].some((v) => v.p_value !== undefined && v.p_value < settings.alpha && (v.per_request?.value ?? 0) > 0)
+  for (const metric of metrics) if (!isHeapRole(metric.role)) analyse(metric, { ...ctx, heapRises })
+  const verdicts = metrics.flatMap((m) => byMetric.get(m) ?? [])
   const { why, ...overall } = attribute(verdicts, { freshProcess: options.freshProcess })
   const summary: RunReason = verdicts.length === 0 && metrics.length > 0 ? { kind: 'no-rows' } : why.summary
   return {
@@ -201,6 +208,8 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
 
 interface MetricContext {
   freshProcess?: boolean
+  /** A heap series rises significantly (analysed first). */
+  heapRises?: boolean
   flatFraction: number
   settings: { alpha: number; level: number }
   rssLevel: number
@@ -240,7 +249,7 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
   const noMajorGc = Boolean(metric.promotionBiased && metric.majorCounter && majors === 0)
   // The finest windowing: the warm-up is a tenth or a fifth of the run, too short for coarse floors.
   const freshStart = warm.length ? { strata: warm.map((w) => applyMethod(w.readings, methods[0])), life: median(warm.map((w) => w.life)), requests: Math.round(median(warm.map((w) => w.requests))) } : undefined
-  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings, ...(freshStart ? { freshStart } : {}) })
+  const input = (s: readonly Series[], readings: number, shape?: readonly Series[]) => ({ strata: s, ...(shape ? { shapeStrata: shape } : {}), unit: metric.unit, threshold, requestsPerHour: rate, noMajorGc, readings, settings: ctx.settings, ...(freshStart ? { freshStart, allocatorCreep: !ctx.heapRises } : {}) })
   const pooled = trendVerdict(input(strata, steady.reduce((a, r) => a + r.y.length, 0), shapeStrata))
   if (noMajorGc && pooled.verdict === 'inconclusive' && pooled.more_requests === undefined) {
     const more = requestsToMajorGcs(table, metric, steady, pooled.per_request?.value)

@@ -63,6 +63,9 @@ export type SeriesReason = { unit: Unit } & (
   // leak: the rate holds (after a warm-up from `early` when it slowed first)
   | { kind: 'holding'; rise: Rise; late: number; early?: number }
   | { kind: 'holding-within-intervals'; rise: Rise; early: number; late: number }
+  // inconclusive: memory outside the heap of a process started for the run, holding only within
+  // the intervals: its allocator's warm-up can creep like that for a while
+  | { kind: 'fresh-outside-open'; rise: Rise; early: number; late: number }
   // settling: slower and slower, heading for `heading` if it keeps bending
   // (`since_start`: `early` is a fresh process's first requests, the warm-up left out)
   | { kind: 'settling'; growth: number; requests: number; early: Estimate; late: Estimate; heading?: Heading; since_start?: number }

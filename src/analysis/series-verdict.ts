@@ -71,6 +71,11 @@ export interface TrendInput {
    * left out (one series per segment), and the requests from its first reading to the end.
    */
   freshStart?: { strata: readonly Series[]; life: number; requests: number }
+  /**
+   * Memory outside the heap of a process started with the run, while no heap series rises
+   * significantly: its growth may be the allocator's creep, so only a significant hold is a leak.
+   */
+  allocatorCreep?: boolean
   settings?: TrendSettings
 }
 
@@ -207,7 +212,13 @@ export function trendVerdict (input: TrendInput): TrendResult {
       return { verdict: 'settling', why: { unit, kind: 'settling', growth: g, requests: span, early: part(early), late: part(late), ...heading(projection) } }
     }
     // Neither test significant: a late rate at or above the bend line is a rate that holds within
-    // the intervals (the verdict needs a significant bend to call growth settling).
+    // the intervals (the verdict needs a significant bend to call growth settling) — except for
+    // memory outside the heap of a fresh process whose heap does not rise: glibc's arenas grow
+    // like a high-water mark, and over a short run that creep looks as steady as a leak; a leak
+    // there needs a significant hold. A heap that rises explains the growth.
+    if (late.low > 0 && shape.leaning === 'hold' && input.allocatorCreep) {
+      return { verdict: 'inconclusive', why: { unit, kind: 'fresh-outside-open', rise, early: early.slope, late: late.slope } }
+    }
     if (late.low > 0 && shape.leaning === 'hold') {
       return { verdict: 'leak', why: { unit, kind: 'holding-within-intervals', rise, early: early.slope, late: late.slope } }
     }

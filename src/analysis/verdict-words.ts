@@ -110,6 +110,7 @@ export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(u
       return `${grows(r.rise)}${held}: ${rate(r.late)} in the last third`
     }
     case 'holding-within-intervals': return `${grows(r.rise)}, and holding within the intervals: ${rate(r.early)} early, ${rate(r.late)} in the last third`
+    case 'fresh-outside-open': return `${grows(r.rise)}: ${rate(r.early)} early, ${rate(r.late)} in the last third; in a process started for the run, memory outside the heap can creep like that while the allocator warms up, and only a rate that significantly holds is a leak, which the run can't tell yet`
     case 'settling': {
       const ci = `CI ${bound(r.early.low)} to ${bound(r.early.high)}`
       const early = r.since_start !== undefined ? `in the process's first ${axis.span(r.since_start)} (${ci}, the warm-up left out)` : `early (${ci})`
