@@ -58,6 +58,7 @@ if (!installed('puma') || !installed('ruby')) {
     t.match(headline, /the difference is significant/, 'significantly')
     // On a slow machine few major GCs fit in 3,000 requests: each side alone may be inconclusive, the paired difference still decides.
     t.match(text, /\ngc\.old_objects: before's (grow|are \w+ at) [\d.]+ objects\/request, .*the difference is significant \(after − before: −[\d.]+ (k )?objects\/request/, 'old_objects: the paired difference per request')
+    t.match(text, /\ngc\.old_objects: before's [^\n]*, after's (?!grow )/, 'after\'s objects never grow, whatever its RSS does')
     const compared = await runCli(['compare', out, '--out', dir])
     t.equal(compared.stdout.split('\nCompared:')[0].trim(), text.trim(), '`memsiege compare` on the folder: before is A again, as in the scenario')
     for (const side of ['before', 'after']) {
