@@ -68,6 +68,7 @@ export function startPreloadProbe (env: NodeJS.ProcessEnv = process.env): void {
 }
 
 function listenOn (server: Server, port: number, who: string): void {
+  // A listen that failed (its port taken) leaves its callback behind: the fallback's would say it twice.
   server.removeAllListeners('listening')
   // exclusive: a worker binds its own port instead of asking the primary to share one.
   server.listen({ port, host: HOST, exclusive: true }, () => {
