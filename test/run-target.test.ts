@@ -70,8 +70,11 @@ t.test('no target process: load only, one warning, no memory columns', async (t)
 
 t.test('a target that dies mid-run is an event: events.csv, summary, exit 5 (0 with --keep-going)', async (t) => {
   const port = await freePort()
+  // A fresh folder: the kill waits on samples.csv, and a file left by an earlier run would fire it
+  // before this run has found its target.
+  const base = t.testdir()
   for (const keepGoing of [false, true]) {
-    const out = join(t.testdirName, keepGoing ? 'keep-going' : 'stop')
+    const out = join(base, keepGoing ? 'keep-going' : 'stop')
     // Sized in requests, with a think time so that a fast machine is still at it when the target
     // is killed; after that, the refusals use up the rest quickly. Killed once the target has
     // answered (a busy machine may sample it twice before its first answer).

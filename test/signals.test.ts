@@ -62,9 +62,11 @@ async function underTimeout (out: string): Promise<string> {
 }
 
 t.test('timeout -s INT: summary.json every time', async (t) => {
+  // A fresh folder: a summary.json left by an earlier run must not stand in for this one's.
+  const base = t.testdir()
   for (let run = 1; run <= 5; run++) {
     fixture.requests.length = 0
-    const out = join(t.testdirName, `run-${run}`)
+    const out = join(base, `run-${run}`)
     const stderr = await underTimeout(out)
     const summary = interruptedSummary(out)
     t.equal(summary?.interrupted, true, `run ${run}: summary.json, marked interrupted`)
