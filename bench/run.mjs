@@ -18,6 +18,7 @@
 //   BENCH_BUILD=1               0: do not rebuild dist/ when src/ is newer
 //   BENCH_STRICT=0              1: exit 1 when a target (1.10× autocannon, ≤ 10 MiB growth) is missed
 //   BENCH_ENGINE=1              0 skips the engine checks: --workers 1 vs 2 (and scaling over free cores), fixed-rate accuracy, a stalling target at a fixed rate
+//   BENCH_WORKER_PAIRS=8        pairs of --workers 1 and 2 runs (alternating order) in the worker check
 //   BENCH_STABILITY=1           0 skips the verdict-stability check (bench/verdict-stability.mjs, its own BENCH_STABILITY_* variables)
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
@@ -57,6 +58,7 @@ const listEnv = (name, def) => (env[name] ? env[name].split(',').map((s) => s.tr
 const config = {
   seconds: Math.max(1, intEnv('BENCH_SECONDS', 10)),
   rounds: Math.max(1, intEnv('BENCH_ROUNDS', 3)),
+  workerPairs: Math.max(1, intEnv('BENCH_WORKER_PAIRS', 8)),
   concurrencies: listEnv('BENCH_CONCURRENCY', ['15', '100']).map(Number),
   targets: listEnv('BENCH_TARGETS', ['nginx', 'node']),
   tools: listEnv('BENCH_TOOLS', ['memsiege', 'undici', 'autocannon', 'wrk']),
@@ -80,14 +82,15 @@ async function workerChecks (target, groups) {
   const rps = median(groups.filter((g) => g.target === target.name && g.tool === 'memsiege' && g.concurrency === users).map((g) => g.medianRps)) ??
     await calibratedRps(target.url, { concurrency: users, seconds: 3, core: LOAD_CORE })
   const reps = Math.min(WORKER_MAX_REPS, Math.max(WORKER_MIN_REPS, Math.ceil((rps ?? 0) * config.seconds / users)))
-  log(`Worker threads — memsiege -c ${users} -r ${reps} (${fmt(users * reps)} requests, about ${config.seconds} s at ${fmt(rps)} req/s) against ${target.name}, --workers 1 and 2 back to back in each of ${config.rounds} round(s), both pinned to core ${LOAD_CORE}`)
+  const pairsCount = config.workerPairs
+  log(`Worker threads — memsiege -c ${users} -r ${reps} (${fmt(users * reps)} requests, about ${config.seconds} s at ${fmt(rps)} req/s) against ${target.name}: ${pairsCount} pair(s) of --workers 1 and 2 back to back, in alternating order, both pinned to core ${LOAD_CORE}`)
   log('(one core for both threads: 2 workers can only be as fast as one; the counts must be the same)')
-  const runs = await workerComparison(target.url, { concurrency: users, reps, core: LOAD_CORE, rounds: config.rounds, measure: (fn) => measured(target.pid, fn) })
-  log(table(['round', 'workers', 'req/s', 'transactions', 'failed', 'CPU µs/req', 'others CPU%'],
-    runs.map((w) => w.ok ? [w.round, w.workers, fmt(w.rps), w.transactions, w.failed, fmt(w.cpuUsPerRequest, 1), fmt(w.otherCpuPct)] : [w.round, w.workers, `FAILED (${w.note})`, '', '', '', ''])))
+  const runs = await workerComparison(target.url, { concurrency: users, reps, core: LOAD_CORE, pairs: pairsCount, measure: (fn) => measured(target.pid, fn) })
+  log(table(['pair', 'workers', 'req/s', 'transactions', 'failed', 'CPU µs/req', 'others CPU%'],
+    runs.map((w) => w.ok ? [w.pair, w.workers, fmt(w.rps), w.transactions, w.failed, fmt(w.cpuUsPerRequest, 1), fmt(w.otherCpuPct)] : [w.pair, w.workers, `FAILED (${w.note})`, '', '', '', ''])))
   const pairs = []
-  for (let round = 1; round <= config.rounds; round++) {
-    const [one, two] = [1, 2].map((workers) => runs.find((r) => r.round === round && r.workers === workers))
+  for (let pair = 1; pair <= pairsCount; pair++) {
+    const [one, two] = [1, 2].map((workers) => runs.find((r) => r.pair === pair && r.workers === workers))
     if (one?.ok && two?.ok) pairs.push({ rps: two.rps / one.rps, cpu: two.cpuUsPerRequest / one.cpuUsPerRequest, same: one.transactions === two.transactions && one.failed === two.failed })
   }
   const rpsRatio = median(pairs.map((p) => p.rps))
@@ -95,7 +98,7 @@ async function workerChecks (target, groups) {
   const sameCounts = pairs.length > 0 && pairs.every((p) => p.same)
   const met = rpsRatio === undefined ? undefined : rpsRatio >= WORKER_RATIO_TARGET && sameCounts
   const times = (x) => (x === undefined ? 'n/a' : `${x.toFixed(2)}×`)
-  log(`2 workers / 1 worker by round: req/s ${pairs.map((p) => times(p.rps)).join(' ') || 'n/a'} (median ${times(rpsRatio)}), CPU/req ${pairs.map((p) => times(p.cpu)).join(' ') || 'n/a'} (median ${times(cpuRatio)}); counts ${sameCounts ? 'identical' : 'DIFFER'}` +
+  log(`2 workers / 1 worker by pair: req/s ${pairs.map((p) => times(p.rps)).join(' ') || 'n/a'} (median ${times(rpsRatio)}), CPU/req ${pairs.map((p) => times(p.cpu)).join(' ') || 'n/a'} (median ${times(cpuRatio)}); counts ${sameCounts ? 'identical' : 'DIFFER'}` +
     ` — target req/s ≥ ${WORKER_RATIO_TARGET.toFixed(2)}× with identical counts: ${met === undefined ? 'n/a' : met ? 'MET' : 'MISSED'}`)
   log()
   const free = os.cpus().map((_, core) => core).filter((core) => core !== TARGET_CORE).slice(0, WORKER_MAX_SCALING)

@@ -8,6 +8,7 @@ import t from 'tap'
 import { createServer } from 'node:http'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { availableParallelism } from 'node:os'
 import { afterCondition, runCli } from './helpers/cli.js'
 import { testScenario } from './helpers/scenario.js'
 import { applyEngineFlags, type EngineFlags } from '../src/commands/engine-flags.js'
@@ -107,6 +108,20 @@ t.test('siege -r with two and three workers: each user its repetitions, users sp
     t.equal(JSON.parse(r.stdout).transactions, 21, `${workers} workers`)
     t.equal(server.total(), 21, `${workers} workers: the server saw each user's repetitions`)
   }
+})
+
+t.test('more threads than the cores this process may use: run as asked, with one warning', async (t) => {
+  const dir = t.testdir()
+  // Pinned to one core with taskset (the first this test may use): CPU affinity is what memsiege reads.
+  const core = /Cpus_allowed_list:\s*(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]!
+  const args = ['-c', '3', '-r', '7', '-q', '--json', '--workers', '2', `${server.origin}/a`]
+  const pinned = await runCli(['--out', join(dir, 'pinned'), ...args], { cwd: dir, wrap: ['taskset', '-c', core] })
+  t.equal(pinned.status, 0, pinned.stderr)
+  t.equal(JSON.parse(pinned.stdout).transactions, 21, 'both threads ran their users')
+  t.equal(pinned.stderr.match(/warning: workers: 2 threads, but this process may run on 1 core \(its CPU affinity\)/g)?.length, 1, pinned.stderr)
+  if (availableParallelism() < 2) return
+  const free = await runCli(['--out', join(dir, 'free'), ...args], { cwd: dir })
+  t.notMatch(free.stderr, /threads sharing a core/, 'no word with a core for each thread')
 })
 
 t.test('a fixed rate sends its budget; latency from the scheduled start is never below the raw one', async (t) => {

@@ -31,13 +31,14 @@ export async function calibratedRps (url, { concurrency, seconds, core }) {
 
 /**
  * `--workers 1` and `--workers 2` on the same core, the same repetitions budget, back to back in
- * each of `rounds` (interleaved, so that both see the same load from the rest of the machine):
- * req/s, CPU and the counts, which must be equal. `measure` wraps a run to add the machine's CPU figures.
+ * each of `pairs`, in alternating order (1 then 2, 2 then 1: a machine whose speed drifts, as a
+ * shared virtual one does by tens of percent from one run to the next, favours neither): req/s,
+ * CPU and the counts, which must be equal. `measure` wraps a run to add the machine's CPU figures.
  */
-export async function workerComparison (url, { concurrency, reps, core, rounds, measure = (fn) => fn() }) {
+export async function workerComparison (url, { concurrency, reps, core, pairs, measure = (fn) => fn() }) {
   const runs = []
-  for (let round = 1; round <= rounds; round++) {
-    for (const workers of [1, 2]) runs.push({ round, ...await measure(() => workersRun(url, { concurrency, reps, workers, core })) })
+  for (let pair = 1; pair <= pairs; pair++) {
+    for (const workers of pair % 2 ? [1, 2] : [2, 1]) runs.push({ pair, ...await measure(() => workersRun(url, { concurrency, reps, workers, core })) })
   }
   return runs
 }

@@ -23,11 +23,13 @@ export interface EngineOptions {
   onTransaction?: (transaction: Transaction) => void
   /** Side by side in lockstep (lockstep.ts): the gate lives in this thread, with closed-model users. */
   gate?: StepGate
+  /** Told once when asked for more threads than this process has cores. */
+  warn?: (message: string) => void
 }
 
 export function createEngine (scenario: Scenario, stats: RunStats, options: EngineOptions = {}): Engine {
   if (options.gate && ((scenario.workers ?? 1) > 1 || scenario.rate !== undefined)) {
     throw new ConfigError('targets in lockstep run in one thread at closed-model pace: leave out workers and rate (or set lockstep: false)')
   }
-  return (scenario.workers ?? 1) > 1 ? new WorkerEngine(scenario, stats) : new LoadEngine(scenario, stats, options)
+  return (scenario.workers ?? 1) > 1 ? new WorkerEngine(scenario, stats, options.warn) : new LoadEngine(scenario, stats, options)
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { RunStats, StatsDelta } from '../counters/run-stats.js'
 import type { Scenario } from '../scenario/types.js'
@@ -29,10 +30,15 @@ export class WorkerEngine implements Engine {
   readonly #waiting = new Map<Worker, () => void>()
   readonly #finished = new Set<Worker>()
 
-  constructor (scenario: Scenario, stats: RunStats) {
+  constructor (scenario: Scenario, stats: RunStats, warn: (message: string) => void = () => {}) {
     this.#stats = stats
     const users = usersOf(scenario)
     const n = Math.min(scenario.workers ?? 1, users)
+    // The threads are run as asked (the user may know better, and the counts are the same either
+    // way), but threads time-slicing a core each run fewer requests per wake-up and switch more:
+    // a run is slower than with one thread, which is worth a word.
+    const cores = availableParallelism()
+    if (n > cores) warn(`workers: ${n} threads, but this process may run on ${cores} core${cores === 1 ? '' : 's'} (its CPU affinity): threads sharing a core make a run slower, not faster`)
     const tickets = scenario.stop.kind === 'requests' ? sharedBudget(scenario.stop.count) : undefined
     const shares: Share[] = []
     for (let w = 0; w < n; w++) {

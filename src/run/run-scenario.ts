@@ -122,7 +122,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
 
     await writeRow()
     const clock = new IntervalClock(interval, writeRow)
-    const load = engine = createEngine(scenario, stats, { onTransaction: options.onTransaction, gate: options.gate })
+    const load = engine = createEngine(scenario, stats, { onTransaction: options.onTransaction, gate: options.gate, warn })
     const deadline = scenario.stop.kind === 'duration' ? new LongTimeout(() => load.halt(), scenario.stop.seconds * 1000) : undefined
     let graceTimer: NodeJS.Timeout | undefined
     onInterrupt = () => {

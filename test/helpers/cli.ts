@@ -12,9 +12,11 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would; killed after `timeoutMs` so that no test can hang. */
-export function runCli (args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: string | Buffer; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
+export function runCli (args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: string | Buffer; onSpawn?: (child: ChildProcess) => void; wrap?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    // `wrap`: a command the CLI runs under (taskset -c N …).
+    const [command, ...rest] = [...(options.wrap ?? []), process.execPath, CLI, ...args]
+    const child = spawn(command!, rest, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (d: Buffer) => { stdout += d })
