@@ -2,7 +2,7 @@
  * The layers of src/, and what each may import: a module imports only from its own layer or the
  * layers below it, so that the pipeline (scenario → load → target → output → analysis → report →
  * drivers → commands) reads from the folder names and nothing low depends on something high.
- * The README's Development section shows the same table.
+ * CONTRIBUTING.md shows the same table.
  */
 import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -33,7 +33,7 @@ function part (file: string): string {
 function layerOf (file: string): number {
   const name = part(file)
   const rank = LAYERS.findIndex((layer) => layer.includes(name))
-  if (rank < 0) throw new Error(`src/${relative(src, file)}: its folder "${name}" is in no layer; add it to test/layers.test.ts and the README`)
+  if (rank < 0) throw new Error(`src/${relative(src, file)}: its folder "${name}" is in no layer; add it to test/layers.test.ts and CONTRIBUTING.md`)
   return rank
 }
 

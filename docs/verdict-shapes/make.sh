@@ -1,5 +1,5 @@
 #!/bin/sh
-# Draws the README's pictures of the verdict shapes from the labelled corpus (test/corpus/), with
+# Draws the pictures of the verdict shapes in docs/verdict.md from the labelled corpus (test/corpus/), with
 # memsiege's own chart (`memsiege report` writes memory.svg): each recording is copied, its
 # stored verdict dropped so that the analysis of today judges it, and its chart kept here.
 #
