@@ -1,20 +1,28 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from './fixtures/sampler-helpers.js'
 import { markdownFiles } from './helpers/markdown-links.js'
-import { quickStartCommands, quickStartDemoArgs } from './helpers/quick-start.js'
+import { quickStartCommands, quickStartRuns } from './helpers/quick-start.js'
 
-t.test('the README\'s quick start installs and tests as CI does, then runs the demo a test runs', async (t) => {
+t.test('the README\'s quick start installs and tests as CI does, then runs scenarios that tests run', async (t) => {
   const commands = quickStartCommands()
   t.same(commands.slice(0, 2), ['npm ci', 'npm test'])
-  t.equal(commands.length, 3, commands.join('; '))
   const ci = readFileSync(join(repoRoot, '.ci', 'run'), 'utf8').split('\n').map((line) => line.trim())
   for (const command of ['npm ci', 'npm test']) t.ok(ci.some((line) => line === command || line.startsWith(`${command} `)), `.ci/run runs ${command}`)
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
   t.equal(pkg.bin.memsiege, 'dist/cli.js', 'npx memsiege, in the project folder, runs the built CLI')
-  t.same(quickStartDemoArgs(), ['run', 'scenarios/demo.yml'])
-  t.match(readFileSync(join(repoRoot, 'test', 'run-target.test.ts'), 'utf8'), /runCli\(\[\.\.\.quickStartDemoArgs\(\)/, 'the demo test runs the README\'s command')
+
+  const runs = quickStartRuns()
+  t.equal(runs.length, commands.length - 2, 'every other line runs memsiege')
+  t.ok(runs.some((args) => args.join(' ') === 'run scenarios/demo.yml'), 'the demo')
+  const tests = readdirSync(join(repoRoot, 'test')).filter((name) => name.endsWith('.test.ts')).map((name) => readFileSync(join(repoRoot, 'test', name), 'utf8'))
+  for (const args of runs) {
+    t.equal(args[0], 'run', args.join(' '))
+    const scenario = args[1]!
+    t.ok(existsSync(join(repoRoot, scenario)), `${scenario} exists`)
+    t.ok(tests.some((text) => text.includes(`quickStartArgs('${scenario}')`)), `a test runs the README's ${args.join(' ')}`)
+  }
 })
 
 t.test('commands in the pages run memsiege through npx: npm ci puts no memsiege on the PATH', async (t) => {

@@ -6,7 +6,7 @@ import { CLI, runCli } from './helpers/cli.js'
 import { lookupPortOwner } from '../src/target/port-owner.js'
 import { alive, freePort, repoRoot, waitFor } from './fixtures/sampler-helpers.js'
 import { waitForLine } from './helpers/wait.js'
-import { quickStartDemoArgs } from './helpers/quick-start.js'
+import { quickStartArgs } from './helpers/quick-start.js'
 
 const DEMO = join(repoRoot, 'dist', 'demo', 'server.js')
 
@@ -30,7 +30,7 @@ async function startDemo (port: number): Promise<ChildProcess> {
 t.test('the demo scenario works out of the box: starts its server, samples it and its GC, stops it', async (t) => {
   const out = t.testdir()
   // The README's quick-start command, as written there, cut short in requests.
-  const r = await runCli([...quickStartDemoArgs(), '--requests', '2000', '--out', out], { cwd: repoRoot, timeoutMs: 120_000 })
+  const r = await runCli([...quickStartArgs('scenarios/demo.yml'), '--requests', '2000', '--out', out], { cwd: repoRoot, timeoutMs: 120_000 })
   t.equal(r.status, 0, r.stderr)
   const { header, rows } = csv(out)
   for (const name of ['rss_bytes', 'rss_anon_bytes', 'threads', 'procs', 'cpu_percent', 'pss_bytes', 'gc.memoryUsage.heapUsed', 'gc_errors', 'self_rss_bytes', 'self_heap_used_bytes']) t.ok(header.includes(name), name)

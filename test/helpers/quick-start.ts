@@ -19,11 +19,18 @@ export function quickStartCommands (readme = readFileSync(README, 'utf8')): stri
   return block[1]!.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line !== '')
 }
 
-/** The quick start's `npx memsiege …` command as the CLI's arguments; run from the project folder. */
-export function quickStartDemoArgs (): string[] {
-  const demo = quickStartCommands().filter((command) => command.startsWith(NPX))
-  if (demo.length !== 1) throw new Error(`README.md: the quick start should run memsiege once, not ${demo.length} times`)
-  const args = demo[0]!.slice(NPX.length).split(/\s+/)
-  if (args.some((arg) => /['"$`\\]/.test(arg))) throw new Error(`README.md: the quick start's "${demo[0]}" needs a shell to read`)
-  return args
+/** The quick start's `npx memsiege …` commands, each as the CLI's arguments; run from the project folder. */
+export function quickStartRuns (): string[][] {
+  return quickStartCommands().filter((command) => command.startsWith(NPX)).map((command) => {
+    const args = command.slice(NPX.length).split(/\s+/)
+    if (args.some((arg) => /['"$`\\]/.test(arg))) throw new Error(`README.md: the quick start's "${command}" needs a shell to read`)
+    return args
+  })
+}
+
+/** The quick start's command that runs `scenario` (as the README names it), for a test to run. */
+export function quickStartArgs (scenario: string): string[] {
+  const run = quickStartRuns().find((args) => args.includes(scenario))
+  if (!run) throw new Error(`README.md: the quick start runs no ${scenario}`)
+  return run
 }
