@@ -1,3 +1,4 @@
+import type { ExtensionRecord } from '../run/extension.js'
 import { createRequire } from 'node:module'
 import type { Scenario } from '../scenario/types.js'
 import { latencyPercentiles, type LatencyPercentiles } from '../counters/latency-histogram.js'
@@ -49,6 +50,8 @@ export interface RunSummary extends SiegeFigures {
   in_progress?: boolean
   /** The record/replay proxies the run started for the target (scenario key `stubs`). */
   stubs?: StubSummary[]
+  /** A run that decides (`--until-decided`): how far it was extended, and why at each step. */
+  extension?: ExtensionRecord
 }
 
 /** What one `memsiege stub` answered during a run. */

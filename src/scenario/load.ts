@@ -3,6 +3,7 @@
  * schema, read its URL list, apply the command line's overrides. Every mistake is a one-line
  * ConfigError naming file:line:column.
  */
+import { DEFAULT_MAX_EXTENSION } from '../run/extension.js'
 import { statSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { isScalar, Scalar } from 'yaml'
@@ -78,6 +79,8 @@ interface RawScenario {
   rate?: number | string
   maxInFlight?: number
   out?: string
+  untilDecided: boolean
+  maxExtension?: number
   sample: RawSample
   targets?: Array<RawScenario['target'] & { name: string; sample?: RawSample }>
   lockstep: boolean
@@ -145,6 +148,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(raw.maxInFlight !== undefined ? { maxInFlight: raw.maxInFlight } : {}),
     sample,
     ...(raw.out !== undefined ? { out: raw.out } : {}),
+    ...(raw.untilDecided ? { decide: { maxExtension: raw.maxExtension ?? DEFAULT_MAX_EXTENSION } } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
     ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
     ...(raw.stubs !== undefined ? { stubs: buildStubs(raw.stubs, dir, at) } : {}),

@@ -161,6 +161,8 @@ export interface Scenario {
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
+  /** A run that decides (scenario key `untilDecided`, `--until-decided`): the stop condition is the least it lasts. */
+  decide?: { maxExtension: number }
   /** Settings of `memsiege bisect`. */
   bisect?: BisectConfig
   /** The leak verdict's settings (scenario key `analysis`). */
