@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs'
 import type { Scenario } from '../scenario/types.js'
-import type { LoadLength } from '../run/load-length.js'
+import { lengthLabel, scaleLength, type LoadLength } from '../run/load-length.js'
 import { DEFAULT_MAX_EXTENSION, extensionFactors, type ExtensionSettings } from '../run/extension.js'
 import { ConfigError } from '../errors.js'
 import { positiveInteger } from './flag-values.js'
@@ -49,7 +49,13 @@ export function firstLength (scenario: Scenario): LoadLength {
   }
 }
 
-/** Where a run that decides looks at its verdict; undefined for a run of the stop condition's length. */
-export function decideExtension (scenario: Scenario): ExtensionSettings | undefined {
-  return scenario.decide ? { length: firstLength(scenario), factors: extensionFactors(scenario.decide.maxExtension) } : undefined
+/** Where a run that decides looks at its verdict, `say`ing each extension; undefined for a run of the stop condition's length. */
+export function decideExtension (scenario: Scenario, say: (line: string) => void): ExtensionSettings | undefined {
+  if (!scenario.decide) return undefined
+  const length = firstLength(scenario)
+  return {
+    length,
+    factors: extensionFactors(scenario.decide.maxExtension),
+    onExtend: (factor, reason) => say(`extended to ${factor}× (${lengthLabel(scaleLength(length, factor))}): ${reason}`)
+  }
 }

@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario/types.js'
 import type { JudgedSummary } from '../analysis/types.js'
 import { startRun, type RunOptions, type RunResult } from '../run/run-scenario.js'
 import { startDecidedRun } from '../run/decided-run.js'
+import type { ExtensionSettings } from '../run/extension.js'
 import { applyDecideFlags, decideExtension, type DecideFlags } from './decide-flags.js'
 import { summaryText } from '../report/summary-text.js'
 import { verboseLine } from '../report/verbose-line.js'
@@ -44,7 +45,7 @@ export async function executeRun (given: Scenario, output: OutputOptions, warn: 
   const scenario = applyDecideFlags(applyEngineFlags(given, output), output)
   const analysisFlags = verdictFlags(scenario, output)
   const live = process.stderr.isTTY && !output.quiet
-  const handle = startEitherRun(scenario, {
+  const handle = startEitherRun(scenario, decideExtension(scenario, sayOnStderr(output, live)), {
     analysisFlags,
     keepSecrets: output.keepSecrets,
     warn,
@@ -102,8 +103,7 @@ export function verdictFlags (scenario: Scenario, output: AnalysisFlags): Analys
 }
 
 /** A run that decides (the scenario's `decide`), else a run of the stop condition's length. */
-function startEitherRun (scenario: Scenario, options: RunOptions): { dir: string; done: Promise<RunResult>; interrupt (): void } {
-  const extension = decideExtension(scenario)
+function startEitherRun (scenario: Scenario, extension: ExtensionSettings | undefined, options: RunOptions): { dir: string; done: Promise<RunResult>; interrupt (): void } {
   if (!extension) return startRun(scenario, options)
   const handle = startDecidedRun(scenario, { ...options, extension })
   return { dir: handle.dir, done: handle.done.then((r) => r.run), interrupt: () => handle.interrupt() }
@@ -117,6 +117,11 @@ export function noSuccess (s: JudgedSummary): string | undefined {
   const happened = [...errors, ...statuses]
   if (s.in_flight_at_end > 0) happened.push(`${s.in_flight_at_end} still waiting for an answer at the end`)
   return `no request succeeded${happened.length > 0 ? `: ${happened.join(', ')}` : ': none was sent'}; the figures and the verdict say nothing about the target`
+}
+
+/** A line on stderr under the live progress line (nothing with -q). */
+export function sayOnStderr (output: Pick<OutputOptions, 'quiet'>, live: boolean): (line: string) => void {
+  return (line) => { if (!output.quiet) process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${line}\n`) }
 }
 
 /** A report that can't be written is worth a warning, never the run's exit status. */
