@@ -4,7 +4,7 @@
  * summary.json says how far it went and why.
  */
 import type { Scenario } from '../scenario/types.js'
-import { Looks, type ExtensionRecord, type ExtensionSettings } from './extension.js'
+import { Looks, type ExtensionRecord, type ExtensionSettings, type Looked } from './extension.js'
 import { startRun, type RunHandle, type RunOptions, type RunResult } from './run-scenario.js'
 
 export interface DecidedRunResult {
@@ -28,7 +28,7 @@ export function startDecidedRun (scenario: Scenario, options: RunOptions & { ext
     onProgress: (p) => {
       options.onProgress?.(p)
       if (!looks.due(p)) return
-      if (!looks.goOn([{ verdict: peek(handle) }], p)) handle.finish()
+      if (!looks.goOn([peek(handle)], p)) handle.finish()
     },
     beforeSummary: (summary) => {
       record = looks.record(summary.interrupted)
@@ -40,11 +40,11 @@ export function startDecidedRun (scenario: Scenario, options: RunOptions & { ext
   return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
 }
 
-/** The verdict so far; none when the samples can't be analysed yet. */
-export function peek (handle: Pick<RunHandle, 'peek'>): ReturnType<RunHandle['peek']> | undefined {
+/** The verdict so far, or why there is none yet (the samples can't be analysed yet). */
+export function peek (handle: Pick<RunHandle, 'peek'>): Pick<Looked, 'verdict' | 'error'> {
   try {
-    return handle.peek()
-  } catch {
-    return undefined
+    return { verdict: handle.peek() }
+  } catch (err) {
+    return { error: (err as Error).message }
   }
 }

@@ -54,10 +54,11 @@ export interface ExtensionRecord {
   ended: 'decided' | 'cap' | 'time' | 'interrupted'
 }
 
-/** A side's verdict at a look; `label` names the side in the reason (side by side). */
+/** A side's verdict at a look, or why there is none yet; `label` names the side in the reason (side by side). */
 export interface Looked {
   label?: string
   verdict?: RunVerdict
+  error?: string
 }
 
 /** The looks of one run (or of sides in lockstep): when the next is due, and whether it decides. */
@@ -84,21 +85,17 @@ export class Looks {
     return !this.#finishing && this.#next < f.length - 1 && lengthReached(this.#settings.length, at) >= f[this.#next]!
   }
 
-  /**
-   * The look that is due, on each side's verdict so far: true to go on. A side without a
-   * verdict yet (too few rows to analyse) ends the run, as it did before looks existed: its
-   * verdict at the end says why.
-   */
+  /** The look that is due, on each side's verdict so far (none yet: too few rows to analyse, undecided): true to go on. */
   goOn (looked: readonly Looked[], at: { requests: number; elapsedS: number }): boolean {
     const f = this.#settings.factors
     this.reached = f[this.#next++]!
     const rule = this.#settings.rule ?? defaultDecision
     const open = looked.flatMap((l) => {
-      const d = l.verdict ? rule(l.verdict) : undefined
-      return d && !d.decided ? [`${l.label ? `${l.label}: ` : ''}${d.reason}`] : []
+      const d = l.verdict ? rule(l.verdict) : { decided: false as const, reason: `no verdict yet (${l.error ?? 'nothing to analyse'})` }
+      return d.decided ? [] : [`${l.label ? `${l.label}: ` : ''}${d.reason}`]
     })
     if (open.length > 0 && this.#settings.timeUp?.() === true) this.#ranOut = true
-    if (open.length === 0 || this.#ranOut || looked.some((l) => !l.verdict)) {
+    if (open.length === 0 || this.#ranOut) {
       this.#finishing = true
       return false
     }

@@ -75,7 +75,7 @@ export function startSides (given: Scenario, options: SidesOptions = {}): SidesH
     if (!looks || at.some((p) => p === undefined)) return
     const behind = { requests: Math.min(...at.map((p) => p!.requests)), elapsedS: Math.min(...at.map((p) => p!.elapsedS)) }
     if (!looks.due(behind)) return
-    if (!looks.goOn(going.map((i) => ({ label: targets[i]!.name, verdict: peek(handles[i]!) })), behind)) handles.forEach((h) => h.finish())
+    if (!looks.goOn(going.map((i) => ({ label: targets[i]!.name, ...peek(handles[i]!) })), behind)) handles.forEach((h) => h.finish())
   }
   targets.forEach((side, i) => {
     const handle = startRun(sideScenario(scenario, side, join(dir, side.name)), {
