@@ -2,7 +2,7 @@
  * Bad input for runs that decide: a stop that is not a length of load, and a cap that is not a
  * whole number of at least 1, by flag or scenario key: one line naming it, exit 2, before any load.
  */
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { join } from 'node:path'
 import { runInProcess } from './helpers/cli.js'
 import { firstLength } from '../src/commands/decide-flags.js'
@@ -10,7 +10,7 @@ import { loadScenario } from '../src/scenario/load.js'
 
 const URL = 'http://127.0.0.1:9/x'
 
-async function refused (t: Tap.Test, args: string[], message: RegExp): Promise<void> {
+async function refused (t: Test, args: string[], message: RegExp): Promise<void> {
   const r = await runInProcess(args)
   t.equal(r.status, 2, `exit 2: ${args.join(' ')}`)
   t.match(r.stderr, message)

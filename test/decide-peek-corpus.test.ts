@@ -5,7 +5,7 @@
  * knows (its scenario, its samplers' column meanings), gets the verdict `analyze` gives the
  * finished folder.
  */
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,7 +19,7 @@ const dirs = readdirSync(corpus).filter((d) => statSync(join(corpus, d)).isDirec
 interface Stored { config?: { analysis?: Scenario['analysis']; target?: { command?: string } }; columns?: unknown }
 
 /** The recording as it is during its run: every file but summary.json, and what the run knew. */
-function duringRun (t: Tap.Test, name: string): { dir: string; scenario: Pick<Scenario, 'analysis' | 'target'>; recorded: ReturnType<typeof readRecorded> } {
+function duringRun (t: Test, name: string): { dir: string; scenario: Pick<Scenario, 'analysis' | 'target'>; recorded: ReturnType<typeof readRecorded> } {
   const from = join(corpus, name)
   const dir = t.testdir({})
   cpSync(from, dir, { recursive: true })
