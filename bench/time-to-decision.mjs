@@ -22,18 +22,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cleanup, installCleanupHandlers, freePort, makeTempDir, startProcess } from './lib/proc.mjs'
 import { table } from './lib/report.mjs'
+import { namesEnv, positiveIntEnv } from './lib/env.mjs'
 import { MEMSIEGE_CLI, ROOT } from './lib/tools.mjs'
 
-const env = process.env
-const intEnv = (name, def) => {
-  const n = Number(env[name] ?? def)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, not "${env[name]}"`)
-  return n
-}
 const config = {
-  targets: (env.BENCH_DECIDE_TARGETS ?? 'puma-flat,puma-cache,puma-native,puma-heap,node-leak').split(',').map((s) => s.trim()).filter(Boolean),
-  start: intEnv('BENCH_DECIDE_START', 20),
-  max: intEnv('BENCH_DECIDE_MAX', 8)
+  targets: namesEnv('BENCH_DECIDE_TARGETS', 'puma-flat,puma-cache,puma-native,puma-heap,node-leak'),
+  start: positiveIntEnv('BENCH_DECIDE_START', 20),
+  max: positiveIntEnv('BENCH_DECIDE_MAX', 8)
 }
 
 const PUMA = join(ROOT, 'test/fixtures/puma-real')

@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JudgedSummary } from '../src/analysis/types.js'
 import { afterCondition, runCli } from './helpers/cli.js'
+import { demoTarget } from './helpers/live-demo.js'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 async function scenario (dir: string, endpoint: string, requests: number, extra: string[] = []): Promise<string> {
@@ -19,11 +20,7 @@ async function scenario (dir: string, endpoint: string, requests: number, extra:
   const file = join(dir, 'demo.yml')
   writeFileSync(file, [
     'name: demo',
-    'target:',
-    `  url: http://127.0.0.1:${port}`,
-    `  command: node dist/demo/server.js --port ${port}`,
-    `  cwd: ${JSON.stringify(repoRoot)}`,
-    '  ready: /stats',
+    ...demoTarget(port),
     `urls: [${endpoint}]`,
     'concurrency: 4',
     `requests: ${requests}`,

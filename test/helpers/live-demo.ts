@@ -19,15 +19,22 @@ export function cacheUrls (): string {
   return Array.from({ length: 12_000 }, (_, i) => `/cache?key=k${Math.floor(i / 12)}`).join('\n') + '\n'
 }
 
-export async function liveDemoVerdict (t: Test, endpoint: 'flat' | 'cache' | 'leak'): Promise<RunVerdict> {
-  const port = await freePort()
-  const dir = t.testdir({ 'urls.txt': endpoint === 'cache' ? cacheUrls() : `/${endpoint}\n` })
-  const { verdict, seconds } = await liveRun(t, dir, `demo-${endpoint}`, [
+/** A scenario's target block: the demo server, started fresh by memsiege on `port`. */
+export function demoTarget (port: number): string[] {
+  return [
     'target:',
     `  url: http://127.0.0.1:${port}`,
     `  command: node dist/demo/server.js --port ${port}`,
     `  cwd: ${JSON.stringify(repoRoot)}`,
-    '  ready: /stats',
+    '  ready: /stats'
+  ]
+}
+
+export async function liveDemoVerdict (t: Test, endpoint: 'flat' | 'cache' | 'leak'): Promise<RunVerdict> {
+  const port = await freePort()
+  const dir = t.testdir({ 'urls.txt': endpoint === 'cache' ? cacheUrls() : `/${endpoint}\n` })
+  const { verdict, seconds } = await liveRun(t, dir, `demo-${endpoint}`, [
+    ...demoTarget(port),
     'urls: urls.txt',
     'concurrency: 4',
     'delay: 5ms',
