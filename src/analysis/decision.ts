@@ -5,6 +5,7 @@
  */
 import type { MetricVerdict, RunVerdict } from './types.js'
 import { formatCount } from '../units/format.js'
+import { isHeapRole } from './metrics.js'
 
 export type Decision = { decided: true } | { decided: false; reason: string }
 
@@ -13,15 +14,21 @@ export type DecisionRule = (verdict: RunVerdict) => Decision
 
 /**
  * Decided unless inconclusive, or a leak of memory outside the heap in a process started for
- * the run whose rate has not yet been shown to hold: a fresh process's allocator grows outside
- * the heap for a while and then stops, which a short run cannot tell from a native leak.
+ * the run that is not yet a native leak: its rate not yet shown to hold (a fresh process's
+ * allocator grows outside the heap for a while and then stops, which a short run cannot tell
+ * from a native leak), or the heap's own verdict still open (a cache of strings filling up
+ * grows outside the heap and a little inside it, until it is full).
  */
 export function defaultDecision (verdict: RunVerdict): Decision {
   const conclusive = untilConclusive(verdict)
   if (!conclusive.decided) return conclusive
   if (verdict.verdict === 'leak' && verdict.attribution === 'native-or-fragmentation' && verdict.scale?.fresh_process === true) {
-    const m = deciding(verdict).find((x) => x.verdict === 'leak')
-    if (m?.shape?.holding !== true) return { decided: false, reason: `leak on ${m?.metric ?? 'memory outside the heap'} of a fresh process, its rate not yet shown to hold (an allocator's warm-up looks the same at first)` }
+    const metrics = deciding(verdict)
+    const m = metrics.find((x) => x.verdict === 'leak')
+    const what = `leak on ${m?.metric ?? 'memory outside the heap'} of a fresh process`
+    if (m?.shape?.holding !== true) return { decided: false, reason: `${what}, its rate not yet shown to hold (an allocator's warm-up looks the same at first)` }
+    const heap = metrics.find((x) => isHeapRole(x.role) && x.verdict === 'inconclusive')
+    if (heap) return { decided: false, reason: `${what}, while ${heap.metric} is still inconclusive (a cache filling up looks the same until it is full)` }
   }
   return { decided: true }
 }
