@@ -2,23 +2,11 @@
  * `--until-decided` and `--max-extension N` of `memsiege run` and siege's flags: the stop
  * condition becomes the least a run lasts (src/run/decided-run.ts).
  */
-import type { Argv } from 'yargs'
-import type { Scenario } from '../scenario/types.js'
+import { DEFAULT_MAX_EXTENSION, type Scenario } from '../scenario/types.js'
 import { lengthLabel, scaleLength, type LoadLength } from '../run/load-length.js'
-import { DEFAULT_MAX_EXTENSION, extensionFactors, type ExtensionSettings } from '../run/extension.js'
+import { extensionFactors, type ExtensionSettings } from '../run/extension.js'
 import { ConfigError } from '../errors.js'
-import { positiveInteger } from './flag-values.js'
-
-export interface DecideFlags {
-  untilDecided?: boolean
-  maxExtension?: number
-}
-
-export function decideOptions<T> (y: Argv<T>) {
-  return y
-    .option('until-decided', { type: 'boolean', describe: 'the stop condition is the least the run lasts: while the verdict is undecided it goes on (up to --max-extension times)' })
-    .option('max-extension', { coerce: (v: unknown) => positiveInteger('--max-extension', v), describe: `with --until-decided: the longest run, as a multiple of the stop condition (default ${DEFAULT_MAX_EXTENSION})` })
-}
+import type { DecideFlags } from './decide-options.js'
 
 /** The flags over the scenario's untilDecided and maxExtension. */
 export function applyDecideFlags (scenario: Scenario, flags: DecideFlags): Scenario {

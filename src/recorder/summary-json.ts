@@ -1,4 +1,3 @@
-import type { ExtensionRecord } from '../run/extension.js'
 import { createRequire } from 'node:module'
 import type { Scenario } from '../scenario/types.js'
 import { latencyPercentiles, type LatencyPercentiles } from '../counters/latency-histogram.js'
@@ -9,6 +8,7 @@ import { rateFigures, type RateFigures } from '../counters/rate-figures.js'
 import { usersOf } from '../engine/load-engine.js'
 import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
+import type { ExtensionRecord } from './extension-record.js'
 import { redactEnv, redactHeaders, redactText, redactUrl, scenarioSecrets } from './redact.js'
 import { writeFileWhole } from './write-whole.js'
 

@@ -1,5 +1,5 @@
 /** How far a run that decides went, and why at each step: said by the summary text and report.html. */
-import { stepText, type ExtensionRecord } from '../run/extension.js'
+import type { ExtensionRecord, ExtensionStep } from '../recorder/extension-record.js'
 
 const ENDED: Record<ExtensionRecord['ended'], string> = {
   decided: 'decided',
@@ -12,4 +12,9 @@ const ENDED: Record<ExtensionRecord['ended'], string> = {
 export function extensionLines (record: ExtensionRecord): string[] {
   const head = `ran ${record.reached}× its first length of ${record.first} (cap ${record.max}×): ${ENDED[record.ended]}`
   return [head, ...record.steps.map(stepText)]
+}
+
+/** "extended to 2×: inconclusive on gc.old_objects, about 45,000 more requests needed". */
+function stepText (step: ExtensionStep): string {
+  return `extended to ${step.to}× at ${step.requests.toLocaleString('en-US')} requests: ${step.reason}`
 }

@@ -4,7 +4,8 @@
  * summary.json says how far it went and why.
  */
 import type { Scenario } from '../scenario/types.js'
-import { Looks, type ExtensionRecord, type ExtensionSettings, type Looked } from './extension.js'
+import { Looks, type ExtensionSettings, type Looked } from './extension.js'
+import type { ExtensionRecord } from '../recorder/extension-record.js'
 import { startRun, type RunHandle, type RunOptions, type RunResult } from './run-scenario.js'
 
 export interface DecidedRunResult {

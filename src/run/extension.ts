@@ -7,9 +7,7 @@
 import { defaultDecision, type DecisionRule } from '../analysis/decision.js'
 import type { RunVerdict } from '../analysis/types.js'
 import { lengthLabel, lengthReached, scaleLength, type LoadLength } from './load-length.js'
-
-/** The default cap of a run that decides, as a multiple of its first length. */
-export const DEFAULT_MAX_EXTENSION = 8
+import type { ExtensionRecord, ExtensionStep } from '../recorder/extension-record.js'
 
 /** Where an undecided run is looked at again: 1, 2, 4 … up to `max` × its first length (every doubling at least). */
 export function extensionFactors (max: number): number[] {
@@ -30,28 +28,6 @@ export interface ExtensionSettings {
   timeUp?: () => boolean
   /** The run goes on to `factor` × its first length, for `reason`. */
   onExtend?: (factor: number, reason: string) => void
-}
-
-/** One look that did not decide, as summary.json keeps it. */
-export interface ExtensionStep {
-  /** The run goes on to this multiple of its first length. */
-  to: number
-  /** Where the look was. */
-  requests: number
-  elapsed_s: number
-  reason: string
-}
-
-/** How far a run that decides went, and why: summary.json's `extension`. */
-export interface ExtensionRecord {
-  /** The first length (the stop condition given) and the longest allowed. */
-  first: string
-  max: number
-  /** The multiple of the first length the run reached. */
-  reached: number
-  steps: ExtensionStep[]
-  /** decided: a look decided; cap: the longest length ran out; time: no time was left to go on; interrupted: Ctrl-C. */
-  ended: 'decided' | 'cap' | 'time' | 'interrupted'
 }
 
 /** A side's verdict at a look, or why there is none yet; `label` names the side in the reason (side by side). */
@@ -112,9 +88,4 @@ export class Looks {
     const ended = interrupted ? 'interrupted' : !this.#finishing ? 'cap' : this.#ranOut ? 'time' : 'decided'
     return { first: lengthLabel(this.#settings.length), max: this.#settings.factors.at(-1)!, reached: this.reached, steps: [...this.#steps], ended }
   }
-}
-
-/** "extended to 2×: inconclusive on gc.old_objects, about 45,000 more requests needed". */
-export function stepText (step: ExtensionStep): string {
-  return `extended to ${step.to}× at ${step.requests.toLocaleString('en-US')} requests: ${step.reason}`
 }

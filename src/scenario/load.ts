@@ -3,14 +3,13 @@
  * schema, read its URL list, apply the command line's overrides. Every mistake is a one-line
  * ConfigError naming file:line:column.
  */
-import { DEFAULT_MAX_EXTENSION } from '../run/extension.js'
 import { statSync } from 'node:fs'
 import { basename, dirname, extname, resolve } from 'node:path'
 import { isScalar, Scalar } from 'yaml'
 import { countFlag, durationFlag } from './flag-check.js'
 import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
-import type { AnalysisConfig, BisectConfig, GcEndpointConfig, RestartPolicy, SampleConfig, Scenario, SideTarget, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import { DEFAULT_MAX_EXTENSION, type AnalysisConfig, type BisectConfig, type GcEndpointConfig, type RestartPolicy, type SampleConfig, type Scenario, type SideTarget, type StopCondition, type TargetConfig, type UrlEntry } from './types.js'
 import { parseSize } from '../units/size.js'
 import { checkSides, sideSample } from './sides.js'
 import type { Role } from '../columns/meaning.js'

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { analyzeRun } from '../../src/analysis/analyze-run.js'
 import type { RunVerdict } from '../../src/analysis/types.js'
-import type { ExtensionRecord } from '../../src/run/extension.js'
+import type { ExtensionRecord } from '../../src/recorder/extension-record.js'
 import { runCli } from './cli.js'
 import { freePort, repoRoot } from '../fixtures/sampler-helpers.js'
 

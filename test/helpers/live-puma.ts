@@ -10,7 +10,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import type { RunVerdict } from '../../src/analysis/types.js'
 import { liveRun } from './live-demo.js'
-import { DEFAULT_MAX_EXTENSION } from '../../src/run/extension.js'
+import { DEFAULT_MAX_EXTENSION } from '../../src/scenario/types.js'
 import { installed } from './installed.js'
 import { freePort, repoRoot } from '../fixtures/sampler-helpers.js'
 
