@@ -49,10 +49,10 @@ t.test('a Node object leak is called a leak at the first look: not extended', as
   t.ok(s.transactions >= 20_000 && s.transactions < 22_000, `${s.transactions} requests: the first length`)
 })
 
-t.test('undecided: extended at every doubling, each step said, up to the cap, with --workers', async (t) => {
+t.test('undecided: extended at every doubling, each step said (stderr, summary, summary.json, report.html), up to the cap, with --workers', async (t) => {
   const dir = t.testdir({})
   const out = join(dir, 'results')
-  const r = await runCli(['run', await scenario(dir, '/flat', 400, ['analysis: { warmup: 95% }']), '--until-decided', '--max-extension', '4', '--workers', '2', '--out', out], { timeoutMs: 120_000 })
+  const r = await runCli(['run', await scenario(dir, '/flat', 400, ['analysis: { warmup: 95% }']), '--until-decided', '--max-extension', '4', '--workers', '2', '--report', '--out', out], { timeoutMs: 120_000 })
   t.equal(r.status, 0, r.stderr)
   t.match(r.stderr, /memsiege: extended to 2× \(800 requests\): /)
   t.match(r.stderr, /memsiege: extended to 4× \(1,600 requests\): /)
@@ -65,6 +65,7 @@ t.test('undecided: extended at every doubling, each step said, up to the cap, wi
   t.ok(s.verdict, 'the verdict at the cap')
   t.match(r.stdout, /Until decided:\tran 4× its first length of 400 requests \(cap 4×\): the cap was reached/)
   t.match(r.stdout, /\textended to 2× at [\d,]+ requests: /)
+  t.match(readFileSync(join(out, 'report.html'), 'utf8'), /<div class="sub" id="extension">Until decided: ran 4× its first length of 400 requests \(cap 4×\): the cap was reached/, 'report.html says it')
 })
 
 t.test('side by side: both sides extended in lockstep, to the same length', async (t) => {
