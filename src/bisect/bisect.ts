@@ -82,6 +82,7 @@ export function matchedFactors (factors: readonly number[], role: TrialRole, tri
   return from.length ? from : [factors.at(-1)!]
 }
 
+// where the trials' looks are: the loop runs and trials share (src/run/extension.ts)
 export { extensionFactors } from '../run/extension.js'
 
 export function startBisect (options: BisectOptions): BisectHandle {

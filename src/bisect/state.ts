@@ -15,7 +15,7 @@ import { lengthLabel as budgetLabel, type LoadLength as TrialBudget } from '../r
 export const BISECT_FILE = 'bisect.json'
 export const BISECT_SCHEMA_VERSION = 2
 
-/** The budget of one trial. */
+/** The budget of one trial: a length of load, as runs that decide have (labelled 3m, 90s, 30,000 requests). */
 export { type LoadLength as TrialBudget, lengthLabel as budgetLabel, scaleLength as scaleBudget } from '../run/load-length.js'
 
 export interface BisectTrialRecord {
@@ -149,7 +149,6 @@ export interface BisectDocument {
   error?: string
 }
 
-/** 3m, 90s, 30000 requests. */
 export function trialKey (groupNames: readonly string[], budget: TrialBudget): string {
   return `${[...groupNames].sort().join(' + ')} @ ${budgetLabel(budget)}`
 }
