@@ -20,6 +20,8 @@
 //   BENCH_ENGINE=1              0 skips the engine checks: --workers 1 vs 2 (and scaling over free cores), fixed-rate accuracy, a stalling target at a fixed rate
 //   BENCH_WORKER_PAIRS=8        pairs of --workers 1 and 2 runs (alternating order) in the worker check
 //   BENCH_STABILITY=1           0 skips the verdict-stability check (bench/verdict-stability.mjs, its own BENCH_STABILITY_* variables)
+//   BENCH_DECIDE=1              0 skips the time-to-decision table (bench/time-to-decision.mjs, its own BENCH_DECIDE_* variables)
+//   BENCH_ONLY=decide           only the time-to-decision table
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
@@ -68,6 +70,7 @@ const config = {
   build: env.BENCH_BUILD !== '0',
   strict: env.BENCH_STRICT === '1',
   stability: env.BENCH_STABILITY !== '0',
+  decide: env.BENCH_DECIDE !== '0',
   engine: env.BENCH_ENGINE !== '0'
 }
 
@@ -140,6 +143,12 @@ async function engineChecks (target, groups) {
 
 async function main () {
   installCleanupHandlers()
+  if (env.BENCH_ONLY === 'decide') {
+    const problem = buildMemsiege()
+    if (problem) throw new Error(problem)
+    timeToDecision()
+    return
+  }
   log('memsiege bench — all traffic to 127.0.0.1')
   for (const w of ensureDebianPackages(log)) warn(w)
   const helpers = detectHelpers()
@@ -290,6 +299,10 @@ async function main () {
     log()
     spawnSync(process.execPath, [join(ROOT, 'bench', 'verdict-stability.mjs')], { stdio: 'inherit', cwd: ROOT })
   }
+  if (config.decide && !isExiting()) {
+    log()
+    timeToDecision()
+  }
 
   const missed = rat.some((r) => r.met === false) || growth?.met === false
   process.exitCode = config.strict && missed ? 1 : 0
@@ -346,6 +359,11 @@ async function growthCheck (target, memsiegeOk, memsiegeProblem) {
   const met = growthMiB === undefined ? undefined : growthMiB <= GROWTH_LIMIT_MIB
   log(`  growth ${fmt(small.requests)} → ${fmt(large.requests)} requests: ${growthMiB === undefined ? 'n/a' : `${growthMiB >= 0 ? '+' : ''}${fmt(growthMiB, 1)} MiB`} (target ≤ ${GROWTH_LIMIT_MIB} MiB): ${met === undefined ? 'n/a' : met ? 'MET' : 'MISSED'}`)
   return { users: GROWTH_USERS, results, growthMiB, limitMiB: GROWTH_LIMIT_MIB, met }
+}
+
+/** The time-to-decision table: its own script (targets started fresh for each run). */
+function timeToDecision () {
+  spawnSync(process.execPath, [join(ROOT, 'bench', 'time-to-decision.mjs')], { stdio: 'inherit', cwd: ROOT })
 }
 
 /** Rebuilds dist/ when src/ is newer. Returns a problem note when memsiege cannot be used. */

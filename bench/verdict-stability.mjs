@@ -23,22 +23,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cleanup, detectHelpers, freePort, installCleanupHandlers, makeTempDir, startProcess, stopChild } from './lib/proc.mjs'
 import { table } from './lib/report.mjs'
+import { namesEnv, positiveIntEnv } from './lib/env.mjs'
 import { MEMSIEGE_CLI, ROOT } from './lib/tools.mjs'
 
 const TARGET_CORE = 0
 const LOAD_CORE = 1
 const RUN_LIMIT_MS = 5 * 60 * 1000
 const env = process.env
-const intEnv = (name, def) => {
-  const n = Number(env[name] ?? def)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, not "${env[name]}"`)
-  return n
-}
 
 const config = {
-  targets: (env.BENCH_STABILITY_TARGETS ?? 'puma-flat,puma-leak,demo-cache').split(',').map((s) => s.trim()).filter(Boolean),
-  requests: intEnv('BENCH_STABILITY_REQUESTS', 30000),
-  runs: intEnv('BENCH_STABILITY_RUNS', 3),
+  targets: namesEnv('BENCH_STABILITY_TARGETS', 'puma-flat,puma-leak,demo-cache'),
+  requests: positiveIntEnv('BENCH_STABILITY_REQUESTS', 30000),
+  runs: positiveIntEnv('BENCH_STABILITY_RUNS', 3),
   busyCore: Number(env.BENCH_BUSY_CORE ?? TARGET_CORE)
 }
 

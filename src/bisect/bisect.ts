@@ -23,6 +23,8 @@ import { unitOf, type Unit } from '../columns/index.js'
 import { restartTarget } from '../target/restart.js'
 import { redactText, scenarioSecrets } from '../recorder/redact.js'
 import { startTrial, trialScenario, type TrialHandle } from './trial.js'
+import { extensionFactors } from '../run/extension.js'
+import { untilConclusive } from '../analysis/decision.js'
 import { ConfigError } from '../errors.js'
 
 export type BisectEvent =
@@ -44,8 +46,6 @@ export interface BisectOptions {
   dir: string
   /** bisect.json of an earlier, unfinished bisect of the same scenario (--resume). */
   resume?: BisectDocument
-  /** The verdict of a trial's samples so far, writing nothing: whether to extend it. */
-  peek: (dir: string) => RunVerdict
   /** The longest a trial may run, as a multiple of its first length; default 4. */
   maxExtension?: number
   /** No trial starts, and none is extended, after this many seconds of trials (--max-time). */
@@ -82,13 +82,8 @@ export function matchedFactors (factors: readonly number[], role: TrialRole, tri
   return from.length ? from : [factors.at(-1)!]
 }
 
-/** Where an undecided trial is looked at again: 1, 2, 4 … up to `max` × its first length. */
-export function extensionFactors (max: number): number[] {
-  const factors = [1]
-  while (factors.at(-1)! * 2 < max) factors.push(factors.at(-1)! * 2)
-  if (max > 1) factors.push(max)
-  return factors
-}
+// where the trials' looks are: the loop runs and trials share (src/run/extension.ts)
+export { extensionFactors } from '../run/extension.js'
 
 export function startBisect (options: BisectOptions): BisectHandle {
   const { scenario, groups, dir } = options
@@ -215,12 +210,11 @@ export function startBisect (options: BisectOptions): BisectHandle {
           warn: options.warn,
           onProgress: options.onTrialProgress,
           extension: {
-            budget: doc.budget,
+            length: doc.budget,
             factors: looks,
-            peek: options.peek,
+            rule: untilConclusive,
             timeUp,
-            onExtend: (factor, verdict) => {
-              const reason = extensionReason(verdict)
+            onExtend: (factor, reason) => {
               ;(record.extensions ??= []).push(`to ${budgetLabel(scaleBudget(doc.budget, factor))}: ${reason}`)
               options.onEvent?.({ type: 'trial-extended', trial: record, factor, reason })
             }
@@ -306,14 +300,6 @@ export function cheapestGroups (groups: readonly EndpointGroup[], endpoints: rea
     return { name: g.name, failed, latency: n > 0 ? mine.reduce((s, e) => s + e.latency.p50_ms * e.transactions, 0) / n : Infinity }
   })
   return cost.sort((a, b) => Number(a.failed) - Number(b.failed) || a.latency - b.latency).map((c) => c.name)
-}
-
-/** Why an inconclusive trial runs on, from its verdict: what the analysis said it lacks. */
-function extensionReason (verdict: RunVerdict): string {
-  const m = verdict.metrics.find((x) => x.verdict === 'inconclusive' && (verdict.deciding ? verdict.deciding.includes(x.metric) : x.decides !== false))
-  const more = m?.more_requests ?? m?.segments.find((s) => s.more_requests)?.more_requests
-  const reason = m?.reason ?? m?.segments.at(-1)?.reason
-  return `inconclusive${m ? ` on ${m.metric}` : ''}${more ? `, about ${formatCount(Math.round(more), 'more request')} needed` : ''}${reason ? ` (${reason})` : ''}`
 }
 
 function outcomeOf (record: BisectTrialRecord, names: readonly string[]): TrialOutcome {

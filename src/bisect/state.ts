@@ -10,13 +10,13 @@ import type { Unit } from '../columns/index.js'
 import type { EndpointGroup } from './groups.js'
 import type { NodeState, PlanNode, TrialRole, TrialVerdict } from './plan.js'
 import { ConfigError } from '../errors.js'
-import { formatCount } from '../units/format.js'
+import { lengthLabel as budgetLabel, type LoadLength as TrialBudget } from '../run/load-length.js'
 
 export const BISECT_FILE = 'bisect.json'
 export const BISECT_SCHEMA_VERSION = 2
 
-/** The budget of one trial. */
-export type TrialBudget = { kind: 'duration'; seconds: number } | { kind: 'requests'; count: number }
+/** The budget of one trial: a length of load, as runs that decide have (labelled 3m, 90s, 30,000 requests). */
+export { type LoadLength as TrialBudget, lengthLabel as budgetLabel, scaleLength as scaleBudget } from '../run/load-length.js'
 
 export interface BisectTrialRecord {
   /** 1-based, in the order run. */
@@ -147,19 +147,6 @@ export interface BisectDocument {
   tree?: BisectTreeNode
   result?: BisectResult
   error?: string
-}
-
-/** 3m, 90s, 30000 requests. */
-export function budgetLabel (budget: TrialBudget): string {
-  if (budget.kind === 'requests') return formatCount(budget.count, 'request')
-  const s = budget.seconds
-  if (s >= 3600 && s % 3600 === 0) return `${s / 3600}h`
-  if (s >= 60 && s % 60 === 0) return `${s / 60}m`
-  return `${Number(s.toFixed(3))}s`
-}
-
-export function scaleBudget (budget: TrialBudget, factor: number): TrialBudget {
-  return budget.kind === 'requests' ? { kind: 'requests', count: budget.count * factor } : { kind: 'duration', seconds: budget.seconds * factor }
 }
 
 export function trialKey (groupNames: readonly string[], budget: TrialBudget): string {

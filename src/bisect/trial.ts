@@ -4,7 +4,9 @@
  * analysed.
  */
 import type { RunVerdict } from '../analysis/types.js'
-import { startRun, type RunHandle, type RunResult } from '../run/run-scenario.js'
+import type { RunResult } from '../run/run-scenario.js'
+import { startDecidedRun } from '../run/decided-run.js'
+import type { ExtensionSettings } from '../run/extension.js'
 import type { RunProgress } from '../report/progress-line.js'
 import type { EventRecord } from '../recorder/events-csv.js'
 import type { Scenario } from '../scenario/types.js'
@@ -53,65 +55,23 @@ export interface TrialHandle {
   interrupt (): void
 }
 
-/** Trials as long as they need: an undecided trial runs on, to these multiples of its first length. */
-export interface TrialExtension {
-  budget: TrialBudget
-  /** Ascending, first 1: where the verdict is looked at (e.g. 1, 2, 4); the run is sized for the last. */
-  factors: number[]
-  /** The verdict of the samples so far, without writing anything. */
-  peek: (dir: string) => RunVerdict
-  /** True when no more time may be spent (a time limit): the trial ends at the next look. */
-  timeUp?: () => boolean
-  /** The trial runs on to `factor` × its first length, because of `verdict`. */
-  onExtend?: (factor: number, verdict: RunVerdict) => void
-}
-
 export interface TrialRunOptions {
   warn: (message: string) => void
   onProgress?: (progress: RunProgress) => void
   onEvent?: (event: EventRecord) => void
-  extension?: TrialExtension
+  /** Where an undecided trial is looked at again (src/run/extension.ts). */
+  extension: ExtensionSettings
 }
 
 /**
-/**
- * Starts the trial's run (the run starts and stops target.command itself); its verdict is the
- * run's own, made with the scenario's `analysis:` settings. Rejects when there is none. With an
- * extension, the scenario's stop condition must be the longest length: at each shorter one the
- * samples so far are analysed, and the run ends there unless still inconclusive.
+ * Starts the trial's run (the run starts and stops target.command itself), sized for its
+ * longest length and ended at the first look that decides; its verdict is the run's own, made
+ * with the scenario's `analysis:` settings. Rejects when there is none.
  */
 export function startTrial (scenario: Scenario, options: TrialRunOptions): TrialHandle {
-  const ext = options.extension
-  let look = 0
-  let extended = 1
-  let finishing = false
-  const handle: RunHandle = startRun(scenario, {
-    warn: options.warn,
-    onEvent: options.onEvent,
-    analysis: { analysis: scenario.analysis },
-    onProgress: (p) => {
-      options.onProgress?.(p)
-      if (!ext || finishing) return
-      const at = ext.budget.kind === 'requests' ? p.requests / ext.budget.count : p.elapsedS / ext.budget.seconds
-      if (look >= ext.factors.length - 1 || at < ext.factors[look]!) return
-      extended = ext.factors[look]!
-      let verdict: RunVerdict | undefined
-      try {
-        verdict = ext.peek(handle.dir)
-      } catch {
-        verdict = undefined
-      }
-      look++
-      if (verdict?.verdict === 'inconclusive' && !ext.timeUp?.()) {
-        ext.onExtend?.(ext.factors[look]!, verdict)
-        return
-      }
-      finishing = true
-      handle.finish()
-    }
-  })
-  const done = handle.done.then((run) => {
-    if (!finishing && ext) extended = ext.factors.at(-1)!
+  const handle = startDecidedRun(scenario, { warn: options.warn, onEvent: options.onEvent, onProgress: options.onProgress, extension: options.extension })
+  const done = handle.done.then(({ run, extension }) => {
+    const extended = extension.reached
     if (run.writeError) throw new Error(run.writeError)
     if (run.interrupted) return { run, extended }
     if (!run.summary.verdict) throw new Error(`no verdict: ${run.noVerdict ?? 'the analysis failed'}`)

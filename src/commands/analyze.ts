@@ -3,12 +3,10 @@
  * results folder, with the settings the run had (summary.json's config.analysis), which
  * flags override.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AnalysisFlags } from '../analysis/options.js'
-import { storedAnalysisConfig, verdictOfResultsDir } from '../analysis/verdict-of-dir.js'
+import { verdictOfResultsDir, verdictSettingsFor } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
-import type { AnalysisConfig } from '../scenario/types.js'
 import { AnalysisInputError } from '../errors.js'
 
 /** The verdict breached --fail-on or a growth limit. */
@@ -26,11 +24,10 @@ export async function analyzeCommand (args: AnalyzeArgs, warn: (message: string)
   const summaryPath = join(args.dir, 'summary.json')
   let verdict
   try {
-    verdict = verdictOfResultsDir(args.dir, {
-      analysis: storedConfig(summaryPath, warn),
+    verdict = verdictOfResultsDir(args.dir, verdictSettingsFor(args.dir, {
       flags: args,
       onBadSettings: (message) => warn(`${summaryPath}: analysis settings ignored: ${message}`)
-    })
+    }))
   } catch (err) {
     if (!(err instanceof AnalysisInputError)) throw err
     process.stderr.write(`memsiege: ${err.message}\n`)
@@ -38,17 +35,4 @@ export async function analyzeCommand (args: AnalyzeArgs, warn: (message: string)
   }
   process.stdout.write(args.json ? JSON.stringify(verdict, null, 2) + '\n' : verdictText(verdict))
   return verdict.breaches.length > 0 ? EXIT_BREACH : 0
-}
-
-/** The run's `analysis:` settings from its summary.json, when it has one that can be read. */
-function storedConfig (path: string, warn: (message: string) => void): AnalysisConfig | undefined {
-  if (!existsSync(path)) return undefined
-  try {
-    const summary: unknown = JSON.parse(readFileSync(path, 'utf8'))
-    if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new Error('not a JSON object')
-    return storedAnalysisConfig(summary)
-  } catch (err) {
-    warn(`${path}: analysis settings ignored: ${(err as Error).message}`)
-    return undefined
-  }
 }

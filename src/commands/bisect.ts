@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { RunVerdict } from '../analysis/types.js'
-import { verdictOfResultsDir, verdictOptions } from '../analysis/verdict-of-dir.js'
+import { verdictOptions } from '../analysis/verdict-of-dir.js'
 import { baselineGroup, startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
 import { twoCulpritBound } from '../bisect/plan.js'
 import { formatCount, formatSigned } from '../units/format.js'
@@ -100,10 +99,8 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     throw err
   }
 
-  let peek: (dir: string) => RunVerdict
   try {
     verdictOptions({ analysis: scenario.analysis })
-    peek = (trialDir) => verdictOfResultsDir(trialDir, { analysis: scenario.analysis })
   } catch (err) {
     process.stderr.write(`memsiege: analysis: ${(err as Error).message}\n`)
     return 2
@@ -121,7 +118,6 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     budget,
     dir,
     resume,
-    peek,
     ...(maxTimeS !== undefined ? { maxTimeS } : {}),
     ...(args.maxExtension !== undefined ? { maxExtension: args.maxExtension } : {}),
     warn: (m) => line(`memsiege: warning: ${m}`),

@@ -1,19 +1,23 @@
 import type { Scenario } from '../scenario/types.js'
 import type { JudgedSummary } from '../analysis/types.js'
-import { startRun } from '../run/run-scenario.js'
+import { startRun, type RunOptions, type RunResult } from '../run/run-scenario.js'
+import { startDecidedRun } from '../run/decided-run.js'
+import type { ExtensionSettings } from '../run/extension.js'
+import { applyDecideFlags, decideExtension } from './decide-flags.js'
+import type { DecideFlags } from './decide-options.js'
 import { summaryText } from '../report/summary-text.js'
 import { verboseLine } from '../report/verbose-line.js'
 import { progressLine } from '../report/progress-line.js'
 import { onSignals } from './signals.js'
 import { reportCommand } from './report.js'
 import type { AnalysisFlags } from '../analysis/options.js'
-import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir.js'
+import { verdictOptions } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import { EXIT_BREACH } from './analyze.js'
 import { ConfigError } from '../errors.js'
 import { applyEngineFlags, type EngineFlags } from './engine-flags.js'
 
-export interface OutputOptions extends AnalysisFlags, EngineFlags {
+export interface OutputOptions extends AnalysisFlags, EngineFlags, DecideFlags {
   /** Print the summary document as JSON instead of the text block. */
   json: boolean
   /** siege -v: one line per request on stdout. */
@@ -39,11 +43,11 @@ export const EXIT_TARGET_EXITED = 5
 
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
 export async function executeRun (given: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
-  const scenario = applyEngineFlags(given, output)
-  const analysis = verdictSettings(scenario, output)
+  const scenario = applyDecideFlags(applyEngineFlags(given, output), output)
+  const analysisFlags = verdictFlags(scenario, output)
   const live = process.stderr.isTTY && !output.quiet
-  const handle = startRun(scenario, {
-    analysis,
+  const handle = startEitherRun(scenario, decideExtension(scenario, sayOnStderr(output, live)), {
+    analysisFlags,
     keepSecrets: output.keepSecrets,
     warn,
     onEvent: (e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${e.type}: pid ${e.pid} ${e.detail}\n`),
@@ -87,16 +91,23 @@ export async function executeRun (given: Scenario, output: OutputOptions, warn: 
   return breached ? EXIT_BREACH : 0
 }
 
-/** The verdict's settings from the scenario and the flags, checked before any load. */
-export function verdictSettings (scenario: Scenario, output: OutputOptions): VerdictSettings {
+/** The verdict's flags, checked with the scenario's settings before any load. */
+export function verdictFlags (scenario: Scenario, output: AnalysisFlags): AnalysisFlags {
   const { warmup, metrics, maxGrowth, failOn } = output
-  const analysis: VerdictSettings = { analysis: scenario.analysis, flags: { warmup, metrics, maxGrowth, failOn } }
+  const flags: AnalysisFlags = { warmup, metrics, maxGrowth, failOn }
   try {
-    verdictOptions(analysis)
+    verdictOptions({ analysis: scenario.analysis, flags })
   } catch (err) {
     throw new ConfigError((err as Error).message)
   }
-  return analysis
+  return flags
+}
+
+/** A run that decides (the scenario's `decide`), else a run of the stop condition's length. */
+function startEitherRun (scenario: Scenario, extension: ExtensionSettings | undefined, options: RunOptions): { dir: string; done: Promise<RunResult>; interrupt (): void } {
+  if (!extension) return startRun(scenario, options)
+  const handle = startDecidedRun(scenario, { ...options, extension })
+  return { dir: handle.dir, done: handle.done.then((r) => r.run), interrupt: () => handle.interrupt() }
 }
 
 /** Why no request succeeded, in one line; undefined when one did. */
@@ -107,6 +118,11 @@ export function noSuccess (s: JudgedSummary): string | undefined {
   const happened = [...errors, ...statuses]
   if (s.in_flight_at_end > 0) happened.push(`${s.in_flight_at_end} still waiting for an answer at the end`)
   return `no request succeeded${happened.length > 0 ? `: ${happened.join(', ')}` : ': none was sent'}; the figures and the verdict say nothing about the target`
+}
+
+/** A line on stderr under the live progress line (nothing with -q). */
+export function sayOnStderr (output: Pick<OutputOptions, 'quiet'>, live: boolean): (line: string) => void {
+  return (line) => { if (!output.quiet) process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${line}\n`) }
 }
 
 /** A report that can't be written is worth a warning, never the run's exit status. */

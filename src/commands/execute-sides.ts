@@ -4,17 +4,20 @@ import { verboseLine } from '../report/verbose-line.js'
 import type { RunProgress } from '../report/progress-line.js'
 import { sidesProgressLine } from '../report/sides-progress-line.js'
 import { onSignals } from './signals.js'
+import { applyDecideFlags, decideExtension } from './decide-flags.js'
 import { sideResults, writeSidesEnd } from './sides-outcome.js'
 import { EXIT_BREACH } from './analyze.js'
-import { EXIT_FAILURE, EXIT_NO_SUCCESS, EXIT_TARGET_EXITED, noSuccess, verdictSettings, writeRunReport, type OutputOptions } from './execute-run.js'
+import { EXIT_FAILURE, EXIT_NO_SUCCESS, EXIT_TARGET_EXITED, noSuccess, sayOnStderr, verdictFlags, writeRunReport, type OutputOptions } from './execute-run.js'
 
 /** `memsiege run` of a scenario with `targets:` (or `--vs`): the runs, then compare.html and compare.txt beside their folders. */
-export async function executeSides (scenario: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
-  const analysis = verdictSettings(scenario, output)
+export async function executeSides (given: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
+  const scenario = applyDecideFlags(given, output)
+  const analysisFlags = verdictFlags(scenario, output)
   const live = process.stderr.isTTY && !output.quiet
   const progress = new Map<string, RunProgress | undefined>(scenario.sides!.targets.map((t) => [t.name, undefined]))
   const handle = startSides(scenario, {
-    analysis,
+    analysisFlags,
+    extension: decideExtension(scenario, sayOnStderr(output, live === true)),
     keepSecrets: output.keepSecrets,
     warn,
     onEvent: (name, e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${name}: ${e.type}: pid ${e.pid} ${e.detail}\n`),

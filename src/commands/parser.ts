@@ -7,6 +7,7 @@ import yargs, { type Argv } from 'yargs'
 import type { SiegeFlags } from './siege-flags.js'
 import { applyTargetFlags, targetOptions } from './target-flags.js'
 import { engineOptions } from './engine-flags.js'
+import { decideOptions } from './decide-options.js'
 import { urlsCommand } from './urls-command.js'
 import { positiveInteger as countFlag } from './flag-values.js'
 import { version } from '../version.js'
@@ -20,7 +21,7 @@ function warn (message: string): void {
 }
 
 function runOptions (y: Argv) {
-  return engineOptions(targetOptions(y))
+  return decideOptions(engineOptions(targetOptions(y)))
     .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the summary as JSON' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'one line per request on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing' })

@@ -3,7 +3,6 @@
  * own traffic, with the app's request counter (or time) as the x axis; Ctrl-C or --for ends it.
  */
 import type { AnalysisFlags } from '../analysis/options.js'
-import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import { loadScenario } from '../scenario/load.js'
 import { durationFlag } from '../scenario/flag-check.js'
@@ -16,7 +15,7 @@ import type { CounterSpec } from '../watch/request-counter.js'
 import { startWatch, type WatchResult } from '../watch/watch-run.js'
 import { watchScenario } from '../watch/watch-scenario.js'
 import { EXIT_BREACH } from './analyze.js'
-import { EXIT_FAILURE, EXIT_TARGET_EXITED } from './execute-run.js'
+import { EXIT_FAILURE, EXIT_TARGET_EXITED, verdictFlags } from './execute-run.js'
 import { onSignals } from './signals.js'
 import { applyTargetFlags, type TargetFlags } from './target-flags.js'
 import { sidesOfFlags, watchSides } from './watch-sides.js'
@@ -54,14 +53,9 @@ export async function watchCommand (args: WatchArgs, warn: (message: string) => 
   if (args.onAlert !== undefined && !alertLeak && rssAbove === undefined) throw new ConfigError('--on-alert: give what to alert on too: --alert leak and/or --alert-rss SIZE')
   const everyS = args.every !== undefined ? seconds('--every', args.every) : alertLeak ? ALERT_ANALYSIS_S : undefined
   const { warmup, metrics, maxGrowth, failOn } = args
-  const analysis: VerdictSettings = { analysis: scenario.analysis, flags: { warmup, metrics, maxGrowth, failOn } }
-  try {
-    verdictOptions(analysis)
-  } catch (err) {
-    throw new ConfigError((err as Error).message)
-  }
+  const analysisFlags = verdictFlags(scenario, { warmup, metrics, maxGrowth, failOn })
   const say = (line: string): void => { if (!args.quiet) process.stderr.write(`memsiege: ${line}\n`) }
-  const options = { counter, forS, everyS, report: args.report, alerts: { leak: alertLeak, rssAbove, command: args.onAlert }, analysis, warn }
+  const options = { counter, forS, everyS, report: args.report, alerts: { leak: alertLeak, rssAbove, command: args.onAlert }, analysisFlags, warn }
   if (scenario.sides) return watchSides(scenario, options, { ...args, alertLeak }, say)
   const handle = startWatch(scenario, {
     ...options,

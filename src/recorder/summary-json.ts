@@ -8,6 +8,7 @@ import { rateFigures, type RateFigures } from '../counters/rate-figures.js'
 import { usersOf } from '../engine/load-engine.js'
 import type { ColumnMeanings } from '../columns/index.js'
 import type { EventRecord } from './events-csv.js'
+import type { ExtensionRecord } from './extension-record.js'
 import { redactEnv, redactHeaders, redactText, redactUrl, scenarioSecrets } from './redact.js'
 import { writeFileWhole } from './write-whole.js'
 
@@ -49,6 +50,8 @@ export interface RunSummary extends SiegeFigures {
   in_progress?: boolean
   /** The record/replay proxies the run started for the target (scenario key `stubs`). */
   stubs?: StubSummary[]
+  /** A run that decides (`--until-decided`): how far it was extended, and why at each step. */
+  extension?: ExtensionRecord
 }
 
 /** What one `memsiege stub` answered during a run. */

@@ -8,6 +8,7 @@ import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
 import { eventLabel, loadFact, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
 import { stubLine } from './stub-line.js'
+import { extensionLines } from './extension-lines.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */
@@ -51,6 +52,7 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
   <div class="sub">${runLine(input)}</div>
   <div class="sub"><code>${input.dir}</code></div>
   ${options.live ? liveLine(options.live) : ''}
+  ${summary.extension ? html`<div class="sub" id="extension">Until decided: ${extensionLines(summary.extension).join('; ')}</div>` : ''}
 </header>
 <main>
 <div class="layout">

@@ -1,6 +1,7 @@
 import type { RunSummary } from '../recorder/summary-json.js'
 import { mib, ms } from '../units/format.js'
 import { stubLine } from './stub-line.js'
+import { extensionLines } from './extension-lines.js'
 import { latencyFigures, rateLines } from './rate-lines.js'
 
 /**
@@ -35,6 +36,7 @@ export function summaryText (s: RunSummary): string {
   for (const e of s.events) lines.push(`Target:\t\t${e.type} at ${e.time}: pid ${e.pid} ${e.detail}`)
   // Older summaries lack the figure.
   if (s.in_flight_at_end > 0) lines.push(`In flight at end:\t${int(s.in_flight_at_end)} (no answer yet when the run stopped; aborted, counted nowhere above)`)
+  if (s.extension) lines.push(...extensionLines(s.extension).map((line, i) => `${i === 0 ? 'Until decided:' : ''}\t${line}`))
   if (s.interrupted) lines.push('Interrupted:\tyes (the figures cover the run until the interruption)')
   lines.push('', endpointTable(s), '', `Results:\t${s.results_dir}`, '')
   return lines.join('\n')

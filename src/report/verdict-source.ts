@@ -1,5 +1,5 @@
 import type { RunVerdict } from '../analysis/types.js'
-import { storedAnalysisConfig, verdictOfResultsDir } from '../analysis/verdict-of-dir.js'
+import { verdictOfResultsDir, verdictSettingsFor } from '../analysis/verdict-of-dir.js'
 import type { VerdictSource } from './compare.js'
 import { loadReportInput, readSummary, type ReportInput } from './report-input.js'
 
@@ -18,7 +18,7 @@ export function ensureVerdict (input: Pick<ReportInput, 'dir' | 'summary'>): Ver
   if (input.summary.verdict) return { verdict: input.summary.verdict, from: 'summary' }
   try {
     // a hand-edited summary.json with bad settings: the defaults
-    const verdict = verdictOfResultsDir(input.dir, { analysis: storedAnalysisConfig(input.summary), onBadSettings: () => {} })
+    const verdict = verdictOfResultsDir(input.dir, verdictSettingsFor(input.dir, { onBadSettings: () => {} }))
     return { verdict, from: 'analysis' }
   } catch (err) {
     return { from: 'none', reason: `the analysis failed: ${(err as Error).message}` }

@@ -8,16 +8,17 @@ import { RunStats } from '../counters/run-stats.js'
 import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
 import { buildSummary, writeSummary } from '../recorder/summary-json.js'
-import type { JudgedSummary } from '../analysis/types.js'
+import type { JudgedSummary, RunVerdict } from '../analysis/types.js'
+import type { AnalysisFlags } from '../analysis/options.js'
 import type { RunProgress } from '../report/progress-line.js'
 import type { EventRecord } from '../recorder/events-csv.js'
 import type { Scenario } from '../scenario/types.js'
 import { IntervalClock } from './interval-clock.js'
 import { LOAD_COLUMNS, loadCells } from './load-columns.js'
-import { LOAD_MEANINGS } from '../columns/index.js'
+import { LOAD_MEANINGS, type ColumnMeanings } from '../columns/index.js'
 import { openRecordedSession } from './recorded-session.js'
 import { LongTimeout } from '../long-timeout.js'
-import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
+import { verdictOfResultsDir, verdictSettingsFor } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
   warn?: (message: string) => void
@@ -30,8 +31,10 @@ export interface RunOptions {
   graceSeconds?: number
   /** Copy the scenario and the URL list into the results folder as they are, secrets included (to run them again). */
   keepSecrets?: boolean
-  /** Settings of the leak verdict made once samples.csv is complete (checked by the caller). */
-  analysis?: VerdictSettings
+  /** The verdict's flags over the scenario's `analysis:` (checked by the caller). */
+  analysisFlags?: AnalysisFlags
+  /** The summary with its verdict, just before summary.json is written: what a caller adds to it. */
+  beforeSummary?: (summary: JudgedSummary) => void
   /** Side by side in lockstep: this target's gate (engine/lockstep.ts). */
   gate?: StepGate
 }
@@ -58,6 +61,8 @@ export interface RunHandle {
   interrupt (): void
   /** Ends the run early as if its stop condition were met (not interrupted): a bisect trial that has decided. */
   finish (): void
+  /** The verdict of the samples so far, made as the one at the end will be; writes nothing. Throws when there is none yet. */
+  peek (): RunVerdict
 }
 
 /**
@@ -72,6 +77,9 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   const warn = options.warn ?? (() => {})
   let onInterrupt = (): void => {}
   let onFinish = (): void => {}
+  /** What the samplers declared the columns to mean, once they are open. */
+  let recorded = (): ColumnMeanings | undefined => undefined
+  const verdictNow = (): RunVerdict => verdictOfResultsDir(dir, verdictSettingsFor(dir, { scenario, flags: options.analysisFlags, recorded: recorded() }))
   const done = run()
 
   async function run (): Promise<RunResult> {
@@ -81,6 +89,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let writeError: string | undefined
     const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent)
     const samplers = session.samplers
+    recorded = () => Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings)) as ColumnMeanings
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
     let lostRows = 0
     /** Why the run stopped before its stop condition (a restart loop). */
@@ -156,15 +165,16 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       closeEvents()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       if (stopped !== undefined) summary.stopped_because = stopped
-      summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
+      summary.columns = recorded()
       if (scenario.stubs) summary.stubs = session.stubSummaries()
       try {
         // what summary.json will say, before it is written: the verdict is then the one `analyze` gives
-        summary.verdict = verdictOfResultsDir(dir, { ...options.analysis, recorded: summary.columns, freshProcess: scenario.target.command !== undefined })
+        summary.verdict = verdictNow()
       } catch (err) {
         noVerdict = (err as Error).message
         warn(`no verdict: ${noVerdict}`)
       }
+      options.beforeSummary?.(summary)
       try {
         writeSummary(resultsPath(dir, 'summary.json'), summary)
       } catch (err) {
@@ -184,7 +194,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     },
     finish () {
       onFinish()
-    }
+    },
+    peek: verdictNow
   }
 }
 

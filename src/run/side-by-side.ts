@@ -16,12 +16,17 @@ import { sideScenario } from '../scenario/sides.js'
 import type { Scenario } from '../scenario/types.js'
 import type { RunProgress } from '../report/progress-line.js'
 import { startRun, type RunHandle, type RunOptions, type RunResult } from './run-scenario.js'
+import { Looks, type ExtensionSettings } from './extension.js'
+import { peek } from './decided-run.js'
+import type { JudgedSummary } from '../analysis/types.js'
 
-export interface SidesOptions extends Omit<RunOptions, 'onEvent' | 'gate' | 'onProgress'> {
+export interface SidesOptions extends Omit<RunOptions, 'onEvent' | 'gate' | 'onProgress' | 'beforeSummary'> {
   /** Something happened to one target's process. */
   onEvent?: (target: string, event: EventRecord) => void
   /** One target's figures so far, every interval (for the live line). */
   onProgress?: (target: string, progress: RunProgress) => void
+  /** Sides that decide: all looked at together, all extended as long as one is undecided (the stop condition is replaced). */
+  extension?: ExtensionSettings
 }
 
 /** One target's end: its run's (or watch's) result. */
@@ -44,7 +49,10 @@ export interface SidesHandle<R = RunResult> {
   interrupt (): void
 }
 
-export function startSides (scenario: Scenario, options: SidesOptions = {}): SidesHandle {
+export function startSides (given: Scenario, options: SidesOptions = {}): SidesHandle {
+  const { extension, ...runOptions } = options
+  const looks = extension ? new Looks(extension) : undefined
+  const scenario = looks ? { ...given, stop: looks.longest } : given
   const { targets, lockstep } = scenario.sides!
   const dir = createResultsDir(scenario.name, scenario.out)
   writeSidesFile(dir, { targets: targets.map((t) => t.name), mode: lockstep ? 'lockstep' : 'independent' })
@@ -59,11 +67,26 @@ export function startSides (scenario: Scenario, options: SidesOptions = {}): Sid
     : undefined
   const handles: RunHandle[] = []
   const ended = new Set<number>()
+  const latest: Array<RunProgress | undefined> = targets.map(() => undefined)
+  /** In lockstep the sides are looked at together, where the one behind has reached the look. */
+  const lookAll = (): void => {
+    const going = targets.map((_, i) => i).filter((i) => !ended.has(i))
+    const at = going.map((i) => latest[i])
+    if (!looks || at.some((p) => p === undefined)) return
+    const behind = { requests: Math.min(...at.map((p) => p!.requests)), elapsedS: Math.min(...at.map((p) => p!.elapsedS)) }
+    if (!looks.due(behind)) return
+    if (!looks.goOn(going.map((i) => ({ label: targets[i]!.name, ...peek(handles[i]!) })), behind)) handles.forEach((h) => h.finish())
+  }
   targets.forEach((side, i) => {
     const handle = startRun(sideScenario(scenario, side, join(dir, side.name)), {
-      ...options,
+      ...runOptions,
       gate: gates?.gate(i),
-      onProgress: options.onProgress && ((p) => options.onProgress!(side.name, p)),
+      onProgress: (p) => {
+        options.onProgress?.(side.name, p)
+        latest[i] = p
+        lookAll()
+      },
+      ...(looks ? { beforeSummary: (summary: JudgedSummary) => { summary.extension = looks.record(summary.interrupted) } } : {}),
       onEvent: (event) => {
         options.onEvent?.(side.name, event)
         if (event.type === 'target_exited') handle.finish()

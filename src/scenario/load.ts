@@ -9,7 +9,7 @@ import { isScalar, Scalar } from 'yaml'
 import { countFlag, durationFlag } from './flag-check.js'
 import { headerProblem, repeatedHost } from './header-check.js'
 import { DEFAULT_METHOD_OVERRIDE_HEADER, scenarioSchema } from './schema.js'
-import type { AnalysisConfig, BisectConfig, GcEndpointConfig, RestartPolicy, SampleConfig, Scenario, SideTarget, StopCondition, TargetConfig, UrlEntry } from './types.js'
+import { DEFAULT_MAX_EXTENSION, type AnalysisConfig, type BisectConfig, type GcEndpointConfig, type RestartPolicy, type SampleConfig, type Scenario, type SideTarget, type StopCondition, type TargetConfig, type UrlEntry } from './types.js'
 import { parseSize } from '../units/size.js'
 import { checkSides, sideSample } from './sides.js'
 import type { Role } from '../columns/meaning.js'
@@ -78,6 +78,8 @@ interface RawScenario {
   rate?: number | string
   maxInFlight?: number
   out?: string
+  untilDecided: boolean
+  maxExtension?: number
   sample: RawSample
   targets?: Array<RawScenario['target'] & { name: string; sample?: RawSample }>
   lockstep: boolean
@@ -145,6 +147,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(raw.maxInFlight !== undefined ? { maxInFlight: raw.maxInFlight } : {}),
     sample,
     ...(raw.out !== undefined ? { out: raw.out } : {}),
+    ...(raw.untilDecided ? { decide: { maxExtension: raw.maxExtension ?? DEFAULT_MAX_EXTENSION } } : {}),
     ...(raw.bisect !== undefined ? { bisect: buildBisect(raw.bisect) } : {}),
     ...(raw.analysis !== undefined ? { analysis: analysisOf(raw.analysis) } : {}),
     ...(raw.stubs !== undefined ? { stubs: buildStubs(raw.stubs, dir, at) } : {}),

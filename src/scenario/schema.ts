@@ -199,8 +199,9 @@ export const scenarioSchema: MapSpec = {
     { keys: ['duration', 'requests', 'passes'], message: 'conflicting stop conditions: {keys}' },
     { keys: ['target', 'targets'], message: 'give target or targets, not both' },
     { keys: ['rate', 'passes'], message: 'a fixed rate stops on duration or requests, not passes ({keys})' },
+    { keys: ['untilDecided', 'passes'], message: 'untilDecided needs a stop that is a length of load (duration or requests), not passes' },
   ],
-  requires: { maxInFlight: 'rate' },
+  requires: { maxInFlight: 'rate', maxExtension: 'untilDecided' },
   keys: {
     name: { type: 'string', format: 'name', doc: "Names the results folder; default: the scenario file's name without extension." },
     target: TARGET,
@@ -265,6 +266,8 @@ export const scenarioSchema: MapSpec = {
     },
     maxInFlight: { type: 'integer', min: 1, max: MAX_CONCURRENCY, doc: 'With rate: requests in flight at most (default 1000).' },
     out: { type: 'string', format: 'non-empty', doc: 'Results folder, relative to the current directory.' },
+    untilDecided: { type: 'boolean', default: false, doc: 'The stop condition (duration or requests) is the least the run lasts: while the verdict is undecided it goes on, up to maxExtension times that (run --until-decided).' },
+    maxExtension: { type: 'integer', min: 1, max: 1024, doc: 'With untilDecided: the longest the run may last, as a multiple of its stop condition (default 8).' },
     sample: SAMPLE,
     bisect: {
       type: 'map',

@@ -161,6 +161,8 @@ export interface Scenario {
   sample: SampleConfig
   /** Results folder; default results/<UTC time>-<name>/. */
   out?: string
+  /** A run that decides (scenario key `untilDecided`, `--until-decided`): the stop condition is the least it lasts (maxExtension default DEFAULT_MAX_EXTENSION). */
+  decide?: { maxExtension: number }
   /** Settings of `memsiege bisect`. */
   bisect?: BisectConfig
   /** The leak verdict's settings (scenario key `analysis`). */
@@ -170,3 +172,6 @@ export interface Scenario {
   /** `targets:`: `target` and `sample` are then the first target's, and the URL list is resolved against its url. */
   sides?: SidesConfig
 }
+
+/** The default cap of a run that decides, as a multiple of its first length. */
+export const DEFAULT_MAX_EXTENSION = 8

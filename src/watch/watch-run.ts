@@ -5,7 +5,8 @@
  * restart loop) the summary and the verdict are written as a run's are.
  */
 import type { JudgedSummary } from '../analysis/types.js'
-import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
+import { verdictOfResultsDir, verdictSettingsFor } from '../analysis/verdict-of-dir.js'
+import type { AnalysisFlags } from '../analysis/options.js'
 import { LOAD_MEANINGS, type ColumnMeanings } from '../columns/index.js'
 import { RunStats } from '../counters/run-stats.js'
 import type { EventRecord } from '../recorder/events-csv.js'
@@ -41,8 +42,8 @@ export interface WatchOptions {
   /** Write report.html at the end. */
   report?: boolean
   alerts?: AlertSettings
-  /** Settings of the verdict (checked by the caller). */
-  analysis?: VerdictSettings
+  /** The verdict's flags over the scenario's `analysis:` (checked by the caller). */
+  analysisFlags?: AnalysisFlags
   warn?: (message: string) => void
   onEvent?: (event: EventRecord) => void
   onAlert?: (change: AlertChange) => void
@@ -93,7 +94,7 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
     const alerts = new Alerts(options.alerts ?? { leak: false }, dir, resultsPath(dir, 'alerts.log'))
     const tell = (change: AlertChange | undefined): void => { if (change) options.onAlert?.(change) }
     const rssCell = samplers[0]?.columns === PROC_COLUMNS ? PROC_COLUMNS.indexOf('rss_bytes') : -1
-    const verdictSettings = { ...options.analysis, recorded: meanings, freshProcess: scenario.target.command !== undefined, xAxis: counter.xAxis }
+    const verdictSettings = verdictSettingsFor(dir, { scenario, flags: options.analysisFlags, recorded: meanings, xAxis: counter.xAxis })
     const startedAt = new Date()
     const t0 = performance.now()
     let last = t0

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { analyzeRun } from '../../src/analysis/analyze-run.js'
 import type { RunVerdict } from '../../src/analysis/types.js'
+import type { ExtensionRecord } from '../../src/recorder/extension-record.js'
 import { runCli } from './cli.js'
 import { freePort, repoRoot } from '../fixtures/sampler-helpers.js'
 
@@ -18,15 +19,22 @@ export function cacheUrls (): string {
   return Array.from({ length: 12_000 }, (_, i) => `/cache?key=k${Math.floor(i / 12)}`).join('\n') + '\n'
 }
 
-export async function liveDemoVerdict (t: Test, endpoint: 'flat' | 'cache' | 'leak'): Promise<RunVerdict> {
-  const port = await freePort()
-  const dir = t.testdir({ 'urls.txt': endpoint === 'cache' ? cacheUrls() : `/${endpoint}\n` })
-  const { verdict, seconds } = await liveRun(t, dir, `demo-${endpoint}`, [
+/** A scenario's target block: the demo server, started fresh by memsiege on `port`. */
+export function demoTarget (port: number): string[] {
+  return [
     'target:',
     `  url: http://127.0.0.1:${port}`,
     `  command: node dist/demo/server.js --port ${port}`,
     `  cwd: ${JSON.stringify(repoRoot)}`,
-    '  ready: /stats',
+    '  ready: /stats'
+  ]
+}
+
+export async function liveDemoVerdict (t: Test, endpoint: 'flat' | 'cache' | 'leak'): Promise<RunVerdict> {
+  const port = await freePort()
+  const dir = t.testdir({ 'urls.txt': endpoint === 'cache' ? cacheUrls() : `/${endpoint}\n` })
+  const { verdict, seconds } = await liveRun(t, dir, `demo-${endpoint}`, [
+    ...demoTarget(port),
     'urls: urls.txt',
     'concurrency: 4',
     'delay: 5ms',
@@ -46,7 +54,7 @@ export async function liveDemoVerdict (t: Test, endpoint: 'flat' | 'cache' | 'le
  * Runs the scenario NAME (its lines after `name:`) in DIR with the built CLI, and checks that it
  * exits 0 and that `memsiege analyze` of its results folder agrees with the run's own verdict.
  */
-export async function liveRun (t: Test, dir: string, name: string, lines: string[], timeoutMs = 90_000): Promise<{ verdict: RunVerdict; transactions: number; seconds: number }> {
+export async function liveRun (t: Test, dir: string, name: string, lines: string[], timeoutMs = 90_000): Promise<{ verdict: RunVerdict; transactions: number; seconds: number; extension?: ExtensionRecord }> {
   const scenario = join(dir, `${name}.yml`)
   writeFileSync(scenario, [`name: ${name}`, ...lines, ''].join('\n'))
   const out = join(dir, 'results')
@@ -54,9 +62,9 @@ export async function liveRun (t: Test, dir: string, name: string, lines: string
   const run = await runCli(['run', scenario, '--out', out, '-q'], { timeoutMs })
   t.equal(run.status, 0, `memsiege run: ${run.stderr.trim() || 'ok'}`)
   // The run made its own verdict (summary.json); the analysis of the folder must say the same.
-  const { verdict, transactions } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { verdict: RunVerdict; transactions: number }
+  const { verdict, transactions, extension } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { verdict: RunVerdict; transactions: number; extension?: ExtensionRecord }
   const analysed = analyzeRun(out)
   t.equal(analysed.verdict, verdict.verdict, 'memsiege analyze agrees with the run')
   t.equal(analysed.summary, verdict.summary, 'in the same words')
-  return { verdict, transactions, seconds: (Date.now() - started) / 1000 }
+  return { verdict, transactions, seconds: (Date.now() - started) / 1000, ...(extension ? { extension } : {}) }
 }

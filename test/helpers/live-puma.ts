@@ -10,6 +10,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import type { RunVerdict } from '../../src/analysis/types.js'
 import { liveRun } from './live-demo.js'
+import { DEFAULT_MAX_EXTENSION } from '../../src/scenario/types.js'
 import { installed } from './installed.js'
 import { freePort, repoRoot } from '../fixtures/sampler-helpers.js'
 
@@ -23,6 +24,8 @@ interface LiveCase {
   env?: Record<string, string>
   requests?: number
   methodOverride?: boolean
+  /** `requests` is the first length of a run that decides (--until-decided, up to 8×). */
+  untilDecided?: boolean
 }
 
 export async function livePumaVerdict (t: Test, name: string, c: LiveCase): Promise<RunVerdict> {
@@ -31,7 +34,8 @@ export async function livePumaVerdict (t: Test, name: string, c: LiveCase): Prom
   const port = await freePort()
   const requests = c.requests ?? 30_000
   const env = { RACK_ENV: 'production', ...c.env }
-  const { verdict: v, transactions, seconds } = await liveRun(t, t.testdir({}), name, [
+  const cap = c.untilDecided ? DEFAULT_MAX_EXTENSION : 1
+  const { verdict: v, transactions, seconds, extension } = await liveRun(t, t.testdir({}), name, [
     'target:',
     `  url: http://127.0.0.1:${port}`,
     `  command: puma -b tcp://127.0.0.1:${port} -t 8:8 config.ru`,
@@ -42,12 +46,18 @@ export async function livePumaVerdict (t: Test, name: string, c: LiveCase): Prom
     'concurrency: 4',
     `requests: ${requests}`,
     ...(c.methodOverride ? ['methodOverride: true'] : []),
+    ...(c.untilDecided ? ['untilDecided: true'] : []),
     'sample:',
     '  interval: 250ms',
     '  pssInterval: 10s',
     '  gc: { url: /gc, interval: 250ms }',
-  ], Math.max(180_000, requests * 4)) // 250 requests/s at the slowest seen (thousands of threads, busy machine)
-  t.equal(transactions, requests, 'every request sent')
+  ], Math.max(180_000, requests * cap * 4)) // 250 requests/s at the slowest seen (thousands of threads, busy machine)
+  if (extension) {
+    t.ok(transactions >= requests && transactions <= requests * cap + 100, `${transactions} requests, ${extension.reached}× the first length`)
+    for (const step of extension.steps) t.comment(`extended to ${step.to}×: ${step.reason}`)
+  } else {
+    t.equal(transactions, requests, 'every request sent')
+  }
   t.comment(`${name}: ${seconds.toFixed(1)} s; ${v.verdict} (${v.attribution}); ${v.metrics.map((m) => `${m.metric} ${m.verdict}`).join(', ')}`)
   t.comment(v.summary)
   return v
