@@ -45,6 +45,11 @@ export interface BisectTrialRecord {
   unit?: Unit
   per_request?: Estimate
   per_hour?: Estimate
+  /** For a control called leak: whether its rate held significantly (only a confirmed leak is searched). */
+  confirmed?: boolean
+  /** What the search made of it (leak: it holds a culprit), once decided, and why in words. */
+  decision?: 'leak' | 'clean'
+  why?: string
   /** The control's groups from the cheapest up (median latency): where the baseline comes from. */
   cheapest?: string[]
   requests?: number

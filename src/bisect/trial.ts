@@ -60,6 +60,8 @@ export interface TrialExtension {
   factors: number[]
   /** The verdict of the samples so far, without writing anything. */
   peek: (dir: string) => RunVerdict
+  /** Whether a verdict leaves the trial undecided, so that it runs on; default: inconclusive. */
+  undecided?: (verdict: RunVerdict) => boolean
   /** True when no more time may be spent (a time limit): the trial ends at the next look. */
   timeUp?: () => boolean
   /** The trial runs on to `factor` × its first length, because of `verdict`. */
@@ -73,7 +75,8 @@ export interface TrialRunOptions {
   extension?: TrialExtension
 }
 
-/**
+const isInconclusive = (verdict: RunVerdict): boolean => verdict.verdict === 'inconclusive'
+
 /**
  * Starts the trial's run (the run starts and stops target.command itself); its verdict is the
  * run's own, made with the scenario's `analysis:` settings. Rejects when there is none. With an
@@ -102,7 +105,7 @@ export function startTrial (scenario: Scenario, options: TrialRunOptions): Trial
         verdict = undefined
       }
       look++
-      if (verdict?.verdict === 'inconclusive' && !ext.timeUp?.()) {
+      if (verdict && (ext.undecided ?? isInconclusive)(verdict) && !ext.timeUp?.()) {
         ext.onExtend?.(ext.factors[look]!, verdict)
         return
       }

@@ -199,7 +199,7 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
       return `  #${t.n} ${t.role}: ${t.verdict}${growth}${ran}${e.expectedLeft > 0 ? `; about ${e.expectedLeft} more` : ''}`
     }
     case 'done':
-      return `memsiege bisect: done after ${e.doc.result?.trials ?? e.doc.trials.length} trials`
+      return `memsiege bisect: done after ${formatCount(e.doc.result?.trials ?? e.doc.trials.length, 'trial')}`
   }
 }
 
