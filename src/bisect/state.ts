@@ -195,6 +195,7 @@ export function readBisectDocument (dir: string): BisectDocument {
   if (doc?.kind !== 'memsiege-bisect' || !Array.isArray(doc.trials) || !Array.isArray(doc.groups)) {
     throw new ConfigError(`--resume: ${path} is not a memsiege bisect state`)
   }
+  if (doc.groups.length === 0) throw new ConfigError(`--resume: ${path} has no groups: not the state of a real bisect (every bisect has at least one)`)
   if (doc.schemaVersion > BISECT_SCHEMA_VERSION) throw new ConfigError(`--resume: ${path} was written by a newer memsiege (schema ${doc.schemaVersion})`)
   if (doc.schemaVersion < BISECT_SCHEMA_VERSION) throw new ConfigError(`--resume: ${path} was written by an older memsiege, whose search differs (no baseline trial): start a new bisect`)
   return doc

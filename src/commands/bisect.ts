@@ -3,7 +3,7 @@
  * `memsiege bisect --resume DIR`: finds the endpoints that leak by running trials on parts of the
  * URL list, each against a fresh target (see src/bisect/).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { RunVerdict } from '../analysis/types.js'
 import { verdictOfResultsDir, verdictOptions } from '../analysis/verdict-of-dir.js'
@@ -60,6 +60,8 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
       dir = resolve(args.resume)
       resume = readBisectDocument(dir)
       if (resume.status === 'done') {
+        // A finished bisect without its result has nothing to show: saying nothing would look like success.
+        if (!resume.result) throw new ConfigError(`--resume: ${join(dir, BISECT_FILE)} says the bisect is done but holds no result${resume.trials.length === 0 ? ' and no trials' : ''}: not a finished bisect; start a new one`)
         return finish(resume, dir, args, 0)
       }
       scenario = loadScenario(resume.scenario, {}, warn)
@@ -71,6 +73,7 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     } else {
       if (args.scenario === undefined) throw new ConfigError('bisect: give a scenario file, or --resume DIR')
       scenario = loadScenario(args.scenario, {}, warn)
+      refuseSides(scenario, args.scenario)
       budget = trialBudget(scenario, args)
       dir = ''
     }
@@ -232,6 +235,13 @@ export function trialBudget (scenario: Scenario, args: Pick<BisectCommandArgs, '
     case 'repetitions': return { kind: 'requests', count: stop.count * scenario.concurrency }
     case 'forever': return DEFAULT_TRIAL
   }
+}
+
+/** A bisect restarts one target per trial: `targets:` (side by side) would run only the first. */
+export function refuseSides (scenario: Scenario, file: string): void {
+  if (!scenario.sides) return
+  const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => /^targets\s*:/.test(l)) + 1
+  throw new ConfigError(`${file}${line > 0 ? `:${line}` : ''}: targets: bisect runs one target, afresh for every trial; side by side is not supported: give each target its own scenario (target:) and bisect them one at a time`)
 }
 
 /** Every trial needs a fresh target: one memsiege starts, or one a command restarts. */
