@@ -250,8 +250,11 @@ t.test('a control called leak whose rate never held (a cache still filling at th
   const conclusion = (step as { conclusion: Conclusion }).conclusion
   t.equal(conclusion.outcome, 'no-leak')
   t.equal(conclusion.trials, 1)
-  t.match(conclusion.notes.join('\n'), /the control grew, but its rate neither held significantly nor bent .*: no leak confirmed, no descent/)
+  t.match(conclusion.notes.join('\n'), /the control grew \(leak\), but its rate neither held significantly nor bent .*: no leak confirmed, no descent/)
   t.match(plan.judgement([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), { decision: 'clean', why: /not confirmed/ })
+  // Still inconclusive at the longest length, its rate never held: no more a confirmed leak.
+  const open = new BisectPlan(10).record({ verdict: 'inconclusive', perRequest: { value: 449, low: 300, high: 600, level: 0.95 }, confirmed: false })
+  t.equal(open.kind === 'done' && open.conclusion.outcome, 'no-leak')
   // Confirmed (or from a bisect.json written before confirmation existed): the search goes on.
   for (const confirmed of [true, undefined]) {
     const p = new BisectPlan(10)

@@ -18,8 +18,9 @@
  *
  * 1. **Control**: the whole list. Not growing: stop ("no leak"). Called `leak`, it must be
  *    **confirmed**: the runner extends it until its rate holds significantly or it bends (a cache
- *    filling, a warm-up); one whose rate never held by the longest length (`confirmed: false`)
- *    stops the search ("no leak confirmed") rather than chasing it. Then the **baseline** trial; the
+ *    filling, a warm-up); one still growing whose rate never held by the longest length
+ *    (`confirmed: false`, a leak or inconclusive) stops the search ("no leak confirmed") rather
+ *    than chasing it. Then the **baseline** trial; the
  *    control must be significantly above it, else stop ("no leak": the control's growth is the
  *    warm-up every fresh process has). A baseline candidate that keeps growing (verdict leak or
  *    inconclusive: a cache filling, a leak) is replaced by the next cheapest, up to three; those
@@ -74,8 +75,8 @@ export interface TrialOutcome {
   /** Groups of the trial from the cheapest up (lowest median latency): the control's picks the baseline. */
   cheapest?: number[]
   /**
-   * For a control called `leak`: whether its rate held significantly by the end (absent: taken as
-   * confirmed). False when it neither held nor bent by the longest length the runner allows.
+   * For a growing control (leak or inconclusive): whether its rate held significantly (absent:
+   * taken as confirmed). False when it neither held nor bent by the longest length the runner allows.
    */
   confirmed?: boolean
 }
@@ -441,13 +442,13 @@ export class BisectPlan {
       this.#node(all, undefined, 'control', 'clean')
       return this.#conclude('no-leak')
     }
-    if (control.verdict === 'leak' && control.confirmed === false) {
+    if (control.confirmed === false) {
       // A cache filling or a long warm-up looks like a leak until it bends: chasing it costs a
       // dozen trials that no part reproduces, so an unconfirmed control ends the search.
-      const why = 'leak, but its rate neither held significantly nor bent by the longest trial: not confirmed'
+      const why = `${control.verdict}, and its rate neither held significantly nor bent by the end of the trial: not confirmed`
       this.#decided.set(setKey(all), { decision: 'clean', why, outcome: control })
       this.#node(all, undefined, 'control', 'clean')
-      this.#notes.push('the control grew, but its rate neither held significantly nor bent within the longest trial (a cache filling or a long warm-up looks the same at first): no leak confirmed, no descent')
+      this.#notes.push(`the control grew (${control.verdict}), but its rate neither held significantly nor bent by the end of the trial (a cache filling or a long warm-up looks the same at first): no leak confirmed, no descent`)
       return this.#conclude('no-leak')
     }
     if (n === 1) {

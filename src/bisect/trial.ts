@@ -45,6 +45,11 @@ export interface TrialResult {
   verdict?: RunVerdict
   /** The length reached, as a multiple of the first (1 when the first length decided). */
   extended: number
+  /**
+   * The verdict of the look that ended the trial before its longest length, when one did: the
+   * run's own verdict, over the few samples taken after it, may have moved back across the line.
+   */
+  decidedBy?: RunVerdict
 }
 
 export interface TrialHandle {
@@ -88,6 +93,7 @@ export function startTrial (scenario: Scenario, options: TrialRunOptions): Trial
   let look = 0
   let extended = 1
   let finishing = false
+  let decidedBy: RunVerdict | undefined
   const handle: RunHandle = startRun(scenario, {
     warn: options.warn,
     onEvent: options.onEvent,
@@ -110,6 +116,7 @@ export function startTrial (scenario: Scenario, options: TrialRunOptions): Trial
         return
       }
       finishing = true
+      if (verdict && !ext.timeUp?.()) decidedBy = verdict
       handle.finish()
     }
   })
@@ -118,7 +125,7 @@ export function startTrial (scenario: Scenario, options: TrialRunOptions): Trial
     if (run.writeError) throw new Error(run.writeError)
     if (run.interrupted) return { run, extended }
     if (!run.summary.verdict) throw new Error(`no verdict: ${run.noVerdict ?? 'the analysis failed'}`)
-    return { run, verdict: run.summary.verdict, extended }
+    return { run, verdict: run.summary.verdict, extended, ...(decidedBy ? { decidedBy } : {}) }
   })
   return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
 }
