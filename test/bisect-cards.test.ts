@@ -92,12 +92,14 @@ t.test('a fall is "did not grow", not a scale', async (t) => {
   t.match(flat, /it did not grow even at the interval's upper end/)
 })
 
-t.test('"done after 1 trial"', async (t) => {
+t.test('the lines on stderr: "done after 1 trial", a fall "did not grow"', async (t) => {
   const d = doc()
   d.result = { outcome: 'no-leak', culprits: [], small: [], notes: [], next: [], trials: 1, groups: 3, bound_one_culprit: 4, bound_two_culprits: 7, cap: 8, message: '' }
   t.equal(eventLine({ type: 'done', doc: d }, []), 'memsiege bisect: done after 1 trial')
   d.result.trials = 2
   t.equal(eventLine({ type: 'done', doc: d }, []), 'memsiege bisect: done after 2 trials')
+  const groups = d.groups.map((g, i) => ({ name: g.name, endpoints: g.endpoints, entries: [i] }))
+  t.match(eventLine({ type: 'trial-done', trial: d.trials[1]!, expectedLeft: 3 }, groups), /^ {2}#2 baseline: inconclusive, did not grow; about 3 more$/)
 })
 
 t.test('bad input: one line, exit 2', async (t) => {

@@ -8,8 +8,8 @@ import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import type { Estimate } from '../analysis/types.js'
-import { percentWithInterval } from './format.js'
-import { formatCount, formatEstimate, formatSigned } from '../units/format.js'
+import { growthText, percentWithInterval } from './format.js'
+import { formatCount, formatEstimate } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
@@ -114,11 +114,6 @@ function trialCard (dir: string, doc: BisectDocument, t: BisectTrialRecord): str
   return `<div class="trial" id="trial-${t.n}"><h3>#${t.n} <span class="badge" style="background:${color}">${esc(status)}</span> ${groupsText(t.groups, 3)}</h3>
 <div class="muted">${esc(t.question)}</div><div class="muted">${facts.map(esc).join(' · ')} · <a href="${esc(encodeURI(t.dir))}/summary.json">${esc(t.dir)}/</a></div>
 ${(t.extensions ?? []).map((x) => `<div class="muted">extended ${esc(x)}</div>`).join('')}${t.decision ? `<div class="decision"><b>in the search: ${esc(t.decision === 'leak' ? 'leaks' : 'no leak')}</b> · ${esc(t.why ?? '')}</div>` : ''}${t.summary ? `<div>${esc(t.summary)}</div>` : ''}${t.error ? `<div style="color:#c62828">${esc(t.error)}</div>` : ''}${chart}</div>`
-}
-
-/** Growth per request, or that there was none: a fall is no growth to put on a scale. */
-function growthText (perRequest: number, unit: BisectTrialRecord['unit']): string {
-  return perRequest > 0 ? `${formatSigned(perRequest, unit ?? 'bytes', 3, true)}/request` : 'did not grow'
 }
 
 /** The trial's deciding metric over its run, as a small SVG in an <img>; empty when there are no samples. */

@@ -9,7 +9,8 @@ import type { RunVerdict } from '../analysis/types.js'
 import { verdictOfResultsDir, verdictOptions } from '../analysis/verdict-of-dir.js'
 import { baselineGroup, startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
 import { twoCulpritBound } from '../bisect/plan.js'
-import { formatCount, formatSigned } from '../units/format.js'
+import { growthText } from '../bisect/format.js'
+import { formatCount } from '../units/format.js'
 import { groupEntries } from '../bisect/groups.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, scaleBudget, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
@@ -197,7 +198,7 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
       return `  #${e.trial.n} restarting the target: ${e.command}`
     case 'trial-done': {
       const t = e.trial
-      const growth = t.per_request ? `, ${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request` : ''
+      const growth = t.per_request ? `, ${growthText(t.per_request.value, t.unit)}` : ''
       const ran = t.requests !== undefined ? ` (${formatCount(t.requests, 'request')} in ${(t.elapsed_s ?? 0).toFixed(1)} s${t.extended ? `, extended ${t.extended}×` : ''})` : ''
       return `  #${t.n} ${t.role}: ${t.verdict}${growth}${ran}${e.expectedLeft > 0 ? `; about ${e.expectedLeft} more` : ''}`
     }
