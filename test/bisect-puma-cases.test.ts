@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { oneCulpritBound, trialCap } from '../src/bisect/plan.js'
@@ -11,7 +11,7 @@ import { freePort } from './fixtures/sampler-helpers.js'
 
 // Live, the cases of issue 12 on a real Rack app: ten endpoints on puma, a fresh puma per trial
 // (target.command), trials sized in requests (1,500, extended up to 6,000 while inconclusive) so
-// that the file takes the same trials on any machine. The four bisects run side by side.
+// that the file takes the same trials on any machine. The five bisects run side by side.
 
 function which (cmd: string): boolean {
   try {
@@ -48,9 +48,13 @@ if (!which('puma') || !which('ruby')) {
     // Two: the native one, and Ruby objects kept when `q` comes in a form body: only X-Method POSTs reach it.
     bisect(work, 'two', { BISECT_NATIVE: '/api/e3', BISECT_BODY_LEAK: '/api/e8', BISECT_CACHE: '/api/e5', BISECT_NEEDS_PARAM: '/api/e7:id' },
       TEN.map((u) => (u === '/api/e8' ? '/api/e8?q=widgets' : u)), 'methodOverride: true\n'),
-    bisect(work, 'none', { BISECT_NEEDS_PARAM: '/api/e7:id' }),
+    // No leak, but a bounded cache on /api/e4 filling in a straight line over most of the first
+    // 1,500 requests (135 entries of 64 KiB), then stopping dead: a control that looks like a leak.
+    bisect(work, 'none', { BISECT_NEEDS_PARAM: '/api/e7:id', BISECT_LRU: '/api/e4' }),
     // /api/e1 fills a capped list (alone: a plateau), /api/e6 makes it permanent (alone: nothing to keep).
-    bisect(work, 'pair', { BISECT_FILL: '/api/e1', BISECT_PIN: '/api/e6' })
+    bisect(work, 'pair', { BISECT_FILL: '/api/e1', BISECT_PIN: '/api/e6' }),
+    // Two of very different sizes: a native 32 KiB malloc on /api/e3, 10 KiB of Ruby strings kept on /api/e6.
+    bisect(work, 'uneven', { BISECT_NATIVE: '/api/e3', BISECT_NATIVE_BYTES: '32768', BISECT_LEAK: '/api/e6', BISECT_LEAK_BYTES: '10240' })
   ])
 
   t.test('one native leak among 10 (a cache filling, a 400): named within 6 trials, nothing else', async (t) => {
@@ -78,13 +82,16 @@ if (!which('puma') || !which('ruby')) {
     t.ok(shares.every((s) => s > 0.2), `each a good part of the control's growth: ${shares}`)
   })
 
-  t.test('no leak among 10: "no leak" within 2 trials', async (t) => {
+  t.test('no leak among 10, with a cache that fills during the first trial: "no leak" within 2 trials', async (t) => {
     const [, , { run, doc, seconds }] = await cases
-    t.comment(`no leak among 10: ${doc.result?.trials} trials in ${seconds.toFixed(0)} s: ${roles(doc)}`)
+    const control = doc.trials[0]!
+    t.comment(`no leak among 10, a cache filling: ${doc.result?.trials} trials in ${seconds.toFixed(0)} s: ${roles(doc)}; the control ${control.extended ? `extended ${control.extended}× (${control.extensions?.join('; ')})` : 'not extended'}`)
     t.equal(run.status, 0, run.stderr)
     t.equal(doc.result?.outcome, 'no-leak')
     t.ok(doc.result!.trials <= 2, `${doc.result!.trials} trials`)
-    t.match(run.stdout, /^no leak reproduced in [\d,]+ requests: /)
+    t.match(run.stdout, /^no leak (reproduced|confirmed) in [\d,]+ requests: /)
+    t.equal(control.decision, 'clean', 'the control\'s card says what the search made of it')
+    t.ok(control.verdict !== 'leak' || control.confirmed === false, `a control called leak was not confirmed: ${control.verdict}, ${control.confirmed}`)
   })
 
   t.test('a leak that needs two endpoints together, apart in the list: the trials contradict each other; stopped at the cap with what is known', async (t) => {
@@ -99,5 +106,27 @@ if (!which('puma') || !which('ruby')) {
     t.match(run.stdout, /\ntry next: the next question was: /)
     t.match(run.stdout, /\ntry next: the smallest set seen leaking is \{.*GET \/api\/e1.*\}|\ntry next: the smallest set seen leaking is \{.*GET \/api\/e6.*\}/)
     t.notOk(doc.result?.culprits.some((c) => c.kind === 'single' && c.groups.length === 1 && !['GET /api/e1', 'GET /api/e6'].includes(c.groups[0]!)), 'no innocent group named')
+  })
+
+  t.test('two leaks of very different sizes among 10 (native 32 KiB, Ruby heap 10 KiB): the unexplained share lies above min_share, the rest is searched, both named within 12 trials', async (t) => {
+    const [, , , , { run, doc, seconds }] = await cases
+    t.comment(`two uneven leaks among 10: ${doc.result?.trials} trials in ${seconds.toFixed(0)} s: ${roles(doc)}`)
+    t.equal(run.status, 0, run.stderr)
+    t.same(culprits(doc), ['GET /api/e3', 'GET /api/e6'])
+    t.ok(doc.result!.trials <= 12, `${doc.result!.trials} trials`)
+    const small = doc.result!.culprits.find((c) => c.groups[0] === 'GET /api/e6')!
+    t.ok(small.share && small.share.value < 1 / 3, `the smaller one leaves less than a third unexplained, where the search used to stop: ${JSON.stringify(small.share)}`)
+    t.ok(doc.trials.some((x) => x.role === 'rest'), 'the rest was searched')
+    // The tree and the cards agree: each tested node's state is its trials' decision.
+    const nodes = (n: NonNullable<typeof doc.tree>): Array<NonNullable<typeof doc.tree>> => [n, ...n.children.flatMap(nodes)]
+    for (const node of nodes(doc.tree!)) {
+      for (const n of node.trials) {
+        const card = doc.trials.find((x) => x.n === n)!
+        t.equal(card.decision, node.state, `#${n} ${card.role}: the tree says ${node.state}, the card ${card.decision} (${card.why})`)
+      }
+    }
+    const baseline = doc.trials.find((x) => x.role === 'baseline' && x.groups[0] === doc.result!.baseline?.group)!
+    t.match(baseline.why, /^the baseline: /, 'the baseline\'s card says it is the baseline, and why its growth was accepted')
+    t.match(readFileSync(join(work, 'uneven', 'bisect.html'), 'utf8'), /in the search: no leak<\/b> · the baseline: /)
   })
 }

@@ -84,6 +84,8 @@ export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(u
   // The bounds of a rate's interval, in the unit the rate is worded in.
   const bound = (v: number) => amount(axis.rateValue(v))
   const over = (growth: number, requests: number) => `${amount(growth)} over ${axis.span(requests)}`
+  // An interval whose upper end is a fall says the series did not grow, not "at most −57 KiB".
+  const upTo = (v: number) => v > 0 ? `at most ${amount(v)}` : 'it did not grow even at the interval\'s upper end'
   const matters = (t: Threshold) => `the ${amount(t.value)} that would matter (${thresholdText(t)})`
   const lateRate = (late: Estimate) => `${rate(late.value)} late (CI ${bound(late.low)} to ${bound(late.high)})`
   const grows = (rise: Rise) => {
@@ -93,8 +95,8 @@ export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(u
   switch (r.kind) {
     case 'too-few-floors': return `too little to go on: ${formatCount(r.floors, 'floor')} (at least ${r.needed} are needed)`
     case 'no-requests': return `too little to go on: no request was answered while the ${r.floors} floors were taken`
-    case 'too-few-readings-to-clear': return `no growth that matters so far (at most ${amount(r.at_most)}), but ${r.readings} readings are too few to clear it (${r.needed} are needed)`
-    case 'flat': return `${r.shrinks ? `shrinks by ${amount(-r.growth)}` : `changes by ${amount(r.growth)}`} over ${axis.span(r.requests)}; at most ${amount(r.at_most)}, under ${matters(r.threshold)}`
+    case 'too-few-readings-to-clear': return `no growth that matters so far (${upTo(r.at_most)}), but ${r.readings} readings are too few to clear it (${r.needed} are needed)`
+    case 'flat': return `${r.shrinks ? `shrinks by ${amount(-r.growth)}` : `changes by ${amount(r.growth)}`} over ${axis.span(r.requests)}; ${upTo(r.at_most)}, under ${matters(r.threshold)}`
     case 'no-trend': return `no significant trend (${pText(r.p)}), but the interval allows growth of up to ${amount(r.at_most)}, over ${matters(r.threshold)}`
     case 'too-few-floors-for-shape': return `${grows(r.rise)}; too few floors to tell whether it stops`
     case 'too-few-readings-for-shape': return `${grows(r.rise)}; ${r.readings} readings are too few to tell whether it stops`
@@ -183,6 +185,8 @@ export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWo
   const at = axis.time ? '' : `, at this run's ${significant(s.requests_per_hour / 3600, 3)} requests/s`
   const traffic = axis.time ? 'over a day' : 'over a day of traffic at that rate'
   let text: string
+  // A fall is no rate to scale up to an hour or a day.
+  if (s.per_hour <= 0 && (verdict === 'leak' || verdict === 'inconclusive' || verdict === 'flat')) return `It did not grow over this run${at.replace(',', '')}.`
   switch (verdict) {
     case 'leak':
     case 'inconclusive':

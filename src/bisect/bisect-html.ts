@@ -8,8 +8,8 @@ import { writeFileWhole } from '../recorder/write-whole.js'
 import { join } from 'node:path'
 import { escapeXml, svgChart } from '../report/svg-chart.js'
 import type { Estimate } from '../analysis/types.js'
-import { percentWithInterval } from './format.js'
-import { formatCount, formatEstimate, formatSigned } from '../units/format.js'
+import { growthText, percentWithInterval } from './format.js'
+import { formatCount, formatEstimate } from '../units/format.js'
 import { unitOf } from '../columns/index.js'
 import { budgetLabel, type BisectDocument, type BisectTreeNode, type BisectTrialRecord } from './state.js'
 
@@ -93,9 +93,12 @@ function groupsText (groups: readonly string[], max = 4): string {
 function treeItem (node: BisectTreeNode, doc: BisectDocument): string {
   const trials = node.trials.map((n) => `<a href="#trial-${n}">#${n}</a>`).join(' ')
   const last = node.trials.length ? doc.trials.find((t) => t.n === node.trials.at(-1)) : undefined
-  const growth = last?.per_request && last.verdict === 'leak' ? ` <span class="muted">${esc(formatSigned(last.per_request.value, last.unit ?? 'bytes', 3, true))}/request</span>` : ''
+  const growth = last?.per_request && last.verdict === 'leak' ? ` <span class="muted">${esc(growthText(last.per_request.value, last.unit))}</span>` : ''
+  // The trial's own verdict beside the search's decision, in the card's words: "no leak" on a trial
+  // whose card says inconclusive needs its reason.
+  const why = last?.why ? ` <span class="muted">${esc(last.why)}</span>` : ''
   const color = STATE_COLOR[node.state] ?? '#777'
-  const label = `<span class="node ${esc(node.state)}">${groupsText(node.groups)} <span class="muted">(${node.groups.length})</span></span> <span class="badge" style="background:${color}">${esc(STATE_TEXT[node.state] ?? node.state)}</span> ${trials}${growth}`
+  const label = `<span class="node ${esc(node.state)}">${groupsText(node.groups)} <span class="muted">(${node.groups.length})</span></span> <span class="badge" style="background:${color}">${esc(STATE_TEXT[node.state] ?? node.state)}</span> ${trials}${growth}${why}`
   const children = node.children.length ? `<ul>${node.children.map((c) => treeItem(c, doc)).join('')}</ul>` : ''
   return `<li>${label}${children}</li>`
 }
@@ -106,11 +109,11 @@ function trialCard (dir: string, doc: BisectDocument, t: BisectTrialRecord): str
   const facts: string[] = [t.role, t.extended ? `${budgetLabel(t.budget)}, extended ${t.extended}×` : budgetLabel(t.budget)]
   if (t.requests !== undefined) facts.push(formatCount(t.requests, 'request'))
   if (t.elapsed_s !== undefined) facts.push(`${t.elapsed_s.toFixed(1)} s`)
-  if (t.per_request) facts.push(`${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request`)
+  if (t.per_request) facts.push(growthText(t.per_request.value, t.unit))
   const chart = miniChart(join(dir, t.dir), doc.metric ?? 'rss_bytes', t)
   return `<div class="trial" id="trial-${t.n}"><h3>#${t.n} <span class="badge" style="background:${color}">${esc(status)}</span> ${groupsText(t.groups, 3)}</h3>
 <div class="muted">${esc(t.question)}</div><div class="muted">${facts.map(esc).join(' · ')} · <a href="${esc(encodeURI(t.dir))}/summary.json">${esc(t.dir)}/</a></div>
-${(t.extensions ?? []).map((x) => `<div class="muted">extended ${esc(x)}</div>`).join('')}${t.summary ? `<div>${esc(t.summary)}</div>` : ''}${t.error ? `<div style="color:#c62828">${esc(t.error)}</div>` : ''}${chart}</div>`
+${(t.extensions ?? []).map((x) => `<div class="muted">extended ${esc(x)}</div>`).join('')}${t.decision ? `<div class="decision"><b>in the search: ${esc(t.decision === 'leak' ? 'leaks' : 'no leak')}</b> · ${esc(t.why ?? '')}</div>` : ''}${t.summary ? `<div>${esc(t.summary)}</div>` : ''}${t.error ? `<div style="color:#c62828">${esc(t.error)}</div>` : ''}${chart}</div>`
 }
 
 /** The trial's deciding metric over its run, as a small SVG in an <img>; empty when there are no samples. */

@@ -25,6 +25,7 @@ import { redactText, scenarioSecrets } from '../recorder/redact.js'
 import { startTrial, trialScenario, type TrialHandle } from './trial.js'
 import { extensionFactors } from '../run/extension.js'
 import { untilConclusive } from '../analysis/decision.js'
+import { controlDecision, decidingMetric, leakConfirmed } from './confirm.js'
 import { ConfigError } from '../errors.js'
 
 export type BisectEvent =
@@ -132,9 +133,17 @@ export function startBisect (options: BisectOptions): BisectHandle {
     const factors = extensionFactors(doc.limits.extension)
     /** Seconds of trials so far (this session's and earlier ones'), for --max-time. */
     const spent = (): number => doc.trials.reduce((s, t) => s + ((t.ended_at ? Date.parse(t.ended_at) : Date.now()) - Date.parse(t.started_at)) / 1000, 0)
+    /** What the search made of a trial, in the card's words (set once the plan has decided it). */
+    const judge = (t: BisectTrialRecord): void => {
+      const judged = t.status === 'done' ? plan.judgement(t.groups.map((g) => names.indexOf(g))) : undefined
+      if (!judged) return
+      t.decision = judged.decision
+      t.why = rename(judged.why, names)
+    }
     const timeUp = (): boolean => doc.limits.time_s !== undefined && spent() >= doc.limits.time_s
     const save = (): void => {
       doc.expected_left = plan.expectedLeft
+      for (const t of doc.trials) judge(t)
       doc.tree = buildTree(plan.nodes, names, doc.trials)
       writeBisectDocument(dir, doc)
       writeBisectHtml(dir, doc)
@@ -212,7 +221,7 @@ export function startBisect (options: BisectOptions): BisectHandle {
           extension: {
             length: doc.budget,
             factors: looks,
-            rule: untilConclusive,
+            rule: request.role === 'control' ? controlDecision : untilConclusive,
             timeUp,
             onExtend: (factor, reason) => {
               ;(record.extensions ??= []).push(`to ${budgetLabel(scaleBudget(doc.budget, factor))}: ${reason}`)
@@ -221,7 +230,7 @@ export function startBisect (options: BisectOptions): BisectHandle {
           }
         })
         if (interrupted) current.interrupt()
-        const { run, verdict, extended } = await current.done
+        const { run, verdict, extended, decidedBy } = await current.done
         current = undefined
         record.ended_at = new Date().toISOString()
         record.requests = run.summary.transactions + run.summary.failed_transactions
@@ -233,6 +242,9 @@ export function startBisect (options: BisectOptions): BisectHandle {
         }
         doc.metric ??= decidingMetric(verdict)
         record.verdict = verdict.verdict
+        // Confirmed by the run's verdict, or by the look that ended it: the few samples after that
+        // look may blur a rate that held, but that was the decision.
+        if (request.role === 'control' && (verdict.verdict === 'leak' || verdict.verdict === 'inconclusive')) record.confirmed = leakConfirmed(verdict) || (decidedBy !== undefined && leakConfirmed(decidedBy))
         record.summary = verdict.summary
         const growth = doc.metric ? growthOf(verdict, doc.metric) : undefined
         if (growth) {
@@ -306,7 +318,8 @@ function outcomeOf (record: BisectTrialRecord, names: readonly string[]): TrialO
   return {
     verdict: record.verdict!,
     ...(record.per_request ? { perRequest: record.per_request } : {}),
-    ...(record.cheapest ? { cheapest: record.cheapest.map((g) => names.indexOf(g)).filter((i) => i >= 0) } : {})
+    ...(record.cheapest ? { cheapest: record.cheapest.map((g) => names.indexOf(g)).filter((i) => i >= 0) } : {}),
+    ...(record.confirmed !== undefined ? { confirmed: record.confirmed } : {})
   }
 }
 
@@ -317,12 +330,6 @@ function phrase (request: TrialRequest, names: readonly string[]): string {
 
 function rename (text: string, names: readonly string[]): string {
   return text.replace(/#(\d+)/g, (_, i: string) => names[Number(i)] ?? `#${i}`)
-}
-
-/** The metric growth per request is read from: the first deciding metric that leaks (the analysis lists them in order). */
-export function decidingMetric (verdict: RunVerdict): string | undefined {
-  const deciding = verdict.metrics.filter((m) => verdict.deciding ? verdict.deciding.includes(m.metric) : m.decides !== false)
-  return (deciding.find((m) => m.verdict === 'leak') ?? deciding.find((m) => m.verdict === verdict.verdict) ?? verdict.metrics.find((m) => m.verdict === 'leak') ?? deciding[0])?.metric
 }
 
 /** Growth per request (and per hour) of `metric` in a run: pooled over its segments, else from its longest segment. */
@@ -391,8 +398,10 @@ function resultMessage (r: BisectResult, doc: BisectDocument, unit: Unit, contro
   if (r.stopped) lines.push(`stopped: ${r.stopped}; what is known:`)
   if (r.outcome === 'no-leak') {
     const raise = doc.budget.kind === 'requests' ? '--trial-requests' : '--trial'
-    const why = r.baseline ? `the control (the whole list) grew no faster than the baseline ${r.baseline.group}` : `the control (the whole list) was ${control?.verdict ?? 'not decided'}`
-    lines.push(`no leak reproduced in ${budgetLabel(scaleBudget(doc.budget, control?.extended ?? 1))}: ${why}; raise ${raise} to look longer`)
+    const why = r.baseline
+      ? `the control (the whole list) grew no faster than the baseline ${r.baseline.group}`
+      : control?.confirmed === false ? 'the control (the whole list) grew, but its rate neither held significantly nor bent' : `the control (the whole list) was ${control?.verdict ?? 'not decided'}`
+    lines.push(`no leak ${control?.confirmed === false ? 'confirmed' : 'reproduced'} in ${budgetLabel(scaleBudget(doc.budget, control?.extended ?? 1))}: ${why}; raise ${raise} to look longer`)
   }
   for (const c of r.culprits) {
     const what = c.kind === 'interaction' ? `interaction: ${c.groups.join(' + ')} leak only together` : `culprit: ${c.groups.join(', ')}`

@@ -16,7 +16,11 @@
  *
  * The search, for N groups:
  *
- * 1. **Control**: the whole list. Not growing: stop ("no leak"). Then the **baseline** trial; the
+ * 1. **Control**: the whole list. Not growing: stop ("no leak"). Called `leak`, it must be
+ *    **confirmed**: the runner extends it until its rate holds significantly or it bends (a cache
+ *    filling, a warm-up); one still growing whose rate never held by the longest length
+ *    (`confirmed: false`, a leak or inconclusive) stops the search ("no leak confirmed") rather
+ *    than chasing it. Then the **baseline** trial; the
  *    control must be significantly above it, else stop ("no leak": the control's growth is the
  *    warm-up every fresh process has). A baseline candidate that keeps growing (verdict leak or
  *    inconclusive: a cache filling, a leak) is replaced by the next cheapest, up to three; those
@@ -30,8 +34,9 @@
  *    (no trial). Reached by inference otherwise, it is verified alone; if it doesn't leak, the
  *    results contradict each other (a set leaks, none of its parts does): the leak needs groups
  *    together and QuickXplain (Junker 2004) narrows the last set known to leak to a minimal one.
- * 4. **Rest**: when the culprits found account for less than 2/3 of the control's excess and halves
- *    were left untested, the whole list without the culprits is tested; if it leaks, the search
+ * 4. **Rest**: when the culprits found account for less than 2/3 of the control's excess, or what
+ *    they leave unexplained is significantly more than `minorShare` (its interval lies above it: a
+ *    second, smaller leak), the whole list without the culprits is tested; if it leaks, the search
  *    goes on among the untested groups.
  *
  * **A hard stop**: at most `maxTrials` trials (`trialCap(N)`); the runner may also stop it
@@ -69,6 +74,11 @@ export interface TrialOutcome {
   perRequest?: Estimate
   /** Groups of the trial from the cheapest up (lowest median latency): the control's picks the baseline. */
   cheapest?: number[]
+  /**
+   * For a growing control (leak or inconclusive): whether its rate held significantly (absent:
+   * taken as confirmed). False when it neither held nor bent by the longest length the runner allows.
+   */
+  confirmed?: boolean
 }
 
 export type Decision = 'leak' | 'clean'
@@ -120,6 +130,12 @@ export interface Conclusion {
 }
 
 export type NodeState = 'leak' | 'clean' | 'inferred' | 'untested'
+
+/** What the search made of a tested set, and why, in words (groups as #i). */
+export interface Judgement {
+  decision: Decision
+  why: string
+}
 
 /** A set of groups in the search tree: tested, inferred to leak, or left untested. */
 export interface PlanNode {
@@ -219,8 +235,7 @@ const ZERO: Estimate = { value: 0, low: 0, high: 0, level: 0.95 }
 /** Verdicts that say memory was still growing at the end of the trial. */
 const GROWING: ReadonlySet<TrialVerdict> = new Set(['leak', 'inconclusive'])
 
-interface Decided {
-  decision: Decision
+interface Decided extends Judgement {
   outcome: TrialOutcome
 }
 
@@ -323,6 +338,12 @@ export class BisectPlan {
     return this.#decided.get(setKey(groups))?.decision
   }
 
+  /** The decision on a tested set and why (groups as #i), when it is known. */
+  judgement (groups: readonly number[]): Judgement | undefined {
+    const d = this.#decided.get(setKey(groups))
+    return d && { decision: d.decision, why: d.why }
+  }
+
   #advance (r: IteratorResult<TrialRequest, Conclusion>): PlanStep {
     return r.done ? { kind: 'done', conclusion: r.value } : { kind: 'trial', trial: r.value }
   }
@@ -354,10 +375,10 @@ export class BisectPlan {
     const known = this.#decided.get(key)
     if (known) return known.decision
     const outcome = yield * this.#ask(sorted, role, parent, question)
-    const decision = this.#judge(sorted, outcome)
-    this.#decided.set(key, { decision, outcome })
-    this.#node(sorted, parent, role, decision)
-    return decision
+    const judged = this.#judge(sorted, outcome)
+    this.#decided.set(key, { ...judged, outcome })
+    this.#node(sorted, parent, role, judged.decision)
+    return judged.decision
   }
 
   #names (groups: readonly number[]): string {
@@ -380,23 +401,26 @@ export class BisectPlan {
   }
 
   /** Leak or not, against the baseline and the control (see the top of the file). */
-  #judge (groups: number[], outcome: TrialOutcome): Decision {
-    if (!GROWING.has(outcome.verdict)) return 'clean'
+  #judge (groups: number[], outcome: TrialOutcome): Judgement {
+    const v = outcome.verdict
+    if (!GROWING.has(v)) return { decision: 'clean', why: `${v}: not growing at the end of the trial` }
     const rate = outcome.perRequest
     // Without growth figures only the verdict can decide.
-    if (!rate || !this.#controlExcess) return outcome.verdict === 'leak' ? 'leak' : 'clean'
+    if (!rate || !this.#controlExcess) return v === 'leak' ? { decision: 'leak', why: 'leak (no growth figures to compare)' } : { decision: 'clean', why: 'inconclusive, and no growth figures to compare' }
     const e = excess(rate, this.#baselineRate)
     const share = this.#contributionOf(groups, e).value / this.#controlExcess.value
     if (e.low <= 0) {
       // Growth like the baseline's is the warm-up, not an effect; a positive one that can't be told from it is noted.
-      if (e.value > 0) this.#small.push({ groups, verdict: outcome.verdict, excess: e, share, why: 'not significantly above the baseline' })
-      return 'clean'
+      const why = 'not significantly above the baseline'
+      if (e.value > 0) this.#small.push({ groups, verdict: v, excess: e, share, why })
+      return { decision: 'clean', why: `${v}, but ${why}: the warm-up every fresh process has` }
     }
     if (share < this.#minorShare) {
-      this.#small.push({ groups, verdict: outcome.verdict, excess: e, share, why: `under ${Math.round(this.#minorShare * 100)}% of the control's growth` })
-      return 'clean'
+      const why = `under ${Math.round(this.#minorShare * 100)}% of the control's growth`
+      this.#small.push({ groups, verdict: v, excess: e, share, why })
+      return { decision: 'clean', why: `${v}, significantly above the baseline, but ${why}` }
     }
-    return 'leak'
+    return { decision: 'leak', why: `${v}, significantly above the baseline: ${Math.round(share * 100)}% of the control's growth` }
   }
 
   * #run (): Generator<TrialRequest, Conclusion, TrialOutcome> {
@@ -414,13 +438,22 @@ export class BisectPlan {
     this.#left = oneCulpritBound(n)
     const control = yield * this.#ask(all, 'control', undefined, 'does the whole list leak?')
     if (!GROWING.has(control.verdict)) {
-      this.#decided.set(setKey(all), { decision: 'clean', outcome: control })
+      this.#decided.set(setKey(all), { ...this.#judge(all, control), outcome: control })
       this.#node(all, undefined, 'control', 'clean')
+      return this.#conclude('no-leak')
+    }
+    if (control.confirmed === false) {
+      // A cache filling or a long warm-up looks like a leak until it bends: chasing it costs a
+      // dozen trials that no part reproduces, so an unconfirmed control ends the search.
+      const why = `${control.verdict}, and its rate neither held significantly nor bent by the end of the trial: not confirmed`
+      this.#decided.set(setKey(all), { decision: 'clean', why, outcome: control })
+      this.#node(all, undefined, 'control', 'clean')
+      this.#notes.push(`the control grew (${control.verdict}), but its rate neither held significantly nor bent by the end of the trial (a cache filling or a long warm-up looks the same at first): no leak confirmed, no descent`)
       return this.#conclude('no-leak')
     }
     if (n === 1) {
       const leaks = control.verdict === 'leak'
-      this.#decided.set(setKey(all), { decision: leaks ? 'leak' : 'clean', outcome: control })
+      this.#decided.set(setKey(all), { ...this.#judge(all, control), outcome: control })
       this.#node(all, undefined, 'control', leaks ? 'leak' : 'clean')
       if (!leaks) return this.#conclude('no-leak')
       this.#culprits.push({ groups: all, kind: 'single', evidence: `${this.#names(all)} leaks (the only group: no baseline)`, measured: 'alone', ...(control.perRequest ? { excess: control.perRequest } : {}) })
@@ -429,7 +462,7 @@ export class BisectPlan {
 
     if (!control.perRequest) {
       // Without growth figures there is nothing to compare with a baseline: the verdicts decide.
-      this.#decided.set(setKey(all), { decision: control.verdict === 'leak' ? 'leak' : 'clean', outcome: control })
+      this.#decided.set(setKey(all), { ...this.#judge(all, control), outcome: control })
       this.#node(all, undefined, 'control', control.verdict === 'leak' ? 'leak' : 'clean')
       if (control.verdict !== 'leak') return this.#conclude('no-leak')
       return yield * this.#descend()
@@ -451,22 +484,27 @@ export class BisectPlan {
     const rate = chosen.outcome.perRequest ?? ZERO
     this.#baselineGroup = chosen.group
     this.#baselineRate = rate
-    this.#decided.set(setKey([chosen.group]), { decision: 'clean', outcome: chosen.outcome })
+    const accepted = steady
+      ? `the baseline: ${chosen.outcome.verdict}, it did not keep growing, so its growth is what a fresh process does without a leak`
+      : 'the baseline: every candidate kept growing, and this one grew slowest'
+    this.#decided.set(setKey([chosen.group]), { decision: 'clean', why: accepted, outcome: chosen.outcome })
     this.#node([chosen.group], all, 'baseline', 'clean')
     const e = excess(control.perRequest, rate)
     if (e.value > 0) this.#controlExcess = e
     if (e.low <= 0) {
-      this.#decided.set(setKey(all), { decision: 'clean', outcome: control })
+      const why = `the control grew ${e.value <= 0 ? 'no more than' : 'not significantly more than'} the baseline ${this.#names([chosen.group])}: the warm-up every fresh process has, not a leak`
+      this.#decided.set(setKey(all), { decision: 'clean', why: `${control.verdict}, but ${why.replace('the control ', '')}`, outcome: control })
       this.#node(all, undefined, 'control', 'clean')
-      this.#notes.push(`the control grew ${e.value <= 0 ? 'no more than' : 'not significantly more than'} the baseline ${this.#names([this.#baselineGroup ?? 0])}: the warm-up every fresh process has, not a leak`)
+      this.#notes.push(why)
       return this.#conclude('no-leak')
     }
-    this.#decided.set(setKey(all), { decision: 'leak', outcome: control })
+    this.#decided.set(setKey(all), { decision: 'leak', why: `${control.verdict}, significantly above the baseline ${this.#names([chosen.group])}`, outcome: control })
     this.#node(all, undefined, 'control', 'leak')
     for (const c of tried) {
       if (c === chosen) continue
-      const decision = this.#judge([c.group], c.outcome)
-      this.#decided.set(setKey([c.group]), { decision, outcome: c.outcome })
+      const judged = this.#judge([c.group], c.outcome)
+      const decision = judged.decision
+      this.#decided.set(setKey([c.group]), { decision, why: `a baseline candidate that kept growing: ${judged.why}`, outcome: c.outcome })
       this.#node([c.group], all, 'baseline', decision)
       if (decision === 'leak') {
         const found: Culprit = { groups: [c.group], kind: 'single', evidence: `${this.#names([c.group])}, tried as the baseline, leaks on its own` }
@@ -575,14 +613,19 @@ export class BisectPlan {
 
   /**
    * After culprits were found: ends the search (undefined) when they account for most of the
-   * control's growth or the rest does not leak; else returns the rest, known to leak.
+   * control's growth and what they leave may be under `minorShare`, or when the rest does not
+   * leak; else returns the rest, known to leak.
    */
   * #restStep (excluded: ReadonlySet<number>, all: number[]): Generator<TrialRequest, number[] | undefined, TrialOutcome> {
     const rest = all.filter((g) => !excluded.has(g))
     if (rest.length === 0) return undefined
     const explained = this.#explainedShare()
-    if (explained !== undefined && explained.value >= EXPLAINED_SHARE) {
-      this.#notes.push(`the culprits account for ${Math.round(explained.value * 100)}% of the control's growth: the rest (${this.#names(rest)}) not tried`)
+    // A second leak a few times smaller than the first leaves a share that is clearly there
+    // although the culprits explain most of the growth: its interval, not its size, decides.
+    if (explained !== undefined && explained.value >= EXPLAINED_SHARE && 1 - explained.high <= this.#minorShare) {
+      const alone = rest.filter((g) => this.#decided.has(setKey([g])))
+      const triedAlone = alone.length ? `; ${this.#names(alone)} ${alone.length === 1 ? 'was' : 'were'} tried alone` : ''
+      this.#notes.push(`the culprits account for ${Math.round(explained.value * 100)}% of the control's growth, and the rest may be under ${Math.round(this.#minorShare * 100)}% of it: the rest (${this.#names(rest)}) not tried as a whole${triedAlone}`)
       return undefined
     }
     this.#left = 1
@@ -677,7 +720,10 @@ export class BisectPlan {
       if (contradiction) next.push('the leak seems to need several groups together: name them as one group (bisect.groups) and bisect again, or try the suspects together')
       if (pending) next.push(`the next question was: ${pending}`)
     }
-    if (small.length > 0) next.push('try the small effects alone with longer trials (--trial-requests ×4) to tell a slow leak from warm-up')
+    // A group tried alone that did not grow, or the baseline, is no suspect of a small effect it was part of.
+    const cleared = (g: number): boolean => g === this.#baselineGroup || (this.#decided.has(setKey([g])) && !GROWING.has(this.#decided.get(setKey([g]))!.outcome.verdict))
+    const suspects = [...new Set(small.flatMap((s) => s.groups))].filter((g) => !cleared(g)).sort((a, b) => a - b)
+    if (suspects.length > 0) next.push(`try ${this.#names(suspects)} alone with longer trials (--trial-requests ×4) to tell a slow leak from warm-up`)
     if (outcome !== 'no-leak' && unexplained && unexplained.low > 1 - EXPLAINED_SHARE) next.push(`${Math.round(unexplained.value * 100)}% of the control's growth is not explained by the culprits: bisect again without them`)
     return {
       outcome,

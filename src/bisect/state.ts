@@ -45,6 +45,11 @@ export interface BisectTrialRecord {
   unit?: Unit
   per_request?: Estimate
   per_hour?: Estimate
+  /** For a control called leak: whether its rate held significantly (only a confirmed leak is searched). */
+  confirmed?: boolean
+  /** What the search made of it (leak: it holds a culprit), once decided, and why in words. */
+  decision?: 'leak' | 'clean'
+  why?: string
   /** The control's groups from the cheapest up (median latency): where the baseline comes from. */
   cheapest?: string[]
   requests?: number
@@ -177,6 +182,7 @@ export function readBisectDocument (dir: string): BisectDocument {
   if (doc?.kind !== 'memsiege-bisect' || !Array.isArray(doc.trials) || !Array.isArray(doc.groups)) {
     throw new ConfigError(`--resume: ${path} is not a memsiege bisect state`)
   }
+  if (doc.groups.length === 0) throw new ConfigError(`--resume: ${path} has no groups: not the state of a real bisect (every bisect has at least one)`)
   if (doc.schemaVersion > BISECT_SCHEMA_VERSION) throw new ConfigError(`--resume: ${path} was written by a newer memsiege (schema ${doc.schemaVersion})`)
   if (doc.schemaVersion < BISECT_SCHEMA_VERSION) throw new ConfigError(`--resume: ${path} was written by an older memsiege, whose search differs (no baseline trial): start a new bisect`)
   return doc

@@ -3,12 +3,13 @@
  * `memsiege bisect --resume DIR`: finds the endpoints that leak by running trials on parts of the
  * URL list, each against a fresh target (see src/bisect/).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { verdictOptions } from '../analysis/verdict-of-dir.js'
 import { baselineGroup, startBisect, trialLabel, type BisectEvent } from '../bisect/bisect.js'
 import { twoCulpritBound } from '../bisect/plan.js'
-import { formatCount, formatSigned } from '../units/format.js'
+import { growthText } from '../bisect/format.js'
+import { formatCount } from '../units/format.js'
 import { groupEntries } from '../bisect/groups.js'
 import { BISECT_FILE, budgetLabel, readBisectDocument, scaleBudget, type BisectDocument, type TrialBudget } from '../bisect/state.js'
 import { createResultsDir } from '../recorder/results-dir.js'
@@ -59,6 +60,8 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
       dir = resolve(args.resume)
       resume = readBisectDocument(dir)
       if (resume.status === 'done') {
+        // A finished bisect without its result has nothing to show: saying nothing would look like success.
+        if (!resume.result) throw new ConfigError(`--resume: ${join(dir, BISECT_FILE)} says the bisect is done but holds no result${resume.trials.length === 0 ? ' and no trials' : ''}: not a finished bisect; start a new one`)
         return finish(resume, dir, args, 0)
       }
       scenario = loadScenario(resume.scenario, {}, warn)
@@ -70,6 +73,7 @@ export async function bisectCommand (args: BisectCommandArgs, warn: (message: st
     } else {
       if (args.scenario === undefined) throw new ConfigError('bisect: give a scenario file, or --resume DIR')
       scenario = loadScenario(args.scenario, {}, warn)
+      refuseSides(scenario, args.scenario)
       budget = trialBudget(scenario, args)
       dir = ''
     }
@@ -190,12 +194,12 @@ export function eventLine (e: BisectEvent, groups: Parameters<typeof trialLabel>
       return `  #${e.trial.n} restarting the target: ${e.command}`
     case 'trial-done': {
       const t = e.trial
-      const growth = t.per_request ? `, ${formatSigned(t.per_request.value, t.unit ?? 'bytes', 3, true)}/request` : ''
+      const growth = t.per_request ? `, ${growthText(t.per_request.value, t.unit)}` : ''
       const ran = t.requests !== undefined ? ` (${formatCount(t.requests, 'request')} in ${(t.elapsed_s ?? 0).toFixed(1)} s${t.extended ? `, extended ${t.extended}×` : ''})` : ''
       return `  #${t.n} ${t.role}: ${t.verdict}${growth}${ran}${e.expectedLeft > 0 ? `; about ${e.expectedLeft} more` : ''}`
     }
     case 'done':
-      return `memsiege bisect: done after ${e.doc.result?.trials ?? e.doc.trials.length} trials`
+      return `memsiege bisect: done after ${formatCount(e.doc.result?.trials ?? e.doc.trials.length, 'trial')}`
   }
 }
 
@@ -228,6 +232,13 @@ export function trialBudget (scenario: Scenario, args: Pick<BisectCommandArgs, '
     case 'repetitions': return { kind: 'requests', count: stop.count * scenario.concurrency }
     case 'forever': return DEFAULT_TRIAL
   }
+}
+
+/** A bisect restarts one target per trial: `targets:` (side by side) would run only the first. */
+export function refuseSides (scenario: Scenario, file: string): void {
+  if (!scenario.sides) return
+  const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => /^targets\s*:/.test(l)) + 1
+  throw new ConfigError(`${file}${line > 0 ? `:${line}` : ''}: targets: bisect runs one target, afresh for every trial; side by side is not supported: give each target its own scenario (target:) and bisect them one at a time`)
 }
 
 /** Every trial needs a fresh target: one memsiege starts, or one a command restarts. */
