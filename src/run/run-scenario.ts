@@ -17,6 +17,7 @@ import { LOAD_COLUMNS, loadCells } from './load-columns.js'
 import { LOAD_MEANINGS } from '../columns/index.js'
 import { openRecordedSession } from './recorded-session.js'
 import { LongTimeout } from '../long-timeout.js'
+import { unreachable } from './unreachable.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
@@ -34,6 +35,8 @@ export interface RunOptions {
   analysis?: VerdictSettings
   /** Side by side in lockstep: this target's gate (engine/lockstep.ts). */
   gate?: StepGate
+  /** Stop early when nothing answers (run/unreachable.ts). */
+  stopWhenUnreachable?: boolean
 }
 
 export interface RunResult {
@@ -44,6 +47,8 @@ export interface RunResult {
   targetExited: boolean
   /** Why the run stopped before its stop condition: a restart loop. */
   stopped?: string
+  /** Why the run stopped early because nothing answered (run/unreachable.ts). */
+  unreachable?: string
   /** Why summary.verdict is missing, when it is. */
   noVerdict?: string
   /** summary.json could not be written (a full disk): the error, naming the file. The summary is still here. */
@@ -85,6 +90,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let lostRows = 0
     /** Why the run stopped before its stop condition (a restart loop). */
     let stopped: string | undefined
+    let unanswered: string | undefined
     const startedAt = new Date()
     const t0 = performance.now()
     let last = t0
@@ -110,6 +116,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       if (stopped === undefined) {
         stopped = await session.afterRow(samples)
         if (stopped !== undefined) onFinish()
+      }
+      if (options.stopWhenUnreachable && unanswered === undefined) {
+        unanswered = unreachable(stats, elapsedS)
+        if (unanswered !== undefined) onFinish()
       }
       options.onProgress?.({
         elapsedS,
@@ -156,6 +166,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       closeEvents()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       if (stopped !== undefined) summary.stopped_because = stopped
+      else if (unanswered !== undefined) summary.stopped_because = unanswered
       summary.columns = Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings))
       if (scenario.stubs) summary.stubs = session.stubSummaries()
       try {
@@ -171,7 +182,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
         writeError = (err as Error).message
       }
     }
-    return { dir, summary, interrupted, targetExited: targetDown(scenario, events), ...(stopped !== undefined ? { stopped } : {}), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
+    return { dir, summary, interrupted, targetExited: targetDown(scenario, events), ...(stopped !== undefined ? { stopped } : {}), ...(unanswered !== undefined ? { unreachable: unanswered } : {}), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
   }
 
   return {
