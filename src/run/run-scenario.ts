@@ -5,7 +5,7 @@ import { createEngine, type Engine } from '../engine/engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
 import type { StepGate } from '../engine/lockstep.js'
 import { RunStats } from '../counters/run-stats.js'
-import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
+import { openResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
 import { buildSummary, writeSummary } from '../recorder/summary-json.js'
 import type { JudgedSummary } from '../analysis/types.js'
@@ -70,8 +70,8 @@ export interface RunHandle {
  * summary.json at the end — also when the run is interrupted.
  */
 export function startRun (scenario: Scenario, options: RunOptions = {}): RunHandle {
-  const dir = createResultsDir(scenario.name, scenario.out)
-  copyInputs(scenario, dir, options.keepSecrets ?? false)
+  const results = openResultsDir(scenario.name, scenario.out)
+  const dir = results.path
   let interrupted = false
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
@@ -84,7 +84,11 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let summary: JudgedSummary
     let noVerdict: string | undefined
     let writeError: string | undefined
-    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent)
+    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent).catch((err: unknown) => {
+      results.discard()
+      throw err
+    })
+    copyInputs(scenario, dir, options.keepSecrets ?? false)
     const samplers = session.samplers
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
     let lostRows = 0
