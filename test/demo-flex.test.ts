@@ -43,6 +43,9 @@ t.test('X-Method PUT and DELETE reach their routes; a JSON body is read', async 
   await session.body.dump()
   const del = await request(`${flex.url}/api/Session`, { method: 'POST', headers: { 'x-method': 'DELETE', 'content-type': 'application/x-www-form-urlencoded' }, body: '' })
   t.same(await del.body.json(), { ok: true })
+  const bad = await request(`${flex.url}/api/Orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' })
+  t.equal(bad.statusCode, 400, 'a body that does not parse: 400, and the app stays up')
+  await bad.body.dump()
   const none = await request(`${flex.url}/api/Nothing`)
   t.equal(none.statusCode, 404)
   t.match(await none.body.json(), { error: 'no route for GET /api/Nothing' })
@@ -58,7 +61,7 @@ t.test('scenarios/flex.yml runs to a leak verdict: memsiege starts the bundled a
   writeFileSync(join(dir, 'flex.yml'), shipped.replaceAll('8000', String(port)).replace(/^ {2}cwd: \.\. /m, `  cwd: ${JSON.stringify(repoRoot)} `))
   const out = join(dir, 'results')
   // Bounded in requests: 40 users make it quick; the verdict is per request, so a busy machine only makes it slower.
-  const r = await runCli(['run', join(dir, 'flex.yml'), '-c', '40', '--requests', '3400', '--out', out], { timeoutMs: 150_000 })
+  const r = await runCli(['run', join(dir, 'flex.yml'), '-c', '40', '--requests', '5100', '--out', out], { timeoutMs: 150_000 })
   t.equal(r.status, 0, r.stderr)
   t.match(r.stdout, /^Memory:\s+LEAK/m)
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))

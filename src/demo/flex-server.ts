@@ -139,7 +139,8 @@ function route (request: FlexRequest, res: ServerResponse): void {
 }
 
 function handle (req: IncomingMessage, res: ServerResponse): void {
-  readFlexRequest(req).then((request) => route(request, res), (err: Error) => {
+  // A body that doesn't parse (or a route that throws) answers 400, never takes the app down.
+  readFlexRequest(req).then((request) => route(request, res)).catch((err: Error) => {
     if (!res.headersSent) json(res, 400, { error: err.message })
     else res.destroy()
   })
