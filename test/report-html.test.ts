@@ -69,4 +69,6 @@ t.test("report.html: the verdict's request rate beside the transaction rate says
   input.summary.verdict.scale.requests_per_hour = 7975.98 * 3600
   t.notMatch(reportHtml(input), /id="rate-note"/, 'one rate: nothing to explain')
   t.equal(pageData(reportHtml(input)).clockLabel, 'time since the load started (m:ss)', 'the time axis says how its ticks read')
+  ;(input.summary.config as { urls: { lines: number } }).urls.lines = 1
+  t.match(reportHtml(input), /<th>URL list<\/th><td>(<code>[^<]*<\/code>, )?1 line<\/td>/, 'one URL: "1 line"')
 })

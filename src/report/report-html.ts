@@ -216,7 +216,7 @@ function summaryCard (input: ReportInput): SafeHtml {
       <tr><th>stop</th><td>${stopText}</td></tr>
       <tr><th>target</th><td><code>${targetText}</code></td></tr>
       ${target?.url ? html`<tr><th>base URL</th><td><code>${target.url}</code></td></tr>` : ''}
-      <tr><th>URL list</th><td>${cfg?.urls?.file ? html`<code>${cfg.urls.file}</code>, ` : ''}${cfg?.urls?.lines ?? '?'} lines</td></tr>
+      <tr><th>URL list</th><td>${cfg?.urls?.file ? html`<code>${cfg.urls.file}</code>, ` : ''}${cfg?.urls?.lines !== undefined ? formatCount(cfg.urls.lines, 'line') : '? lines'}</td></tr>
       <tr><th>sampling</th><td>every ${formatDuration(cfg?.sample?.interval ?? 1)}${cfg?.sample?.gc ? html`, GC from <code>${cfg.sample.gc.url}</code>` : ''}</td></tr>
       <tr><th>started</th><td>${s.started_at}</td></tr>
       <tr><th>ended</th><td>${s.ended_at}</td></tr>
