@@ -261,6 +261,28 @@ t.test('settling: the verdict, its attribution and its scale', async (t) => {
   t.match(worded(native).summary, /a fresh process's warm-up slows down, and this rate held/)
 })
 
+t.test("the scale's figure comes from the series the sentence gives, and names it among several", async (t) => {
+  const grow = (v: RoledVerdict, kind: 'no-major-gc' | 'no-trend'): RoledVerdict => {
+    const e = v.per_request!
+    const why = kind === 'no-major-gc'
+      ? { unit: v.unit, kind, rise: { per_request: e, growth: e.value * 1000, requests: 1000, p: 0.001 } }
+      : { unit: v.unit, kind, p: 0.4, at_most: 1e6, threshold: { value: 1e6, basis: { kind: 'minimum', unit: v.unit } } }
+    return { ...v, requests_per_hour: 14_208 * 3600, why } as RoledVerdict
+  }
+  // A shrinking series before the growing one: the scale was the first's, "-1.76 MiB/h" after "grows 2.54 KiB/request".
+  const open = attribute([grow(verdict('native_bytes', 'native', 'inconclusive', -36), 'no-trend'), grow(verdict('heap_old_bytes', 'old-generation', 'inconclusive', 2601), 'no-major-gc')])
+  t.equal(open.scale?.metric, 'heap_old_bytes')
+  t.equal(open.scale?.per_hour, 2601 * 14_208 * 3600)
+  const words = worded(open).summary
+  t.match(words, /heap_old_bytes: grows 2\.54 KiB\/request/)
+  t.match(words, /At the rate of heap_old_bytes, at this run's 14,208 requests\/s: 124 GiB\/h/)
+  // One series in the sentence, and it is the scale's: "at that rate" is unambiguous.
+  const leak = attribute([{ ...verdict('heap_old_bytes', 'old-generation', 'leak', 5161), requests_per_hour: 3600 }])
+  t.match(worded(leak).summary, /grows 5\.04 KiB\/request, and the rate held to the end\. .*At that rate, at this run's 1 requests\/s: 17\.7 MiB\/h/)
+  const flat = attribute([{ ...verdict('native_bytes', 'native', 'flat', 100), requests_per_hour: 3600 }, verdict('threads', 'threads', 'flat', 0, 'threads')])
+  t.match(worded(flat).summary, /stayed flat over the analysed requests\. At most 387 KiB\/h for native_bytes at this run's 1 requests\/s/)
+})
+
 t.test('breaches', async (t) => {
   const metrics = [verdict('gc.memoryUsage.heapUsed', 'heap-live', 'leak', 10240), verdict('threads', 'threads', 'flat', 0, 'threads')]
   t.same(findBreaches('leak', metrics, {}), [], 'nothing asked, nothing breached')

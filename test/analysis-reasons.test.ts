@@ -112,6 +112,10 @@ t.test('notes, missing columns and breaches as data', async (t) => {
   if (s.kind === 'columns-missing') t.same(s.missing, [{ name: 'rss_byte', did_you_mean: 'rss_bytes' }])
   t.match(missing.summary, /none of the columns asked for is in samples\.csv: rss_byte \(did you mean rss_bytes\?\)/)
   t.same(missing.why!.notes, [{ kind: 'columns-missing', missing: [{ name: 'rss_byte', did_you_mean: 'rss_bytes' }] }])
+  // `rss` is one letter from the load's `rps`: the suggestion is a memory series.
+  const short = analyzeRun(join(corpus, 'demo-flat'), { metrics: ['rss'] })
+  t.match(short.summary, /: rss \(did you mean rss_bytes\?\)/)
+  t.notMatch(short.summary, /did you mean rps/)
 
   const heap: RoledVerdict = { metric: 'gc.memoryUsage.heapUsed', unit: 'bytes', role: 'heap-live', decides: true, verdict: 'leak', segments: [], per_request: { value: 10240, low: 9000, high: 11000, level: 0.95 } }
   const breaches = findBreaches('leak', [heap], { failOn: 'leak', maxGrowth: [parseGrowthLimit('2KB/request')] })

@@ -51,3 +51,16 @@ t.test('the verdict text: enough floors but no answered request says so', async 
   t.same(result.why, { unit: 'bytes', kind: 'no-requests', floors: 11 })
   t.equal(seriesReasonText(result.why), 'too little to go on: no request was answered while the 11 floors were taken')
 })
+
+t.test('nothing answers and no end was given: the run stops by itself after a few seconds, exit 3', async (t) => {
+  const closed = await listen(() => {})
+  await closed.close()
+  const out = join(t.testdir(), 'r')
+  // siege's default has no end: without the early stop this runs until the harness kills it.
+  const r = await runCli(['-c', '2', '--out', out, `http://127.0.0.1:${closed.port}/`], { timeoutMs: 60_000 })
+  t.equal(r.status, 3, r.stderr)
+  t.match(r.stderr, /^memsiege: stopped after \d+\.\d s: not one of [\d,]+ requests was answered \([\d,]+ connections refused\); check the URL, or start the target first/m)
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))
+  t.match(summary.stopped_because, /^stopped after/)
+  t.ok(summary.elapsed_s >= 3 && summary.elapsed_s < 30, `stopped at ${summary.elapsed_s} s`)
+})

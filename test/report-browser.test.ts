@@ -86,10 +86,30 @@ if (missing) {
     t.equal(await page.locator('h1 b').count(), 0, 'no markup from the name')
     t.match(await page.textContent('#summary'), /Transactions/)
 
+    // Before any hover, the legends show the latest values, not '—'.
+    const rssLegend = async () => (await page.locator('#chart-memory .u-legend .u-series').filter({ hasText: 'RSS' }).first().textContent()) ?? ''
+    const latest = await rssLegend()
+    t.match(latest, /\d+(\.\d+)? MiB/, `the RSS legend shows its latest value: ${latest}`)
+    t.notMatch(await page.textContent('#chart-load .u-legend'), /—/, 'the load legend too')
+    const data = JSON.parse((await page.textContent('#page-data'))!)
+    t.match(data.clockLabel, /^time since the load started \(m:ss\)$/, 'the time axis says how its ticks read')
+
     // hovering the chart fills the legend with values
     const box = (await page.locator('#chart-memory .u-over').boundingBox())!
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2)
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2)
     t.match(await page.textContent('#chart-memory .u-legend'), /MiB/, 'legend shows values in MiB')
+    t.not(await rssLegend(), latest, 'the value under the cursor')
+    await page.mouse.move(box.x + box.width / 2, box.y - 40)
+    t.equal(await rssLegend(), latest, 'the latest again once the cursor leaves')
+
+    // The verdict's rate is over the analysed requests: the page says why it is not the transaction rate.
+    const rate = leakVerdict.scale!.requests_per_hour / 3600
+    const summary = JSON.parse(readFileSync(join(leakDir, 'summary.json'), 'utf8'))
+    if (Math.abs(rate - summary.transaction_rate_per_s) > 0.005 * rate) {
+      t.match(await page.textContent('#rate-note'), /^The verdict's [\d,.]+ requests\/s is the rate of the requests it analysed \(the warm-up left out\); the transaction rate above is the whole run's/)
+    } else {
+      t.equal(await page.locator('#rate-note').count(), 0, 'one rate: no note')
+    }
 
     const shot = await page.screenshot({ fullPage: true })
     const stats = await pngStats(context, shot)

@@ -59,3 +59,16 @@ t.test('joinSegments: one series, an empty cell between segments', async (t) => 
   t.same(joinSegments([[], [[1, 1]]]), [[1], [1]])
   t.same(joinSegments([]), [[], []])
 })
+
+t.test("report.html: the verdict's request rate beside the transaction rate says why they differ", async (t) => {
+  const input = sawtoothInput({ rows: 600, slope: 30, floorSlope: 10 })
+  input.summary.verdict = handVerdict([{ metric: 'rss_bytes', unit: 'bytes', verdict: 'leak', segments: [handSegment(input.series, 'rss_bytes', 30)] }], 'Leak')
+  input.summary.transaction_rate_per_s = 7975.98
+  input.summary.verdict.scale = { metric: 'rss_bytes', unit: 'bytes', requests_per_hour: 8574 * 3600, per_hour: 1, per_day: 24 }
+  t.match(reportHtml(input), /<p class="note" id="rate-note">The verdict's 8,574 requests\/s is the rate of the requests it analysed \(the warm-up left out\); the transaction rate above is the whole run's \(7975\.98 trans\/s over [^)]+\)\.<\/p>/)
+  input.summary.verdict.scale.requests_per_hour = 7975.98 * 3600
+  t.notMatch(reportHtml(input), /id="rate-note"/, 'one rate: nothing to explain')
+  t.equal(pageData(reportHtml(input)).clockLabel, 'time since the load started (m:ss)', 'the time axis says how its ticks read')
+  ;(input.summary.config as { urls: { lines: number } }).urls.lines = 1
+  t.match(reportHtml(input), /<th>URL list<\/th><td>(<code>[^<]*<\/code>, )?1 line<\/td>/, 'one URL: "1 line"')
+})

@@ -64,7 +64,7 @@ t.test('a socket shared by a parent and its children resolves to the parent', as
 t.test('nothing listening is a one-line ConfigError', async (t) => {
   const port = await freePort()
   t.equal(await lookupPortOwner(port), undefined)
-  await t.rejects(findPortOwner(port), { name: 'ConfigError', message: `nothing is listening on TCP port ${port} (looked in /proc/net/tcp and /proc/net/tcp6)` })
+  await t.rejects(findPortOwner(port), { name: 'ConfigError', message: `nothing is listening on TCP port ${port} (looked in /proc/net/tcp and /proc/net/tcp6): start your app first, or have memsiege start it (target.command in the scenario, --cmd on the command line)` })
   const err = await new ProcSampler({ port }).start().catch((e: unknown) => e)
   t.ok(err instanceof ConfigError)
   t.notMatch((err as Error).message, /\n/)

@@ -12,8 +12,8 @@ import { sidesProgressLine } from '../src/report/sides-progress-line.js'
 
 t.test('the line: the clock of the target furthest along, then each target', async (t) => {
   const p = (elapsedS: number, requests: number) => ({ elapsedS, remainingS: 60 - elapsedS, requests, errors: 1, rps: 99.6 })
-  t.equal(sidesProgressLine([['old', p(12.4, 1200)], ['new', p(12.6, 1198)]]), '00:12 / 00:47 left  old: 1200 requests  100 req/s  1 errors | new: 1198 requests  100 req/s  1 errors')
-  t.equal(sidesProgressLine([['old', p(1, 10)], ['new', undefined]]), '00:01 / 00:59 left  old: 10 requests  100 req/s  1 errors | new: starting')
+  t.equal(sidesProgressLine([['old', p(12.4, 1200)], ['new', p(12.6, 1198)]]), '00:12 / 00:47 left  old: 1,200 requests  100 req/s  1 error | new: 1,198 requests  100 req/s  1 error')
+  t.equal(sidesProgressLine([['old', p(1, 10)], ['new', undefined]]), '00:01 / 00:59 left  old: 10 requests  100 req/s  1 error | new: starting')
   t.equal(sidesProgressLine([['old', undefined]]), '', 'nothing before the first figures')
 })
 

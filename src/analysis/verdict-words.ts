@@ -149,7 +149,23 @@ function settlingText (p: SettlingPart, axis: AxisWords): string {
 /** The run's summary: the verdict and its evidence, then the scale it stands on. */
 export function summaryText (reason: RunReason, hint: HintKind | undefined, verdict: SeriesVerdict, scale?: VerdictScale, axis: AxisWords = axisWords(undefined)): string {
   const text = reasonSentence(reason, hint, axis)
-  return scale ? `${text} ${scaleText(scale, verdict, axis)}` : text
+  if (!scale) return text
+  // After a sentence about several series, "at that rate" would be any of theirs: name it.
+  const named = reasonMetrics(reason)
+  const which = named.length === 1 && named[0] === scale.metric ? undefined : scale.metric
+  return `${text} ${scaleText(scale, verdict, axis, which)}`
+}
+
+/** The series the reason's sentence speaks of, in its order. */
+function reasonMetrics (r: RunReason): string[] {
+  switch (r.kind) {
+    case 'leak': return [r.metric, ...r.also]
+    case 'settling':
+    case 'plateau': return r.parts.map((p) => p.metric)
+    case 'flat': return [...r.metrics]
+    case 'inconclusive': return r.open.map((o) => o.metric)
+    default: return []
+  }
 }
 
 function reasonSentence (r: RunReason, hint: HintKind | undefined, axis: AxisWords): string {
@@ -179,7 +195,7 @@ function reasonSentence (r: RunReason, hint: HintKind | undefined, axis: AxisWor
  * The verdict on a scale a person knows: per hour and per day at the run's request rate (on the
  * time axis, per hour and per day of the clock); and whether a fresh process explains it.
  */
-export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWords = axisWords(undefined)): string {
+export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWords = axisWords(undefined), metric?: string): string {
   const amount = (v: number) => formatAmount(v, s.unit)
   // ", at this run's 12 requests/s": a time axis has no request rate to name.
   const at = axis.time ? '' : `, at this run's ${significant(s.requests_per_hour / 3600, 3)} requests/s`
@@ -190,16 +206,16 @@ export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWo
   switch (verdict) {
     case 'leak':
     case 'inconclusive':
-      text = `At that rate${at}: ${amount(s.per_hour)}/h, ${amount(s.per_day)} ${traffic}.`
+      text = `At ${metric !== undefined ? `the rate of ${metric}` : 'that rate'}${at}: ${amount(s.per_hour)}/h, ${amount(s.per_day)} ${traffic}.`
       break
     case 'settling':
-      text = `Its late rate${at}, is ${amount(s.per_hour)}/h (${amount(s.per_day)} a day if it held), but it is still falling.`
+      text = `${metric !== undefined ? `The late rate of ${metric}` : 'Its late rate'}${at}, is ${amount(s.per_hour)}/h (${amount(s.per_day)} a day if it held), but it is still falling.`
       break
     case 'plateau':
-      text = `Now${at}: ${amount(s.per_hour)}/h (${amount(s.per_day)} a day).`
+      text = `${metric !== undefined ? `${metric} now` : 'Now'}${at}: ${amount(s.per_hour)}/h (${amount(s.per_day)} a day).`
       break
     case 'flat':
-      text = `At most ${amount(s.per_hour)}/h${at.replace(',', '')} (${amount(s.per_day)} a day).`
+      text = `At most ${amount(s.per_hour)}/h${metric !== undefined ? ` for ${metric}` : ''}${at.replace(',', '')} (${amount(s.per_day)} a day).`
       break
   }
   if (!s.fresh_process) return text

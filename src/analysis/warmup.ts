@@ -9,6 +9,7 @@
  * than 20%, so that most of the run is analysed even when major GCs are rare.
  */
 import { formatWarmup, type WarmupSpec } from '../units/warmup.js'
+import { formatCount } from '../units/format.js'
 
 export const AUTO_WARMUP_FRACTION = 0.1
 export const AUTO_WARMUP_MAX_FRACTION = 0.2
@@ -41,7 +42,7 @@ export function warmupCut (spec: WarmupSpec, requests: Float64Array, elapsed: Fl
       break
     case 'requests':
       byRequests = spec.value
-      rule = `${spec.value} requests`
+      rule = formatCount(spec.value, 'request')
       break
     case 'seconds':
       bySeconds = spec.value

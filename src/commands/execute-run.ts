@@ -49,6 +49,7 @@ export async function executeRun (given: Scenario, output: OutputOptions, warn: 
   const handle = startEitherRun(scenario, decideExtension(scenario, sayOnStderr(output, live)), {
     analysisFlags,
     keepSecrets: output.keepSecrets,
+    stopWhenUnreachable: true,
     warn,
     onEvent: (e) => process.stderr.write(`${live ? '\r\x1b[K' : ''}memsiege: ${e.type}: pid ${e.pid} ${e.detail}\n`),
     onTransaction: output.verbose && !output.quiet ? (t) => process.stdout.write(verboseLine(t) + '\n') : undefined,
@@ -78,7 +79,8 @@ export async function executeRun (given: Scenario, output: OutputOptions, warn: 
       process.stderr.write(`memsiege: error: ${result.writeError}\n`)
       lost = true
     } else if (output.report) await writeRunReport(summary.results_dir, output, warn)
-    if (failure && !signal) process.stderr.write(`memsiege: ${failure}\n`)
+    if (result.unreachable) process.stderr.write(`memsiege: ${result.unreachable}\n`)
+    else if (failure && !signal) process.stderr.write(`memsiege: ${failure}\n`)
     if (result.stopped) process.stderr.write(`memsiege: ${result.stopped}\n`)
   } finally {
     release()

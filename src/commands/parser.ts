@@ -12,6 +12,25 @@ import { urlsCommand } from './urls-command.js'
 import { positiveInteger as countFlag } from './flag-values.js'
 import { version } from '../version.js'
 import { MemsiegeError, UsageError } from '../errors.js'
+import { looksLikeUrl, missingArguments, unknownCommand } from './command-words.js'
+
+/** The commands, for "did you mean": each is a `.command()` below. */
+const COMMANDS = ['run', 'bisect', 'watch', 'analyze', 'report', 'compare', 'probe', 'stub', 'urls']
+
+/** The commands made of two words. */
+const SUBCOMMANDS: Record<string, string[]> = { probe: ['env'], urls: ['from-log', 'from-har'] }
+
+/** A word where a command or siege's URL goes that is neither: a mistyped command, not a URL to load. */
+function checkCommandWord (word: string | undefined): void {
+  if (word !== undefined && !word.startsWith('-') && !COMMANDS.includes(word) && !looksLikeUrl(word)) throw unknownCommand(word, COMMANDS)
+}
+
+/** `probe envv node`, `urls frm-log x`: yargs would run the first as `probe env` and call the second an unknown argument. */
+function checkSubcommandWord (argv: readonly string[]): void {
+  const [command, word] = argv
+  const known = SUBCOMMANDS[command ?? '']
+  if (known !== undefined && word !== undefined && !word.startsWith('-') && !known.includes(word)) throw unknownCommand(word, known, command)
+}
 
 const warned = new Set<string>()
 function warn (message: string): void {
@@ -78,6 +97,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
       .option('out', { type: 'string', describe: 'results folder' }),
     async (args) => {
       if (!args.url && !args.file) throw new UsageError('no URL: give one, -f FILE, or `memsiege run SCENARIO.yml` (see --help)')
+      checkCommandWord(args.url)
       const [{ scenarioFromSiegeFlags }, { executeRun }] = await Promise.all([import('./siege-flags.js'), import('./execute-run.js')])
       const scenario = applyTargetFlags(scenarioFromSiegeFlags(args as SiegeFlags, warn), args)
       setStatus(await executeRun(scenario, args, warn))
@@ -150,6 +170,8 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
       .positional('runtime', { type: 'string', demandOption: true, choices: ['node', 'ruby', 'python'], describe: "the app's runtime" })
       .option('port', { coerce: positiveInteger('--port'), describe: 'where the probe listens (default 9464)' }),
     async (args) => {
+      // yargs takes any word for `env`.
+      if (args.env !== 'env') throw unknownCommand(String(args.env), ['env'], 'probe')
       const { probeEnvCommand } = await import('./probe-env.js')
       setStatus(probeEnvCommand({ runtime: args.runtime as string, port: args.port as number | undefined }))
     })
@@ -176,7 +198,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
     .parserConfiguration({ 'boolean-negation': true, 'greedy-arrays': false })
     .fail((message, err) => {
       // yargs reports both its own usage errors and whatever a command handler threw.
-      if (!err || err.name === 'YError') throw new UsageError(message || err.message)
+      if (!err || err.name === 'YError') throw new UsageError(missingArguments(argv, message || err.message))
       throw err
     })
 }
@@ -188,6 +210,9 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
 export async function runCommandLine (argv: string[]): Promise<number> {
   let status = 0
   try {
+    // Before yargs: its default command would take the word for a URL, its strict mode name the next word instead.
+    checkCommandWord(argv[0])
+    checkSubcommandWord(argv)
     await parser(argv, (s) => { status = s }).parseAsync()
     return status
   } catch (err) {

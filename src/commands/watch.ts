@@ -62,11 +62,12 @@ export async function watchCommand (args: WatchArgs, warn: (message: string) => 
     onEvent: (e) => say(`${e.type}: pid ${e.pid} ${e.detail}`),
     onAlert: (change) => say(change.message)
   })
-  say(`watching; results in ${handle.dir}${forS !== undefined ? ` for ${formatDuration(forS)}` : ''} (Ctrl-C ends the watch and writes the verdict)`)
   // Ctrl-C is how a watch without --for ends: the verdict decides the exit status, not the signal.
   const release = onSignals(() => handle.interrupt())
   let result: WatchResult
   try {
+    await handle.started
+    say(`watching; results in ${handle.dir}${forS !== undefined ? ` for ${formatDuration(forS)}` : ''} (Ctrl-C ends the watch and writes the verdict)`)
     result = await handle.done
   } finally {
     release()

@@ -12,12 +12,11 @@
  *
  * Dependency-free on purpose: it must start anywhere memsiege is installed.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { realpathSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getHeapStatistics } from 'node:v8'
-import { probeMiddleware } from '../probe/index.js'
+import { json, runWhenMain, serveDemo, type DemoServer } from './serve.js'
+
+export type { DemoServer } from './serve.js'
 
 export const BLOB_BYTES = 10 * 1024
 export const CACHE_ENTRIES = 1000
@@ -32,12 +31,6 @@ let blobs = 0
 function blob (): string {
   blobs++
   return Buffer.alloc(BLOB_BYTES, `${blobs}:`).toString('latin1')
-}
-
-function json (res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
-  res.end(body)
 }
 
 function handle (req: IncomingMessage, res: ServerResponse, fixed: boolean): void {
@@ -89,72 +82,9 @@ function handle (req: IncomingMessage, res: ServerResponse, fixed: boolean): voi
   }
 }
 
-export interface DemoServer {
-  server: Server
-  port: number
-  url: string
-  close(): Promise<void>
-}
-
 /** Starts the demo on 127.0.0.1 (`port` 0 picks one); `fixed`: /leak keeps nothing. */
-export async function startDemoServer (port = 0, host = '127.0.0.1', fixed = false): Promise<DemoServer> {
-  const probe = probeMiddleware()
-  const server = createServer((req, res) => {
-    if (probe(req, res)) return
-    handle(req, res, fixed)
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => resolve())
-  })
-  const actual = (server.address() as AddressInfo).port
-  return {
-    server,
-    port: actual,
-    url: `http://${host}:${actual}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
+export function startDemoServer (port = 0, host = '127.0.0.1', fixed = false): Promise<DemoServer> {
+  return serveDemo((req, res) => handle(req, res, fixed), port, host)
 }
 
-function parsePort (argv: string[]): number {
-  const i = argv.findIndex((a) => a === '--port' || a.startsWith('--port='))
-  if (i < 0) return 0
-  const text = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]
-  const port = Number(text)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`demo server: --port wants 0..65535, got ${JSON.stringify(text)}\n`)
-    process.exit(2)
-  }
-  return port
-}
-
-async function main (): Promise<void> {
-  const argv = process.argv.slice(2)
-  const demo = await startDemoServer(parsePort(argv), '127.0.0.1', argv.includes('--fixed'))
-  process.stdout.write(`listening on ${demo.url}\n`)
-  const shutdown = () => {
-    void demo.close().then(() => process.exit(0))
-  }
-  process.once('SIGTERM', shutdown)
-  process.once('SIGINT', shutdown)
-}
-
-function isMain (): boolean {
-  if (!process.argv[1]) return false
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-  } catch {
-    return false
-  }
-}
-
-if (isMain()) {
-  main().catch((err: Error) => {
-    process.stderr.write(`demo server: ${err.message}\n`)
-    process.exit(1)
-  })
-}
+runWhenMain(import.meta.url, 'demo server', (port, argv) => startDemoServer(port, '127.0.0.1', argv.includes('--fixed')))

@@ -1,3 +1,5 @@
+import { formatCount } from '../units/format.js'
+
 /** Where a run stands, as the progress line shows it (run-scenario.ts reports it every interval). */
 export interface RunProgress {
   elapsedS: number
@@ -19,9 +21,9 @@ export function progressClock (p: Pick<RunProgress, 'elapsedS' | 'remainingS'>):
   return `${clock(p.elapsedS)}${remaining}`
 }
 
-/** "1200 requests  300 req/s  0 errors" */
+/** "1,200 requests  300 req/s  1 error" */
 export function progressFigures (p: RunProgress): string {
-  return `${p.requests} requests  ${p.rps.toFixed(0)} req/s  ${p.errors} errors`
+  return `${formatCount(p.requests, 'request')}  ${p.rps.toFixed(0)} req/s  ${formatCount(p.errors, 'error')}`
 }
 
 function clock (seconds: number): string {

@@ -1,5 +1,5 @@
 import type { MetricVerdict, RunVerdict } from '../analysis/types.js'
-import { formatBytes, formatCount, formatDuration, formatEstimate, ms } from '../units/format.js'
+import { clockFormat, formatBytes, formatCount, formatDuration, formatEstimate, ms, significant } from '../units/format.js'
 import { moreRequestsText, pText } from '../analysis/verdict-words.js'
 import { axisWords, clockLabel, inTableUnit, type AxisWords } from '../analysis/x-axis.js'
 import { html, type SafeHtml } from './html/escape.js'
@@ -39,7 +39,7 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
     },
     load: { x: load.x, rps: load.rps, p99: load.p99 },
     events: memory.events.map((e) => ({ x: e.elapsed_s, label: eventLabel(e) })),
-    clockLabel: clockLabel(summary.x_axis),
+    clockLabel: timeLabel(summary.x_axis, Math.max(memory.x.at(-1) ?? 0, load.x.at(-1) ?? 0)),
     colors: SERIES_COLORS
   }
   const d = memory.downsampled
@@ -101,6 +101,11 @@ export function joinSegments (segments: ReadonlyArray<ReadonlyArray<readonly [nu
     }
   }
   return [xs, ys]
+}
+
+/** The time axis' label with the format of its ticks, which carry no unit: "time since the load started (min:s)". */
+function timeLabel (xAxis: string | undefined, lastSeconds: number): string {
+  return `${clockLabel(xAxis)} (${clockFormat(lastSeconds)})`
 }
 
 /** Said in the page, and kept current by its script: a tab left open shows how stale it is. */
@@ -196,6 +201,7 @@ function summaryCard (input: ReportInput): SafeHtml {
   return html`<div class="card" id="summary">
     <h2>Summary</h2>
     <table class="kv">${rows.map(([k, v]) => html`<tr><th>${k}</th><td class="num">${v}</td></tr>`)}</table>
+    ${rateNote(s)}
     <h3>Latency (ms)</h3>
     <table class="kv">
       <tr><th>p50</th><td class="num">${ms(l.p50_ms)}</td><th>p90</th><td class="num">${ms(l.p90_ms)}</td></tr>
@@ -212,13 +218,25 @@ function summaryCard (input: ReportInput): SafeHtml {
       <tr><th>stop</th><td>${stopText}</td></tr>
       <tr><th>target</th><td><code>${targetText}</code></td></tr>
       ${target?.url ? html`<tr><th>base URL</th><td><code>${target.url}</code></td></tr>` : ''}
-      <tr><th>URL list</th><td>${cfg?.urls?.file ? html`<code>${cfg.urls.file}</code>, ` : ''}${cfg?.urls?.lines ?? '?'} lines</td></tr>
+      <tr><th>URL list</th><td>${cfg?.urls?.file ? html`<code>${cfg.urls.file}</code>, ` : ''}${cfg?.urls?.lines !== undefined ? formatCount(cfg.urls.lines, 'line') : '? lines'}</td></tr>
       <tr><th>sampling</th><td>every ${formatDuration(cfg?.sample?.interval ?? 1)}${cfg?.sample?.gc ? html`, GC from <code>${cfg.sample.gc.url}</code>` : ''}</td></tr>
       <tr><th>started</th><td>${s.started_at}</td></tr>
       <tr><th>ended</th><td>${s.ended_at}</td></tr>
       <tr><th>versions</th><td>memsiege ${s.versions?.memsiege}, Node ${s.versions?.node}, undici ${s.versions?.undici}</td></tr>
     </table>
   </div>`
+}
+
+/**
+ * The verdict's request rate is that of the requests it analysed; the transaction rate, siege's,
+ * the whole run's with its warm-up and its end: two figures a reader would otherwise take for one.
+ */
+function rateNote (s: ReportInput['summary']): SafeHtml {
+  const scale = s.verdict?.scale
+  if (!scale || s.x_axis !== undefined) return html``
+  const analysed = scale.requests_per_hour / 3600
+  if (Math.abs(analysed - s.transaction_rate_per_s) <= 0.005 * Math.max(analysed, s.transaction_rate_per_s)) return html``
+  return html`<p class="note" id="rate-note">The verdict's ${significant(analysed, 3)} requests/s is the rate of the requests it analysed (the warm-up left out); the transaction rate above is the whole run's (${s.transaction_rate_per_s.toFixed(2)} trans/s over ${formatDuration(s.elapsed_s)}).</p>`
 }
 
 function endpointsSection (input: ReportInput): SafeHtml {
@@ -291,7 +309,7 @@ if (memEl && (M.rss || M.objects)) {
   made.push(mount(memEl, {
     height: 380, cursor: cursor, legend: { live: true },
     scales: { x: { time: false }, left: {}, right: {} },
-    series: series, axes: axes, plugins: [eventsPlugin(EV)]
+    series: series, axes: axes, plugins: [eventsPlugin(EV), latestLegend()]
   }, memData));
 }
 var loadEl = document.getElementById('chart-load');
@@ -305,7 +323,7 @@ if (loadEl) {
       line('p99', 'ms', '#e65100', 'ms')
     ],
     axes: [timeAxis(DATA.clockLabel), valueAxis('rps', 'req/s', 'req/s', 3, '#555555'), valueAxis('ms', 'ms', 'p99 (ms)', 1, '#e65100')],
-    plugins: [eventsPlugin(EV)]
+    plugins: [eventsPlugin(EV), latestLegend()]
   }, [L.x, L.rps, L.p99]));
 }
 syncX(made);

@@ -3,7 +3,7 @@
  * or dashed, with gaps at empty cells), dots, a second y axis, vertical event markers, a title
  * and a legend. No script, no external reference: it renders wherever SVG does (an <img>, GitHub).
  */
-import { formatClock, niceStep, timeTicks, unitScale, type SeriesUnit } from '../units/format.js'
+import { clockFormat, formatClock, niceStep, timeTicks, unitScale, type SeriesUnit } from '../units/format.js'
 
 export interface SvgAxis {
   /** The unit of the values: bytes, objects, count, ms … (ticks are scaled: MiB, k objects). */
@@ -95,7 +95,7 @@ function xScale (min: number, max: number, kind: 'time' | 'count'): Scale {
   if (!(max > min)) max = min + 1
   if (kind === 'time') {
     const ticks = timeTicks(min, max, 8)
-    return { lo: min, hi: max, ticks, labels: ticks.map(formatClock), suffix: max - min >= 3600 ? 'h:mm:ss' : 'm:ss' }
+    return { lo: min, hi: max, ticks, labels: ticks.map(formatClock), suffix: clockFormat(max - min) }
   }
   const s = valueScale(min, max, 'count', false)
   return { ...s, lo: min, hi: max, ...withinRange(s, min, max) }

@@ -5,7 +5,7 @@ import { createEngine, type Engine } from '../engine/engine.js'
 import type { Transaction } from '../engine/virtual-user.js'
 import type { StepGate } from '../engine/lockstep.js'
 import { RunStats } from '../counters/run-stats.js'
-import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
+import { openResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { SamplesCsv } from '../recorder/samples-csv.js'
 import { buildSummary, writeSummary } from '../recorder/summary-json.js'
 import type { JudgedSummary, RunVerdict } from '../analysis/types.js'
@@ -18,6 +18,7 @@ import { LOAD_COLUMNS, loadCells } from './load-columns.js'
 import { LOAD_MEANINGS, type ColumnMeanings } from '../columns/index.js'
 import { openRecordedSession } from './recorded-session.js'
 import { LongTimeout } from '../long-timeout.js'
+import { unreachable } from './unreachable.js'
 import { verdictOfResultsDir, verdictSettingsFor } from '../analysis/verdict-of-dir.js'
 
 export interface RunOptions {
@@ -37,6 +38,8 @@ export interface RunOptions {
   beforeSummary?: (summary: JudgedSummary) => void
   /** Side by side in lockstep: this target's gate (engine/lockstep.ts). */
   gate?: StepGate
+  /** Stop early when nothing answers (run/unreachable.ts). */
+  stopWhenUnreachable?: boolean
 }
 
 export interface RunResult {
@@ -47,6 +50,8 @@ export interface RunResult {
   targetExited: boolean
   /** Why the run stopped before its stop condition: a restart loop. */
   stopped?: string
+  /** Why the run stopped early because nothing answered (run/unreachable.ts). */
+  unreachable?: string
   /** Why summary.verdict is missing, when it is. */
   noVerdict?: string
   /** summary.json could not be written (a full disk): the error, naming the file. The summary is still here. */
@@ -70,8 +75,8 @@ export interface RunHandle {
  * summary.json at the end — also when the run is interrupted.
  */
 export function startRun (scenario: Scenario, options: RunOptions = {}): RunHandle {
-  const dir = createResultsDir(scenario.name, scenario.out)
-  copyInputs(scenario, dir, options.keepSecrets ?? false)
+  const results = openResultsDir(scenario.name, scenario.out)
+  const dir = results.path
   let interrupted = false
   const grace = (options.graceSeconds ?? 2) * 1000
   const warn = options.warn ?? (() => {})
@@ -87,13 +92,18 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let summary: JudgedSummary
     let noVerdict: string | undefined
     let writeError: string | undefined
-    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent)
+    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent).catch((err: unknown) => {
+      results.discard()
+      throw err
+    })
+    copyInputs(scenario, dir, options.keepSecrets ?? false)
     const samplers = session.samplers
     recorded = () => Object.assign({}, LOAD_MEANINGS, ...samplers.map((s) => s.meanings)) as ColumnMeanings
     const csv = new SamplesCsv(resultsPath(dir, 'samples.csv'), [...LOAD_COLUMNS, ...samplers.flatMap((s) => s.columns)])
     let lostRows = 0
     /** Why the run stopped before its stop condition (a restart loop). */
     let stopped: string | undefined
+    let unanswered: string | undefined
     const startedAt = new Date()
     const t0 = performance.now()
     let last = t0
@@ -119,6 +129,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       if (stopped === undefined) {
         stopped = await session.afterRow(samples)
         if (stopped !== undefined) onFinish()
+      }
+      if (options.stopWhenUnreachable && unanswered === undefined) {
+        unanswered = unreachable(stats, elapsedS)
+        if (unanswered !== undefined) onFinish()
       }
       options.onProgress?.({
         elapsedS,
@@ -165,6 +179,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       closeEvents()
       summary = buildSummary(scenario, stats, { startedAt, endedAt, elapsedS }, dir, interrupted, events)
       if (stopped !== undefined) summary.stopped_because = stopped
+      else if (unanswered !== undefined) summary.stopped_because = unanswered
       summary.columns = recorded()
       if (scenario.stubs) summary.stubs = session.stubSummaries()
       try {
@@ -181,7 +196,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
         writeError = (err as Error).message
       }
     }
-    return { dir, summary, interrupted, targetExited: targetDown(scenario, events), ...(stopped !== undefined ? { stopped } : {}), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
+    return { dir, summary, interrupted, targetExited: targetDown(scenario, events), ...(stopped !== undefined ? { stopped } : {}), ...(unanswered !== undefined ? { unreachable: unanswered } : {}), ...(noVerdict !== undefined ? { noVerdict } : {}), ...(writeError !== undefined ? { writeError } : {}) }
   }
 
   return {

@@ -143,9 +143,12 @@ export async function lookupPortOwner (port: number): Promise<PortOwner | undefi
   }
 }
 
-/** The owner of `port` for `target.port`; throws ConfigError with the one-line reason. */
+/** The owner of `port` for `target.port` (--port); throws ConfigError with the one-line reason and the next step. */
 export async function findPortOwner (port: number): Promise<PortOwner> {
   const found = await lookupPort(port)
-  if ('reason' in found) throw new ConfigError(found.reason)
+  if ('reason' in found) {
+    const next = found.listening ? '' : ': start your app first, or have memsiege start it (target.command in the scenario, --cmd on the command line)'
+    throw new ConfigError(`${found.reason}${next}`)
+  }
   return found.owner
 }

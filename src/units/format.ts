@@ -121,6 +121,11 @@ export function formatDuration (seconds: number): string {
 }
 
 /** An axis clock label: "0:45", "12:30", "1:05:00". */
+/** What formatClock's figures are, for an axis whose values go up to `seconds`: "m:ss" or "h:mm:ss". */
+export function clockFormat (seconds: number): string {
+  return seconds >= 3600 ? 'h:mm:ss' : 'm:ss'
+}
+
 export function formatClock (seconds: number): string {
   const sign = seconds < 0 ? '-' : ''
   const total = Math.round(Math.abs(seconds))

@@ -10,7 +10,7 @@ import type { AnalysisFlags } from '../analysis/options.js'
 import { LOAD_MEANINGS, type ColumnMeanings } from '../columns/index.js'
 import { RunStats } from '../counters/run-stats.js'
 import type { EventRecord } from '../recorder/events-csv.js'
-import { createResultsDir, resultsPath } from '../recorder/results-dir.js'
+import { openResultsDir, resultsPath } from '../recorder/results-dir.js'
 import { buildSummary, writeSummary } from '../recorder/summary-json.js'
 import { writeReport } from '../report/write-report.js'
 import { IntervalClock } from '../run/interval-clock.js'
@@ -65,29 +65,39 @@ export interface WatchResult {
 
 export interface WatchHandle {
   readonly dir: string
+  /** Resolves once the target is found and sampled; rejects, as `done` does, when it can't be. */
+  readonly started: Promise<void>
   readonly done: Promise<WatchResult>
   /** Ctrl-C: the normal end of a watch without --for; the summary and the verdict are written. */
   interrupt (): void
 }
 
 export function startWatch (scenario: Scenario, options: WatchOptions): WatchHandle {
-  const dir = createResultsDir(scenario.name, scenario.out)
+  const results = openResultsDir(scenario.name, scenario.out)
+  const dir = results.path
   const warn = options.warn ?? (() => {})
   let end = (): void => {}
   let interrupted = false
   const ended = new Promise<void>((resolve) => { end = resolve })
+  let setStarted = (): void => {}
+  const started = new Promise<void>((resolve) => { setStarted = resolve })
 
   async function run (): Promise<WatchResult> {
     const counter = requestCounter(options.counter, scenario.target.insecure)
-    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent)
+    const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent).catch((err: unknown) => {
+      results.discard()
+      throw err
+    })
     const { samplers } = session
     try {
       await counter.start()
     } catch (err) {
       await counter.close()
       await session.close()
+      results.discard()
       throw err
     }
+    setStarted()
     const columns = [...WATCH_COLUMNS, ...samplers.flatMap((s) => s.columns)]
     const meanings: ColumnMeanings = Object.assign(Object.fromEntries(WATCH_COLUMNS.map((c) => [c, LOAD_MEANINGS[c]])), ...samplers.map((s) => s.meanings))
     const csv = new DailySamplesCsv(dir, columns)
@@ -191,9 +201,12 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
     }
   }
 
+  const done = run()
   return {
     dir,
-    done: run(),
+    // A failed start rejects `done`; `started` rejects with it, without a second unhandled rejection.
+    started: Promise.race([started, done.then(() => {})]),
+    done,
     interrupt () {
       interrupted = true
       end()

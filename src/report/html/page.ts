@@ -84,6 +84,17 @@ function clock(sec) {
   var two = function (n) { return String(n).padStart(2, '0'); };
   return (sec < 0 ? '-' : '') + (h > 0 ? h + ':' + two(m) + ':' + two(s) : m + ':' + two(s));
 }
+/** With no cursor on the chart, the legend shows each series' latest value instead of '—'. */
+function latestLegend() {
+  var latest = function (u) {
+    return u.data.map(function (col) {
+      for (var k = col.length - 1; k >= 0; k--) if (col[k] !== null && col[k] !== undefined) return k;
+      return null;
+    });
+  };
+  var show = function (u) { if (u.legend.idx === null || u.legend.idx === undefined) u.setLegend({ idxs: latest(u) }, false); };
+  return { hooks: { ready: [show], setLegend: [show] } };
+}
 var TIME_INCRS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 function incrsFor(unit) {
   var base = [1, 2, 5, 10, 20, 50, 100, 200, 500], out = [], k;
