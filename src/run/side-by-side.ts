@@ -66,7 +66,10 @@ export function startSides (scenario: Scenario, options: SidesOptions = {}): Sid
       onProgress: options.onProgress && ((p) => options.onProgress!(side.name, p)),
       onEvent: (event) => {
         options.onEvent?.(side.name, event)
-        if (event.type === 'target_exited') handle.finish()
+        if (event.type !== 'target_exited') return
+        // Before its run stops: a target that died must not end the others' steps.
+        gates?.drop(i)
+        handle.finish()
       }
     })
     handles.push(handle)
@@ -81,7 +84,7 @@ export function startSides (scenario: Scenario, options: SidesOptions = {}): Sid
   }
   return allSides(dir, targets.map((t) => t.name), handles, (i, result) => {
     // It never ran (its target did not start): the others must not wait for it at the gate.
-    if (!result) gates?.gate(i).leave()
+    if (!result) gates?.drop(i)
     endOthers(i, result)
   })
 }
