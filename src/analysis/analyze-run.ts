@@ -24,7 +24,7 @@ import { attribute, type RoledVerdict } from './attribution.js'
 import { MIN_PART } from './growth-shape.js'
 import { findBreaches } from './breaches.js'
 import type { GrowthLimit } from '../units/growth-limit.js'
-import type { RunResult, RunVerdict, SegmentResult } from './types.js'
+import type { MetricResult, RunResult, RunVerdict, SegmentResult } from './types.js'
 import type { Note, RunReason, Threshold } from './reasons.js'
 import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
@@ -181,7 +181,7 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
     if (v) byMetric.set(metric, v)
   }
   for (const metric of metrics) if (isHeapRole(metric.role)) analyse(metric, ctx)
-  const heapRises = [...byMetric.values()].some((v) => v.p_value !== undefined && v.p_value < settings.alpha && (v.per_request?.value ?? 0) > 0)
+  const heapRises = [...byMetric.values()].some((v) => heapExplainsGrowth(v, settings.alpha))
   for (const metric of metrics) if (!isHeapRole(metric.role)) analyse(metric, { ...ctx, heapRises })
   const verdicts = metrics.flatMap((m) => byMetric.get(m) ?? [])
   const { why, ...overall } = attribute(verdicts, { freshProcess: options.freshProcess })
@@ -204,6 +204,17 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
     segments: segments.length,
     why: { ...why, summary, breaches: findBreaches(overall.verdict, verdicts, options), notes },
   }
+}
+
+/**
+ * A heap series that rises significantly by an amount that matters: one whose whole rise stays
+ * under what matters (flat, or under the threshold) explains no growth outside the heap. On a busy
+ * machine one heap series in twenty trends by chance, and a puma has three: counting such a trend
+ * would let a fresh process's allocator creep be called a leak.
+ */
+export function heapExplainsGrowth (v: MetricResult, alpha: number): boolean {
+  if (v.p_value === undefined || v.p_value >= alpha || (v.per_request?.value ?? 0) <= 0) return false
+  return v.verdict !== 'flat' && v.why?.kind !== 'under-threshold' && v.why?.kind !== 'too-few-readings-to-clear'
 }
 
 interface MetricContext {

@@ -326,21 +326,41 @@ export function pairedSeriesText (metric: string, a: SideSeries, b: SideSeries, 
   return `${metricLabel(metric)}: ${doing(a)}, ${doing(b)}; ${significanceText(isSignificant)} ${differenceText(a.target, b.target, d, a.unit, paired, axis)}.`
 }
 
-/** The sentence to act on when two targets ran side by side. */
+/** A side's decided verdict in the headline: "leak", "not a leak (settling)", "undecided (inconclusive)". */
+export function sideVerdictText (verdict: SeriesVerdict | undefined): string {
+  if (verdict === undefined) return 'no verdict'
+  if (verdict === 'leak') return 'leak'
+  return verdict === 'inconclusive' ? 'undecided (inconclusive)' : `not a leak (${verdict})`
+}
+
+/**
+ * The sentence to act on when two targets ran side by side: each side's decided verdict, then the
+ * paired difference on the series that tells them apart, then what the two say together. "a: not
+ * a leak (settling); b: leak, RSS 5.2 KiB/request more than a's; the difference is significant
+ * (b − a: …): what differs in b brings the leak."
+ */
 export function sidesHeadlineText (h: SidesHeadline, axis: AxisWords = axisWords(undefined)): string {
   const { a, b } = h
-  const is = (name: string, verdict: string) => `${name} ${verdict === 'leak' ? 'leaks' : `is ${verdict}`}`
-  const verdicts = `${is(a.name, a.verdict ?? 'none')}, ${is(b.name, b.verdict ?? 'none')}`
-  if (h.kind === 'no-verdict' || h.kind === 'unpaired') {
-    return h.kind === 'unpaired' ? `${verdicts}; no series of theirs could be paired to tell them apart.` : `${b.name} can't be set against ${a.name}: ${a.verdict ? b.name : a.name} has no verdict.`
-  }
-  const evidence = `${sideSeriesText(h.series[0], axis)}, ${sideSeriesText(h.series[1], axis)}`
-  if (h.kind === 'not-significant') return `${verdicts}; ${evidence}; ${significanceText(false)}: the change from ${a.name} to ${b.name} makes none that this ${axis.time ? 'watch' : 'run'} can tell.`
-  const { more, less } = h
-  const said = `${evidence}; ${significanceText(true)}`
-  switch (h.kind) {
-    case 'one-leaks': return `${more} leaks and ${less} does not: ${said}: what differs in ${b.name} ${more === a.name ? 'fixes' : 'brings'} the leak.`
-    case 'both-leak': return `Both leak, ${more} faster: ${said}: what differs in ${b.name} makes the leak ${more === a.name ? 'slower, not gone' : 'faster'}.`
-    case 'grows-faster': return `${verdicts}, but ${more} grows faster: ${said}: a longer ${axis.time ? 'watch' : 'run'} will tell whether ${more} leaks.`
-  }
+  const verdicts = `${a.name}: ${sideVerdictText(a.verdict)}; ${b.name}: ${sideVerdictText(b.verdict)}`
+  if (h.kind === 'no-verdict') return `${verdicts}: ${b.name} can't be set against ${a.name} without both verdicts.`
+  if (h.kind === 'unpaired') return `${verdicts}; no series of theirs could be paired to tell them apart.`
+  const { growth, unit, conclusion } = h
+  const name = metricLabel(h.metric)
+  const difference = differenceText(a.name, b.name, growth.difference, unit, { p: growth.p_value, requests: growth.requests }, axis)
+  const run = axis.time ? 'watch' : 'run'
+  if (conclusion === 'none') return `${verdicts}; ${name}: ${significanceText(false)} ${difference}: what differs in ${b.name} makes none that this ${run} can tell.`
+  const more = growth.difference.value > 0
+  const by = `${name} ${axis.rate(Math.abs(growth.difference.value), unit)} ${more ? 'more' : 'less'} than ${a.name}'s; ${significanceText(true)} ${difference}`
+  const [grower, other] = more ? [b.name, a.name] : [a.name, b.name]
+  const said = ((): string => {
+    switch (conclusion) {
+      case 'brings': return `what differs in ${b.name} brings the leak`
+      case 'fixes': return `what differs in ${b.name} fixes the leak`
+      case 'faster': return `what differs in ${b.name} makes the leak faster`
+      case 'slower': return `what differs in ${b.name} makes the leak slower, not gone`
+      case 'grows-more': return `${grower} grows more, though its own ${run} does not call it a leak: a longer ${run} will tell`
+      case 'disagree': return `${grower} grows more though ${other} is the one called a leak: a longer ${run} will tell`
+    }
+  })()
+  return `${verdicts}, ${by}: ${said}.`
 }
