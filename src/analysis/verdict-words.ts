@@ -10,7 +10,7 @@ import type { Breach, Heading, HintKind, MissingColumn, Note, Rise, RunReason, S
 import type { Estimate } from './types.js'
 import type { SidesHeadline, SideSeries } from './paired-growth.js'
 import type { Unit } from '../columns/index.js'
-import { formatAmount, formatCount, formatNumber, formatRate, significant, unitScale } from '../units/format.js'
+import { formatAmount, formatCount, formatNumber, formatRate, unitScale } from '../units/format.js'
 import { axisWords, type AxisWords } from './x-axis.js'
 
 /** What each hint says, and the step it suggests. */
@@ -101,7 +101,7 @@ export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(u
     case 'stopped': {
       const stopped = `grew, then stopped: ${rate(r.early)} early, ${lateRate(r.late)}; ${over(r.growth, r.requests)}`
       if (r.no_trend !== undefined) return `${stopped}; no significant trend over the whole run (${pText(r.no_trend)}): a rise, then a level, is no straight line, but the first third grew and the last third's rate would not matter`
-      return r.creep !== undefined ? `${stopped}; the late creep would add ${amount(r.creep)} over ${axis.time ? 'as long' : 'as many requests'} again` : stopped
+      return r.creep !== undefined ? `${stopped}; the late creep would add ${amount(r.creep)} over ${axis.again} again` : stopped
     }
     case 'under-threshold': return `grows (${pText(r.p)}) by ${over(r.growth, r.requests)}: under ${matters(r.threshold)}, but the interval reaches ${amount(r.at_most)}`
     case 'no-major-gc': return `${grows(r.rise)}, but no major GC ran while it did: the growth may be garbage that the next one frees`
@@ -165,7 +165,7 @@ function reasonSentence (r: RunReason, hint: HintKind | undefined, axis: AxisWor
       const parts = r.parts.map((p) => p.growth !== undefined ? `${p.metric} grew by ${formatAmount(p.growth, p.unit)}` : `${p.metric} grew`)
       return `No leak: ${parts.join(', ')} and then stopped (a cache or pool filling up, or a warm-up longer than the one left out); the rest stayed flat.`
     }
-    case 'flat': return `No leak: ${r.metrics.join(', ')} stayed flat over the analysed ${axis.time ? 'time' : 'requests'}.`
+    case 'flat': return `No leak: ${r.metrics.join(', ')} stayed flat over the analysed ${axis.stretch}.`
     case 'inconclusive': {
       const why = r.open.map((o) => `${o.metric}: ${o.why ? seriesReasonText(o.why, axis) : ''}`).join('; ')
       return `Inconclusive: ${why}.${r.more_requests > 0 ? ` About ${axis.more(r.more_requests)} should settle it.` : ''}`
@@ -179,9 +179,8 @@ function reasonSentence (r: RunReason, hint: HintKind | undefined, axis: AxisWor
  */
 export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWords = axisWords(undefined)): string {
   const amount = (v: number) => formatAmount(v, s.unit)
-  // ", at this run's 12 requests/s": a time axis has no request rate to name.
-  const at = axis.time ? '' : `, at this run's ${significant(s.requests_per_hour / 3600, 3)} requests/s`
-  const traffic = axis.time ? 'over a day' : 'over a day of traffic at that rate'
+  const at = axis.pace(s.requests_per_hour)
+  const traffic = axis.day
   let text: string
   switch (verdict) {
     case 'leak':
@@ -199,7 +198,7 @@ export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWo
       break
   }
   if (!s.fresh_process) return text
-  const first = s.requests !== undefined ? `its first ${axis.span(s.requests)}` : axis.time ? 'its first minutes' : 'its first requests'
+  const first = s.requests !== undefined ? `its first ${axis.span(s.requests)}` : axis.time ? 'its first minutes' : `its first ${axis.stretch}`
   switch (verdict) {
     case 'leak':
       return `${text} The target was started for this run, but a fresh process's warm-up slows down, and this rate held.`
