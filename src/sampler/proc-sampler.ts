@@ -124,8 +124,9 @@ export class ProcSampler implements Sampler {
   async start (): Promise<void> {
     this.#pssRoot = await this.#watch.find()
     const pids = await this.#pids(this.#pssRoot)
-    // Primes pidusage so the first row's CPU is measured over one interval, not since boot.
-    this.#sched = this.#procfs && (await readCpuMs(pids[0] ?? this.#pssRoot.pid)) !== undefined
+    this.#sched = this.#procfs && (await readCpuMs(this.#pssRoot.pid)) !== undefined
+    // Primes pidusage so the first row's CPU is measured over one interval, not since boot; and
+    // the CPU time's zero.
     await this.#cpuPercent(pids)
     if (this.#sched) await this.#countSchedTime(pids)
     this.#started = true

@@ -79,11 +79,13 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
   const ended = new Promise<void>((resolve) => { end = resolve })
 
   async function run (): Promise<WatchResult> {
+    // The app's counter before the target starts: a counter that can't be made is bad input.
+    const given = options.counter.kind === 'time' ? undefined : requestCounter(options.counter, scenario.target.insecure)
     const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent)
     const { samplers } = session
     const proc = samplers.find((s): s is ProcSampler => s instanceof ProcSampler)
     // Without the app's count, its work: the target's CPU time, unless the targets are paired on the clock they share.
-    const counter = requestCounter(options.counter.kind === 'time' && proc && !options.onClock ? { kind: 'cpu', of: proc } : options.counter, scenario.target.insecure)
+    const counter = given ?? requestCounter(proc && !options.onClock ? { kind: 'cpu', of: proc } : options.counter, scenario.target.insecure)
     try {
       await counter.start()
     } catch (err) {
