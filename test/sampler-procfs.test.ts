@@ -172,3 +172,28 @@ t.test('SelfSampler', async (t) => {
   t.ok(rss! > heap! && heap! > 1e6)
   await s.stop()
 })
+
+t.test('cpuSeconds: the CPU time the target used since start(), not before; idle adds next to nothing', async (t) => {
+  // Burns CPU until SIGUSR2's first arrival has been answered with 300 ms more of it, then idles.
+  const script = `let burn = 0
+process.on('SIGUSR2', () => { burn = process.cpuUsage().user / 1000 + 300 })
+const spin = () => { const end = Date.now() + 20; while (Date.now() < end); }
+setInterval(() => { if (burn && process.cpuUsage().user / 1000 < burn) spin(); else if (burn) { burn = 0; process.stdout.write('burnt\\n') } }, 1)
+for (let i = 0; i < 1e7; i++);
+process.stdout.write('ready\\n')`
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  t.teardown(() => killGroup(child))
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  await waitFor(() => out.includes('ready'), 30_000, 'ready')
+  const sampler = new ProcSampler({ pid: child.pid!, pssInterval: 0 })
+  await sampler.start()
+  await sampler.read()
+  t.ok(sampler.cpuSeconds < 0.1, `the start-up's CPU is not counted (${sampler.cpuSeconds} s)`)
+  child.kill('SIGUSR2')
+  await waitFor(() => out.includes('burnt'), 30_000, 'the burn')
+  await sampler.read()
+  const burnt = sampler.cpuSeconds
+  t.ok(burnt >= 0.28 && burnt < 1.5, `300 ms burnt: ${burnt} s counted`)
+  await sampler.stop()
+})

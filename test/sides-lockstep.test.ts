@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { Lockstep } from '../src/engine/lockstep.js'
 import { loadScenario } from '../src/scenario/load.js'
 import { startSides } from '../src/run/side-by-side.js'
+import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 
 interface Recorder { server: Server; url: string; paths: string[]; close (): Promise<void> }
 
@@ -72,7 +73,7 @@ t.test('lockstep: the same requests to both, the fast one held to the slow one\'
   }
 })
 
-t.test('a target that leaves stops holding the others; the shared budget ends them together', async (t) => {
+t.test('a target that is dropped stops holding the others; the shared budget ends them together', async (t) => {
   const gates = new Lockstep({ targets: 2, users: 1, entries: 3, order: 'sequential', requests: 4 })
   const [a, b] = [gates.gate(0), gates.gate(1)]
   const got: Array<[string, number | undefined]> = []
@@ -81,10 +82,56 @@ t.test('a target that leaves stops holding the others; the shared budget ends th
   b.arrive(0, (e) => got.push(['b', e]))
   t.same(got, [['a', 0], ['b', 0]], 'then both send entry 0')
   a.arrive(0, (e) => got.push(['a', e]))
+  gates.drop(1)
   b.leave()
-  t.same(got.slice(2), [['a', 1]], 'B left: A goes on alone with the next entry')
+  t.same(got.slice(2), [['a', 1]], 'B died: A goes on alone with the next entry')
   a.arrive(0, (e) => got.push(['a', e]))
   a.arrive(0, (e) => got.push(['a', e]))
   a.arrive(0, (e) => got.push(['a', e]))
   t.same(got.slice(3), [['a', 2], ['a', 0], ['a', undefined]], 'four steps in all, then the budget is spent')
+})
+
+t.test('an engine that stops for the run\'s end ends every target\'s steps', async (t) => {
+  const gates = new Lockstep({ targets: 2, users: 2, entries: 3, order: 'sequential', requests: Infinity })
+  const [a, b] = [gates.gate(0), gates.gate(1)]
+  const got: Array<[string, number | undefined]> = []
+  b.arrive(0, (e) => got.push(['b0', e]))
+  a.leave()
+  t.same(got, [['b0', undefined]], 'B\'s user waiting for A is told to stop')
+  b.arrive(1, (e) => got.push(['b1', e]))
+  t.same(got.slice(1), [['b1', undefined]], 'and so is one that arrives later: B does not go on alone')
+})
+
+/**
+ * Each run's duration starts when its own target is ready. On main the first to start reached
+ * its deadline first, left the gate, and the other ran on alone for the difference (issue 25:
+ * 193,667 against 193,973 transactions with 4 users).
+ */
+t.test('a duration in lockstep: targets that started apart end within one request per user', async (t) => {
+  const dir = t.testdir({})
+  const app = join(repoRoot, 'test/fixtures/watch-app.mjs')
+  const target = (name: string, port: number, delayMs: number) => [
+    `  - name: ${name}`,
+    `    url: http://127.0.0.1:${port}`,
+    `    command: ${JSON.stringify(`node ${app} ${port}`)}`,
+    `    env: { START_DELAY_MS: "${delayMs}" }`,
+    '    ready: /metrics'
+  ]
+  const file = join(dir, 'apart.yml')
+  const users = 4
+  writeFileSync(file, [
+    'name: apart',
+    'targets:',
+    ...target('early', await freePort(), 0),
+    ...target('late', await freePort(), 1500),
+    'urls: [/a, /b, /c]',
+    `concurrency: ${users}`,
+    'duration: 2s',
+    'sample: { interval: 200ms }'
+  ].join('\n'))
+  const scenario = loadScenario(file, { out: join(dir, 'results') }, () => {})
+  const { sides } = await startSides(scenario, {}).done
+  const counts = sides.map((s) => s.result?.summary.transactions ?? -1)
+  t.ok(counts.every((n) => n > 0), `both ran: ${counts.join(', ')}`)
+  t.ok(Math.abs(counts[0] - counts[1]) <= users, `${counts[0]} and ${counts[1]} transactions: within one per user`)
 })

@@ -15,22 +15,29 @@ const APP = join(repoRoot, 'test/fixtures/watch-app.mjs')
 t.test('--cmd twice: a and b watched side by side, compared on time', async (t) => {
   const dir = t.testdir({})
   const out = join(dir, 'watch')
-  const r = await runCli(['watch', '--cmd', `env GROW_EVERY_MS=20 GROW_BYTES=262144 ${process.execPath} ${APP} 0`, '--cmd', `${process.execPath} ${APP} 0`, '--for', '3s', '--interval', '100ms', '--out', out], { timeoutMs: 60_000 })
+  const r = await runCli(['watch', '--cmd', `env GROW_EVERY_MS=20 GROW_BYTES=262144 ${process.execPath} ${APP} 0`, '--cmd', `${process.execPath} ${APP} 0`, '--for', '3s', '--interval', '100ms', '--report', '--out', out], { timeoutMs: 60_000 })
   t.equal(r.status, 0, r.status === 0 ? 'exit 0' : r.stderr)
   t.match(r.stderr, /memsiege: watching a, b side by side; results in /)
   t.same(JSON.parse(readFileSync(join(out, 'sides.json'), 'utf8')), { targets: ['a', 'b'], mode: 'watch' })
   for (const side of ['a', 'b']) {
-    const summary = JSON.parse(readFileSync(join(out, side, 'summary.json'), 'utf8')) as { x_axis?: string; verdict?: unknown }
+    const summary = JSON.parse(readFileSync(join(out, side, 'summary.json'), 'utf8')) as { x_axis?: string; verdict?: unknown; config: { stop: unknown } }
     t.match(summary.x_axis, /^time: /, `${side}: an ordinary watch folder, on the time axis`)
     t.ok(summary.verdict, `${side} has its verdict`)
+    t.same(summary.config.stop, { kind: 'duration', seconds: 3 }, `${side}: --for is the stop it records (issue 25: "forever")`)
+    // What a watch does not measure is left out of its report (issue 25: "Availability 0.00 %", an empty rate chart).
+    const report = readFileSync(join(out, side, 'report.html'), 'utf8')
+    t.match(report, /<th>stop<\/th><td>duration 3 s<\/td>/, `${side}'s report: the stop`)
+    t.notMatch(report, /Availability|Transactions|id="chart-load"|p99\.9/, `${side}'s report: no load figures, no rate chart without a counter`)
   }
   const text = readFileSync(join(out, 'compare.txt'), 'utf8')
   t.equal(r.stdout.split('\nResults:')[0].trim(), text.trim(), 'stdout is compare.txt')
   const headline = text.split('\n\n')[1].split('\n')[0]
-  t.match(headline, /^a (leaks and b does not|is \w+, b is \w+, but a grows faster): a's \S+ (grows|is inconclusive at) [\d.]+ [KMGT]iB\/hour, .*the difference is significant/, `a is named, per hour: ${headline}`)
+  t.match(headline, /^a: (leak|undecided \(inconclusive\)); b: [^,;]+, \S+ [\d.]+ [KMGT]iB\/hour less than a's; the difference is significant/, `a is named, per hour: ${headline}`)
   t.match(text, /\nRSS: a's (grows|is inconclusive at) [\d.]+ [KMGT]iB\/hour.*; the difference is significant \(b − a: −[\d.]+ [KMGT]iB\/hour, .*paired from [\d.]+ (ms|s) to [\d.]+ s of watching, p /, 'RSS paired on time')
   t.match(text, /\nRSS per hour +\+[\d.]+ [KMGT]iB\/h /, 'the table: growth per hour')
   t.notMatch(text, /per request/, 'never per request')
+  t.notMatch(text, /\n(users|requests|rate|availability|p50 \/ p99) /, 'the table leaves out what a watch does not measure (issue 25: users 0, availability 0.00 %)')
+  t.notMatch(readFileSync(join(out, 'compare.html'), 'utf8'), /<th>(users|availability|latency p50 \/ p99)<\/th>/, 'and so does compare.html')
   t.match(readFileSync(join(out, 'compare.html'), 'utf8'), /paired on time/, 'compare.html says how')
   // and `memsiege compare` on the folder gives it again
   const again = await runCli(['compare', out, '--out', join(dir, 'again')])

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { differenceText, pairedSeriesText, sidesHeadlineText, significanceText } from '../src/analysis/verdict-words.js'
-import type { SideSeries } from '../src/analysis/paired-growth.js'
+import { sidesConclusion, type SideRun, type SideSeries } from '../src/analysis/paired-growth.js'
 import { axisWords, TIME_AXIS } from '../src/analysis/x-axis.js'
 
 const d = { value: -1.02, low: -1.1, high: -0.95, level: 0.95 }
@@ -23,16 +23,23 @@ t.test('a difference: significant or not, its interval, and how it was paired', 
 t.test('one series of two targets, and the headline of each kind', async (t) => {
   t.equal(pairedSeriesText('gc.old_objects', old, fixed, d, true, { p: 0.00001, requests: [0, 4000] }),
     "gc.old_objects: old's grow 1.02 objects/request, new's stop growing; the difference is significant (new − old: −1.02 objects/request, 95% interval −1.1 … −0.95; paired over requests 0 to 4,000, p < 0.0001).")
-  const a = { name: 'old', verdict: 'leak' as const }
-  const b = { name: 'new', verdict: 'plateau' as const }
-  const series: [SideSeries, SideSeries] = [old, fixed]
-  t.equal(sidesHeadlineText({ kind: 'one-leaks', a, b, series, more: 'old', less: 'new' }),
-    "old leaks and new does not: old's gc.old_objects grow 1.02 objects/request, new's gc.old_objects stop growing; the difference is significant: what differs in new fixes the leak.")
-  t.match(sidesHeadlineText({ kind: 'one-leaks', a: b, b: a, series: [fixed, old], more: 'old', less: 'new' }), /what differs in old brings the leak/)
-  t.match(sidesHeadlineText({ kind: 'both-leak', a, b: { name: 'new', verdict: 'leak' }, series, more: 'old', less: 'new' }), /^Both leak, old faster: .*slower, not gone/)
-  t.match(sidesHeadlineText({ kind: 'grows-faster', a: b, b: { name: 'x', verdict: 'flat' }, series, more: 'new', less: 'x' }), /^new is plateau, x is flat, but new grows faster: .*the difference is significant: a longer run/)
-  t.match(sidesHeadlineText({ kind: 'not-significant', a, b, series }), /; the difference is not significant: the change from old to new makes none/)
-  t.match(sidesHeadlineText({ kind: 'grows-faster', a: b, b: { name: 'x', verdict: 'flat' }, series, more: 'new', less: 'x' }, axisWords(TIME_AXIS)), /old's gc\.old_objects grow 3,672 objects\/hour, .*a longer watch will tell/, 'on the time axis: per hour, a watch')
-  t.equal(sidesHeadlineText({ kind: 'unpaired', a, b }), 'old leaks, new is plateau; no series of theirs could be paired to tell them apart.')
-  t.equal(sidesHeadlineText({ kind: 'no-verdict', a, b: { name: 'new' } }), "new can't be set against old: new has no verdict.")
+  const growth = { difference: d, p_value: 0.00001, significant: true, points: 40, requests: [0, 4000] as [number, number] }
+  const paired = (a: SideRun, b: SideRun, g = growth) => ({ kind: 'paired' as const, a, b, metric: 'gc.old_objects', unit: 'objects' as const, growth: g, conclusion: sidesConclusion(a.verdict!, b.verdict!, g) })
+  const oldRun = { name: 'old', verdict: 'leak' as const }
+  const fixedRun = { name: 'new', verdict: 'plateau' as const }
+  t.equal(sidesHeadlineText(paired(oldRun, fixedRun)),
+    "old: leak; new: not a leak (plateau), gc.old_objects 1.02 objects/request less than old's; the difference is significant (new − old: −1.02 objects/request, 95% interval −1.1 … −0.95; paired over requests 0 to 4,000, p < 0.0001): what differs in new fixes the leak.")
+  const up = { ...growth, difference: { value: 5325, low: 5100, high: 5500, level: 0.95 } }
+  t.equal(sidesHeadlineText({ ...paired({ name: 'a', verdict: 'settling' }, { name: 'b', verdict: 'leak' }, up), metric: 'rss_bytes', unit: 'bytes' }),
+    "a: not a leak (settling); b: leak, RSS 5.2 KiB/request more than a's; the difference is significant (b − a: +5.2 KiB/request, 95% interval +4.98 … +5.37; paired over requests 0 to 4,000, p < 0.0001): what differs in b brings the leak.",
+    'the headline of issue 24: each side\'s decided verdict, then the paired difference')
+  t.match(sidesHeadlineText(paired(oldRun, { name: 'new', verdict: 'leak' })), /^old: leak; new: leak, .* less than old's; .*: what differs in new makes the leak slower, not gone\.$/)
+  t.match(sidesHeadlineText(paired({ name: 'new', verdict: 'leak' }, oldRun, up)), /what differs in old makes the leak faster/)
+  t.match(sidesHeadlineText(paired({ name: 'x', verdict: 'flat' }, { name: 'y', verdict: 'inconclusive' }, up)), /^x: not a leak \(flat\); y: undecided \(inconclusive\), .*: y grows more, though its own run does not call it a leak: a longer run will tell\.$/)
+  t.match(sidesHeadlineText(paired({ name: 'x', verdict: 'leak' }, { name: 'y', verdict: 'flat' }, up)), /: y grows more though x is the one called a leak/)
+  const none = { ...growth, significant: false, p_value: 0.4 }
+  t.match(sidesHeadlineText(paired(oldRun, fixedRun, none)), /^old: leak; new: not a leak \(plateau\); gc\.old_objects: the difference is not significant \(.*\): what differs in new makes none that this run can tell\.$/)
+  t.match(sidesHeadlineText(paired({ name: 'x', verdict: 'flat' }, { name: 'y', verdict: 'inconclusive' }, { ...growth, difference: { value: 2, low: 1, high: 3, level: 0.95 } }), axisWords(TIME_AXIS)), /y: undecided \(inconclusive\), gc\.old_objects 7,200 objects\/hour more than x's; .*a longer watch will tell/, 'on the time axis: per hour, a watch')
+  t.equal(sidesHeadlineText({ kind: 'unpaired', a: oldRun, b: fixedRun }), 'old: leak; new: not a leak (plateau); no series of theirs could be paired to tell them apart.')
+  t.equal(sidesHeadlineText({ kind: 'no-verdict', a: oldRun, b: { name: 'new' } }), "old: leak; new: no verdict: new can't be set against old without both verdicts.")
 })

@@ -1,6 +1,7 @@
 // memsiege watch on a Node app under its own traffic (made here by a second memsiege): the
 // request count from the app's Prometheus counter, the report rewritten whole while it runs;
-// and time as the x axis, with alerts, on an app whose memory grows by the clock.
+// and, without a counter, the target's CPU time as the x axis, with alerts, on an app whose memory
+// grows by the clock (its timer's work).
 import t from 'tap'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -52,9 +53,11 @@ t.test('--port with --requests-from-prom: the app\'s counter is the x axis; the 
   t.match(summary.verdict.verdict, /^(flat|plateau|settling|inconclusive|leak)$/)
   t.notMatch(readFileSync(report, 'utf8'), /id="report-age"/, 'the final report is not a live one')
   t.match(readFileSync(report, 'utf8'), /id="x-axis"/)
+  t.match(readFileSync(report, 'utf8'), /Request rate counted by the app[^<]*<\/div><div class="chart" id="chart-load">/, 'the rate chart, from the app\'s counter')
+  t.notMatch(readFileSync(report, 'utf8'), /Availability|p99\.9/, 'no figures of a load memsiege did not send')
 })
 
-t.test('time as the x axis; --alert-rss and --alert leak run --on-alert at each change; exit 4 on a leak', async (t) => {
+t.test('the target\'s CPU time as the x axis; --alert-rss and --alert leak run --on-alert at each change; exit 4 on a leak', async (t) => {
   const base = t.testdir()
   const dir = join(base, 'watch')
   const envFile = join(base, 'alerts.env')
@@ -68,7 +71,7 @@ t.test('time as the x axis; --alert-rss and --alert leak run --on-alert at each 
   await waitFor(() => Number(watch.lastRow()?.rss_bytes) > 200 * 1024 * 1024, 60_000, 'the app past 200 MB')
   await waitFor(() => existsSync(envFile) && readFileSync(envFile, 'utf8').includes('MEMSIEGE_VERDICT=leak'), 60_000, 'the leak alert')
   const result = await watch.stop()
-  t.equal(result.status, 4, `ends on a leak: ${result.stderr}`)
+  t.equal(result.status, 4, `ends on a leak: ${result.stderr} ${result.stdout}`)
   // The two alerts come in either order (the RSS limit or the first analysis first).
   const calls = readFileSync(envFile, 'utf8').split('----\n').filter(Boolean)
   const states = calls.map((c) => /MEMSIEGE_ALERT=(.*)\n/.exec(c)?.[1])
@@ -77,8 +80,8 @@ t.test('time as the x axis; --alert-rss and --alert leak run --on-alert at each 
   t.ok(calls.some((c) => /MEMSIEGE_ALERT=(leak,)?rss\n/.test(c) && /MEMSIEGE_RSS_BYTES=\d+\n/.test(c)), 'RSS over the limit, with the figure')
   t.match(calls.at(-1), /MEMSIEGE_VERDICT=leak\n/, 'the verdict in the environment')
   const summary = readSummary(dir)
-  t.match(summary.x_axis, /^time: /)
-  t.match(result.stdout, /Note: x axis: time/)
+  t.match(summary.x_axis, /^cpu: /)
+  t.match(result.stdout, /Note: x axis: cpu: /)
   t.match(result.stderr, /alert: .*RSS [\d.]+ MiB is above 120 MiB/)
 })
 

@@ -24,7 +24,9 @@ import { attribute, type RoledVerdict } from './attribution.js'
 import { MIN_PART } from './growth-shape.js'
 import { findBreaches } from './breaches.js'
 import type { GrowthLimit } from '../units/growth-limit.js'
-import type { RunResult, RunVerdict, SegmentResult } from './types.js'
+import { isCpuAxis } from './x-axis.js'
+import { workedReadings } from './work-readings.js'
+import type { MetricResult, RunResult, RunVerdict, SegmentResult } from './types.js'
 import type { Note, RunReason, Threshold } from './reasons.js'
 import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
@@ -105,7 +107,7 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
     throw new AnalysisInputError((err as Error).message)
   }
   const fresh = options.freshProcess ?? startedForRun(join(dir, 'summary.json'))
-  const analysed = analyzeTable(table, metrics, events, fresh === undefined ? options : { ...options, freshProcess: fresh }, notes)
+  const analysed = analyzeTable(table, metrics, events, { ...options, ...(fresh === undefined ? {} : { freshProcess: fresh }), ...(xAxis ? { xAxis } : {}) }, notes)
   const verdict = 'rowOf' in table ? inFileRows(analysed, table as BoundedTable) : analysed
   // Not the target's fault: the names asked for are not columns of this run.
   if (metrics.length === 0 && missing.length) verdict.why.summary = { kind: 'columns-missing', missing: missingColumns(missing, header), columns: nameableColumns(header) }
@@ -174,14 +176,14 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
 
   // The heap first: whether it rises tells what memory outside it, holding only within its
   // intervals, may be (series-verdict.ts, allocatorCreep).
-  const ctx: MetricContext = { flatFraction, settings, rssLevel, ...(options.freshProcess ? { freshProcess: true } : {}) }
+  const ctx: MetricContext = { flatFraction, settings, rssLevel, ...(options.freshProcess ? { freshProcess: true } : {}), ...(isCpuAxis(options.xAxis) ? { onWork: true } : {}) }
   const byMetric = new Map<MetricSpec, RoledVerdict>()
   const analyse = (metric: MetricSpec, c: MetricContext) => {
     const v = analyzeMetric(table, metric, segments, cuts, c)
     if (v) byMetric.set(metric, v)
   }
   for (const metric of metrics) if (isHeapRole(metric.role)) analyse(metric, ctx)
-  const heapRises = [...byMetric.values()].some((v) => v.p_value !== undefined && v.p_value < settings.alpha && (v.per_request?.value ?? 0) > 0)
+  const heapRises = [...byMetric.values()].some((v) => heapExplainsGrowth(v, settings.alpha))
   for (const metric of metrics) if (!isHeapRole(metric.role)) analyse(metric, { ...ctx, heapRises })
   const verdicts = metrics.flatMap((m) => byMetric.get(m) ?? [])
   const { why, ...overall } = attribute(verdicts, { freshProcess: options.freshProcess })
@@ -206,8 +208,21 @@ export function analyzeTable (table: SamplesTable, metrics: readonly MetricSpec[
   }
 }
 
+/**
+ * A heap series that rises significantly by an amount that matters: one whose whole rise stays
+ * under what matters (flat, or under the threshold) explains no growth outside the heap. On a busy
+ * machine one heap series in twenty trends by chance, and a puma has three: counting such a trend
+ * would let a fresh process's allocator creep be called a leak.
+ */
+export function heapExplainsGrowth (v: MetricResult, alpha: number): boolean {
+  if (v.p_value === undefined || v.p_value >= alpha || (v.per_request?.value ?? 0) <= 0) return false
+  return v.verdict !== 'flat' && v.why?.kind !== 'under-threshold' && v.why?.kind !== 'too-few-readings-to-clear'
+}
+
 interface MetricContext {
   freshProcess?: boolean
+  /** The x axis is the target's CPU time: readings where it did no work are left out (work-readings.ts). */
+  onWork?: boolean
   /** A heap series rises significantly (analysed first). */
   heapRises?: boolean
   flatFraction: number
@@ -226,7 +241,8 @@ function analyzeMetric (table: SamplesTable, metric: MetricSpec, segments: reado
   // (the auto warm-up ends at the first one) cleared the heap the floors start from.
   let majors = 0
   segments.forEach((seg, i) => {
-    const all = freshReadings(table, metric, seg.rows[0], seg.rows[1])
+    const read = freshReadings(table, metric, seg.rows[0], seg.rows[1])
+    const all = ctx.onWork ? workedReadings(read) : read
     total += all.y.length
     const cutX = requests[Math.min(cuts[i].row, seg.rows[1] - 1)]
     let from = 0

@@ -44,25 +44,42 @@ export interface SideSeries {
   per_request?: number
 }
 
-/** A target and its run's verdict, in the headline. */
+/** A target and its run's decided verdict, in the headline. */
 export interface SideRun {
   name: string
   verdict?: SeriesVerdict
 }
 
 /**
- * What the headline of a side-by-side comparison says about target b against a: which grows
- * more (`more`, `less`: target names) on the series that tells them apart, and whether that is
- * significant. The report picks the series; verdict-words.ts words it.
+ * What the two verdicts and the paired difference say together about target b against a:
+ * - brings / fixes: b leaks where a does not (or the reverse), and the paired difference agrees
+ *   significantly; faster / slower: both leak, the difference significant;
+ * - grows-more: the difference is significant but the one growing more is not called a leak
+ *   (its own run could not tell its growth from a settling or creeping one);
+ * - disagree: the verdicts name one as leaking and the paired difference, significantly, the other;
+ * - none: the difference is not significant.
+ */
+export type SidesConclusion = 'brings' | 'fixes' | 'faster' | 'slower' | 'grows-more' | 'disagree' | 'none'
+
+/**
+ * The headline of a side-by-side comparison, target b against a: each side's decided verdict
+ * and, on the series that tells them apart, the paired difference b − a. The report picks the
+ * series; verdict-words.ts words it.
  */
 export type SidesHeadline =
   | { kind: 'no-verdict'; a: SideRun; b: SideRun }
   | { kind: 'unpaired'; a: SideRun; b: SideRun }
-  | { kind: 'not-significant'; a: SideRun; b: SideRun; series: [SideSeries, SideSeries] }
-  | SidesDiffer<'one-leaks'> | SidesDiffer<'both-leak'> | SidesDiffer<'grows-faster'>
+  | { kind: 'paired'; a: SideRun; b: SideRun; metric: string; unit: Unit; growth: PairedGrowth; conclusion: SidesConclusion }
 
-/** A significant difference: `more` grows faster than `less` (target names). */
-interface SidesDiffer<K extends string> { kind: K; a: SideRun; b: SideRun; series: [SideSeries, SideSeries]; more: string; less: string }
+/** What b's verdict and a's, with the paired difference b − a, conclude (see SidesConclusion). */
+export function sidesConclusion (a: SeriesVerdict, b: SeriesVerdict, growth: PairedGrowth): SidesConclusion {
+  if (!growth.significant) return 'none'
+  const bMore = growth.difference.value > 0
+  const [more, less] = bMore ? [b, a] : [a, b]
+  if (more === 'leak' && less === 'leak') return bMore ? 'faster' : 'slower'
+  if (more === 'leak') return bMore ? 'brings' : 'fixes'
+  return less === 'leak' ? 'disagree' : 'grows-more'
+}
 
 /** A series of [requests, value] points, requests non-decreasing: a verdict's floor series. */
 export type Points = ReadonlyArray<readonly [number, number]>

@@ -9,7 +9,7 @@
  *   * gc.memoryUsage.heapUsed  leak          10 KiB (10 KiB to 10.1 KiB)  43.5 GiB/h     <0.0001  10.3 KiB → 10.4 KiB       2,701 requests, 1.9 s
  */
 import type { MetricVerdict, RunVerdict, SegmentVerdict } from './types.js'
-import { formatAmount, formatCount, significant } from '../units/format.js'
+import { formatAmount, significant } from '../units/format.js'
 import { formatP, moreRequestsText } from './verdict-words.js'
 import { axisWords, type AxisWords } from './x-axis.js'
 import { MIN_WINDOWS } from './floors.js'
@@ -96,6 +96,8 @@ function row (m: MetricVerdict, name: string, verdict: string, perRequest: Metri
   const slopes = seg && seg.early_per_request !== undefined && seg.late_per_request !== undefined ? `${amount(seg.early_per_request)} → ${amount(seg.late_per_request)}${unit}` : '-'
   const warm = axis.time
     ? m.segments.map((s) => `${significant(s.warmup.elapsed_s, 3)} s`).join(' + ')
-    : seg ? `${formatCount(seg.warmup.requests, 'request')}, ${significant(seg.warmup.elapsed_s, 3)} s` : m.segments.map((s) => `${s.warmup.requests.toLocaleString('en-US')}`).join(' + ') + ' requests'
+    : seg
+      ? `${axis.span(seg.warmup.requests)}, ${significant(seg.warmup.elapsed_s, 3)} s`
+      : axis.stretch === 'requests' ? m.segments.map((s) => `${s.warmup.requests.toLocaleString('en-US')}`).join(' + ') + ' requests' : m.segments.map((s) => axis.span(s.warmup.requests)).join(' + ')
   return [name, verdict, growth, hour, p === undefined ? '-' : formatP(p).replace('< ', '<'), slopes, warm]
 }

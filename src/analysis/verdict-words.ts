@@ -10,7 +10,7 @@ import type { Breach, Heading, HintKind, MissingColumn, Note, Rise, RunReason, S
 import type { Estimate } from './types.js'
 import type { SidesHeadline, SideSeries } from './paired-growth.js'
 import type { Unit } from '../columns/index.js'
-import { formatAmount, formatCount, formatNumber, formatRate, significant, unitScale } from '../units/format.js'
+import { formatAmount, formatCount, formatNumber, formatRate, unitScale } from '../units/format.js'
 import { axisWords, type AxisWords } from './x-axis.js'
 
 /** What each hint says, and the step it suggests. */
@@ -103,7 +103,7 @@ export function seriesReasonText (r: SeriesReason, axis: AxisWords = axisWords(u
     case 'stopped': {
       const stopped = `grew, then stopped: ${rate(r.early)} early, ${lateRate(r.late)}; ${over(r.growth, r.requests)}`
       if (r.no_trend !== undefined) return `${stopped}; no significant trend over the whole run (${pText(r.no_trend)}): a rise, then a level, is no straight line, but the first third grew and the last third's rate would not matter`
-      return r.creep !== undefined ? `${stopped}; the late creep would add ${amount(r.creep)} over ${axis.time ? 'as long' : 'as many requests'} again` : stopped
+      return r.creep !== undefined ? `${stopped}; the late creep would add ${amount(r.creep)} over ${axis.again} again` : stopped
     }
     case 'under-threshold': return `grows (${pText(r.p)}) by ${over(r.growth, r.requests)}: under ${matters(r.threshold)}, but the interval reaches ${amount(r.at_most)}`
     case 'no-major-gc': return `${grows(r.rise)}, but no major GC ran while it did: the growth may be garbage that the next one frees`
@@ -183,7 +183,7 @@ function reasonSentence (r: RunReason, hint: HintKind | undefined, axis: AxisWor
       const parts = r.parts.map((p) => p.growth !== undefined ? `${p.metric} grew by ${formatAmount(p.growth, p.unit)}` : `${p.metric} grew`)
       return `No leak: ${parts.join(', ')} and then stopped (a cache or pool filling up, or a warm-up longer than the one left out); the rest stayed flat.`
     }
-    case 'flat': return `No leak: ${r.metrics.join(', ')} stayed flat over the analysed ${axis.time ? 'time' : 'requests'}.`
+    case 'flat': return `No leak: ${r.metrics.join(', ')} stayed flat over the analysed ${axis.stretch}.`
     case 'inconclusive': {
       const why = r.open.map((o) => `${o.metric}: ${o.why ? seriesReasonText(o.why, axis) : ''}`).join('; ')
       return `Inconclusive: ${why}.${r.more_requests > 0 ? ` About ${axis.more(r.more_requests)} should settle it.` : ''}`
@@ -197,9 +197,8 @@ function reasonSentence (r: RunReason, hint: HintKind | undefined, axis: AxisWor
  */
 export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWords = axisWords(undefined), metric?: string): string {
   const amount = (v: number) => formatAmount(v, s.unit)
-  // ", at this run's 12 requests/s": a time axis has no request rate to name.
-  const at = axis.time ? '' : `, at this run's ${significant(s.requests_per_hour / 3600, 3)} requests/s`
-  const traffic = axis.time ? 'over a day' : 'over a day of traffic at that rate'
+  const at = axis.pace(s.requests_per_hour)
+  const traffic = axis.day
   let text: string
   // A fall is no rate to scale up to an hour or a day.
   if (s.per_hour <= 0 && (verdict === 'leak' || verdict === 'inconclusive' || verdict === 'flat')) return `It did not grow over this run${at.replace(',', '')}.`
@@ -219,7 +218,7 @@ export function scaleText (s: VerdictScale, verdict: SeriesVerdict, axis: AxisWo
       break
   }
   if (!s.fresh_process) return text
-  const first = s.requests !== undefined ? `its first ${axis.span(s.requests)}` : axis.time ? 'its first minutes' : 'its first requests'
+  const first = s.requests !== undefined ? `its first ${axis.span(s.requests)}` : axis.time ? 'its first minutes' : `its first ${axis.stretch}`
   switch (verdict) {
     case 'leak':
       return `${text} The target was started for this run, but a fresh process's warm-up slows down, and this rate held.`
@@ -346,21 +345,41 @@ export function pairedSeriesText (metric: string, a: SideSeries, b: SideSeries, 
   return `${metricLabel(metric)}: ${doing(a)}, ${doing(b)}; ${significanceText(isSignificant)} ${differenceText(a.target, b.target, d, a.unit, paired, axis)}.`
 }
 
-/** The sentence to act on when two targets ran side by side. */
+/** A side's decided verdict in the headline: "leak", "not a leak (settling)", "undecided (inconclusive)". */
+export function sideVerdictText (verdict: SeriesVerdict | undefined): string {
+  if (verdict === undefined) return 'no verdict'
+  if (verdict === 'leak') return 'leak'
+  return verdict === 'inconclusive' ? 'undecided (inconclusive)' : `not a leak (${verdict})`
+}
+
+/**
+ * The sentence to act on when two targets ran side by side: each side's decided verdict, then the
+ * paired difference on the series that tells them apart, then what the two say together. "a: not
+ * a leak (settling); b: leak, RSS 5.2 KiB/request more than a's; the difference is significant
+ * (b − a: …): what differs in b brings the leak."
+ */
 export function sidesHeadlineText (h: SidesHeadline, axis: AxisWords = axisWords(undefined)): string {
   const { a, b } = h
-  const is = (name: string, verdict: string) => `${name} ${verdict === 'leak' ? 'leaks' : `is ${verdict}`}`
-  const verdicts = `${is(a.name, a.verdict ?? 'none')}, ${is(b.name, b.verdict ?? 'none')}`
-  if (h.kind === 'no-verdict' || h.kind === 'unpaired') {
-    return h.kind === 'unpaired' ? `${verdicts}; no series of theirs could be paired to tell them apart.` : `${b.name} can't be set against ${a.name}: ${a.verdict ? b.name : a.name} has no verdict.`
-  }
-  const evidence = `${sideSeriesText(h.series[0], axis)}, ${sideSeriesText(h.series[1], axis)}`
-  if (h.kind === 'not-significant') return `${verdicts}; ${evidence}; ${significanceText(false)}: the change from ${a.name} to ${b.name} makes none that this ${axis.time ? 'watch' : 'run'} can tell.`
-  const { more, less } = h
-  const said = `${evidence}; ${significanceText(true)}`
-  switch (h.kind) {
-    case 'one-leaks': return `${more} leaks and ${less} does not: ${said}: what differs in ${b.name} ${more === a.name ? 'fixes' : 'brings'} the leak.`
-    case 'both-leak': return `Both leak, ${more} faster: ${said}: what differs in ${b.name} makes the leak ${more === a.name ? 'slower, not gone' : 'faster'}.`
-    case 'grows-faster': return `${verdicts}, but ${more} grows faster: ${said}: a longer ${axis.time ? 'watch' : 'run'} will tell whether ${more} leaks.`
-  }
+  const verdicts = `${a.name}: ${sideVerdictText(a.verdict)}; ${b.name}: ${sideVerdictText(b.verdict)}`
+  if (h.kind === 'no-verdict') return `${verdicts}: ${b.name} can't be set against ${a.name} without both verdicts.`
+  if (h.kind === 'unpaired') return `${verdicts}; no series of theirs could be paired to tell them apart.`
+  const { growth, unit, conclusion } = h
+  const name = metricLabel(h.metric)
+  const difference = differenceText(a.name, b.name, growth.difference, unit, { p: growth.p_value, requests: growth.requests }, axis)
+  const run = axis.time ? 'watch' : 'run'
+  if (conclusion === 'none') return `${verdicts}; ${name}: ${significanceText(false)} ${difference}: what differs in ${b.name} makes none that this ${run} can tell.`
+  const more = growth.difference.value > 0
+  const by = `${name} ${axis.rate(Math.abs(growth.difference.value), unit)} ${more ? 'more' : 'less'} than ${a.name}'s; ${significanceText(true)} ${difference}`
+  const [grower, other] = more ? [b.name, a.name] : [a.name, b.name]
+  const said = ((): string => {
+    switch (conclusion) {
+      case 'brings': return `what differs in ${b.name} brings the leak`
+      case 'fixes': return `what differs in ${b.name} fixes the leak`
+      case 'faster': return `what differs in ${b.name} makes the leak faster`
+      case 'slower': return `what differs in ${b.name} makes the leak slower, not gone`
+      case 'grows-more': return `${grower} grows more, though its own ${run} does not call it a leak: a longer ${run} will tell`
+      case 'disagree': return `${grower} grows more though ${other} is the one called a leak: a longer ${run} will tell`
+    }
+  })()
+  return `${verdicts}, ${by}: ${said}.`
 }

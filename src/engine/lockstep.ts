@@ -3,8 +3,11 @@
  * request only once user i of every other target has finished its (k−1)-th (with its redirect
  * hops and think time). Which list entry step k sends, and whether a request budget allows it,
  * is decided once per step for all targets, so every target sees the same requests in the same
- * order per user. A slow target therefore holds the others back to its pace; a target that
- * leaves (it died, or its run was stopped) stops holding them.
+ * order per user. A slow target therefore holds the others back to its pace. A target that is
+ * dropped (its process died, or it never started) stops holding them; an engine that stops for
+ * any other reason (its duration, an interrupt) ends the steps of all, so that no target goes on
+ * alone: each run's deadline starts when its own target is ready, and a run freed from the gate
+ * would take requests the others never get.
  */
 import { randomOrder, sequentialOrder, type UrlOrder } from './url-order.js'
 
@@ -15,7 +18,10 @@ export interface StepGate {
    * here, or with undefined when the run-wide request budget is spent. May call it at once.
    */
   arrive (user: number, go: (entry: number | undefined) => void): void
-  /** The engine stops sending (it was stopped or halted): the other targets no longer wait for it. */
+  /**
+   * The engine stops sending (it was stopped or halted): no target gets another step, unless
+   * this one was dropped first, which the others then no longer wait for.
+   */
   leave (): void
 }
 
@@ -37,6 +43,7 @@ interface UserStep {
 
 export class Lockstep {
   readonly #present: boolean[]
+  readonly #dropped: boolean[]
   readonly #orders: UrlOrder[]
   readonly #steps: UserStep[]
   #tickets: number
@@ -44,6 +51,7 @@ export class Lockstep {
   constructor (settings: LockstepSettings) {
     const { targets, users, entries, order } = settings
     this.#present = new Array<boolean>(targets).fill(true)
+    this.#dropped = new Array<boolean>(targets).fill(false)
     this.#orders = Array.from({ length: users }, (_, i) => order === 'random' ? randomOrder(entries) : sequentialOrder(entries, i, users))
     this.#steps = Array.from({ length: users }, () => ({ waiting: new Array(targets).fill(undefined), arrived: 0 }))
     this.#tickets = settings.requests
@@ -57,6 +65,12 @@ export class Lockstep {
     }
   }
 
+  /** Target `index` is gone (its process died, or it never started): the others go on without it. */
+  drop (index: number): void {
+    this.#dropped[index] = true
+    this.#leave(index)
+  }
+
   #arrive (target: number, user: number, go: (entry: number | undefined) => void): void {
     const step = this.#steps[user]
     if (step.waiting[target] === undefined) step.arrived++
@@ -67,6 +81,8 @@ export class Lockstep {
   #leave (target: number): void {
     if (!this.#present[target]) return
     this.#present[target] = false
+    // The run's end, not the target's: the steps end for all, those waiting told so now.
+    if (!this.#dropped[target]) this.#tickets = 0
     for (let user = 0; user < this.#steps.length; user++) {
       const step = this.#steps[user]
       const go = step.waiting[target]

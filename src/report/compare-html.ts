@@ -99,11 +99,14 @@ function comparisonTable (c: Comparison) {
       ${row('folder', c.runs.map((r) => html`<code>${r.dir}</code>`))}
       ${row('started', c.runs.map((r) => r.started_at))}
       ${row('duration', c.runs.map((r) => formatDuration(r.elapsed_s) + (r.interrupted ? ' (interrupted)' : '')))}
-      ${row('users', c.runs.map((r) => String(r.concurrency)))}
-      ${row('requests', c.runs.map((r) => r.requests.toLocaleString('en-US')))}
-      ${row('rate', c.runs.map((r) => `${r.rate_per_s.toFixed(1)} req/s`))}
-      ${row('availability', c.runs.map((r) => `${r.availability_percent.toFixed(2)} %`))}
-      ${row('latency p50 / p99', c.runs.map((r) => `${ms(r.p50_ms)} / ${ms(r.p99_ms)} ms`))}
+      ${c.watch
+? ''
+: html`
+        ${row('users', c.runs.map((r) => String(r.concurrency)))}
+        ${row('requests', c.runs.map((r) => r.requests.toLocaleString('en-US')))}
+        ${row('rate', c.runs.map((r) => `${r.rate_per_s.toFixed(1)} req/s`))}
+        ${row('availability', c.runs.map((r) => `${r.availability_percent.toFixed(2)} %`))}
+        ${row('latency p50 / p99', c.runs.map((r) => `${ms(r.p50_ms)} / ${ms(r.p99_ms)} ms`))}`}
       ${row('target events', c.runs.map((r) => String(r.events)))}
       ${row('verdict', c.runs.map((r) => r.verdict
         ? html`<span class="v-${r.verdict}">${r.verdict}</span>${r.verdictFrom === 'analysis' ? html` <span class="muted">(analysed now)</span>` : ''}`

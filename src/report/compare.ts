@@ -79,6 +79,8 @@ export interface SeriesComparison {
 export interface Comparison {
   /** Every run is a watch with no request counter: the x axis is time, rates per hour (analysis/x-axis.ts). */
   time: boolean
+  /** Every run is a watch: memsiege sent no requests, so there are no users, rate, availability or latency to show. */
+  watch: boolean
   runs: RunColumn[]
   series: SeriesComparison[]
   /** Every sentence, in order. */
@@ -126,7 +128,8 @@ export function compareRuns (runs: readonly CompareRunInput[]): Comparison {
     })
     return { metric, unit, charted, ...(derived_from ? { derived_from } : {}), cells, versus }
   })
-  return { time, runs: columns, series, sentences: series.flatMap((s) => s.versus.map((v) => v.sentence)) }
+  const watch = runs.every((r) => r.input.summary.x_axis !== undefined)
+  return { time, watch, runs: columns, series, sentences: series.flatMap((s) => s.versus.map((v) => v.sentence)) }
 }
 
 interface SeriesInfo { metric: string; unit: Unit; charted: boolean; derived_from?: string[] }
@@ -232,11 +235,13 @@ export function compareTable (c: Comparison): string {
   add('folder', (r) => r.dir)
   add('started', (r) => r.started_at.replace(/\.\d+Z$/, 'Z'))
   add('duration', (r) => formatDuration(r.elapsed_s) + (r.interrupted ? ' (interrupted)' : ''))
-  add('users', (r) => String(r.concurrency))
-  add('requests', (r) => String(r.requests))
-  add('rate', (r) => `${r.rate_per_s.toFixed(1)} req/s`)
-  add('availability', (r) => `${r.availability_percent.toFixed(2)} %`)
-  add('p50 / p99', (r) => `${ms(r.p50_ms)} / ${ms(r.p99_ms)} ms`)
+  if (!c.watch) {
+    add('users', (r) => String(r.concurrency))
+    add('requests', (r) => String(r.requests))
+    add('rate', (r) => `${r.rate_per_s.toFixed(1)} req/s`)
+    add('availability', (r) => `${r.availability_percent.toFixed(2)} %`)
+    add('p50 / p99', (r) => `${ms(r.p50_ms)} / ${ms(r.p99_ms)} ms`)
+  }
   add('target events', (r) => String(r.events))
   add('verdict', (r) => r.verdict ? `${r.verdict}${r.verdictFrom === 'analysis' ? ' (analysed now)' : ''}` : 'none')
   for (const s of c.series) {

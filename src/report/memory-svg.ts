@@ -34,12 +34,15 @@ export function mainSegment (segments: readonly SegmentVerdict[]): SegmentVerdic
 
 /**
  * The requests of a run in a few words; a watch sent none: the requests the app's counter
- * counted while it watched, or on the time axis only that it watched.
+ * counted while it watched, or on the CPU-time axis the target's CPU time, or on the time axis
+ * only that it watched.
  */
 export function loadFact (input: ReportInput): string {
   const { summary } = input
   if (summary.x_axis === undefined) return formatCount(summary.transactions + summary.failed_transactions, 'request')
-  if (axisWords(summary.x_axis).time) return 'watched (no request counter: the x axis is time)'
+  const axis = axisWords(summary.x_axis)
+  if (axis.time) return 'watched (no request counter: the x axis is time)'
+  if (axis.stretch === 'work') return `watched (no request counter: the x axis is the target's CPU time, ${axis.span(input.series.requests.at(-1) ?? 0)})`
   const counted = input.series.requests.at(-1) ?? 0
   return `${formatCount(Math.round(counted), 'request')} counted by the app`
 }
@@ -61,7 +64,7 @@ export function memorySvg (input: ReportInput, model: MemoryModel = memoryModel(
   const facts: string[] = []
   const seg = model.rssVerdict ? mainSegment(model.rssVerdict.segments) : undefined
   const axis = axisWords(summary.x_axis)
-  if (seg?.per_request) facts.push(`RSS ${axis.time ? `${axis.rate(seg.per_request.value, 'bytes')} (${axis.rate(seg.per_request.low, 'bytes')} to ${axis.rate(seg.per_request.high, 'bytes')})` : formatEstimate(seg.per_request, 'bytes', 'request')}`)
+  if (seg?.per_request) facts.push(`RSS ${axis.stretch !== 'requests' ? `${axis.rate(seg.per_request.value, 'bytes')} (${axis.rate(seg.per_request.low, 'bytes')} to ${axis.rate(seg.per_request.high, 'bytes')})` : formatEstimate(seg.per_request, 'bytes', 'request')}`)
   else if (model.rssVerdict) facts.push(`RSS: ${model.rssVerdict.verdict}`)
   facts.push(`${loadFact(input)} in ${formatDuration(summary.elapsed_s)}`)
   facts.push(`started ${summary.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`)

@@ -63,8 +63,7 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
       ${memory.rss || memory.objects
         ? html`<div class="chart" id="chart-memory"></div>`
         : html`<p class="muted" id="chart-memory-missing">No memory samples: the run had no target process to sample (load only).</p>`}
-      <div class="chart-title">Request rate (left) and p99 latency of each interval (right)</div>
-      <div class="chart" id="chart-load"></div>
+      ${loadChart(summary, load.rps)}
       ${sampled}
       ${memory.events.length ? html`<p class="note">Dashed red lines: events of the target (below).</p>` : ''}
     </section>
@@ -175,6 +174,16 @@ function metricsTable (metrics: MetricVerdict[], axis: AxisWords): SafeHtml {
   </tbody></table>`
 }
 
+/**
+ * A run's request rate and p99; a watch measures no latency, and has a rate only from the app's
+ * request counter: the chart is left out where it would be empty.
+ */
+function loadChart (summary: ReportInput['summary'], rps: ReadonlyArray<number | null>): SafeHtml {
+  if (summary.x_axis === undefined) return html`<div class="chart-title">Request rate (left) and p99 latency of each interval (right)</div><div class="chart" id="chart-load"></div>`
+  if (!rps.some((v) => v !== null && Number.isFinite(v))) return html``
+  return html`<div class="chart-title">Request rate counted by the app (no latency: memsiege sent no requests)</div><div class="chart" id="chart-load"></div>`
+}
+
 function summaryCard (input: ReportInput): SafeHtml {
   const s = input.summary
   const cfg = s.config
@@ -182,6 +191,8 @@ function summaryCard (input: ReportInput): SafeHtml {
   const targetText = target?.command ? `command: ${target.command}` : target?.port ? `port ${target.port}` : target?.pid ? `pid ${target.pid}` : 'none (load only)'
   const stop = cfg?.stop
   const stopText = !stop ? '' : stop.kind === 'duration' ? `duration ${formatDuration(stop.seconds)}` : stop.kind === 'forever' ? 'until interrupted' : `${stop.kind} ${stop.count}`
+  // A watch sent no requests: its elapsed time is all the load figures it has.
+  if (s.x_axis !== undefined) return watchCard(input, stopText, targetText)
   const rows: Array<[string, string]> = [
     ['Transactions', `${s.transactions} hits`],
     ['Availability', `${s.availability_percent.toFixed(2)} %`],
@@ -239,6 +250,24 @@ function rateNote (s: ReportInput['summary']): SafeHtml {
   return html`<p class="note" id="rate-note">The verdict's ${significant(analysed, 3)} requests/s is the rate of the requests it analysed (the warm-up left out); the transaction rate above is the whole run's (${s.transaction_rate_per_s.toFixed(2)} trans/s over ${formatDuration(s.elapsed_s)}).</p>`
 }
 
+function watchCard (input: ReportInput, stopText: string, targetText: string): SafeHtml {
+  const s = input.summary
+  const cfg = s.config
+  return html`<div class="card" id="summary">
+    <h2>Summary</h2>
+    <table class="kv">
+      <tr><th>watched</th><td>${formatDuration(s.elapsed_s)}${s.interrupted ? ' (until interrupted)' : ''}</td></tr>
+      <tr><th>stop</th><td>${stopText}</td></tr>
+      <tr><th>target</th><td><code>${targetText}</code></td></tr>
+      <tr><th>x axis</th><td>${s.x_axis}</td></tr>
+      <tr><th>sampling</th><td>every ${formatDuration(cfg?.sample?.interval ?? 1)}${cfg?.sample?.gc ? html`, GC from <code>${cfg.sample.gc.url}</code>` : ''}</td></tr>
+      <tr><th>started</th><td>${s.started_at}</td></tr>
+      <tr><th>ended</th><td>${s.ended_at}</td></tr>
+      <tr><th>versions</th><td>memsiege ${s.versions?.memsiege}, Node ${s.versions?.node}</td></tr>
+    </table>
+  </div>`
+}
+
 function endpointsSection (input: ReportInput): SafeHtml {
   const rows = [...(input.summary.endpoints ?? [])].sort((a, b) => b.transactions + b.failed - (a.transactions + a.failed))
   if (rows.length === 0) return html``
@@ -263,7 +292,7 @@ function segmentsSection (v: RunVerdict | undefined): SafeHtml {
   const axis = axisWords(v.x_axis)
   return html`<section id="reasons"><h2>Why</h2><table class="metrics">
     <thead><tr><th>series</th><th>verdict</th><th>reason</th></tr></thead>
-    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">${moreRequestsText(s.more_requests, axis)}</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}${axis.time ? '' : `, ${formatCount(s.warmup.requests, 'request')}`}; ${formatCount(s.windows, 'window')}</span></td></tr>`)}</tbody>
+    <tbody>${rows.map(({ m, s, i }) => html`<tr><td><code>${m.metric}</code>${m.segments.length > 1 ? html` <span class="muted">segment ${i + 1}</span>` : ''}</td><td class="v-${s.verdict}">${s.verdict}</td><td>${s.reason}${s.more_requests ? html` <span class="muted">${moreRequestsText(s.more_requests, axis)}</span>` : ''}<br><span class="muted">warm-up left out: ${formatDuration(s.warmup.elapsed_s)}${axis.time ? '' : `, ${axis.span(s.warmup.requests)}`}; ${formatCount(s.windows, 'window')}</span></td></tr>`)}</tbody>
   </table></section>`
 }
 

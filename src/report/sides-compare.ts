@@ -4,7 +4,7 @@
  * the two runs' own intervals, and sentences that name the targets and say which one leaks
  * (worded by analysis/verdict-words.ts).
  */
-import { pairedGrowth, type PairedGrowth, type SideSeries, type SidesHeadline } from '../analysis/paired-growth.js'
+import { pairedGrowth, sidesConclusion, type PairedGrowth, type SideSeries, type SidesHeadline } from '../analysis/paired-growth.js'
 import type { MetricVerdict } from '../analysis/types.js'
 import { pairedSeriesText, sidesHeadlineText } from '../analysis/verdict-words.js'
 import { axisWords, TIME_AXIS, type AxisWords } from '../analysis/x-axis.js'
@@ -52,9 +52,9 @@ function pairedSentence (metric: string, a: RunColumn, ma: MetricVerdict, b: Run
 }
 
 /**
- * The sentence to act on, for each target after the first: the series that tells them apart
- * (one that leaks in either with a significant difference, else one that decides a verdict), who
- * grows faster, and whether that is significant.
+ * The sentence to act on, for each target after the first: each side's decided verdict, and the
+ * paired difference on the series that tells them apart (one that leaks in either with a
+ * significant difference, else one that decides a verdict).
  */
 function headlineOf (c: Comparison, paired: Array<Array<PairedGrowth | undefined>>, runs: readonly CompareRunInput[], axis: AxisWords): string {
   const a = c.runs[0]
@@ -74,13 +74,9 @@ function headlineOf (c: Comparison, paired: Array<Array<PairedGrowth | undefined
     }
     const best = c.series.map((_, k) => k).reduce((x, k) => (score(k) > score(x) ? k : x), 0)
     const [ma, mb] = metricsOf(best)
-    const p = paired[best]?.[i - 1]
-    if (!ma || !mb || !p) return { kind: 'unpaired', ...sides }
-    const metric = c.series[best].metric
-    const series: [SideSeries, SideSeries] = [sideSeries(a, ma, metric), sideSeries(b, mb, metric)]
-    if (!p.significant) return { kind: 'not-significant', ...sides, series }
-    const [more, less] = p.difference.value < 0 ? [a, b] : [b, a]
-    const kind = more.verdict === 'leak' && less.verdict !== 'leak' ? 'one-leaks' : a.verdict === 'leak' && b.verdict === 'leak' ? 'both-leak' : 'grows-faster'
-    return { kind, ...sides, series, more: more.name, less: less.name }
+    const growth = paired[best]?.[i - 1]
+    if (!ma || !mb || !growth) return { kind: 'unpaired', ...sides }
+    // The sides' decided verdicts, not the series': a side is a leak only when its run says so.
+    return { kind: 'paired', ...sides, metric: c.series[best].metric, unit: ma.unit, growth, conclusion: sidesConclusion(a.verdict, b.verdict, growth) }
   }
 }

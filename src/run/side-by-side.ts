@@ -89,7 +89,10 @@ export function startSides (given: Scenario, options: SidesOptions = {}): SidesH
       ...(looks ? { beforeSummary: (summary: JudgedSummary) => { summary.extension = looks.record(summary.interrupted) } } : {}),
       onEvent: (event) => {
         options.onEvent?.(side.name, event)
-        if (event.type === 'target_exited') handle.finish()
+        if (event.type !== 'target_exited') return
+        // Before its run stops: a target that died must not end the others' steps.
+        gates?.drop(i)
+        handle.finish()
       }
     })
     handles.push(handle)
@@ -104,7 +107,7 @@ export function startSides (given: Scenario, options: SidesOptions = {}): SidesH
   }
   return allSides(dir, targets.map((t) => t.name), handles, (i, result) => {
     // It never ran (its target did not start): the others must not wait for it at the gate.
-    if (!result) gates?.gate(i).leave()
+    if (!result) gates?.drop(i)
     endOthers(i, result)
   })
 }

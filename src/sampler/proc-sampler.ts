@@ -14,6 +14,11 @@
  * - `cpu_percent`: sum over the tree of pidusage's CPU% (100 = one core) since the previous read;
  *   a process's first reading counts 0.
  *
+ * Not a column: `cpuSeconds`, the CPU time the tree has used since start(), summed over every
+ * process seen in it (a worker that exits keeps what it used; one that appears counts from its
+ * first reading): a watch's x axis when the app counts no requests. From the threads' schedstat
+ * (nanoseconds) where /proc has it, else pidusage's utime + stime (clock ticks).
+ *
  * The tree's descendants are re-discovered at most once a second (TREE_RESCAN_MS) and on every
  * read slower than that, so workers that come and go are counted within a second; in between a
  * read samples the tree last found, less the processes gone since. Finding it reads the stat
@@ -28,7 +33,7 @@
 import pidusage from 'pidusage'
 import type { Cell, Sampler } from './types.js'
 import { PROC_MEANINGS } from '../columns/index.js'
-import { hasProcfs, readSmapsRollup, readStatus, type ProcStatus } from '../target/procfs.js'
+import { hasProcfs, readCpuMs, readSmapsRollup, readStatus, type ProcStatus } from '../target/procfs.js'
 import { processTree } from '../target/process-tree.js'
 import type { ExitSource, TargetEvent } from '../target/events.js'
 import { TargetWatch, type TargetRoot } from '../target/watch.js'
@@ -79,6 +84,12 @@ export class ProcSampler implements Sampler {
   #pssPass?: Promise<void>
   /** The tree last found, of which root, and when. */
   #tree?: { root: number; pids: number[]; at: number }
+  /** Each process's CPU time (ms) at its last reading, and the tree's total since start(). */
+  readonly #cpuMs = new Map<number, number>()
+  #cpuTotalMs = 0
+  #started = false
+  /** The CPU time comes from the threads' schedstat (this kernel keeps it), not from pidusage. */
+  #sched = false
 
   constructor (opts: ProcSamplerOptions) {
     if (opts.pid === undefined && opts.port === undefined) throw new TypeError('ProcSampler needs a pid or a port')
@@ -91,6 +102,11 @@ export class ProcSampler implements Sampler {
   /** The root process now sampled (changes on target_restarted); undefined before start(). */
   get pid (): number | undefined {
     return this.#watch.root?.pid
+  }
+
+  /** CPU seconds (user + system) the process tree has used since start(), as of the last read. */
+  get cpuSeconds (): number {
+    return this.#cpuTotalMs / 1000
   }
 
   /** Samples `pid`, a process memsiege started in place of the old one, from the next read on (see TargetWatch.adopt). */
@@ -108,8 +124,12 @@ export class ProcSampler implements Sampler {
   async start (): Promise<void> {
     this.#pssRoot = await this.#watch.find()
     const pids = await this.#pids(this.#pssRoot)
-    // Primes pidusage so the first row's CPU is measured over one interval, not since boot.
+    this.#sched = this.#procfs && (await readCpuMs(this.#pssRoot.pid)) !== undefined
+    // Primes pidusage so the first row's CPU is measured over one interval, not since boot; and
+    // the CPU time's zero.
     await this.#cpuPercent(pids)
+    if (this.#sched) await this.#countSchedTime(pids)
+    this.#started = true
     this.#startPssPass(pids)
     await this.#pssPass
   }
@@ -148,6 +168,7 @@ export class ProcSampler implements Sampler {
 
   async #procfsRow (pids: number[]): Promise<Cell[]> {
     const [statuses, cpu] = await Promise.all([Promise.all(pids.map(readStatus)), this.#cpuPercent(pids)])
+    if (this.#sched) await this.#countSchedTime(pids)
     const live = statuses.filter((s): s is ProcStatus => s !== undefined && s.state !== 'Z' && s.state !== 'X')
     if (live.length === 0) return this.#emptyRow()
     const total = (key: keyof ProcStatus) => sum(live.map((s) => s[key] as number | undefined))
@@ -167,6 +188,7 @@ export class ProcSampler implements Sampler {
 
   async #pidusageRow (pids: number[]): Promise<Cell[]> {
     const stats = await this.#usage(pids)
+    if (stats) this.#countCpuTime(Object.entries(stats).map(([pid, s]) => [Number(pid), s?.ctime]))
     const live = stats ? Object.values(stats).filter((s) => s !== undefined && s !== null) : []
     if (live.length === 0) return this.#emptyRow()
     const row = this.#emptyRow()
@@ -214,7 +236,27 @@ export class ProcSampler implements Sampler {
   async #cpuPercent (pids: number[]): Promise<number | undefined> {
     const stats = await this.#usage(pids)
     if (!stats) return undefined
+    if (!this.#sched) this.#countCpuTime(Object.entries(stats).map(([pid, s]) => [Number(pid), s?.ctime]))
     return round2(sum(Object.values(stats).map((s) => s?.cpu)))
+  }
+
+  async #countSchedTime (pids: number[]): Promise<void> {
+    const times = await Promise.all(pids.map(readCpuMs))
+    this.#countCpuTime(pids.map((pid, i) => [pid, times[i]]))
+  }
+
+  /**
+   * Adds what each process used since its last reading; before start() ends, readings only set
+   * the zero. A reading below the last (a thread that exited took its time out of the sum, or the
+   * pid is a new process's) adds nothing.
+   */
+  #countCpuTime (times: Array<[number, number | undefined]>): void {
+    for (const [pid, ms] of times) {
+      if (ms === undefined || !Number.isFinite(ms)) continue
+      const last = this.#cpuMs.get(pid) ?? (this.#started ? 0 : ms)
+      this.#cpuTotalMs += Math.max(0, ms - last)
+      this.#cpuMs.set(pid, ms)
+    }
   }
 
   async #usage (pids: number[]): Promise<Record<number, pidusage.Status | undefined> | undefined> {

@@ -1,10 +1,12 @@
 /**
  * The x axis of a watch. memsiege sends no load, so it has no request count of its own: it reads
  * one the app or its proxy keeps (a Prometheus counter, nginx's stub_status, an access log it
- * follows), or, without one, counts seconds. The count starts at 0 when the watch does, and runs
- * on across the app's restarts (a counter that falls back restarted from 0).
+ * follows), or, without one, the target's CPU time (its work: a stretch without traffic adds
+ * almost nothing), or, without a process to read that from, counts seconds. The count starts at 0
+ * when the watch does, and runs on across the app's restarts (a counter that falls back
+ * restarted from 0).
  */
-import { TIME_AXIS } from '../analysis/x-axis.js'
+import { CPU_AXIS, TIME_AXIS } from '../analysis/x-axis.js'
 import { ConfigError } from '../errors.js'
 import { GcFetcher } from '../sampler/gc-fetch.js'
 import { parsePrometheusText } from '../sampler/prometheus.js'
@@ -12,6 +14,7 @@ import { AccessLogFollower } from './access-log.js'
 
 export type CounterSpec =
   | { kind: 'time' }
+  | { kind: 'cpu'; of: { readonly cpuSeconds: number } }
   | { kind: 'prometheus'; url: string; metric: string }
   | { kind: 'stub_status'; url: string }
   | { kind: 'log'; file: string }
@@ -29,6 +32,7 @@ export interface RequestCounter {
 export function requestCounter (spec: CounterSpec, insecure: boolean): RequestCounter {
   switch (spec.kind) {
     case 'time': return new Seconds()
+    case 'cpu': return new CpuSeconds(spec.of)
     case 'prometheus': return new Cumulative(`requests counted by the app's Prometheus counter ${spec.metric} (${spec.url})`, '--requests-from-prom', promReader(spec.url, spec.metric, insecure))
     case 'stub_status': return new Cumulative(`requests counted by nginx's stub_status (${spec.url}), less memsiege's own reads of it`, '--requests-from-nginx', stubStatusReader(spec.url, insecure))
     case 'log': return new AccessLogFollower(spec.file)
@@ -40,6 +44,18 @@ class Seconds implements RequestCounter {
   async start (): Promise<void> {}
   async read (elapsedS: number): Promise<number> {
     return elapsedS
+  }
+
+  async close (): Promise<void> {}
+}
+
+/** The target's CPU seconds, as its process sampler last read them (the row's samples are read first). */
+class CpuSeconds implements RequestCounter {
+  readonly xAxis = CPU_AXIS
+  constructor (readonly process: { readonly cpuSeconds: number }) {}
+  async start (): Promise<void> {}
+  async read (): Promise<number> {
+    return Math.round(this.process.cpuSeconds * 1000) / 1000
   }
 
   async close (): Promise<void> {}

@@ -16,7 +16,7 @@ import { writeReport } from '../report/write-report.js'
 import { IntervalClock } from '../run/interval-clock.js'
 import { targetDown } from '../run/run-scenario.js'
 import { openRecordedSession } from '../run/recorded-session.js'
-import { PROC_COLUMNS } from '../sampler/proc-sampler.js'
+import { PROC_COLUMNS, ProcSampler } from '../sampler/proc-sampler.js'
 import type { Scenario } from '../scenario/types.js'
 import { LongTimeout } from '../long-timeout.js'
 import { Alerts, type AlertChange, type AlertSettings } from './alerts.js'
@@ -35,6 +35,8 @@ export const PERIODIC_MAX_ROWS = 10_000
 
 export interface WatchOptions {
   counter: CounterSpec
+  /** Side by side: without a request counter the x axis is the clock the targets share, not each one's CPU time. */
+  onClock?: boolean
   /** Watch this many seconds; undefined: until interrupt(). */
   forS?: number
   /** Re-analyse and rewrite summary.json and report.html this often (seconds). */
@@ -83,12 +85,16 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
   const started = new Promise<void>((resolve) => { setStarted = resolve })
 
   async function run (): Promise<WatchResult> {
-    const counter = requestCounter(options.counter, scenario.target.insecure)
+    // The app's counter before the target starts: a counter that can't be made is bad input.
+    const given = options.counter.kind === 'time' ? undefined : requestCounter(options.counter, scenario.target.insecure)
     const { session, events, closeEvents } = await openRecordedSession(scenario, dir, warn, options.onEvent).catch((err: unknown) => {
       results.discard()
       throw err
     })
     const { samplers } = session
+    const proc = samplers.find((s): s is ProcSampler => s instanceof ProcSampler)
+    // Without the app's count, its work: the target's CPU time, unless the targets are paired on the clock they share.
+    const counter = given ?? requestCounter(proc && !options.onClock ? { kind: 'cpu', of: proc } : options.counter, scenario.target.insecure)
     try {
       await counter.start()
     } catch (err) {
@@ -98,13 +104,17 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
       throw err
     }
     setStarted()
+    /** The `requests` column counts requests (the app's counter), not seconds or CPU time: it has a rate. */
+    const counted = options.counter.kind !== 'time'
     const columns = [...WATCH_COLUMNS, ...samplers.flatMap((s) => s.columns)]
     const meanings: ColumnMeanings = Object.assign(Object.fromEntries(WATCH_COLUMNS.map((c) => [c, LOAD_MEANINGS[c]])), ...samplers.map((s) => s.meanings))
     const csv = new DailySamplesCsv(dir, columns)
     const alerts = new Alerts(options.alerts ?? { leak: false }, dir, resultsPath(dir, 'alerts.log'))
     const tell = (change: AlertChange | undefined): void => { if (change) options.onAlert?.(change) }
-    const rssCell = samplers[0]?.columns === PROC_COLUMNS ? PROC_COLUMNS.indexOf('rss_bytes') : -1
+    const rssCell = proc && samplers[0] === proc ? PROC_COLUMNS.indexOf('rss_bytes') : -1
     const verdictSettings = verdictSettingsFor(dir, { scenario, flags: options.analysisFlags, recorded: meanings, xAxis: counter.xAxis })
+    // What the summary says the stop was: --for, not the watch scenario's "until interrupted".
+    const watched: Scenario = options.forS !== undefined ? { ...scenario, stop: { kind: 'duration', seconds: options.forS } } : scenario
     const startedAt = new Date()
     const t0 = performance.now()
     let last = t0
@@ -117,8 +127,10 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
       const intervalS = (now - last) / 1000
       last = now
       const elapsedS = round((now - t0) / 1000, 3)
-      const [requests, samples] = await Promise.all([counter.read(elapsedS), Promise.all(samplers.map((s) => s.read()))])
-      const rps = options.counter.kind !== 'time' && requests !== undefined && lastRequests !== undefined && intervalS > 0 ? round((requests - lastRequests) / intervalS, 1) : undefined
+      // The samples first: the CPU-time counter reads what the process sampler has just read.
+      const samples = await Promise.all(samplers.map((s) => s.read()))
+      const requests = await counter.read(elapsedS)
+      const rps = counted && requests !== undefined && lastRequests !== undefined && intervalS > 0 ? round((requests - lastRequests) / intervalS, 1) : undefined
       if (requests !== undefined) lastRequests = requests
       const time = new Date()
       try {
@@ -136,7 +148,7 @@ export function startWatch (scenario: Scenario, options: WatchOptions): WatchHan
 
     const summaryNow = (final: boolean): JudgedSummary => {
       const endedAt = new Date()
-      const summary: JudgedSummary = buildSummary(scenario, new RunStats(), { startedAt, endedAt, elapsedS: (performance.now() - t0) / 1000 }, dir, final && interrupted, events)
+      const summary: JudgedSummary = buildSummary(watched, new RunStats(), { startedAt, endedAt, elapsedS: (performance.now() - t0) / 1000 }, dir, final && interrupted, events)
       summary.columns = meanings
       summary.x_axis = counter.xAxis
       if (!final) summary.in_progress = true

@@ -2,6 +2,8 @@
  * A watch of two live processes or more side by side (the production case: two containers behind
  * one proxy, the old build and the new): one ordinary watch per target, each in its own sub-folder
  * of one results folder, on one clock from the same start, so that their series line up on time.
+ * Without a request counter that clock is their x axis: each target's CPU time is its own, and
+ * pairing needs one x for all.
  * A target whose watch can't start is reported and the others go on; interrupt() ends them all.
  */
 import { join } from 'node:path'
@@ -26,6 +28,7 @@ export function startWatchSides (scenario: Scenario, options: WatchSidesOptions)
   writeSidesFile(dir, { targets: targets.map((t) => t.name), mode: 'watch' })
   const handles = targets.map((side) => startWatch(sideScenario(scenario, side, join(dir, side.name)), {
     ...options,
+    onClock: true,
     warn: (message) => options.warn?.(side.name, message),
     onEvent: (event) => options.onEvent?.(side.name, event),
     onAlert: (change) => options.onAlert?.(side.name, change)
