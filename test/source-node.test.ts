@@ -1,0 +1,59 @@
+import t from 'tap'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
+import { sourceRun } from './helpers/source-run.js'
+import { runCli } from './helpers/cli.js'
+
+const APP = join(repoRoot, 'test', 'fixtures', 'source-node', 'app.mjs')
+
+t.test('a Node app whose leak is a Map: the site is the function that fills it, at its file:line; the bounded cache is not named', async (t) => {
+  const port = await freePort()
+  const r = await sourceRun(t, { command: `${process.execPath} ${APP}`, port, ready: '/plain', urls: ['/leak', '/cache', '/plain'], requests: 8000 })
+  t.equal(r.status, 0, r.stderr)
+  const sites = r.source?.sites ?? []
+  t.equal(r.source?.runtime, 'node')
+  t.match(sites[0]?.site, /^remember \S+source-node\/app\.mjs:9$/, JSON.stringify(r.source))
+  t.notOk(sites.some((s) => /cached|probe/.test(s.site)), 'neither the bounded cache nor the probe itself')
+  t.ok(sites[0]!.bytes_per_1000_requests > 50_000, `about 230 B kept per request, a third of them: ${sites[0]!.bytes_per_1000_requests}`)
+  t.match(r.stdout, /^Source:\t\t.*\n.*KiB\/1k req.*remember \S+app\.mjs:9$/m)
+})
+
+t.test('a Node app that keeps nothing: no site, and the block says what was looked for', async (t) => {
+  const port = await freePort()
+  const r = await sourceRun(t, { command: `${process.execPath} ${APP}`, port, ready: '/plain', urls: ['/cache', '/plain'], requests: 8000 })
+  t.equal(r.status, 0, r.stderr)
+  t.same(r.source?.sites, [], JSON.stringify(r.source))
+  t.match(r.stdout, /^Source:.*\n {2}no allocation site grew more than 256 KiB over the [\d,]+ requests between the snapshots$/m)
+})
+
+const hasSession = (() => {
+  try {
+    createRequire(join(repoRoot, 'package.json')).resolve('express-session')
+    return true
+  } catch {
+    return false
+  }
+})()
+
+t.test('express-session\'s default MemoryStore and clients that send no cookie: the site is inside node_modules/express-session', { skip: hasSession ? false : 'express-session is not installed (devDependencies: express, express-session)' }, async (t) => {
+  const port = await freePort()
+  const app = [
+    "const express = require('express')",
+    "const session = require('express-session')",
+    'const app = express()',
+    "app.use(session({ secret: 'test', resave: false, saveUninitialized: true }))",
+    "app.get('/', (req, res) => { req.session.visits = (req.session.visits || 0) + 1; res.send('ok') })",
+    "app.listen(Number(process.env.PORT), '127.0.0.1')",
+  ].join('\n')
+  const dir = t.testdir({ 'app.cjs': app + '\n' })
+  const r = await sourceRun(t, { command: `${process.execPath} app.cjs`, cwd: dir, env: { NODE_PATH: join(repoRoot, 'node_modules') }, port, urls: ['/'], requests: 6000 })
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.source?.sites[0]?.site, /node_modules\/express-session\//, JSON.stringify(r.source))
+})
+
+t.test('--find-source with no probe that memsiege can reach: one line, exit 2, before anything starts', async (t) => {
+  const r = await runCli(['run', '--find-source', '--port', '1', join(t.testdir({ 'a.yml': 'urls: [ "http://127.0.0.1:1/" ]\nrequests: 1\n' }), 'a.yml')])
+  t.equal(r.status, 2)
+  t.match(r.stderr, /^memsiege: --find-source \(findSource\) needs memsiege's probe in the target: .*\n$/)
+})
