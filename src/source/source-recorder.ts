@@ -34,7 +34,7 @@ export class SourceRecorder {
     readonly schedule: SourceSchedule,
     readonly token: string | undefined,
     /** Where the run is now: read when a snapshot's answer arrives (its full GC ran just before). */
-    readonly now: () => RunPosition,
+    readonly now: () => RunPosition
   ) {}
 
   /** After each row: starts recording or takes the first snapshot when due (in the background). */
