@@ -7,7 +7,7 @@
  * allocating stack, which a snapshot does not, at a cost of a few percent.
  */
 import { Session } from 'node:inspector'
-import { dirname } from 'node:path'
+import { dirname, isAbsolute, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Bytes between samples: V8's default is 32 KiB; smaller leaks need more samples to stand out. */
@@ -67,8 +67,16 @@ export async function liveSites (): Promise<LiveSite[]> {
 }
 
 function frameName (f: CallFrame): string {
-  const where = f.url === '' ? '(native)' : `${fileOf(f.url)}:${f.lineNumber + 1}`
+  const where = f.url === '' ? '(native)' : `${shownPath(fileOf(f.url))}:${f.lineNumber + 1}`
   return `${f.functionName || '(anonymous)'} ${where}`
+}
+
+/** A dependency from its `node_modules/<package>/`, the app's own files from its folder. */
+function shownPath (file: string): string {
+  const dependency = file.lastIndexOf('/node_modules/')
+  if (dependency >= 0) return file.slice(dependency + 1)
+  const own = relative(process.cwd(), file)
+  return own.startsWith('..') || isAbsolute(own) ? file : own
 }
 
 function fileOf (url: string): string {

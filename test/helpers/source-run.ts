@@ -8,7 +8,8 @@ import type { SourceSummary } from '../../src/source/types.js'
 export interface SourceRunOptions {
   command: string
   port: number
-  cwd?: string
+  /** The app's own files, written into the test's folder, which is then the command's cwd. */
+  files?: Record<string, string>
   env?: Record<string, string>
   urls: string[]
   requests: number
@@ -16,6 +17,8 @@ export interface SourceRunOptions {
   /** Think time: keeps a fast app to a rate at which rows (every 0.2 s) see the run's stages. */
   delay?: number
   readyTimeout?: number
+  /** false: clients that send no cookie back. */
+  cookies?: boolean
 }
 
 export interface SourceRunResult extends CliResult {
@@ -24,11 +27,11 @@ export interface SourceRunResult extends CliResult {
 }
 
 export async function sourceRun (t: Test, o: SourceRunOptions): Promise<SourceRunResult> {
-  const dir = t.testdir({})
+  const dir = t.testdir(o.files ?? {})
   const scenario = [
     'target:',
     `  command: ${JSON.stringify(o.command)}`,
-    ...(o.cwd ? [`  cwd: ${JSON.stringify(o.cwd)}`] : []),
+    ...(o.files ? [`  cwd: ${JSON.stringify(dir)}`] : []),
     `  url: http://127.0.0.1:${o.port}`,
     `  ready: ${o.ready ?? '/'}`,
     `  readyTimeout: ${o.readyTimeout ?? 60}`,
@@ -40,6 +43,7 @@ export async function sourceRun (t: Test, o: SourceRunOptions): Promise<SourceRu
     `delay: ${o.delay ?? 0.002}`,
     'sample: { interval: 0.2 }',
     'findSource: true',
+    ...(o.cookies === false ? ['cookies: false'] : []),
   ].join('\n')
   writeFileSync(join(dir, 'app.yml'), scenario + '\n')
   const out = join(dir, 'out')
