@@ -9,7 +9,7 @@ const APP = join(repoRoot, 'test', 'fixtures', 'source-node', 'app.mjs')
 
 t.test('a Node app whose leak is a Map: the site is the function that fills it, at its file:line; the bounded cache is not named', async (t) => {
   const port = await freePort()
-  const r = await sourceRun(t, { command: `${process.execPath} ${APP}`, port, ready: '/plain', urls: ['/leak', '/cache', '/plain'], requests: 8000 })
+  const r = await sourceRun(t, { command: `${process.execPath} ${APP}`, port, ready: '/plain', urls: ['/leak', '/cache', '/plain'], requests: 8000, flags: ['--report'] })
   t.equal(r.status, 0, r.stderr)
   const sites = r.source?.sites ?? []
   t.equal(r.source?.runtime, 'node')
@@ -17,6 +17,7 @@ t.test('a Node app whose leak is a Map: the site is the function that fills it, 
   t.notOk(sites.some((s) => /cached|probe/.test(s.site)), 'neither the bounded cache nor the probe itself')
   t.ok(sites[0]!.bytes_per_1000_requests > 50_000, `about 230 B kept per request, a third of them: ${sites[0]!.bytes_per_1000_requests}`)
   t.match(r.stdout, /^Source:\t\t.*\n.*KiB\/1k req.*remember \S+app\.mjs:9$/m)
+  t.match(r.read('report.html'), /<section id="source">[^]*<summary><code>remember \S+app\.mjs:9<\/code><\/summary><pre>remember \S+app\.mjs:9\n\(anonymous\) \S+app\.mjs:17/, 'the site and its stack in report.html')
 })
 
 t.test('a Node app that keeps nothing: no site, and the block says what was looked for', async (t) => {

@@ -17,6 +17,8 @@ export interface SourceRunOptions {
   /** Think time: keeps a fast app to a rate at which rows (every 0.2 s) see the run's stages. */
   delay?: number
   readyTimeout?: number
+  /** More flags for `memsiege run`. */
+  flags?: string[]
   /** false: clients that send no cookie back. */
   cookies?: boolean
 }
@@ -24,6 +26,8 @@ export interface SourceRunOptions {
 export interface SourceRunResult extends CliResult {
   source?: SourceSummary
   log: string
+  /** A file of the results folder, '' when absent. */
+  read (name: string): string
 }
 
 export async function sourceRun (t: Test, o: SourceRunOptions): Promise<SourceRunResult> {
@@ -47,8 +51,8 @@ export async function sourceRun (t: Test, o: SourceRunOptions): Promise<SourceRu
   ].join('\n')
   writeFileSync(join(dir, 'app.yml'), scenario + '\n')
   const out = join(dir, 'out')
-  const r = await runCli(['run', join(dir, 'app.yml'), '--out', out], { timeoutMs: 180_000 })
+  const r = await runCli(['run', join(dir, 'app.yml'), '--out', out, ...(o.flags ?? [])], { timeoutMs: 180_000 })
   const read = (name: string): string => { try { return readFileSync(join(out, name), 'utf8') } catch { return '' } }
   const summary = JSON.parse(read('summary.json') || '{}') as { source?: SourceSummary }
-  return { ...r, source: summary.source, log: read('target.log') }
+  return { ...r, source: summary.source, log: read('target.log'), read }
 }
