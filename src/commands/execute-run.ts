@@ -12,7 +12,7 @@ import { verdictText } from '../analysis/verdict-text.js'
 import { EXIT_BREACH } from './analyze.js'
 import { ConfigError } from '../errors.js'
 import { applyEngineFlags, type EngineFlags } from './engine-flags.js'
-import { checkFindSource } from '../source/run-source.js'
+import { checkFindSource } from '../run/find-source.js'
 import { sourceText } from '../source/source-text.js'
 
 export interface OutputOptions extends AnalysisFlags, EngineFlags {

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module'
-import type { SourceSummary } from '../source/types.js'
 import type { Scenario } from '../scenario/types.js'
 import { latencyPercentiles, type LatencyPercentiles } from '../counters/latency-histogram.js'
 import type { RunStats } from '../counters/run-stats.js'
@@ -50,8 +49,6 @@ export interface RunSummary extends SiegeFigures {
   in_progress?: boolean
   /** The record/replay proxies the run started for the target (scenario key `stubs`). */
   stubs?: StubSummary[]
-  /** `--find-source`: the allocation sites whose live memory grew (src/source/). */
-  source?: SourceSummary
 }
 
 /** What one `memsiege stub` answered during a run. */

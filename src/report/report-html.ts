@@ -8,7 +8,7 @@ import { loadModel, memoryModel, type MemoryModel } from './memory-model.js'
 import { eventLabel, loadFact, mainSegment, SERIES_COLORS } from './memory-svg.js'
 import type { ReportInput } from './report-input.js'
 import { stubLine } from './stub-line.js'
-import { sourceSection } from '../source/source-html.js'
+import { sourceSection } from './source-section.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */

@@ -18,7 +18,7 @@ import { LOAD_MEANINGS } from '../columns/index.js'
 import { openRecordedSession } from './recorded-session.js'
 import { LongTimeout } from '../long-timeout.js'
 import { verdictOfResultsDir, type VerdictSettings } from '../analysis/verdict-of-dir.js'
-import { openRunSource } from '../source/run-source.js'
+import { openRunSource } from './find-source.js'
 
 export interface RunOptions {
   warn?: (message: string) => void

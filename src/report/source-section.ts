@@ -1,7 +1,7 @@
-/** report.html's (and a bisect card's) table of the sites `--find-source` named, with their stacks. */
-import { html, type SafeHtml } from '../report/html/escape.js'
+/** report.html's table of the sites `--find-source` named, with their stacks. */
+import { html, type SafeHtml } from './html/escape.js'
 import { formatBytes, formatNumber } from '../units/format.js'
-import type { SourceSummary } from './types.js'
+import type { SourceSummary } from '../source/types.js'
 
 export function sourceSection (source: SourceSummary | undefined): SafeHtml {
   if (!source) return html``

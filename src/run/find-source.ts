@@ -5,12 +5,12 @@
 import type { RunVerdict } from '../analysis/types.js'
 import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 import { ConfigError } from '../errors.js'
-import type { TargetSession } from '../run/target-session.js'
+import type { TargetSession } from './target-session.js'
 import type { Scenario } from '../scenario/types.js'
-import { sourceSchedule, type RunPosition } from './schedule.js'
-import { SourceRecorder, type SourceSnapshots } from './source-recorder.js'
-import { sourceSummary } from './source-summary.js'
-import type { SourceSummary } from './types.js'
+import { sourceSchedule, type RunPosition } from '../source/schedule.js'
+import { SourceRecorder, type SourceSnapshots } from '../source/source-recorder.js'
+import { sourceSummary } from '../source/source-summary.js'
+import type { SourceSummary } from '../source/types.js'
 
 export interface RunSource {
   afterRow (at: RunPosition): void
