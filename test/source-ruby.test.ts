@@ -19,6 +19,20 @@ t.test('a Rack app on puma with two allocating endpoints: only the line whose ob
   t.match(r.stdout, /^Source:\t\tObjectSpace\.trace_object_allocations.*\n.*\/1k req, \d+ objects .*config\.ru:11$/m)
 })
 
+t.test('through the Rack middleware the app mounts (sample.gc, no injected probe): the same line', { skip }, async (t) => {
+  const port = await freePort()
+  const app = [
+    `require ${JSON.stringify(join(repoRoot, 'probes', 'ruby', 'memsiege_gc.rb'))}`,
+    'use MemsiegeGC',
+    `eval(File.read(${JSON.stringify(APP)}), binding, ${JSON.stringify(APP)})`,
+  ].join('\n')
+  const r = await sourceRun(t, { command: `puma -b tcp://127.0.0.1:${port} -t 2:2 mounted.ru`, files: { 'mounted.ru': app + '\n' }, port, ready: '/flat', urls: ['/keep', '/flat'], requests: 3000, sample: '{ interval: 0.2, gc: { url: /__memsiege/gc, interval: 0.2 } }' })
+  t.equal(r.status, 0, r.stderr)
+  t.notMatch(r.log, 'memsiege probe: listening', 'no probe injected')
+  t.equal(r.source?.runtime, 'ruby')
+  t.match(r.source?.sites[0]?.site, /^String \S*test\/fixtures\/puma-source\/config\.ru:11$/, JSON.stringify(r.source))
+})
+
 t.test('a Rack app on puma that keeps nothing: no site', { skip }, async (t) => {
   const port = await freePort()
   const r = await sourceRun(t, { command: `puma -b tcp://127.0.0.1:${port} -t 2:2 ${APP}`, port, ready: '/flat', urls: ['/churn', '/flat'], requests: 3000 })

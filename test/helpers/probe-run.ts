@@ -31,8 +31,8 @@ export interface ProbeRunOptions {
   targetExtra?: string[]
   /** More top-level scenario lines. */
   extra?: string[]
-  /** Seconds between rows (default 0.5). */
-  interval?: number
+  /** The scenario's sample: mapping (default: rows every 0.5 s). */
+  sample?: string
   /** More flags for `memsiege run`. */
   flags?: string[]
 }
@@ -51,7 +51,7 @@ export async function probeRun (t: Test, o: ProbeRunOptions): Promise<ProbeRunRe
     ...o.urls.map((u) => `  - ${JSON.stringify(u)}`),
     `concurrency: ${o.concurrency ?? 2}`,
     `requests: ${o.requests}`,
-    `sample: { interval: ${o.interval ?? 0.5} }`,
+    `sample: ${o.sample ?? '{ interval: 0.5 }'}`,
     ...(o.extra ?? []),
   ].join('\n')
   writeFileSync(join(dir, 'app.yml'), scenario + '\n')

@@ -3,7 +3,7 @@ import type { Test } from 'tap'
 import { probeRun, type ProbeRunOptions, type ProbeRunResult } from './probe-run.js'
 import type { SourceSummary } from '../../src/source/types.js'
 
-export interface SourceRunOptions extends Omit<ProbeRunOptions, 'targetExtra' | 'extra' | 'interval' | 'concurrency'> {
+export interface SourceRunOptions extends Omit<ProbeRunOptions, 'targetExtra' | 'extra' | 'concurrency'> {
   env?: Record<string, string>
   /** Think time: keeps a fast app to a rate at which rows (every 0.2 s) see the run's stages. */
   delay?: number
@@ -19,7 +19,7 @@ export async function sourceRun (t: Test, o: SourceRunOptions): Promise<SourceRu
     ...o,
     targetExtra: ['  readyTimeout: 60', `  env: ${JSON.stringify({ PORT: String(o.port), ...o.env })}`],
     extra: [`delay: ${o.delay ?? 0.002}`, 'findSource: true', ...(o.cookies === false ? ['cookies: false'] : [])],
-    interval: 0.2,
+    sample: o.sample ?? '{ interval: 0.2 }',
   })
   return { ...r, source: r.summary.source }
 }
