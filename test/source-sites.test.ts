@@ -4,6 +4,7 @@ import { sourceSummary } from '../src/source/source-summary.js'
 import { sourceText } from '../src/source/source-text.js'
 import type { RunVerdict } from '../src/analysis/types.js'
 import type { ProbeSite } from '../src/source/types.js'
+import type { Scenario } from '../src/scenario/types.js'
 
 const site = (stack: string[], bytes: number, count?: number): ProbeSite => ({ stack, bytes, ...(count !== undefined ? { count } : {}) })
 const at = (requests: number) => ({ requests, seconds: requests / 100 })
@@ -54,4 +55,20 @@ t.test('nothing above the floor, or no snapshots: said so, never a made-up site'
   const short = sourceSummary('the run ended before the first snapshot', 'node', undefined)
   t.same(short.sites, [])
   t.match(sourceText(short), /\n {2}the run ended before the first snapshot\n$/)
+})
+
+t.test('the schedule: recording from the end of the warm-up, the first snapshot halfway through the rest', async (t) => {
+  const { sourceSchedule } = await import('../src/source/schedule.js')
+  const base = { concurrency: 2, urls: { entries: [{}, {}] } } as unknown as Scenario
+  const byRequests = sourceSchedule({ ...base, stop: { kind: 'requests', count: 10_000 } }, undefined)
+  t.notOk(byRequests.recordingStarts(at(1999)), 'auto: up to its 20% cap')
+  t.ok(byRequests.recordingStarts(at(2000)))
+  t.notOk(byRequests.firstSnapshotDue(at(2100), at(6000)))
+  t.ok(byRequests.firstSnapshotDue(at(2100), at(6050)), 'halfway from where it started to the end')
+  const bySeconds = sourceSchedule({ ...base, stop: { kind: 'duration', seconds: 100 } }, { kind: 'requests', value: 500 })
+  t.ok(bySeconds.recordingStarts({ requests: 500, seconds: 1 }), 'a warm-up in requests on a timed run')
+  t.ok(bySeconds.firstSnapshotDue({ requests: 500, seconds: 10 }, { requests: 9000, seconds: 55 }))
+  const passes = sourceSchedule({ ...base, stop: { kind: 'passes', count: 5 } }, { kind: 'fraction', value: 0.5 })
+  t.ok(passes.recordingStarts(at(10)) && !passes.recordingStarts(at(9)), '5 passes of 2 lines by 2 users: 20 requests')
+  t.throws(() => sourceSchedule({ ...base, stop: { kind: 'forever' } }, undefined), /--find-source \(findSource\) needs a run with an end/)
 })
