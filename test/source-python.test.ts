@@ -1,11 +1,13 @@
 import t from 'tap'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 import { sourceRun } from './helpers/source-run.js'
 import { installed } from './helpers/installed.js'
 
 const APP_DIR = join(repoRoot, 'test', 'fixtures', 'flask-source')
-const skip = installed('gunicorn') ? false : 'gunicorn is not installed (Debian: gunicorn python3-flask)'
+const flask = spawnSync('python3', ['-c', 'import flask']).status === 0
+const skip = !installed('gunicorn') ? 'gunicorn is not installed (Debian: gunicorn)' : !flask ? 'Flask is not installed (Debian: python3-flask)' : false
 
 t.test('a Flask app under gunicorn with lru_cache(maxsize=None) keyed on a query parameter: the line that builds what is cached', { skip }, async (t) => {
   const port = await freePort()
