@@ -53,8 +53,12 @@ t.test('express-session\'s default MemoryStore and clients that send no cookie: 
   t.match(r.source?.sites[0]?.site, /^set node_modules\/express-session\/session\/memory\.js:\d+$/, JSON.stringify(r.source))
 })
 
-t.test('--find-source with no probe that memsiege can reach: one line, exit 2, before anything starts', async (t) => {
+t.test('--find-source with no probe that memsiege can reach, or side by side: one line, exit 2, before anything starts', async (t) => {
   const r = await runCli(['run', '--find-source', '--port', '1', join(t.testdir({ 'a.yml': 'urls: [ "http://127.0.0.1:1/" ]\nrequests: 1\n' }), 'a.yml')])
   t.equal(r.status, 2)
   t.match(r.stderr, /^memsiege: --find-source \(findSource\) needs memsiege's probe in the target: .*\n$/)
+  const sides = 'targets:\n  - { name: a, url: "http://127.0.0.1:1" }\n  - { name: b, url: "http://127.0.0.1:2" }\nurls: [ / ]\nrequests: 1\nfindSource: true\n'
+  const both = await runCli(['run', join(t.testdir({ 'b.yml': sides }), 'b.yml')])
+  t.equal(both.status, 2)
+  t.equal(both.stderr, 'memsiege: --find-source (findSource) works on one target: a side-by-side run (targets:, --vs) records no allocation sites\n')
 })
