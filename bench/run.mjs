@@ -22,6 +22,7 @@
 //   BENCH_STABILITY=1           0 skips the verdict-stability check (bench/verdict-stability.mjs, its own BENCH_STABILITY_* variables)
 //   BENCH_DECIDE=1              0 skips the time-to-decision table (bench/time-to-decision.mjs, its own BENCH_DECIDE_* variables)
 //   BENCH_ONLY=decide           only the time-to-decision table
+//   BENCH_SOURCE=1              0 skips the cost of --find-source per runtime (bench/find-source-cost.mjs, its own BENCH_SOURCE_* variables)
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
@@ -71,6 +72,7 @@ const config = {
   strict: env.BENCH_STRICT === '1',
   stability: env.BENCH_STABILITY !== '0',
   decide: env.BENCH_DECIDE !== '0',
+  source: env.BENCH_SOURCE !== '0',
   engine: env.BENCH_ENGINE !== '0'
 }
 
@@ -302,6 +304,10 @@ async function main () {
   if (config.decide && !isExiting()) {
     log()
     timeToDecision()
+  }
+  if (config.source && !isExiting()) {
+    log()
+    spawnSync(process.execPath, [join(ROOT, 'bench', 'find-source-cost.mjs')], { stdio: 'inherit', cwd: ROOT })
   }
 
   const missed = rat.some((r) => r.met === false) || growth?.met === false

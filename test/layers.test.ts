@@ -17,7 +17,7 @@ const LAYERS: string[][] = [
   ['counters', 'engine'],
   ['target', 'sampler'],
   ['recorder'],
-  ['analysis'],
+  ['analysis', 'source'],
   ['report'],
   ['run', 'bisect', 'urls', 'demo', 'watch', 'stub'],
   ['commands', 'cli.ts', 'index.ts'],

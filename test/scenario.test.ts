@@ -200,7 +200,7 @@ t.test('unknown keys, with what was meant', async (t) => {
   t.equal(failure(t, 'urls: urls.txt\nmethodOverride:\n  headr: X-M\n'), 'F:3:3: unknown key "headr" in methodOverride (did you mean "header"?)')
   t.equal(
     failure(t, 'urls: urls.txt\nzzzzzz: 1\n'),
-    'F:2:1: unknown key "zzzzzz"; expected one of name, target, targets, lockstep, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, transport, workers, rate, maxInFlight, out, untilDecided, maxExtension, sample, bisect, analysis, stubs'
+    'F:2:1: unknown key "zzzzzz"; expected one of name, target, targets, lockstep, urls, concurrency, duration, requests, passes, delay, order, headers, contentType, userAgent, timeout, methodOverride, follow, cookies, findSource, transport, workers, rate, maxInFlight, out, untilDecided, maxExtension, sample, bisect, analysis, stubs'
   )
   t.equal(failure(t, 'urls: urls.txt\n[a]: 1\n'), 'F:2:1: scenario: keys must be plain names, got a list')
 })

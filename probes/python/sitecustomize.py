@@ -8,6 +8,7 @@ JSON: pid, rss_bytes (Linux), allocated_blocks (sys.getallocatedblocks(): the ob
 alive in Python's allocator, its live heap), gc_count (gc.get_count(), per generation), gc_stats
 (gc.get_stats(): collections, collected, uncollectable per generation), threads, worker, and
 with ?objects=1 `objects`: live objects by type (the 50 most numerous; walking the heap costs).
+?source=start and ?source=sites serve memsiege's --find-source (tracemalloc, see _source_answer).
 
 Forks (gunicorn's workers, os.fork): the parent binds the Nth child's socket just before the
 fork, on PORT + N or, when something else holds that port, on one the system picks, so that it
@@ -31,6 +32,11 @@ import threading
 
 _HOST = '127.0.0.1'
 _PATH = '/__memsiege/gc'
+# --find-source: frames kept per traceback, the largest tracebacks answered, and how long a
+# parent waits for a child's answer (a full collection and a snapshot take seconds).
+_SOURCE_FRAMES = 8
+_SOURCE_SITES = 2000
+_SOURCE_TIMEOUT = 120
 # ports: where each forked child listens, by its number; pending: the next child's number and its
 # server (or why it has none), from just before the fork until just after.
 _state = {'base': None, 'index': 0, 'forks': 0, 'pending': None, 'server': None, 'ports': {}}
@@ -77,6 +83,35 @@ def _stats(objects):
     return out
 
 
+def _source_answer(action):
+    """memsiege's --find-source: `start` (sent at the end of the warm-up) starts tracemalloc;
+    `sites` collects garbage and answers the live memory traced since, by traceback (allocating
+    frame first). memsiege diffs two such answers. The probe's own allocations are left out."""
+    import tracemalloc
+    if action == 'start':
+        if not tracemalloc.is_tracing():
+            tracemalloc.start(_SOURCE_FRAMES)
+        return {'pid': os.getpid(), 'recording': True}
+    if action != 'sites':
+        raise ValueError('unknown source action %r: start or sites' % action)
+    if not tracemalloc.is_tracing():
+        raise ValueError('not recording: ask ?source=start first')
+    gc.collect()
+    own = [tracemalloc.Filter(False, f, all_frames=True) for f in (__file__, tracemalloc.__file__)]
+    stats = tracemalloc.take_snapshot().filter_traces(own).statistics('traceback')
+    sites = [{'stack': ['%s:%d' % (_shown(f.filename), f.lineno) for f in reversed(s.traceback)], 'bytes': s.size, 'count': s.count} for s in stats[:_SOURCE_SITES]]
+    return {'pid': os.getpid(), 'runtime': 'python', 'sites': sites}
+
+
+def _shown(filename):
+    """A package from its site-packages/ folder, the app's own files from its folder."""
+    for marker in ('/site-packages/', '/dist-packages/'):
+        if marker in filename:
+            return filename[filename.rindex(marker) + 1:]
+    here = os.getcwd() + os.sep
+    return filename[len(here):] if filename.startswith(here) else filename
+
+
 def _token_ok(headers):
     token = os.environ.get('MEMSIEGE_PROBE_TOKEN', '')
     if not token:
@@ -103,7 +138,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(403, 'text/plain', b'forbidden\n')
         children = self._children(params.get('worker'))
         if children:
-            return self._forward(children)
+            return self._forward(children, _SOURCE_TIMEOUT if 'source' in params else 2)
+        if 'source' in params:
+            try:
+                return self._send(200, 'application/json', json.dumps(_source_answer(params['source'])).encode())
+            except ValueError as e:
+                return self._send(409, 'application/json', json.dumps({'error': str(e)}).encode())
         body = json.dumps(_stats(params.get('objects') in ('1', 'true'))).encode()
         self._send(200, 'application/json', body)
 
@@ -119,12 +159,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return [int(wanted)] if wanted.isdigit() and int(wanted) in forked else []
         return forked
 
-    def _forward(self, indexes):
+    def _forward(self, indexes, timeout):
         headers = {k: v for k, v in self.headers.items() if k.lower() in ('x-memsiege-token', 'authorization')}
         error = None
         for index in indexes:
             try:
-                conn = http.client.HTTPConnection(_HOST, _state['ports'][index], timeout=2)
+                conn = http.client.HTTPConnection(_HOST, _state['ports'][index], timeout=timeout)
                 conn.request(self.command, self.path, headers=headers)
                 answer = conn.getresponse()
                 body = answer.read()

@@ -11,6 +11,7 @@
 # The answer: pid, rss_bytes / rss_anon_bytes / hwm_bytes (Linux), stat (GC.stat), stat_heap
 # (GC.stat_heap, Ruby 3.2+), latest_gc (GC.latest_gc_info), and objects
 # (ObjectSpace.count_objects) only with ?objects=1, because counting walks the whole heap.
+# ?source=start and ?source=sites serve memsiege's --find-source (memsiege_source.rb).
 #
 # Every other request, and this path from a client not allowed, goes to the app untouched.
 # The client is REMOTE_ADDR, never X-Forwarded-For, which any client can forge.
@@ -40,13 +41,29 @@ class MemsiegeGC
     return [403, { 'content-type' => 'text/plain', 'cache-control' => 'no-store' }, ["forbidden\n"]] unless token_ok?(env)
 
     require 'json'
-    body = JSON.generate(self.class.stats(objects: self.class.objects_asked?(env['QUERY_STRING'])))
+    status, answer = self.class.source_answer(env['QUERY_STRING'])
+    body = JSON.generate(answer || self.class.stats(objects: self.class.objects_asked?(env['QUERY_STRING'])))
     headers = {
       'content-type' => 'application/json',
       'cache-control' => 'no-store',
       'content-length' => body.bytesize.to_s
     }
-    [200, headers, env['REQUEST_METHOD'] == 'HEAD' ? [] : [body]]
+    [status || 200, headers, env['REQUEST_METHOD'] == 'HEAD' ? [] : [body]]
+  end
+
+  def self.source_action(query)
+    query.to_s[/(?:\A|&)source=(\w+)/, 1]
+  end
+
+  # memsiege's --find-source (memsiege_source.rb): [status, answer], or [nil, nil] when not asked.
+  def self.source_answer(query)
+    action = source_action(query)
+    return [nil, nil] unless action
+
+    require_relative 'memsiege_source'
+    [200, MemsiegeSource.answer(action)]
+  rescue StandardError => e
+    [409, { error: e.message }]
   end
 
   def self.stats(objects: false)

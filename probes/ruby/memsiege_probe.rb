@@ -27,6 +27,8 @@ module MemsiegeProbe
   HOST = '127.0.0.1'
   READ_TIMEOUT = 2
   MAX_HEAD = 8192
+  # A worker's ?source=sites runs full GCs and walks its heap: seconds, not milliseconds.
+  SOURCE_TIMEOUT = 120
 
   @base = nil
   @index = 0
@@ -137,9 +139,12 @@ module MemsiegeProbe
       return respond(client, 403, 'text/plain', "forbidden\n") unless @token.empty? || MemsiegeGC.token_matches?(given, @token)
 
       child = child_to_ask(query)
-      return forward(client, head, child) if child
+      return forward(client, head, child, MemsiegeGC.source_action(query) ? SOURCE_TIMEOUT : READ_TIMEOUT) if child
 
       require 'json'
+      status, answer = MemsiegeGC.source_answer(query)
+      return respond(client, status, 'application/json', JSON.generate(answer)) if answer
+
       stats = MemsiegeGC.stats(objects: MemsiegeGC.objects_asked?(query)).merge(threads: Thread.list.size, worker: @index)
       respond(client, 200, 'application/json', method == 'HEAD' ? '' : JSON.generate(stats))
     end
@@ -171,10 +176,10 @@ module MemsiegeProbe
       false
     end
 
-    def forward(client, head, index)
+    def forward(client, head, index, timeout)
       upstream = Socket.tcp(HOST, @children[index][:port], connect_timeout: READ_TIMEOUT)
       upstream.write(head.sub(/\r\n.*/m, '') + "\r\n" + head.lines.drop(1).grep(/\A(x-memsiege-token|authorization):/i).join.chomp + "\r\nconnection: close\r\n\r\n")
-      while IO.select([upstream], nil, nil, READ_TIMEOUT)
+      while IO.select([upstream], nil, nil, timeout)
         chunk = upstream.readpartial(65_536)
         client.write(chunk)
       end

@@ -3,6 +3,7 @@ import type { Role, Unit } from '../columns/index.js'
 import type { RecognisedSeries } from './metrics.js'
 import type { Attribution, RunWhy, SeriesReason, Threshold } from './reasons.js'
 import type { FloorMethod } from './floors.js'
+import type { SourceSummary } from '../source/types.js'
 /** What `memsiege analyze` says about one run: stored in summary.json under `verdict`. */
 
 export type SeriesVerdict = 'leak' | 'settling' | 'plateau' | 'flat' | 'inconclusive'
@@ -194,5 +195,8 @@ export interface RunVerdict extends Omit<RunResult, 'why' | 'metrics'> {
   notes?: string[]
 }
 
-/** A run's summary.json with the verdict the analysis added at the end of the run. */
-export type JudgedSummary = RunSummary & { verdict?: RunVerdict }
+/**
+ * A run's summary.json with the verdict the analysis added at the end of the run, and with
+ * `--find-source`, the allocation sites whose live memory grew (src/source/).
+ */
+export type JudgedSummary = RunSummary & { verdict?: RunVerdict; source?: SourceSummary }

@@ -16,6 +16,8 @@ import { verdictText } from '../analysis/verdict-text.js'
 import { EXIT_BREACH } from './analyze.js'
 import { ConfigError } from '../errors.js'
 import { applyEngineFlags, type EngineFlags } from './engine-flags.js'
+import { checkFindSource } from '../run/find-source.js'
+import { sourceText } from '../source/source-text.js'
 
 export interface OutputOptions extends AnalysisFlags, EngineFlags, DecideFlags {
   /** Print the summary document as JSON instead of the text block. */
@@ -30,6 +32,8 @@ export interface OutputOptions extends AnalysisFlags, EngineFlags, DecideFlags {
   report: boolean
   /** Copy the scenario and the URL list into the results folder with their secrets (to run them again). */
   keepSecrets?: boolean
+  /** --find-source: over the scenario's findSource. */
+  findSource?: boolean
 }
 
 /** A run-time failure: here, summary.json could not be written. */
@@ -43,8 +47,10 @@ export const EXIT_TARGET_EXITED = 5
 
 /** Runs a scenario the way both `memsiege run` and siege's flags do, and returns the exit status. */
 export async function executeRun (given: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
-  const scenario = applyDecideFlags(applyEngineFlags(given, output), output)
+  const engined = applyEngineFlags(given, output)
+  const scenario = applyDecideFlags(output.findSource ? { ...engined, findSource: true } : engined, output)
   const analysisFlags = verdictFlags(scenario, output)
+  checkFindSource(scenario, analysisFlags)
   const live = process.stderr.isTTY && !output.quiet
   const handle = startEitherRun(scenario, decideExtension(scenario, sayOnStderr(output, live)), {
     analysisFlags,
@@ -73,7 +79,7 @@ export async function executeRun (given: Scenario, output: OutputOptions, warn: 
     failure = noSuccess(summary)
     if (live) process.stderr.write('\r\x1b[K')
     if (output.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
-    else if (!output.quiet) process.stdout.write(summaryText(summary) + (summary.verdict ? verdictText(summary.verdict) : ''))
+    else if (!output.quiet) process.stdout.write(summaryText(summary) + (summary.verdict ? verdictText(summary.verdict) : '') + (summary.source ? sourceText(summary.source) : ''))
     // The figures above are all that is left of the run's summary: say so after them, naming the file.
     if (result.writeError) {
       process.stderr.write(`memsiege: error: ${result.writeError}\n`)

@@ -50,6 +50,7 @@ function runOptions (y: Argv) {
     .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
     .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
     .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
+    .option('find-source', { type: 'boolean', default: false, describe: 'name the allocation sites whose live memory grew (through the probe in the target)' })
 }
 
 /** A yargs `coerce` for counting flags. */

@@ -1,6 +1,7 @@
 /**
  * memsiege's probe for Node apps: GC and heap figures as JSON at GET /__memsiege/gc, for
- * `sample.gc: { url: /__memsiege/gc }`. Dependency-free; mount it with probeMiddleware() in an
+ * `sample.gc: { url: /__memsiege/gc }`; with `?source=start` and `?source=sites`, the allocation
+ * sites of `--find-source` (allocation-sites.ts). Dependency-free; mount it with probeMiddleware() in an
  * existing server, or run startProbeServer() beside the app.
  *
  * Only loopback clients are answered unless `allow` lists more; anyone else's request for the
@@ -12,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks'
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8'
+import { liveSites, startRecording } from './allocation-sites.js'
 
 export const PROBE_PATH = '/__memsiege/gc'
 
@@ -122,15 +124,34 @@ export function probeMiddleware (opts: ProbeOptions = {}): ProbeHandler {
       res.writeHead(403, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('forbidden\n')
       return true
     }
-    const body = JSON.stringify(gcStats())
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      'content-length': Buffer.byteLength(body),
-    })
-    res.end(req.method === 'HEAD' ? undefined : body)
+    const source = new URL(req.url ?? '/', 'http://probe').searchParams.get('source')
+    if (source !== null) {
+      answerSource(source).then((answer) => sendJson(req, res, 200, answer), (err: Error) => sendJson(req, res, 409, { error: err.message }))
+      return true
+    }
+    sendJson(req, res, 200, gcStats())
     return true
   }
+}
+
+/** `?source=start` / `?source=sites`: memsiege's --find-source (allocation-sites.ts). */
+async function answerSource (action: string): Promise<object> {
+  if (action === 'start') {
+    await startRecording()
+    return { pid: process.pid, recording: true }
+  }
+  if (action === 'sites') return { pid: process.pid, runtime: 'node', sites: await liveSites() }
+  throw new Error(`unknown source action ${JSON.stringify(action)}: start or sites`)
+}
+
+function sendJson (req: IncomingMessage, res: ServerResponse, status: number, answer: unknown): void {
+  const body = JSON.stringify(answer)
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
 }
 
 export interface ProbeServer {

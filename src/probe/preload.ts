@@ -18,6 +18,7 @@ import cluster from 'node:cluster'
 import { request, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { basename } from 'node:path'
+import { setFlagsFromString } from 'node:v8'
 import { isMainThread } from 'node:worker_threads'
 import { PROBE_PATH, probeMiddleware, type ProbeHandler } from './index.js'
 
@@ -34,6 +35,8 @@ export function startPreloadProbe (env: NodeJS.ProcessEnv = process.env): void {
   }
   // Preloads run in worker threads too, and in the thread of module loader hooks (--import of a loader).
   if (!isMainThread || isLauncher(process.argv[1])) return
+  // Before any code is optimised: an inlined function's allocations would be its caller's (allocation-sites.ts).
+  if (env.MEMSIEGE_FIND_SOURCE === '1') setFlagsFromString('--no-turbo-inlining')
   const workerId = cluster.isWorker ? cluster.worker!.id : 0
   const port = base + workerId
   const answerWith = (probe: ProbeHandler) => (req: IncomingMessage, res: ServerResponse): void => {

@@ -9,6 +9,7 @@ import { eventLabel, loadFact, mainSegment, SERIES_COLORS } from './memory-svg.j
 import type { ReportInput } from './report-input.js'
 import { stubLine } from './stub-line.js'
 import { extensionLines } from './extension-lines.js'
+import { sourceSection } from './source-section.js'
 
 export interface ReportHtmlOptions {
   /** At most this many points per chart series (min/max-preserving downsampling beyond). */
@@ -70,6 +71,7 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
     ${endpointsSection(input)}
     ${eventsSection(memory)}
     ${segmentsSection(summary.verdict)}
+    ${sourceSection(summary.source)}
   </div>
   <aside>
     ${verdictCard(summary.verdict, options)}

@@ -46,6 +46,8 @@ export async function planInjectedProbe (scenario: Scenario, warn: (message: str
     return undefined
   }
   const env = probeEnv(runtime, port, { ...process.env, ...target.env })
+  // The Node probe then keeps V8 from inlining, so that an allocation is named by its own function.
+  if (scenario.findSource) env.MEMSIEGE_FIND_SOURCE = '1'
   return { runtime, port, env, url: `http://127.0.0.1:${port}/__memsiege/gc` }
 }
 

@@ -20,6 +20,7 @@ import { openRecordedSession } from './recorded-session.js'
 import { LongTimeout } from '../long-timeout.js'
 import { unreachable } from './unreachable.js'
 import { verdictOfResultsDir, verdictSettingsFor } from '../analysis/verdict-of-dir.js'
+import { openRunSource } from './find-source.js'
 
 export interface RunOptions {
   warn?: (message: string) => void
@@ -106,6 +107,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
     let unanswered: string | undefined
     const startedAt = new Date()
     const t0 = performance.now()
+    const source = openRunSource(scenario, session, options.analysisFlags, () => ({ requests: stats.completed, seconds: (performance.now() - t0) / 1000 }), warn)
     let last = t0
     const interval = scenario.sample.interval
 
@@ -120,6 +122,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       const elapsedS = (now - t0) / 1000
       const samples = await Promise.all(samplers.map((s) => s.read()))
       const row = [...loadCells(new Date(), elapsedS, intervalS, stats, figures), ...samples.flat()]
+      source?.afterRow({ requests: stats.completed, seconds: elapsedS })
       try {
         csv.write(row)
       } catch (err) {
@@ -172,6 +175,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await writeRow()
       csv.close()
       if (lostRows > 0) warn(`samples.csv: ${lostRows} row${lostRows === 1 ? ' was' : 's were'} lost`)
+      await source?.finish()
       // Our connections go first: a target shutting down gracefully would wait for them.
       await load.close()
       await Promise.all(samplers.map((s) => s.stop()))
@@ -189,6 +193,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
         noVerdict = (err as Error).message
         warn(`no verdict: ${noVerdict}`)
       }
+      if (source) summary.source = source.summary(summary.verdict)
       options.beforeSummary?.(summary)
       try {
         writeSummary(resultsPath(dir, 'summary.json'), summary)

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/types.js'
 import { ConfigError } from '../errors.js'
 import type { StubSummary } from '../recorder/summary-json.js'
 import { gcOfInjectedProbe, planInjectedProbe } from './injected-probe.js'
+import type { ProbeRuntime } from '../target/probe-runtime.js'
 
 /** The target as a run sees it: the process memsiege started (if any) and the samplers that watch it. */
 export interface TargetSession {
@@ -23,6 +24,8 @@ export interface TargetSession {
   close (): Promise<void>
   /** What the scenario's stubs answered (none without `stubs:`). */
   stubSummaries (): StubSummary[]
+  /** The GC endpoint of a probe in the target (sample.gc's, or the injected one's), for `--find-source`. */
+  probe?: { url: string; runtime?: ProbeRuntime }
 }
 
 export interface TargetSessionOptions {
@@ -62,6 +65,7 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
   }
   try {
     const samplers: Sampler[] = []
+    let probeUrl: TargetSession['probe']
     const pid = started?.pid ?? target.pid
     let afterRow: TargetSession['afterRow'] = async () => undefined
     if (pid !== undefined || target.port !== undefined) {
@@ -81,13 +85,17 @@ export async function openTargetSession (scenario: Scenario, options: TargetSess
     }
     if (sample.gc) {
       const { url, interval, format, metrics } = sample.gc
-      samplers.push(new GcSampler({ url: absolute(url, target.url, 'sample.gc.url'), interval, format, metrics, insecure: target.insecure, token: process.env.MEMSIEGE_PROBE_TOKEN || undefined, warn: options.warn }))
+      probeUrl = { url: absolute(url, target.url, 'sample.gc.url') }
+      samplers.push(new GcSampler({ url: probeUrl.url, interval, format, metrics, insecure: target.insecure, token: process.env.MEMSIEGE_PROBE_TOKEN || undefined, warn: options.warn }))
     } else if (probe && started) {
       const injected = await gcOfInjectedProbe(probe, scenario, started, options.warn)
-      if (injected) samplers.push(injected)
+      if (injected) {
+        samplers.push(injected)
+        probeUrl = { url: probe.url, runtime: probe.runtime }
+      }
     }
     samplers.push(new SelfSampler())
-    return { samplers, afterRow, close, stubSummaries: () => stubs?.summaries() ?? [] }
+    return { samplers, afterRow, close, stubSummaries: () => stubs?.summaries() ?? [], ...(probeUrl ? { probe: probeUrl } : {}) }
   } catch (err) {
     await close()
     throw err

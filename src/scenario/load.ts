@@ -73,6 +73,7 @@ interface RawScenario {
   methodOverride?: boolean | { header: string }
   follow: boolean
   cookies: boolean
+  findSource: boolean
   transport?: 'fast' | 'undici'
   workers: number
   rate?: number | string
@@ -141,6 +142,7 @@ function buildScenario (src: YamlSource, overrides: ScenarioOverrides, warn: (m:
     ...(methodOverride ? { methodOverride } : {}),
     follow: raw.follow,
     cookies: raw.cookies,
+    ...(raw.findSource ? { findSource: true } : {}),
     ...(raw.transport !== undefined ? { transport: raw.transport } : {}),
     ...(raw.workers > 1 ? { workers: raw.workers } : {}),
     ...(raw.rate !== undefined ? { rate: parseRate(raw.rate) } : {}),

@@ -254,6 +254,7 @@ export const scenarioSchema: MapSpec = {
     },
     follow: { type: 'boolean', default: true, doc: 'Follow redirects.' },
     cookies: { type: 'boolean', default: true, doc: 'A cookie jar per user.' },
+    findSource: { type: 'boolean', default: false, doc: 'Name the allocation sites whose live memory grew, through the probe in the target (--find-source).' },
     transport: { type: 'enum', values: ['fast', 'undici'], doc: 'HTTP client: fast (own HTTP/1.1 path for http:, undici for https:) or undici for everything.' },
     workers: { type: 'integer', min: 1, max: 64, default: 1, doc: 'Worker threads the users are spread over.' },
     rate: {

@@ -150,6 +150,8 @@ export interface Scenario {
   methodOverride?: { header: string }
   follow: boolean
   cookies: boolean
+  /** `--find-source`: the probe records allocation sites after the warm-up (src/source/). */
+  findSource?: boolean
   /** `fast`: raw keep-alive sockets for plain http: (undici for the rest); `undici`: undici for everything. Absent: the environment's MEMSIEGE_TRANSPORT, else fast. */
   transport?: 'fast' | 'undici'
   /** Worker threads the users are spread over (1: all in the main thread). */

@@ -5,13 +5,16 @@ import { createServer } from 'node:net'
 import type { Test } from 'tap'
 import { freePort } from '../../src/target/free-port.js'
 import { runCli, type CliResult } from './cli.js'
+import type { SourceSummary } from '../../src/source/types.js'
 
 export interface ProbeRunResult extends CliResult {
   header: string[]
   rows: Array<Record<string, string>>
   /** The target's stdout and stderr. */
   log: string
-  summary: { columns?: Record<string, { role: string; runtime: string }> }
+  summary: { columns?: Record<string, { role: string; runtime: string }>; source?: SourceSummary }
+  /** A file of the results folder, '' when absent. */
+  read (name: string): string
 }
 
 export interface ProbeRunOptions {
@@ -26,6 +29,12 @@ export interface ProbeRunOptions {
   ready?: string
   /** More scenario text under target: (two-space indented lines). */
   targetExtra?: string[]
+  /** More top-level scenario lines. */
+  extra?: string[]
+  /** The scenario's sample: mapping (default: rows every 0.5 s). */
+  sample?: string
+  /** More flags for `memsiege run`. */
+  flags?: string[]
 }
 
 export async function probeRun (t: Test, o: ProbeRunOptions): Promise<ProbeRunResult> {
@@ -42,16 +51,17 @@ export async function probeRun (t: Test, o: ProbeRunOptions): Promise<ProbeRunRe
     ...o.urls.map((u) => `  - ${JSON.stringify(u)}`),
     `concurrency: ${o.concurrency ?? 2}`,
     `requests: ${o.requests}`,
-    'sample: { interval: 0.5 }',
+    `sample: ${o.sample ?? '{ interval: 0.5 }'}`,
+    ...(o.extra ?? []),
   ].join('\n')
   writeFileSync(join(dir, 'app.yml'), scenario + '\n')
   const out = join(dir, 'out')
-  const r = await runCli(['run', join(dir, 'app.yml'), '--out', out], { timeoutMs: 120_000 })
+  const r = await runCli(['run', join(dir, 'app.yml'), '--out', out, ...(o.flags ?? [])], { timeoutMs: 180_000 })
   const read = (name: string): string => { try { return readFileSync(join(out, name), 'utf8') } catch { return '' } }
   const lines = read('samples.csv').trim().split('\n')
   const header = lines[0]?.split(',') ?? []
   const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])))
-  return { ...r, header, rows, log: read('target.log'), summary: JSON.parse(read('summary.json') || '{}') }
+  return { ...r, header, rows, log: read('target.log'), summary: JSON.parse(read('summary.json') || '{}'), read }
 }
 
 /** The pids the probe lines of target.log name, by who said them (`pid` for the first process, `worker N`). */
