@@ -135,6 +135,6 @@ t.test('on a terminal, a live progress line on stderr', async (t) => {
       (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }))
   })
   t.equal(r.status, 0, r.stderr)
-  t.match(r.stdout, /\r\x1b\[K00:0\d \/ 00:0\d left +[1-9]\d* requests +\d+ req\/s +0 errors/)
+  t.match(r.stdout, /\r\x1b\[K00:0\d \/ 00:0\d left +[1-9][\d,]* requests +\d+ req\/s +0 errors/)
   t.match(r.stdout, /Transactions:/)
 })

@@ -40,7 +40,9 @@ export function reportHtml (input: ReportInput, options: ReportHtmlOptions = {})
     },
     load: { x: load.x, rps: load.rps, p99: load.p99 },
     events: memory.events.map((e) => ({ x: e.elapsed_s, label: eventLabel(e) })),
-    clockLabel: timeLabel(summary.x_axis, Math.max(memory.x.at(-1) ?? 0, load.x.at(-1) ?? 0)),
+    clockLabel: clockLabel(summary.x_axis),
+    // The time axis' ticks carry no unit: its label says how they read.
+    clockFormat: clockFormat(Math.max(memory.x.at(-1) ?? 0, load.x.at(-1) ?? 0)),
     colors: SERIES_COLORS
   }
   const d = memory.downsampled
@@ -102,11 +104,6 @@ export function joinSegments (segments: ReadonlyArray<ReadonlyArray<readonly [nu
     }
   }
   return [xs, ys]
-}
-
-/** The time axis' label with the format of its ticks, which carry no unit: "time since the load started (min:s)". */
-function timeLabel (xAxis: string | undefined, lastSeconds: number): string {
-  return `${clockLabel(xAxis)} (${clockFormat(lastSeconds)})`
 }
 
 /** Said in the page, and kept current by its script: a tab left open shows how stale it is. */
@@ -313,11 +310,12 @@ if (AGE) {
 }
 var M = DATA.memory, L = DATA.load, C = DATA.colors, EV = DATA.events;
 var cursor = { sync: { key: 'memsiege-report' } };
+var TIME_LABEL = DATA.clockLabel + ' (' + DATA.clockFormat + ')';
 var made = [];
 var memEl = document.getElementById('chart-memory');
 if (memEl && (M.rss || M.objects)) {
   var main = [M.x], series = [{ label: 'time', value: function (u, v) { return v === null ? '—' : clock(v); } }], modes = [null];
-  var axes = [timeAxis(DATA.clockLabel)];
+  var axes = [timeAxis(TIME_LABEL)];
   var leftUnit = M.rss ? 'bytes' : M.objectsUnit;
   // uPlot draws in series order: the objects first, so that RSS stays on top of them
   if (M.objects) { main.push(M.objects); series.push(line(M.objectsLabel, M.rss ? 'right' : 'left', C.objects, M.objectsUnit, { width: 1.2 })); modes.push(2); }
@@ -353,7 +351,7 @@ if (loadEl) {
       line('req/s', 'rps', '#555555', 'req/s', { fill: 'rgba(85,85,85,0.08)' }),
       line('p99', 'ms', '#e65100', 'ms')
     ],
-    axes: [timeAxis(DATA.clockLabel), valueAxis('rps', 'req/s', 'req/s', 3, '#555555'), valueAxis('ms', 'ms', 'p99 (ms)', 1, '#e65100')],
+    axes: [timeAxis(TIME_LABEL), valueAxis('rps', 'req/s', 'req/s', 3, '#555555'), valueAxis('ms', 'ms', 'p99 (ms)', 1, '#e65100')],
     plugins: [eventsPlugin(EV), latestLegend()]
   }, [L.x, L.rps, L.p99]));
 }
