@@ -2,6 +2,7 @@
  * `memsiege watch --pid N | --port P | --cmd "…" | SCENARIO.yml`: samples the target under its
  * own traffic, with the app's request counter (or time) as the x axis; Ctrl-C or --for ends it.
  */
+import { existsSync } from 'node:fs'
 import type { AnalysisFlags } from '../analysis/options.js'
 import { verdictOptions, type VerdictSettings } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
@@ -21,6 +22,7 @@ import { onSignals } from './signals.js'
 import { applyTargetFlags, type TargetFlags } from './target-flags.js'
 import { sidesOfFlags, watchSides } from './watch-sides.js'
 import { ConfigError } from '../errors.js'
+import { notRegularFile } from '../regular-file.js'
 
 export interface WatchArgs extends TargetFlags, AnalysisFlags {
   scenario?: string
@@ -118,7 +120,12 @@ function counterSpec (args: WatchArgs): CounterSpec {
     return { kind: 'prometheus', url: httpUrl('--requests-from-prom', text.slice(0, colon)), metric }
   }
   if (args.requestsFromNginx !== undefined) return { kind: 'stub_status', url: httpUrl('--requests-from-nginx', args.requestsFromNginx) }
-  if (args.requestsFromLog !== undefined) return { kind: 'log', file: args.requestsFromLog }
+  if (args.requestsFromLog !== undefined) {
+    const file = args.requestsFromLog
+    const problem = !existsSync(file) ? 'no such file' : notRegularFile(file)
+    if (problem) throw new ConfigError(`--requests-from-log ${file}: ${problem}; give the access log the app (or its proxy) writes`)
+    return { kind: 'log', file }
+  }
   return { kind: 'time' }
 }
 
