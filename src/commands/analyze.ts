@@ -3,13 +3,14 @@
  * results folder, with the settings the run had (summary.json's config.analysis), which
  * flags override.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AnalysisFlags } from '../analysis/options.js'
 import { storedAnalysisConfig, verdictOfResultsDir } from '../analysis/verdict-of-dir.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import type { AnalysisConfig } from '../scenario/types.js'
 import { AnalysisInputError } from '../errors.js'
+import { readRegularFile } from '../regular-file.js'
 
 /** The verdict breached --fail-on or a growth limit. */
 export const EXIT_BREACH = 4
@@ -44,7 +45,7 @@ export async function analyzeCommand (args: AnalyzeArgs, warn: (message: string)
 function storedConfig (path: string, warn: (message: string) => void): AnalysisConfig | undefined {
   if (!existsSync(path)) return undefined
   try {
-    const summary: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    const summary: unknown = JSON.parse(readRegularFile(path))
     if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new Error('not a JSON object')
     return storedAnalysisConfig(summary)
   } catch (err) {
