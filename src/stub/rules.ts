@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ConfigError } from '../errors.js'
-import { readRegularFile } from '../regular-file.js'
 import type { MapSpec, Spec } from '../scenario/schema.js'
 import { validate } from '../scenario/validate.js'
 import { parseYamlSource } from '../scenario/yaml-source.js'
@@ -100,7 +99,7 @@ interface RawRules {
 export function readRules (file: string): StubRules {
   let text: string
   try {
-    text = readRegularFile(file)
+    text = readFileSync(file, 'utf8')
   } catch (err) {
     throw new ConfigError(`--rules: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
