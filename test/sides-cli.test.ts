@@ -77,6 +77,11 @@ t.test('--vs: what can be checked before anything starts is: the URL, its port',
   t.match(r.stderr, new RegExp(`^memsiege: b: target\\.command: port ${port} \\(of target\\.url http://127\\.0\\.0\\.1:${port}/\\) is already in use by pid ${process.pid}`), 'the port taken is named, and by whom')
   t.notOk(existsSync(started), 'target a never started')
   t.notOk(existsSync(out), 'no results folder')
+  const free = await freePort()
+  const shared = write(dir, 'shared.yml', ['targets:', ...['a', 'b'].flatMap((name) => [`  - name: ${name}`, `    url: http://127.0.0.1:${free}`, `    command: touch ${started}`]), 'urls: [/a]', 'requests: 1'])
+  const both = await runInProcess(['run', shared, '--out', out])
+  t.same([both.status, both.stderr], [2, `memsiege: b: target.url http://127.0.0.1:${free}: port ${free} is target a's too; each target needs a port of its own\n`], 'targets: sharing a port')
+  t.notOk(existsSync(started), 'neither started')
 })
 
 t.test('--vs: the leaking demo against its fixed build; the leaking one is named', async (t) => {
