@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { scenarioFromSiegeFlags, type SiegeFlags } from '../src/commands/siege-flags.js'
@@ -126,6 +126,10 @@ t.test('second round: flags given twice, ports beyond 65535, an access log that 
     const r = await runInProcess(args)
     t.same([r.status, r.stderr], [2, `memsiege: ${message}\n`], args.join(' '))
   }
+  // a pid that was a process's a moment ago, and is no more
+  const gone = spawnSync('true').pid
+  const watched = await runInProcess(['watch', '--pid', String(gone), '--out', join(dir, 'w')])
+  t.same([watched.status, watched.stderr], [2, `memsiege: target.pid: no running process with pid ${gone} that memsiege can see\n`], 'watch --pid of no process')
   t.notOk(existsSync(join(dir, 'w')), 'a watch refused is no results folder')
   t.same((await runInProcess(['analyze', dir, '--max-growth', '1MB/h', '--max-growth', '2KB/request'])).stderr, `memsiege: ${dir}: no samples.csv (is this a memsiege results folder?)\n`, 'a repeatable flag is still repeatable')
 })

@@ -22,6 +22,8 @@ import { onSignals } from './signals.js'
 import { applyTargetFlags, type TargetFlags } from './target-flags.js'
 import { sidesOfFlags, watchSides } from './watch-sides.js'
 import { ConfigError } from '../errors.js'
+import { TargetWatch } from '../target/watch.js'
+import { hasProcfs } from '../target/procfs.js'
 import { notRegularFile } from '../regular-file.js'
 
 export interface WatchArgs extends TargetFlags, AnalysisFlags {
@@ -62,6 +64,9 @@ export async function watchCommand (args: WatchArgs, warn: (message: string) => 
   } catch (err) {
     throw new ConfigError((err as Error).message)
   }
+  // Looked for before the results folder is made: a mistyped pid is one line, not an empty folder too.
+  const { pid, port, command } = scenario.target
+  if (!scenario.sides && command === undefined && (pid !== undefined || port !== undefined)) await new TargetWatch({ pid, port, procfs: hasProcfs() }).find()
   const say = (line: string): void => { if (!args.quiet) process.stderr.write(`memsiege: ${line}\n`) }
   const options = { counter, forS, everyS, report: args.report, alerts: { leak: alertLeak, rssAbove, command: args.onAlert }, analysis, warn }
   if (scenario.sides) return watchSides(scenario, options, { ...args, alertLeak }, say)
