@@ -116,6 +116,8 @@ t.test('second round: flags given twice, ports beyond 65535, an access log that 
     [['run', join(dir, 's.yml'), '--out', 'a', '--out', 'b'], '--out is given 2 times (a, b); give it once'],
     [['-c', '1', '-c', '2', URL], '-c is given 2 times (1, 2); give it once'],
     [['analyze', dir, '--warmup', '1', '--warmup', '2'], '--warmup is given 2 times (1, 2); give it once'],
+    // watch takes --cmd repeated (side by side); run does not
+    [['run', join(dir, 's.yml'), '--cmd', 'a', '--cmd', 'b'], '--cmd is given 2 times (a, b); give it once'],
     [['probe', 'env', 'node', '--port', '70000'], '--port 70000: not a port: ports go up to 65535'],
     [['probe', 'env', 'node', '--port', '1e9'], '--port 1000000000: not a port: ports go up to 65535'],
     [['watch', '--pid', String(process.pid), '--requests-from-log', dir, '--out', join(dir, 'w')], `--requests-from-log ${dir}: a folder; give the access log the app (or its proxy) writes`],
