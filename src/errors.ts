@@ -62,7 +62,7 @@ export class WriteWholeError extends MemsiegeError {
   override readonly code = 'MEMSIEGE_ERR_WRITE'
 
   constructor (readonly path: string, cause: Error) {
-    super(`cannot write ${path}: ${cause.message}`)
+    super(`cannot write ${path}: ${cause.message}`, { cause })
     this.name = 'WriteWholeError'
   }
 }

@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +26,17 @@ const file = (name: string, text: string) => (dir: string) => writeFileSync(join
 const folder = (name: string) => (dir: string) => {
   rmSync(join(dir, name), { force: true })
   mkdirSync(join(dir, name))
+}
+
+const pipe = (name: string) => (dir: string) => {
+  rmSync(join(dir, name), { force: true })
+  execFileSync('mkfifo', [join(dir, name)])
+}
+/** The file with data rows `n` and `n` + 1 (lines `n` + 1 and `n` + 2) swapped. */
+const swapRows = (text: string, n: number): string => {
+  const lines = text.split('\n')
+  ;[lines[n], lines[n + 1]] = [lines[n + 1], lines[n]]
+  return lines.join('\n')
 }
 
 function clean (t: Test, what: string, r: CliResult): void {
@@ -87,7 +99,13 @@ t.test('damaged results folders', async (t) => {
     { name: 'events.csv garbage', damage: file('events.csv', 'garbage\n\x00\x01,,,\n') },
     { name: 'events.csv empty', damage: file('events.csv', '') },
     { name: 'events.csv a folder', damage: folder('events.csv') },
-    { name: 'report.html a folder', damage: folder('report.html') }
+    { name: 'report.html a folder', damage: folder('report.html') },
+    // opening a named pipe waits for a writer: these hung until killed
+    { name: 'samples.csv a named pipe', damage: pipe('samples.csv') },
+    { name: 'summary.json a named pipe', damage: pipe('summary.json') },
+    { name: 'events.csv a named pipe', damage: pipe('events.csv') },
+    // time running backwards turned a leak into INCONCLUSIVE without a word
+    { name: 'samples.csv rows out of order', damage: (d) => file('samples.csv', swapRows(readFileSync(join(d, 'samples.csv'), 'utf8'), 4))(d) }
   ]
   const throughCli = new Set(['summary.json cut short', 'samples.csv binary', 'report.html a folder'])
   const compareToo = new Set(['summary.json empty', 'latency missing', 'a segment without floor', 'verdict removed (analysed again)', 'samples.csv binary', 'events.csv a folder'])
@@ -125,6 +143,17 @@ t.test('damaged results folders', async (t) => {
     if (/^samples\.csv/.test(name) && !/cut short|words|header only/.test(name)) {
       t.equal(analyzed.status, 2, `${name}: analyze refuses it`)
       t.match(analyzed.stderr, /samples\.csv/, `${name}: naming the file`)
+    }
+    if (/^(samples|events)\.csv a (folder|named pipe)|out of order/.test(name)) {
+      // report shows no events.csv, but what analyze refuses, report refuses: one answer for one folder
+      t.same([report.status, analyzed.status], [2, 2], `${name}: report and analyze refuse it alike`)
+      t.match(report.stderr, name.split(' ')[0], `${name}: report names the file`)
+    }
+    if (/named pipe/.test(name)) t.match(analyzed.stderr + report.stderr, 'a named pipe, not a file', `${name}: said for what it is`)
+    if (name === 'samples.csv rows out of order') {
+      const line = `${dir}/samples.csv:6: elapsed_s goes back`
+      t.match(analyzed.stderr, line, 'analyze names the line where time goes back')
+      t.match(report.stderr, line, 'and so does report')
     }
   }
 })

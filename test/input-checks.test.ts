@@ -1,8 +1,10 @@
 import t, { type Test } from 'tap'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { scenarioFromSiegeFlags, type SiegeFlags } from '../src/commands/siege-flags.js'
 import { loadScenario, type ScenarioOverrides } from '../src/scenario/load.js'
-import { runCli } from './helpers/cli.js'
+import { runCli, runInProcess } from './helpers/cli.js'
 import { ConfigError } from '../src/errors.js'
 
 const URL = 'http://127.0.0.1:9/x'
@@ -104,4 +106,32 @@ t.test('the CLI: one line, exit 2, nothing sent', async (t) => {
     t.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
     t.match(r.stderr, new RegExp(`^memsiege: ${args[0]}`))
   }
+})
+
+t.test('second round: flags given twice, ports beyond 65535, an access log that is not a file, a rate beyond the maximum', async (t) => {
+  const dir = t.testdir({ 's.yml': `urls: [ "${URL}" ]\nrate: 1e9\nrequests: 5\n` })
+  execFileSync('mkfifo', [join(dir, 'pipe.log')])
+  const cases: Array<[string[], string]> = [
+    // yargs makes a list of a flag given twice, which the flag's reader then choked on
+    [['run', join(dir, 's.yml'), '--out', 'a', '--out', 'b'], '--out is given 2 times (a, b); give it once'],
+    [['-c', '1', '-c', '2', URL], '-c is given 2 times (1, 2); give it once'],
+    [['analyze', dir, '--warmup', '1', '--warmup', '2'], '--warmup is given 2 times (1, 2); give it once'],
+    // watch takes --cmd repeated (side by side); run does not
+    [['run', join(dir, 's.yml'), '--cmd', 'a', '--cmd', 'b'], '--cmd is given 2 times (a, b); give it once'],
+    [['probe', 'env', 'node', '--port', '70000'], '--port 70000: not a port: ports go up to 65535'],
+    [['probe', 'env', 'node', '--port', '1e9'], '--port 1000000000: not a port: ports go up to 65535'],
+    [['watch', '--pid', String(process.pid), '--requests-from-log', dir, '--out', join(dir, 'w')], `--requests-from-log ${dir}: a folder; give the access log the app (or its proxy) writes`],
+    [['watch', '--pid', String(process.pid), '--requests-from-log', join(dir, 'pipe.log'), '--out', join(dir, 'w')], `--requests-from-log ${join(dir, 'pipe.log')}: a named pipe; give the access log the app (or its proxy) writes`],
+    [['run', join(dir, 's.yml'), '--out', join(dir, 'r')], `${join(dir, 's.yml')}:2:7: rate: must be at most 10000000, got 1000000000`],
+  ]
+  for (const [args, message] of cases) {
+    const r = await runInProcess(args)
+    t.same([r.status, r.stderr], [2, `memsiege: ${message}\n`], args.join(' '))
+  }
+  // a pid that was a process's a moment ago, and is no more
+  const gone = spawnSync('true').pid
+  const watched = await runInProcess(['watch', '--pid', String(gone), '--out', join(dir, 'w')])
+  t.same([watched.status, watched.stderr], [2, `memsiege: target.pid: no running process with pid ${gone} that memsiege can see\n`], 'watch --pid of no process')
+  t.notOk(existsSync(join(dir, 'w')), 'a watch refused is no results folder')
+  t.same((await runInProcess(['analyze', dir, '--max-growth', '1MB/h', '--max-growth', '2KB/request'])).stderr, `memsiege: ${dir}: no samples.csv (is this a memsiege results folder?)\n`, 'a repeatable flag is still repeatable')
 })

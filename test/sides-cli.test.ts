@@ -7,7 +7,9 @@
 import t from 'tap'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCli } from './helpers/cli.js'
+import { runCli, runInProcess } from './helpers/cli.js'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { waitFor } from './helpers/wait.js'
 import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 import { loadScenario } from '../src/scenario/load.js'
@@ -51,6 +53,35 @@ t.test('mistakes name the place: file:line, or the flag', async (t) => {
     t.equal(r.status, 2, `${args.join(' ')}: exit 2`)
     t.equal(r.stderr.trim().split('\n').length, 1, 'one line')
   }
+})
+
+t.test('--vs: what can be checked before anything starts is: the URL, its port', async (t) => {
+  const dir = t.testdir({})
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { taken.close() })
+  const port = (taken.address() as AddressInfo).port
+  const started = join(dir, 'started')
+  // a's command would leave a file behind: none may start
+  const scenario = write(dir, 'vs.yml', ['target:', `  url: http://127.0.0.1:${await freePort()}`, `  command: touch ${started}`, 'urls: [/a]', 'requests: 1'])
+  const plain = loadScenario(scenario, {}, () => {})
+  await t.rejects(sidesFlags(plain, { vs: 'true', vsUrl: 'http://127.0.0.1:99999/' }), { message: '--vs-url: "http://127.0.0.1:99999/" is not a URL; expected a URL such as http://127.0.0.1:8000/' })
+  await t.rejects(sidesFlags(plain, { vs: 'true', vsUrl: plain.target.url }), { message: `--vs-url ${plain.target.url}: the first target's own origin; the second target needs a port of its own` })
+  const out = join(dir, 'results')
+  for (const vsUrl of ['http://127.0.0.1:99999/', `http://127.0.0.1:${port}/`]) {
+    const r = await runInProcess(['run', scenario, '--vs', 'true', '--vs-url', vsUrl, '--out', out])
+    t.equal(r.status, 2, `--vs-url ${vsUrl}: exit 2`)
+    t.equal(r.stderr.split('\n').length, 2, `one line: ${r.stderr}`)
+  }
+  const r = await runInProcess(['run', scenario, '--vs', 'true', '--vs-url', `http://127.0.0.1:${port}/`, '--out', out])
+  t.match(r.stderr, new RegExp(`^memsiege: b: target\\.command: port ${port} \\(of target\\.url http://127\\.0\\.0\\.1:${port}/\\) is already in use by pid ${process.pid}`), 'the port taken is named, and by whom')
+  t.notOk(existsSync(started), 'target a never started')
+  t.notOk(existsSync(out), 'no results folder')
+  const free = await freePort()
+  const shared = write(dir, 'shared.yml', ['targets:', ...['a', 'b'].flatMap((name) => [`  - name: ${name}`, `    url: http://127.0.0.1:${free}`, `    command: touch ${started}`]), 'urls: [/a]', 'requests: 1'])
+  const both = await runInProcess(['run', shared, '--out', out])
+  t.same([both.status, both.stderr], [2, `memsiege: b: target.url http://127.0.0.1:${free}: port ${free} is target a's too; each target needs a port of its own\n`], 'targets: sharing a port')
+  t.notOk(existsSync(started), 'neither started')
 })
 
 t.test('--vs: the leaking demo against its fixed build; the leaking one is named', async (t) => {

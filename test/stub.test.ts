@@ -5,7 +5,10 @@
  */
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { generateKeyPairSync } from 'node:crypto'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -14,7 +17,7 @@ import type { Scenario } from '../src/scenario/types.js'
 import type { Exchange } from '../src/stub/exchange-file.js'
 import { bodyHash } from '../src/stub/match-key.js'
 import { Recordings } from '../src/stub/recordings.js'
-import { runCli } from './helpers/cli.js'
+import { runCli, runInProcess } from './helpers/cli.js'
 import { makeTlsFiles, startStub, startUpstream } from './helpers/stub.js'
 import { waitFor } from './helpers/wait.js'
 
@@ -136,6 +139,12 @@ t.test('bad input: one line naming the file or flag, exit 2', async (t) => {
     [['--replay', dir, '--rules', join(dir, 'none.yml')], /^memsiege: --rules: cannot read .*none\.yml: ENOENT\n$/],
     [['--replay', join(dir, 'rec')], /^memsiege: .*0001-GET-x\.yml:3:\d+: request\.url: /],
     [['--record', dir, '--replay', dir], /^memsiege: stub: give only one of --record and --replay\n$/],
+    // a recursive mkdir under /proc never returns: refused before it is tried
+    [['--record', '/proc/memsiege-rec'], /^memsiege: --record \/proc\/memsiege-rec: proc is a kernel filesystem, not storage; give a folder on a disk\n$/],
+    [['--record', ''], /^memsiege: --record: give a path, not an empty name\n$/],
+    [['--upstream-ca', join(dir, 'missing.pem')], /^memsiege: --upstream-ca .*missing\.pem: no such file\n$/],
+    [['--upstream-ca', join(dir, 'policy.yml')], /^memsiege: --upstream-ca .*policy\.yml: not a PEM certificate/],
+    [['--upstream-ca', dir], /^memsiege: --upstream-ca .*: can't be read \(a folder, not a file\)\n$/],
   ]
   const results = await Promise.all(cases.map(([args]) => runCli(['stub', '--port', '0', '--ca-dir', join(dir, 'ca'), ...args])))
   for (const [i, [args, message]] of cases.entries()) {
@@ -143,6 +152,30 @@ t.test('bad input: one line naming the file or flag, exit 2', async (t) => {
     t.equal(r.status, 2, args.join(' '))
     t.match(r.stderr, message)
     t.equal(r.stderr.trim().split('\n').length, 1, 'one line')
+  }
+})
+
+t.test('a damaged CA folder, a taken port: one line naming the file or the port, exit 2', async (t) => {
+  const dir = t.testdir({ garbage: { 'key.pem': 'garbage\n', 'cert.pem': 'garbage\n' } })
+  // a key of its own beside another's certificate
+  mkdirSync(join(dir, 'mismatch'))
+  writeFileSync(join(dir, 'mismatch', 'key.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }))
+  copyFileSync(join(fixtures, '..', 'tls', 'cert.pem'), join(dir, 'mismatch', 'cert.pem'))
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { taken.close() })
+  const port = String((taken.address() as AddressInfo).port)
+  const cases: Array<[string[], RegExp]> = [
+    [['--ca-dir', join(dir, 'garbage')], /^memsiege: --ca-dir: .*garbage\/key\.pem: not a PEM private key; remove key\.pem and cert\.pem, and a new CA is made\n$/],
+    [['--ca-dir', join(dir, 'mismatch')], /^memsiege: --ca-dir: .*mismatch\/cert\.pem is not the certificate of .*mismatch\/key\.pem; remove both, and a new CA is made\n$/],
+    [['--ca-dir', '/proc/memsiege-ca'], /^memsiege: --ca-dir \/proc\/memsiege-ca: proc is a kernel filesystem/],
+    [['--ca-dir', join(dir, 'ca'), '--port', port], new RegExp(`^memsiege: stub port ${port}: already in use; stop what listens there or give the stub another port \\(0: any free one\\)\n$`)],
+  ]
+  // in this process: each fails before the stub would listen and wait for a signal
+  for (const [args, message] of cases) {
+    const r = await runInProcess(['stub', ...(args.includes('--port') ? [] : ['--port', '0']), ...args])
+    t.equal(r.status, 2, args.join(' '))
+    t.match(r.stderr, message)
   }
 })
 
@@ -158,6 +191,8 @@ t.test('stubs: in a scenario: checked at load, with the line', async (t) => {
   t.throws(() => load('  - replay: rec\n  - record: rec2\n'), /s\.yml:4:5: stubs: one forward proxy at most/)
   t.throws(() => load('  - replay: rec\n    record: rec\n'), /s\.yml:4:5: stubs: give only one of replay and record/)
   t.throws(() => load('  - env: X\n'), /env/)
+  t.throws(() => load('  - record: /proc/memsiege-rec\n'), /s\.yml:3:13: stubs\[0\]\.record: \/proc\/memsiege-rec: proc is a kernel filesystem, not storage/)
+  t.throws(() => load('  - replay: rec\n    upstreamCa: [rules.yml]\n'), /s\.yml:4:18: stubs\[0\]\.upstreamCa\[0\]: .*rules\.yml: not a PEM certificate/)
 })
 
 t.test('matching: query order, secret values, --match-body, several recordings in turn', async (t) => {

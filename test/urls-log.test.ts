@@ -1,8 +1,8 @@
 // `memsiege urls from-log` on files: syslog-wrapped and JSON-lines variants, gzip, stdin,
 // malformed, empty and binary files, filters, output options, and the command line.
 import t from 'tap'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { urlsFromLogCommand, type UrlsFromLogArgs } from '../src/commands/urls.js'
 import { readUrlFile } from '../src/scenario/urlfile/parse.js'
@@ -249,6 +249,11 @@ t.test('the URL list: order, --top, --weighted, --base, --out; read back by the 
   t.match(await fromLog({ files: [] }), { status: 2, stderr: /no log file given/ })
   writeFileSync(join(dir, 'nodir'), '')
   t.match(await fromLog({ files: [file], out: join(dir, 'nodir', 'urls.txt') }), { status: 2, stderr: /nodir\/urls\.txt: cannot write/ })
+  // checked before the import; a folder left a temporary file behind it, and /proc hangs a recursive mkdir
+  t.same(await fromLog({ files: [file], out: dir }), { status: 2, stdout: '', stderr: `memsiege: --out ${dir}: a folder; give the name of the URL file to write (urls.txt)\n` })
+  t.same(readdirSync(dirname(dir)).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left beside it')
+  t.match(await fromLog({ files: [file], out: '/proc/memsiege/urls.txt' }), { status: 2, stderr: /^memsiege: --out \/proc\/memsiege\/urls\.txt: proc is a kernel filesystem/ })
+  t.match(await fromLog({ files: [file], out: join(dir, 'none', 'urls.txt') }), { status: 2, stderr: `${join(dir, 'none', 'urls.txt')}: cannot write: no such folder: ${join(dir, 'none')}\n` })
 })
 
 t.test('the command line: memsiege urls from-log', async (t) => {

@@ -90,7 +90,7 @@ t.test('bad flags: one line, exit 2', async (t) => {
     [['--for', '1h'], /watch what\? give --pid N, --port P, --cmd/],
     [['--pid', String(process.pid), '--requests-from-prom', 'http://127.0.0.1:1/metrics'], /--requests-from-prom "http:\/\/127.0.0.1:1\/metrics": expected URL:METRIC/],
     [['--pid', String(process.pid), '--on-alert', 'true'], /--on-alert: give what to alert on too/],
-    [['--pid', String(process.pid), '--requests-from-log', '/no/such/log'], /--requests-from-log: cannot read \/no\/such\/log: ENOENT/],
+    [['--pid', String(process.pid), '--requests-from-log', '/no/such/log'], /^memsiege: --requests-from-log \/no\/such\/log: no such file; give the access log the app \(or its proxy\) writes\n$/],
   ] as const) {
     const r = await runCli(['watch', '--out', join(t.testdir(), String(Math.random())), ...args])
     t.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`)

@@ -8,7 +8,7 @@
  * segments → verdict. Then the run's verdict and its attribution from the deciding metrics,
  * and the breaches of failOn / maxGrowth.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { readSamplesFiles, readSamplesHeader, samplesFiles, type SamplesTable } from './samples-reader.js'
 import { analysisKeepPlan, inFileRows, readSamplesBounded, type BoundedTable } from './bounded-samples.js'
@@ -32,6 +32,7 @@ import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
 import { readRecorded, type ColumnMeanings, type DeclaredRoles, type Unit } from '../columns/index.js'
 import { AnalysisInputError } from '../errors.js'
+import { readRegularFile } from '../regular-file.js'
 
 export interface AnalysisOptions {
   /** What to leave out at the start of each segment. Default auto (see warmup.ts). */
@@ -118,7 +119,7 @@ export function analyzeRun (dir: string, options: AnalysisOptions = {}): RunVerd
 /** What a watch's `requests` column counts (summary.json's `x_axis`); undefined for a run. */
 function storedXAxis (path: string): string | undefined {
   try {
-    const axis = (JSON.parse(readFileSync(path, 'utf8')) as { x_axis?: unknown }).x_axis
+    const axis = (JSON.parse(readRegularFile(path)) as { x_axis?: unknown }).x_axis
     return typeof axis === 'string' ? axis : undefined
   } catch {
     return undefined
@@ -133,7 +134,7 @@ function storedXAxis (path: string): string | undefined {
 function startedForRun (path: string): boolean | undefined {
   if (!existsSync(path)) return undefined
   try {
-    const summary = JSON.parse(readFileSync(path, 'utf8')) as { config?: { target?: { command?: unknown } } }
+    const summary = JSON.parse(readRegularFile(path)) as { config?: { target?: { command?: unknown } } }
     return typeof summary.config?.target?.command === 'string'
   } catch {
     return undefined
@@ -147,7 +148,7 @@ function startedForRun (path: string): boolean | undefined {
  */
 function recordedMeanings (dir: string): ColumnMeanings | undefined {
   try {
-    return readRecorded((JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { columns?: unknown }).columns)
+    return readRecorded((JSON.parse(readRegularFile(join(dir, 'summary.json'))) as { columns?: unknown }).columns)
   } catch {
     return undefined
   }

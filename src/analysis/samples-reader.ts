@@ -12,6 +12,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCsvRecord } from './csv-record.js'
+import { notRegularFile } from '../regular-file.js'
 
 export interface SamplesTable {
   header: string[]
@@ -35,7 +36,7 @@ let chunkBuffer: Buffer | undefined
 
 /** The header's column names. Throws when the file can't be read or has no header. */
 export function readSamplesHeader (path: string): string[] {
-  const fd = openSync(path, 'r')
+  const fd = openSamples(path)
   try {
     return readHeader(fd).header
   } finally {
@@ -65,10 +66,11 @@ export interface SamplesStream {
  * row at a time and in the same reused array: whoever keeps a row copies it. `onColumns` learns
  * the names before the first row.
  */
-export function streamSamples (path: string, pick: (header: string[]) => readonly string[], onColumns: (names: readonly string[]) => void, onRow: (values: Float64Array) => void): SamplesStream {
-  const fd = openSync(path, 'r')
+export function streamSamples (path: string, pick: (header: string[]) => readonly string[], onColumns: (names: readonly string[]) => void, onRow: (values: Float64Array, line: number) => void): SamplesStream {
+  // named: a watch's daily files after the first are read here first
+  const fd = openSamples(path, true)
   try {
-    const { header, offset } = readHeader(fd)
+    const { header, offset, lines } = readHeader(fd)
     const wanted = new Set(pick(header))
     const indices: number[] = []
     const names: string[] = []
@@ -80,10 +82,20 @@ export function streamSamples (path: string, pick: (header: string[]) => readonl
     })
     onColumns(names)
     const timeIndex = header.indexOf('time')
-    return { header, names, ...readRows(fd, offset, header.length, indices, names, timeIndex, onRow) }
+    return { header, names, ...readRows(fd, offset, lines, header.length, indices, names, timeIndex, onRow) }
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * Opens a samples file for reading; refuses a folder, a named pipe (opening it would wait for a
+ * writer) or a device, naming the file when `named`.
+ */
+function openSamples (path: string, named = false): number {
+  const kind = notRegularFile(path)
+  if (kind) throw new Error(`${named ? `${path}: ` : ''}${kind}, not a file`)
+  return openSync(path, 'r')
 }
 
 /** A long watch's daily files: samples-YYYYMMDD.csv (UTC days), which sort in time order. */
@@ -126,19 +138,32 @@ export function readSamplesFiles (paths: readonly string[], pick: (header: strin
   return { header: read.header, rows, columns, ...(read.startTime !== undefined ? { startTime: read.startTime } : {}), skipped: read.skipped }
 }
 
-/** streamSamples over the files of one recording, in order. Throws when a file's header differs from the first's. */
+/**
+ * streamSamples over the files of one recording, in order. Throws when a file's header differs
+ * from the first's, or when elapsed_s goes back: rows out of order (shuffled, or two files run
+ * together) would be read as memory that rises and falls, and turn a leak into no verdict.
+ */
 export function streamSamplesFiles (paths: readonly string[], pick: (header: string[]) => readonly string[], onColumns: (names: readonly string[]) => void, onRow: (values: Float64Array) => void): SamplesStream {
   let first: SamplesStream | undefined
   let wanted: readonly string[] = []
   let skipped = 0
   let startTime: string | undefined
+  let clock = -1
+  let lastElapsed = -Infinity
   for (const path of paths) {
     let fileRows = 0
     const read = streamSamples(path, (header) => {
       if (!first) wanted = pick(header)
       else if (header.join(',') !== first.header.join(',')) throw new Error(`${path}: its columns differ from those of ${paths[0]}`)
       return wanted
-    }, (names) => { if (!first) onColumns(names) }, (values) => {
+    }, (names) => {
+      clock = names.indexOf('elapsed_s')
+      if (!first) onColumns(names)
+    }, (values, line) => {
+      if (clock >= 0) {
+        if (values[clock] < lastElapsed) throw new Error(`${path}:${line}: elapsed_s goes back, from ${lastElapsed} to ${values[clock]}: the rows are out of order (memsiege writes them in time order); sort them by elapsed_s`)
+        lastElapsed = values[clock]
+      }
       fileRows++
       onRow(values)
     })
@@ -150,7 +175,8 @@ export function streamSamplesFiles (paths: readonly string[], pick: (header: str
   return { header: first!.header, names: first!.names, ...(startTime !== undefined ? { startTime } : {}), skipped }
 }
 
-function readHeader (fd: number): { header: string[]; offset: number } {
+/** The header's names, where the rows start, and the lines the header takes (a quoted name may hold a line break). */
+function readHeader (fd: number): { header: string[]; offset: number; lines: number } {
   let bytes = Buffer.alloc(0)
   let position = 0
   for (;;) {
@@ -164,7 +190,7 @@ function readHeader (fd: number): { header: string[]; offset: number } {
     if (record) {
       if (record.fields.length === 1 && record.fields[0] === '') throw new Error('samples.csv is empty')
       const header = parseCsvRecord(bytes.subarray(0, record.end).toString('utf8'), 0, true)!.fields
-      return { header, offset: record.end }
+      return { header, offset: record.end, lines: lineBreaks(bytes.toString('latin1', 0, record.end)) }
     }
     if (got === 0) throw new Error('samples.csv is empty')
   }
@@ -183,8 +209,10 @@ class Column {
   }
 }
 
-function readRows (fd: number, offset: number, width: number, indices: number[], names: string[], timeIndex: number, store: (values: Float64Array) => void): { startTime?: string; skipped: number } {
+/** Rows from `offset`, the file's line `linesBefore` + 1; each whole row goes to `store` with its line number. */
+function readRows (fd: number, offset: number, linesBefore: number, width: number, indices: number[], names: string[], timeIndex: number, store: (values: Float64Array, line: number) => void): { startTime?: string; skipped: number } {
   const last = indices.length ? indices[indices.length - 1] : -1
+  let line = linesBefore
   let rows = 0
   let skipped = 0
   let startTime: string | undefined
@@ -217,6 +245,7 @@ function readRows (fd: number, offset: number, width: number, indices: number[],
         lineEnd = n
       }
       const contentEnd = lineEnd > i && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd
+      line++
       if (contentEnd === i) {
         i = lineEnd + 1
         continue
@@ -228,7 +257,12 @@ function readRows (fd: number, offset: number, width: number, indices: number[],
       if (nextQuote >= 0 && nextQuote < contentEnd) {
         // The slow, correct path (a quoted cell may even hold a line break).
         const record = parseCsvRecord(text, i, eof)
-        if (!record) break
+        if (!record) {
+          line--
+          break
+        }
+        const at = line
+        line += lineBreaks(text.slice(i, record.end)) - 1
         i = record.end
         if (record.fields.length < width) {
           skipped++
@@ -237,7 +271,7 @@ function readRows (fd: number, offset: number, width: number, indices: number[],
         if (rows === 0 && timeIndex >= 0) startTime = record.fields[timeIndex]
         for (let k = 0; k < indices.length; k++) values[k] = toNumber(record.fields[indices[k]])
         if (placed()) {
-          store(values)
+          store(values, at)
           rows++
         } else skipped++
         continue
@@ -265,7 +299,7 @@ function readRows (fd: number, offset: number, width: number, indices: number[],
       // A row cut short (by a kill -9 mid-write, which memsiege's whole-row writes make unlikely).
       if (!complete || (lineEnd === n && countCells(text, i, contentEnd, width) < width) || !placed()) skipped++
       else {
-        store(values)
+        store(values, line)
         rows++
       }
       i = lineEnd + 1
@@ -274,6 +308,12 @@ function readRows (fd: number, offset: number, width: number, indices: number[],
   }
 
   return { ...(startTime !== undefined ? { startTime } : {}), skipped }
+}
+
+function lineBreaks (text: string): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
+  return n
 }
 
 /** Cells in a line, counting no further than `width`: only the last line (no line break after it) is checked. */

@@ -10,8 +10,9 @@
  * - `gc.pid` changes to a process never seen before, unless pids alternate, which is puma's
  *   cluster mode (any worker may answer the GC endpoint) rather than a restart.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { parseCsvRecord } from './csv-record.js'
+import { readRegularFile } from '../regular-file.js'
 
 export interface TargetEventRow {
   /** Seconds since the load started, as samples.csv's elapsed_s. */
@@ -34,7 +35,7 @@ export function readEvents (path: string, startTime: string | undefined): Target
   if (Number.isNaN(t0)) return []
   let text: string
   try {
-    text = readFileSync(path, 'utf8')
+    text = readRegularFile(path)
   } catch (err) {
     throw new Error(`${path}: can't be read (${(err as Error).message})`)
   }

@@ -3,7 +3,8 @@
  * trial, for `report`/`compare` when summary.json has none, and for `memsiege analyze` — so that
  * the same folder with the same settings always gives the same verdict.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readRegularFile } from '../regular-file.js'
 import { join } from 'node:path'
 import type { AnalysisConfig, Scenario } from '../scenario/types.js'
 import { analyzeRun, type AnalysisOptions } from './analyze-run.js'
@@ -85,7 +86,7 @@ export function verdictSettingsFor (dir: string, context: VerdictContext = {}): 
 function storedSummary (path: string, onBad?: (message: string) => void): Record<string, unknown> | undefined {
   if (!existsSync(path)) return undefined
   try {
-    const summary: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    const summary: unknown = JSON.parse(readRegularFile(path))
     if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new Error('not a JSON object')
     return summary as Record<string, unknown>
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario/types.js'
 import { startSides, type SidesResult } from '../run/side-by-side.js'
+import { checkSidePorts } from '../run/side-ports.js'
 import { verboseLine } from '../report/verbose-line.js'
 import type { RunProgress } from '../report/progress-line.js'
 import { sidesProgressLine } from '../report/sides-progress-line.js'
@@ -13,6 +14,7 @@ import { EXIT_FAILURE, EXIT_NO_SUCCESS, EXIT_TARGET_EXITED, noSuccess, sayOnStde
 export async function executeSides (given: Scenario, output: OutputOptions, warn: (message: string) => void): Promise<number> {
   const scenario = applyDecideFlags(given, output)
   const analysisFlags = verdictFlags(scenario, output)
+  await checkSidePorts(scenario)
   const live = process.stderr.isTTY && !output.quiet
   const progress = new Map<string, RunProgress | undefined>(scenario.sides!.targets.map((t) => [t.name, undefined]))
   const handle = startSides(scenario, {

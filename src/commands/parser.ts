@@ -12,6 +12,7 @@ import { urlsCommand } from './urls-command.js'
 import { positiveInteger as countFlag } from './flag-values.js'
 import { version } from '../version.js'
 import { MemsiegeError, UsageError } from '../errors.js'
+import { refuseRepeatedFlags } from './repeated-flags.js'
 import { looksLikeUrl, missingArguments, unknownCommand } from './command-words.js'
 
 /** The commands, for "did you mean": each is a `.command()` below. */
@@ -197,6 +198,8 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
     .alias('help', 'h')
     .strict()
     .parserConfiguration({ 'boolean-negation': true, 'greedy-arrays': false })
+    // yargs hands a check its options (typed as aliases): `array` names the repeatable ones.
+    .check((args, options) => refuseRepeatedFlags(args, (options as unknown as { array: string[] }).array))
     .fail((message, err) => {
       // yargs reports both its own usage errors and whatever a command handler threw.
       if (!err || err.name === 'YError') throw new UsageError(missingArguments(argv, message || err.message))

@@ -13,6 +13,7 @@ export function probeEnvCommand (args: { runtime: string; port?: number }): numb
   if (!(PROBE_RUNTIMES as readonly string[]).includes(args.runtime)) {
     throw new UsageError(`memsiege probe env: unknown runtime "${args.runtime}" (use ${PROBE_RUNTIMES.join(', ')})`)
   }
+  if (args.port !== undefined && args.port > 65535) throw new UsageError(`--port ${args.port}: not a port: ports go up to 65535`)
   const runtime = args.runtime as ProbeRuntime
   const port = args.port ?? DEFAULT_PROBE_PORT
   const env = probeEnv(runtime, port, process.env)

@@ -21,6 +21,9 @@ export interface StubArgs {
 export async function stubCommand (args: StubArgs): Promise<number> {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port: expected 0 to 65535, got ${args.port}`)
   if (args.record !== undefined && args.replay !== undefined) throw new UsageError('stub: give only one of --record and --replay')
+  for (const [flag, value] of [['--record', args.record], ['--replay', args.replay], ['--ca-dir', args.caDir], ['--rules', args.rules], ...(args.upstreamCa ?? []).map((p) => ['--upstream-ca', p])]) {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`${flag}: give a path, not an empty name`)
+  }
   const mode: StubMode = args.record !== undefined ? 'record' : args.replay !== undefined ? 'replay' : 'pass-through'
   const dir = args.record ?? args.replay
   const stub = await StubServer.start({

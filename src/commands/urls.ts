@@ -12,6 +12,9 @@ import { countsTable, DEFAULT_MAX_REPEAT, interleave, UrlTable, weightedRepeats,
 import { positiveInteger } from './flag-values.js'
 import { ConfigError } from '../errors.js'
 import { formatCount } from '../units/format.js'
+import { notRegularFile } from '../regular-file.js'
+import { storageProblem } from '../recorder/output-folder.js'
+import { dirname, resolve } from 'node:path'
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream
@@ -149,6 +152,12 @@ function checkOutputArgs (args: UrlsOutputArgs): CheckedOutput {
   const top = positiveInteger('--top', args.top)
   const maxRepeat = positiveInteger('--max-repeat', args.maxRepeat) ?? DEFAULT_MAX_REPEAT
   if (args.counts === true && args.weighted === true) throw new ConfigError('--counts prints the count table; --weighted is for the URL list: give one of them')
+  if (args.out !== undefined && args.out !== '') {
+    const kind = notRegularFile(args.out)
+    if (kind) throw new ConfigError(`--out ${args.out}: ${kind}; give the name of the URL file to write (urls.txt)`)
+    const problem = storageProblem(resolve(dirname(args.out)))
+    if (problem) throw new ConfigError(`--out ${args.out}: ${problem}`)
+  }
   return {
     ...(args.out === undefined || args.out === '' ? {} : { out: args.out }),
     ...(args.base === undefined || args.base === '' ? {} : { base: checkBase(args.base) }),

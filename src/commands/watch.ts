@@ -2,6 +2,7 @@
  * `memsiege watch --pid N | --port P | --cmd "…" | SCENARIO.yml`: samples the target under its
  * own traffic, with the app's request counter (or time) as the x axis; Ctrl-C or --for ends it.
  */
+import { existsSync } from 'node:fs'
 import type { AnalysisFlags } from '../analysis/options.js'
 import { verdictText } from '../analysis/verdict-text.js'
 import { loadScenario } from '../scenario/load.js'
@@ -20,6 +21,9 @@ import { onSignals } from './signals.js'
 import { applyTargetFlags, type TargetFlags } from './target-flags.js'
 import { sidesOfFlags, watchSides } from './watch-sides.js'
 import { ConfigError } from '../errors.js'
+import { TargetWatch } from '../target/watch.js'
+import { hasProcfs } from '../target/procfs.js'
+import { notRegularFile } from '../regular-file.js'
 
 export interface WatchArgs extends TargetFlags, AnalysisFlags {
   scenario?: string
@@ -54,6 +58,9 @@ export async function watchCommand (args: WatchArgs, warn: (message: string) => 
   const everyS = args.every !== undefined ? seconds('--every', args.every) : alertLeak ? ALERT_ANALYSIS_S : undefined
   const { warmup, metrics, maxGrowth, failOn } = args
   const analysisFlags = verdictFlags(scenario, { warmup, metrics, maxGrowth, failOn })
+  // Looked for before the results folder is made: a mistyped pid is one line, not an empty folder too.
+  const { pid, port, command } = scenario.target
+  if (!scenario.sides && command === undefined && (pid !== undefined || port !== undefined)) await new TargetWatch({ pid, port, procfs: hasProcfs() }).find()
   const say = (line: string): void => { if (!args.quiet) process.stderr.write(`memsiege: ${line}\n`) }
   const options = { counter, forS, everyS, report: args.report, alerts: { leak: alertLeak, rssAbove, command: args.onAlert }, analysisFlags, warn }
   if (scenario.sides) return watchSides(scenario, options, { ...args, alertLeak }, say)
@@ -113,7 +120,12 @@ function counterSpec (args: WatchArgs): CounterSpec {
     return { kind: 'prometheus', url: httpUrl('--requests-from-prom', text.slice(0, colon)), metric }
   }
   if (args.requestsFromNginx !== undefined) return { kind: 'stub_status', url: httpUrl('--requests-from-nginx', args.requestsFromNginx) }
-  if (args.requestsFromLog !== undefined) return { kind: 'log', file: args.requestsFromLog }
+  if (args.requestsFromLog !== undefined) {
+    const file = args.requestsFromLog
+    const problem = !existsSync(file) ? 'no such file' : notRegularFile(file)
+    if (problem) throw new ConfigError(`--requests-from-log ${file}: ${problem}; give the access log the app (or its proxy) writes`)
+    return { kind: 'log', file }
+  }
   return { kind: 'time' }
 }
 

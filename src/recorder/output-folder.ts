@@ -27,19 +27,26 @@ const DEVICE_TREE = /^\/dev(\/|$)/
 
 /**
  * Creates the folder `dir` (and its parents) for memsiege's output; `what` names where it came
- * from (`--out`) for the error. Refuses a folder on a pseudo-filesystem with one line.
+ * from (`--out`) for the error. Refuses a folder on a pseudo-filesystem with one line. `mode`:
+ * of the folders it creates (0o700 for a folder of secrets).
  */
-export function makeOutputFolder (dir: string, what: string): string {
+export function makeOutputFolder (dir: string, what: string, mode?: number): string {
   const path = resolve(dir)
-  const kind = pseudoFilesystem(path)
-  if (kind) throw new ConfigError(`${what} ${path}: ${kind} is a kernel filesystem, not storage; give a folder on a disk`)
+  const problem = storageProblem(path)
+  if (problem) throw new ConfigError(`${what} ${path}: ${problem}`)
   try {
-    mkdirSync(path, { recursive: true })
+    mkdirSync(path, { recursive: true, ...(mode !== undefined ? { mode } : {}) })
   } catch (err) {
     const { code } = err as NodeJS.ErrnoException
     throw new ConfigError(`${what} ${path}: ${code === 'EEXIST' ? 'a file is in the way' : code === 'ENOTDIR' ? 'a file is in the way of one of its folders' : `cannot create the folder (${code ?? (err as Error).message})`}`)
   }
   return path
+}
+
+/** Why the folder `path` (absolute) can't hold memsiege's output, checked before creating it; undefined when it can. */
+export function storageProblem (path: string): string | undefined {
+  const kind = pseudoFilesystem(path)
+  return kind ? `${kind} is a kernel filesystem, not storage; give a folder on a disk` : undefined
 }
 
 function pseudoFilesystem (path: string): string | undefined {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { JudgedSummary } from '../analysis/types.js'
 import type { EventRecord } from '../recorder/events-csv.js'
@@ -6,6 +6,7 @@ import { samplesFiles } from '../analysis/samples-reader.js'
 import { readSamplesBounded } from '../analysis/bounded-samples.js'
 import { summaryProblem } from '../recorder/summary-check.js'
 import { NotResultsFolderError } from '../errors.js'
+import { notRegularFile, readRegularFile } from '../regular-file.js'
 import { folderMeanings, MEMORY_ROLES } from './column-meanings.js'
 
 /** samples.csv in memory, column by column: empty cells are null. */
@@ -66,11 +67,15 @@ export function readSummary (dir: string): { dir: string; summary: ReportInput['
   if (samplesFiles(abs).length === 0) throw new NotResultsFolderError(abs, 'no samples.csv')
   let text: string
   try {
-    text = readFileSync(summaryPath, 'utf8')
+    text = readRegularFile(summaryPath)
   } catch (err) {
     throw new NotResultsFolderError(abs, `can't be read (${(err as Error).message})`, summaryPath)
   }
   if (text.trim() === '') throw new NotResultsFolderError(abs, 'empty (the run ended before writing it?)', summaryPath)
+  // Not read here (the events are summary.json's), but `analyze` reads it: both refuse the same folders.
+  const eventsPath = join(abs, 'events.csv')
+  const events = notRegularFile(eventsPath)
+  if (events) throw new NotResultsFolderError(abs, `can't be read (${events}, not a file)`, eventsPath)
   let summary: unknown
   try {
     summary = JSON.parse(text)

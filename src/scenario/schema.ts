@@ -9,6 +9,7 @@
 import { ROLES } from '../columns/meaning.js'
 import { stubsSpec } from './stubs.js'
 import { PROBE_CHOICES } from './types.js'
+import { MAX_RATE } from '../units/rate.js'
 
 /** Checks on a string's content, implemented in validate.ts. */
 export type StringFormat =
@@ -261,7 +262,7 @@ export const scenarioSchema: MapSpec = {
       type: 'one-of',
       doc: 'Fixed rate (open model): requests start on a schedule, not when a user is free.',
       options: [
-        { type: 'integer', min: 1, doc: 'Requests per second.' },
+        { type: 'integer', min: 1, max: MAX_RATE, doc: 'Requests per second.' },
         { type: 'string', format: 'rate', doc: '500/s, 30k/s, 1200/m.' }
       ]
     },

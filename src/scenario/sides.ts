@@ -4,6 +4,7 @@
  * path, query and body unchanged, so that "the same requests" holds byte for byte.
  */
 import { ConfigError } from '../errors.js'
+import { formatProblem } from './validate.js'
 import type { Where } from './yaml-source.js'
 import type { SampleConfig, Scenario, SideTarget, TargetConfig } from './types.js'
 
@@ -76,8 +77,11 @@ export function withVs (scenario: Scenario, vs: VsFlags): Scenario {
     const u = new URL(a.url)
     u.port = String(vs.port)
     url = u.href
-  } else if (!/^https?:\/\/[^/]/i.test(url)) {
-    throw new ConfigError(`--vs-url ${url}: not an http: or https: URL`)
+  } else {
+    if (!/^https?:\/\/[^/]/i.test(url)) throw new ConfigError(`--vs-url ${url}: not an http: or https: URL`)
+    const problem = formatProblem(url, 'http-url')
+    if (problem) throw new ConfigError(`--vs-url: ${problem}`)
+    if (new URL(url).origin === new URL(a.url).origin) throw new ConfigError(`--vs-url ${url}: the first target's own origin; the second target needs a port of its own`)
   }
   const { pid: _pid, port: _port, restart: _restart, command: _command, ...shared } = a
   const b: TargetConfig = { ...shared, url, command: vs.command, env: { ...a.env, ...(vs.url === undefined ? { PORT: String(vs.port) } : {}) } }

@@ -6,6 +6,8 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from '../errors.js'
+import { storageProblem } from '../recorder/output-folder.js'
+import { upstreamCaProblem } from '../stub/ca.js'
 import type { ListSpec } from './schema.js'
 import type { Where } from './yaml-source.js'
 
@@ -63,7 +65,13 @@ export function buildStubs (raw: RawStub[], dir: string, at: (path: string) => W
       if (!existsSync(path) || statSync(path).isDirectory() !== (kind === 'folder')) throw new ConfigError(`stubs[${i}].${key}: no such ${kind}: ${path}`, at(`stubs[${i}].${key}`))
       return path
     }
-    const recordings = s.replay !== undefined ? file(s.replay, 'replay', 'folder') : s.record !== undefined ? resolve(dir, s.record) : undefined
+    const folderToWrite = (value: string, key: string): string => {
+      const path = resolve(dir, value)
+      const problem = storageProblem(path)
+      if (problem) throw new ConfigError(`stubs[${i}].${key}: ${path}: ${problem}`, at(`stubs[${i}].${key}`))
+      return path
+    }
+    const recordings = s.replay !== undefined ? file(s.replay, 'replay', 'folder') : s.record !== undefined ? folderToWrite(s.record, 'record') : undefined
     const rules = file(s.rules, 'rules', 'file')
     return {
       mode: s.record !== undefined ? 'record' : s.replay !== undefined ? 'replay' : 'pass-through',
@@ -73,9 +81,14 @@ export function buildStubs (raw: RawStub[], dir: string, at: (path: string) => W
       port: s.port,
       ...(rules !== undefined ? { rules } : {}),
       matchBody: s.matchBody,
-      ...(s.caDir !== undefined ? { caDir: resolve(dir, s.caDir) } : {}),
+      ...(s.caDir !== undefined ? { caDir: folderToWrite(s.caDir, 'caDir') } : {}),
       loopbackOnly: s.loopbackOnly,
-      upstreamCa: (s.upstreamCa ?? []).map((p, j) => file(p, `upstreamCa[${j}]`, 'file')!),
+      upstreamCa: (s.upstreamCa ?? []).map((p, j) => {
+        const path = file(p, `upstreamCa[${j}]`, 'file')!
+        const problem = upstreamCaProblem(path)
+        if (problem) throw new ConfigError(`stubs[${i}].upstreamCa[${j}]: ${path}: ${problem}`, at(`stubs[${i}].upstreamCa[${j}]`))
+        return path
+      }),
     }
   })
 }

@@ -3,10 +3,13 @@
  * so that the apps told to trust it once keep trusting it: key.pem (0600: whoever holds it can
  * impersonate any host to those apps) and cert.pem, created on first use and reused after.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError } from '../errors.js'
+import { makeOutputFolder } from '../recorder/output-folder.js'
+import { readRegularFile } from '../regular-file.js'
 
 export interface StubCa {
   keyPath: string
@@ -32,14 +35,50 @@ export async function loadOrCreateCa (dir: string): Promise<StubCa> {
   if (existsSync(keyPath)) {
     // A key others can read is a key others can sign with: say so rather than use it silently.
     chmodSync(keyPath, 0o600)
-    return { keyPath, certPath, key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), created: false }
+    const key = readPem(keyPath, 'private key', createPrivateKey)
+    const cert = readPem(certPath, 'certificate', (text) => new X509Certificate(text))
+    if (!cert.parsed.checkPrivateKey(key.parsed)) throw new ConfigError(`--ca-dir: ${certPath} is not the certificate of ${keyPath}; remove both, and a new CA is made`)
+    return { keyPath, certPath, key: key.text, cert: cert.text, created: false }
   }
   const { generateCACertificate } = await import('mockttp')
   const { key, cert } = await generateCACertificate({ subject: { commonName: 'memsiege stub CA (testing only)', organizationName: 'memsiege' } })
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makeOutputFolder(dir, '--ca-dir', 0o700)
   writeFileSync(keyPath, key, { mode: 0o600 })
   writeFileSync(certPath, cert, { mode: 0o644 })
   return { keyPath, certPath, key, cert, created: true }
+}
+
+/** A PEM file of the CA read and parsed, so that a damaged one is named here rather than deep in the TLS code. */
+function readPem<T> (path: string, what: string, parse: (text: string) => T): { text: string; parsed: T } {
+  let text: string
+  try {
+    text = readRegularFile(path)
+  } catch (err) {
+    throw new ConfigError(`--ca-dir: ${path}: can't be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+  try {
+    return { text, parsed: parse(text) }
+  } catch {
+    throw new ConfigError(`--ca-dir: ${path}: not a PEM ${what}; remove key.pem and cert.pem, and a new CA is made`)
+  }
+}
+
+/** What is wrong with `path` as a PEM file of CA certificates to trust upstream (--upstream-ca); undefined when nothing is. */
+export function upstreamCaProblem (path: string): string | undefined {
+  let text: string
+  try {
+    text = readRegularFile(path)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return code === 'ENOENT' ? 'no such file' : `can't be read (${code ?? (err as Error).message})`
+  }
+  try {
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no certificate')
+    void new X509Certificate(text)
+    return undefined
+  } catch {
+    return 'not a PEM certificate (-----BEGIN CERTIFICATE-----)'
+  }
 }
 
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem']

@@ -2,8 +2,9 @@
  * A folder of recorded exchanges: read whole at start (the replay then touches neither the
  * disk nor the network), and written one exchange at a time while recording.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { ConfigError } from '../errors.js'
+import { makeOutputFolder } from '../recorder/output-folder.js'
 import { readExchange, writeExchange, type Exchange } from './exchange-file.js'
 import { matchKey } from './match-key.js'
 
@@ -58,8 +59,7 @@ export class RecordingWriter {
 
   constructor (dir: string) {
     if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConfigError(`--record: not a folder: ${dir}`)
-    mkdirSync(dir, { recursive: true })
-    this.#dir = dir
+    this.#dir = makeOutputFolder(dir, '--record')
     this.#next = Math.max(0, ...readdirSync(dir).filter((n) => EXCHANGE_FILE.test(n)).map(number)) + 1
   }
 

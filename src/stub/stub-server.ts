@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { CompletedRequest, Mockttp, requestSteps } from 'mockttp'
 import { ConfigError } from '../errors.js'
 import type { StubSummary } from '../recorder/summary-json.js'
-import { loadOrCreateCa, type StubCa } from './ca.js'
+import { loadOrCreateCa, upstreamCaProblem, type StubCa } from './ca.js'
 import type { HeaderList } from './exchange-file.js'
 import { isLoopbackAddress, isLoopbackHost } from './loopback.js'
 import { bodyHash, storedUrl } from './match-key.js'
@@ -16,6 +16,7 @@ import { readRecordings, RecordingWriter, type Recordings } from './recordings.j
 import { DEFAULT_RULES, delayMs, readRules, ruleFor, type StubRules } from './rules.js'
 import { StubStats, type Outcome } from './stub-stats.js'
 import { REDACTED } from '../recorder/redact.js'
+import { listenProblem } from '../target/free-port.js'
 
 export type StubMode = StubSummary['mode']
 
@@ -68,6 +69,10 @@ export class StubServer {
   static async start (options: StubOptions): Promise<StubServer> {
     if ((options.mode === 'pass-through') !== (options.dir === undefined)) throw new ConfigError('stub: a recordings folder goes with --record or --replay')
     if (options.upstream !== undefined && !/^https?:\/\/[^/]/i.test(options.upstream)) throw new ConfigError(`--upstream: expected an http(s) URL, got "${options.upstream}"`)
+    for (const path of options.upstreamCas) {
+      const problem = upstreamCaProblem(path)
+      if (problem) throw new ConfigError(`--upstream-ca ${path}: ${problem}`)
+    }
     const rules = options.rulesFile ? readRules(options.rulesFile) : DEFAULT_RULES
     const recordings = options.mode === 'replay' ? readRecordings(options.dir!, options.matchBody) : undefined
     const writer = options.mode === 'record' ? new RecordingWriter(options.dir!) : undefined
@@ -76,7 +81,7 @@ export class StubServer {
     // recordTraffic off: mockttp would otherwise keep every request for getSeenRequests(), and the stub runs for the whole soak.
     const server = getLocal({ https: { key: ca.key, cert: ca.cert }, http2: false, recordTraffic: false, suggestChanges: false, cors: false })
     const stub = new StubServer(server, options, ca, rules, recordings, writer)
-    await server.start(options.port)
+    await listen(server, options.port)
     stub.port = server.port
     const neverForward = options.mode === 'replay' && rules.unmatched !== 'pass-through'
     if (neverForward) {
@@ -162,6 +167,17 @@ export class StubServer {
     this.#stats.count(answer.outcome, req.timingEvents.startTimestamp)
     return answer.response
   }
+}
+
+/**
+ * Starts `server` on `port`; a port that is taken or not ours to use is the user's to change.
+ * Tried first on a server of our own: mockttp may miss its server's listen error and never settle.
+ */
+async function listen (server: Mockttp, port: number): Promise<void> {
+  const problem = port === 0 ? undefined : await listenProblem(port)
+  if (problem === 'EADDRINUSE') throw new ConfigError(`stub port ${port}: already in use; stop what listens there or give the stub another port (0: any free one)`)
+  if (problem === 'EACCES') throw new ConfigError(`stub port ${port}: not allowed (ports below 1024 need root); give the stub another port (0: any free one)`)
+  await server.start(port)
 }
 
 /** Headers worth keeping from a raw list; `decoded`: the body is stored decoded, so its encoding goes. */

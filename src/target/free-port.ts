@@ -22,3 +22,15 @@ function releasedPort (): Promise<number> {
     })
   })
 }
+
+/**
+ * Why `port` can't be listened on (on every address, as a server given only a port listens) right
+ * now: the error's code (EADDRINUSE, EACCES), or undefined when it can.
+ */
+export function listenProblem (port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+    server.listen(port, () => server.close(() => resolve(undefined)))
+  })
+}

@@ -1,9 +1,10 @@
 /** Assembling and writing an imported URL list: lines, body files beside it, header comments. */
 import { isUtf8 } from 'node:buffer'
-import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { lineContentType, siegeLine, type SiegeRequest } from './siege-line.js'
-import { ConfigError } from '../errors.js'
+import { ConfigError, WriteWholeError } from '../errors.js'
+import { writeFileWhole } from '../recorder/write-whole.js'
 
 /** One request to write. */
 export interface ListItem {
@@ -103,11 +104,10 @@ export function writeList (text: string, out: string, bodyFiles: readonly BodyFi
       if (bodyFiles.length > 0) mkdirSync(folder.dir, { recursive: true })
     }
     for (const file of bodyFiles) writeFileSync(file.path, file.data)
-    const temporary = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
-    writeFileSync(temporary, text)
-    renameSync(temporary, out)
+    writeFileWhole(out, text)
   } catch (error) {
-    throw new ConfigError(`cannot write: ${(error as Error).message}`, { file: out })
+    const cause = (error instanceof WriteWholeError ? error.cause : error) as NodeJS.ErrnoException
+    throw new ConfigError(`cannot write: ${cause.code === 'ENOENT' ? `no such folder: ${dirname(out)}` : cause.code ?? cause.message}`, { file: out })
   }
 }
 
