@@ -47,6 +47,10 @@ t.test('a Node object leak is called a leak at the first look: not extended', as
   t.same(s.extension?.steps, [])
   t.equal(s.extension?.ended, 'decided')
   t.ok(s.transactions >= 20_000 && s.transactions < 22_000, `${s.transactions} requests: the first length`)
+  // The samples end at the row the deciding look read (the first at 20,000 requests): no partial
+  // row after it could tip the verdict away from the look's.
+  const requests = readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]))
+  t.ok(requests.at(-1)! >= 20_000 && requests.at(-2)! < 20_000, `the last rows' requests: ${requests.slice(-2).join(', ')}`)
 })
 
 t.test('undecided: extended at every doubling, each step said (stderr, summary, summary.json, report.html), up to the cap, with --workers', async (t) => {

@@ -230,7 +230,7 @@ export function startBisect (options: BisectOptions): BisectHandle {
           }
         })
         if (interrupted) current.interrupt()
-        const { run, verdict, extended, decidedBy } = await current.done
+        const { run, verdict, extended } = await current.done
         current = undefined
         record.ended_at = new Date().toISOString()
         record.requests = run.summary.transactions + run.summary.failed_transactions
@@ -242,9 +242,8 @@ export function startBisect (options: BisectOptions): BisectHandle {
         }
         doc.metric ??= decidingMetric(verdict)
         record.verdict = verdict.verdict
-        // Confirmed by the run's verdict, or by the look that ended it: the few samples after that
-        // look may blur a rate that held, but that was the decision.
-        if (request.role === 'control' && (verdict.verdict === 'leak' || verdict.verdict === 'inconclusive')) record.confirmed = leakConfirmed(verdict) || (decidedBy !== undefined && leakConfirmed(decidedBy))
+        // A trial that a look decided ends at the row that look read: its verdict is the look's.
+        if (request.role === 'control' && (verdict.verdict === 'leak' || verdict.verdict === 'inconclusive')) record.confirmed = leakConfirmed(verdict)
         record.summary = verdict.summary
         const growth = doc.metric ? growthOf(verdict, doc.metric) : undefined
         if (growth) {

@@ -47,8 +47,6 @@ export interface TrialResult {
   verdict?: RunVerdict
   /** The length reached, as a multiple of the first (1 when the first length decided). */
   extended: number
-  /** The verdict of the look that ended the trial, when one decided. */
-  decidedBy?: RunVerdict
 }
 
 export interface TrialHandle {
@@ -72,12 +70,12 @@ export interface TrialRunOptions {
  */
 export function startTrial (scenario: Scenario, options: TrialRunOptions): TrialHandle {
   const handle = startDecidedRun(scenario, { warn: options.warn, onEvent: options.onEvent, onProgress: options.onProgress, extension: options.extension })
-  const done = handle.done.then(({ run, extension, decidedBy }) => {
+  const done = handle.done.then(({ run, extension }) => {
     const extended = extension.reached
     if (run.writeError) throw new Error(run.writeError)
     if (run.interrupted) return { run, extended }
     if (!run.summary.verdict) throw new Error(`no verdict: ${run.noVerdict ?? 'the analysis failed'}`)
-    return { run, verdict: run.summary.verdict, extended, ...(decidedBy ? { decidedBy } : {}) }
+    return { run, verdict: run.summary.verdict, extended }
   })
   return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
 }

@@ -3,7 +3,6 @@
  * length, looked at on the way (extension.ts), ended at the first look that decides. Its
  * summary.json says how far it went and why.
  */
-import type { RunVerdict } from '../analysis/types.js'
 import type { Scenario } from '../scenario/types.js'
 import { Looks, type ExtensionSettings, type Looked } from './extension.js'
 import type { ExtensionRecord } from '../recorder/extension-record.js'
@@ -12,8 +11,6 @@ import { startRun, type RunHandle, type RunOptions, type RunResult } from './run
 export interface DecidedRunResult {
   run: RunResult
   extension: ExtensionRecord
-  /** The verdict of the look that decided (the run's own, at the end, has a few more samples). */
-  decidedBy?: RunVerdict
 }
 
 export interface DecidedRunHandle {
@@ -27,15 +24,12 @@ export function startDecidedRun (scenario: Scenario, options: RunOptions & { ext
   const { extension, ...runOptions } = options
   const looks = new Looks(extension)
   let record: ExtensionRecord | undefined
-  let lastLook: RunVerdict | undefined
   const handle: RunHandle = startRun({ ...scenario, stop: looks.longest }, {
     ...runOptions,
     onProgress: (p) => {
       options.onProgress?.(p)
       if (!looks.due(p)) return
-      const looked = peek(handle)
-      lastLook = looked.verdict
-      if (!looks.goOn([looked], p)) handle.finish()
+      if (!looks.goOn([peek(handle)], p)) handle.finish({ atLook: true })
     },
     beforeSummary: (summary) => {
       record = looks.record(summary.interrupted)
@@ -43,10 +37,7 @@ export function startDecidedRun (scenario: Scenario, options: RunOptions & { ext
       options.beforeSummary?.(summary)
     }
   })
-  const done = handle.done.then((run) => {
-    const extension = record ?? looks.record(run.interrupted)
-    return { run, extension, ...(extension.ended === 'decided' && lastLook ? { decidedBy: lastLook } : {}) }
-  })
+  const done = handle.done.then((run) => ({ run, extension: record ?? looks.record(run.interrupted) }))
   return { dir: handle.dir, done, interrupt: () => handle.interrupt() }
 }
 

@@ -65,8 +65,13 @@ export interface RunHandle {
   readonly done: Promise<RunResult>
   /** First Ctrl-C: no new requests, those in flight get a grace period, then the summary is written. */
   interrupt (): void
-  /** Ends the run early as if its stop condition were met (not interrupted): a bisect trial that has decided. */
-  finish (): void
+  /**
+   * Ends the run early as if its stop condition were met (not interrupted). `atLook`: a look at
+   * the samples so far decided it (a run that decides, a bisect trial); the samples then end at
+   * the row that look read, so that the verdict at the end is the look's, not one a last partial
+   * row could tip the other way.
+   */
+  finish (options?: { atLook?: boolean }): void
   /** The verdict of the samples so far, made as the one at the end will be; writes nothing. Throws when there is none yet. */
   peek (): RunVerdict
 }
@@ -83,6 +88,7 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
   const warn = options.warn ?? (() => {})
   let onInterrupt = (): void => {}
   let onFinish = (): void => {}
+  let endAtLook = false
   /** What the samplers declared the columns to mean, once they are open. */
   let recorded = (): ColumnMeanings | undefined => undefined
   const verdictNow = (): RunVerdict => verdictOfResultsDir(dir, verdictSettingsFor(dir, { scenario, flags: options.analysisFlags, recorded: recorded() }))
@@ -171,8 +177,10 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       await clock.stop()
       const endedAt = new Date()
       const elapsedS = (performance.now() - t0) / 1000
-      await Promise.all(samplers.map((s) => s.settle?.()))
-      await writeRow()
+      if (!endAtLook) {
+        await Promise.all(samplers.map((s) => s.settle?.()))
+        await writeRow()
+      }
       csv.close()
       if (lostRows > 0) warn(`samples.csv: ${lostRows} row${lostRows === 1 ? ' was' : 's were'} lost`)
       await source?.finish()
@@ -212,7 +220,8 @@ export function startRun (scenario: Scenario, options: RunOptions = {}): RunHand
       interrupted = true
       onInterrupt()
     },
-    finish () {
+    finish (finishing) {
+      if (finishing?.atLook) endAtLook = true
       onFinish()
     },
     peek: verdictNow
