@@ -1,0 +1,140 @@
+/**
+ * A fleet's memory judged instance by instance: each memory series (one label set: a pod, an
+ * instance, a container) is analysed as a run's samples would be (analyzeTable, with its
+ * segments, warm-up, floors and trend test), on its own x axis: the matching request counter
+ * when there is one, else time. The fleet's verdict is the worst instance's.
+ */
+import { analyzeTable, type AnalysisOptions } from '../analysis/analyze-run.js'
+import { chooseMetrics } from '../analysis/metrics.js'
+import { wordVerdict } from '../analysis/verdict-words.js'
+import { worst, VERDICT_ORDER } from '../analysis/attribution.js'
+import { TIME_AXIS } from '../analysis/x-axis.js'
+import type { Estimate, MetricVerdict, SeriesVerdict } from '../analysis/types.js'
+import { series } from '../analysis/stats/series.js'
+import { instanceTable, type InstanceSeries } from './instance-table.js'
+import { leakStartX } from './leak-start.js'
+import type { Grid, RangeSeries } from './prom-range.js'
+import { matchByLabels } from './match-labels.js'
+
+export interface FleetInput {
+  grid: Grid
+  memory: readonly RangeSeries[]
+  /** The request counters, one per memory series (matched by labels). */
+  requests?: readonly RangeSeries[]
+  /** process_start_time_seconds, matched by labels. */
+  startTimes?: readonly RangeSeries[]
+  options: AnalysisOptions
+}
+
+export interface InstanceVerdict {
+  /** What tells it from the others: the values of the labels that differ across the fleet. */
+  instance: string
+  labels: Record<string, string>
+  verdict: SeriesVerdict
+  /** One or two sentences, as `memsiege analyze` says them. */
+  summary: string
+  per_hour?: Estimate
+  /** With a request counter. */
+  per_1000_requests?: Estimate
+  /** For a leak: when it started (ISO time): the first leaking segment's hinge (leak-start.ts). */
+  since?: string
+  /** Segments started by a restart (counter reset, new process_start_time_seconds), and by a gap. */
+  restarts: number
+  gaps: number
+  /** First and last reading (ISO). */
+  from: string
+  to: string
+  /** The memory series' analysis, with its segments and floors (for charts). */
+  metric?: MetricVerdict
+}
+
+export interface FleetVerdict {
+  verdict: SeriesVerdict
+  /** Worst first, then by growth per hour. */
+  instances: InstanceVerdict[]
+  x_axis: 'requests' | 'time'
+  range: { start: string, end: string, step_s: number }
+  /** Why the command exits 4: the instances that leak or breach a limit. */
+  breaches: string[]
+}
+
+export function judgeFleet (input: FleetInput): FleetVerdict {
+  const { grid, memory } = input
+  const counters = input.requests ? matchByLabels(memory, input.requests, '--requests') : undefined
+  const starts = input.startTimes ? matchByLabels(memory, input.startTimes, '--start-time', { optional: true }) : undefined
+  const names = instanceNames(memory.map((m) => m.labels))
+  const { metrics } = chooseMetrics(['requests', 'elapsed_s', 'rss_bytes'], ['rss_bytes'])
+  const xAxis = counters ? undefined : TIME_AXIS
+  const instances = memory.map((m, i): InstanceVerdict => {
+    const parts: InstanceSeries = { memory: m.values, ...(counters ? { counter: counters[i]!.values } : {}), ...(starts?.[i] ? { startTime: starts[i]!.values } : {}) }
+    const it = instanceTable(parts, grid)
+    const iso = (r: number) => new Date(it.time[r]! * 1000).toISOString()
+    const base = {
+      instance: names[i]!,
+      labels: m.labels,
+      restarts: it.breaks.filter((b) => b.why === 'restart').length,
+      gaps: it.breaks.filter((b) => b.why === 'gap').length,
+      from: it.table.rows ? iso(0) : '',
+      to: it.table.rows ? iso(it.table.rows - 1) : ''
+    }
+    const result = analyzeTable(it.table, metrics, it.events, input.options)
+    const worded = wordVerdict(xAxis ? { ...result, x_axis: xAxis } : result)
+    const metric = worded.metrics[0]
+    const out: InstanceVerdict = { ...base, verdict: worded.verdict, summary: worded.summary, ...(metric ? { metric } : {}) }
+    if (metric?.per_hour) out.per_hour = metric.per_hour
+    if (counters && metric?.per_request) out.per_1000_requests = scaled(metric.per_request, 1000)
+    if (worded.verdict === 'leak' && metric) {
+      const since = leakSince(metric, it.table.columns.get('requests')!, it.time)
+      if (since !== undefined) out.since = new Date(since * 1000).toISOString()
+    }
+    return out
+  })
+  instances.sort((a, b) => VERDICT_ORDER[b.verdict] - VERDICT_ORDER[a.verdict] || (b.per_hour?.value ?? -Infinity) - (a.per_hour?.value ?? -Infinity))
+  const failOn = input.options.failOn
+  const breaches = instances
+    .filter((v) => v.verdict === 'leak' || (failOn === 'inconclusive' && v.verdict === 'inconclusive'))
+    .map((v) => `${v.instance}: ${v.verdict}`)
+  return {
+    verdict: instances.length ? worst(instances.map((v) => v.verdict)) : 'inconclusive',
+    instances,
+    x_axis: counters ? 'requests' : 'time',
+    range: { start: new Date(grid.start * 1000).toISOString(), end: new Date((grid.start + (grid.steps - 1) * grid.step) * 1000).toISOString(), step_s: grid.step },
+    breaches
+  }
+}
+
+function scaled (e: Estimate, f: number): Estimate {
+  return { ...e, value: e.value * f, low: e.low * f, high: e.high * f }
+}
+
+/** Seconds since the epoch where the first leaking segment's rise starts. */
+function leakSince (metric: MetricVerdict, x: Float64Array, time: Float64Array): number | undefined {
+  const segment = metric.segments.find((s) => s.verdict === 'leak') ?? (metric.segments.length === 1 ? metric.segments[0] : undefined)
+  if (!segment || segment.floor.length === 0) return undefined
+  const floors = series(segment.floor.map((p) => p[0]), segment.floor.map((p) => p[1]))
+  const at = leakStartX(floors)
+  if (at === undefined) return undefined
+  // The first reading at or after that x, within the segment.
+  let lo = segment.rows[0]
+  let hi = segment.rows[1]
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (x[mid]! < at) lo = mid + 1
+    else hi = mid
+  }
+  return time[Math.min(lo, segment.rows[1] - 1)]
+}
+
+/**
+ * Short names: the values of the labels that differ between the series (`pod-3`, or
+ * `web-1/10.0.0.3:9100`); a lone series is named by all its labels.
+ */
+export function instanceNames (labelSets: ReadonlyArray<Record<string, string>>): string[] {
+  const keys = [...new Set(labelSets.flatMap((l) => Object.keys(l)))].sort()
+  const varying = keys.filter((k) => new Set(labelSets.map((l) => l[k] ?? '')).size > 1)
+  return labelSets.map((l) => {
+    const shown = varying.length ? varying : keys
+    const name = shown.map((k) => l[k] ?? '').join('/')
+    return name || '{}'
+  })
+}
