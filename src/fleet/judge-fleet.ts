@@ -10,7 +10,8 @@ import { wordVerdict } from '../analysis/verdict-words.js'
 import { worst, VERDICT_ORDER } from '../analysis/attribution.js'
 import { TIME_AXIS } from '../analysis/x-axis.js'
 import type { Estimate, MetricVerdict, SeriesVerdict } from '../analysis/types.js'
-import { series } from '../analysis/stats/series.js'
+import { MAX_WINDOWS, windowFloors } from '../analysis/floors.js'
+import type { SamplesTable } from '../analysis/samples-reader.js'
 import { instanceTable, type InstanceSeries } from './instance-table.js'
 import { leakStartX } from './leak-start.js'
 import type { Grid, RangeSeries } from './prom-range.js'
@@ -84,7 +85,7 @@ export function judgeFleet (input: FleetInput): FleetVerdict {
     if (metric?.per_hour) out.per_hour = metric.per_hour
     if (counters && metric?.per_request) out.per_1000_requests = scaled(metric.per_request, 1000)
     if (worded.verdict === 'leak' && metric) {
-      const since = leakSince(metric, it.table.columns.get('requests')!, it.time)
+      const since = leakSince(metric, it.table, it.time)
       if (since !== undefined) out.since = new Date(since * 1000).toISOString()
     }
     return out
@@ -107,22 +108,25 @@ function scaled (e: Estimate, f: number): Estimate {
   return { ...e, value: e.value * f, low: e.low * f, high: e.high * f }
 }
 
-/** Seconds since the epoch where the first leaking segment's rise starts. */
-function leakSince (metric: MetricVerdict, x: Float64Array, time: Float64Array): number | undefined {
+/**
+ * Seconds since the epoch where the first leaking segment's rise starts: the hinge (leak-start.ts)
+ * on the floors of windows of its steady readings, MAX_WINDOWS of them: the analysis's own floors
+ * may be few and wide (its windowing is chosen for the narrowest slope interval, not to place a
+ * start), and a wide window places the start no closer than its width.
+ */
+function leakSince (metric: MetricVerdict, table: SamplesTable, time: Float64Array): number | undefined {
   const segment = metric.segments.find((s) => s.verdict === 'leak') ?? (metric.segments.length === 1 ? metric.segments[0] : undefined)
-  if (!segment || segment.floor.length === 0) return undefined
-  const floors = series(segment.floor.map((p) => p[0]), segment.floor.map((p) => p[1]))
-  const at = leakStartX(floors)
+  if (!segment) return undefined
+  const x = table.columns.get('requests')!
+  let from = segment.rows[0]
+  while (from < segment.rows[1] && x[from]! < x[segment.rows[0]]! + segment.warmup.requests) from++
+  const to = segment.rows[1]
+  const readings = { x: x.subarray(from, to), t: time.subarray(from, to), y: table.columns.get('rss_bytes')!.subarray(from, to) }
+  const at = leakStartX(windowFloors(readings, Math.max(1, Math.ceil((to - from) / MAX_WINDOWS))))
   if (at === undefined) return undefined
-  // The first reading at or after that x, within the segment.
-  let lo = segment.rows[0]
-  let hi = segment.rows[1]
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (x[mid]! < at) lo = mid + 1
-    else hi = mid
-  }
-  return time[Math.min(lo, segment.rows[1] - 1)]
+  let row = from
+  while (row < to - 1 && x[row]! < at) row++
+  return time[row]
 }
 
 /**

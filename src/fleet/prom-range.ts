@@ -27,8 +27,8 @@ export interface RangeSeries {
 
 /** Prometheus's own limit is 11,000 points per series and query. */
 const MAX_STEPS_PER_QUERY = 10_000
-/** Points over all series in one answer: about 30 bytes of JSON each. */
-const CHUNK_POINTS = 250_000
+/** Points over all series in one answer (about 30 bytes of JSON each): larger answers only raise memsiege's peak RSS. */
+const CHUNK_POINTS = 50_000
 /** The first chunk, which tells how many series the query has. */
 const FIRST_CHUNK_STEPS = 120
 const TIMEOUT_MS = 120_000
