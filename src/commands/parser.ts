@@ -39,7 +39,7 @@ function promOptions (y: Argv) {
     .option('memory', { type: 'string', describe: 'fleet: PromQL, the memory of each instance (container_memory_working_set_bytes{...})' })
     .option('requests', { type: 'string', describe: "fleet: PromQL, each instance's request counter, with its labels (the x axis; default: time)" })
     .option('start-time', { type: 'string', describe: 'fleet: PromQL, process_start_time_seconds of each instance (a change is a restart)' })
-    .option('since', { type: 'string', describe: 'fleet: from this long ago (3d) or this time (ISO); default 3d' })
+    .option('since', { type: 'string', describe: 'fleet: from this long ago (3d) or this time (ISO); default: 3d for analyze, the start for watch' })
     .option('until', { type: 'string', describe: 'fleet: to this long ago or this time; default now' })
     .option('step', { type: 'string', describe: "fleet: between points (default 15s; not below Prometheus's scrape interval)" })
 }
@@ -108,7 +108,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
         scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, maxTime: args.maxTime, maxExtension: args.maxExtension as number | undefined, json: args.json, out: args.out, resume: args.resume
       }, warn))
     })
-    .command('watch [scenario]', 'sample a running target under its own traffic, for days if need be: no load from memsiege', (y) => targetOptions(y)
+    .command('watch [scenario]', 'sample a running target under its own traffic, for days if need be: no load from memsiege; or a fleet in Prometheus (--prom)', (y) => targetOptions(promOptions(y))
       .positional('scenario', { type: 'string', describe: "a scenario file: its target, sample and analysis settings (its URL list isn't used)" })
       .option('out', { type: 'string', describe: 'results folder' })
       .option('for', { type: 'string', describe: 'watch this long (30m, 8h, 3d); default: until Ctrl-C' })
@@ -129,6 +129,11 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
       .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
       .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' }),
     async (args) => {
+      if (args.prom !== undefined) {
+        const { watchPromCommand } = await import('./watch-prom.js')
+        setStatus(await watchPromCommand({ ...args, prom: args.prom }))
+        return
+      }
       const { watchCommand } = await import('./watch.js')
       setStatus(await watchCommand(args as Parameters<typeof watchCommand>[0], warn))
     })

@@ -32,7 +32,8 @@ export function fleetGrid (flags: RangeFlags, now: number): Grid {
   return { start, step, steps }
 }
 
-function durationFlag (flag: string, text: string): number {
+/** Seconds in a duration flag; ConfigError naming the flag. */
+export function durationFlag (flag: string, text: string): number {
   try {
     return parseDuration(text)
   } catch (err) {
