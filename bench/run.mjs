@@ -20,6 +20,7 @@
 //   BENCH_ENGINE=1              0 skips the engine checks: --workers 1 vs 2 (and scaling over free cores), fixed-rate accuracy, a stalling target at a fixed rate
 //   BENCH_WORKER_PAIRS=8        pairs of --workers 1 and 2 runs (alternating order) in the worker check
 //   BENCH_STABILITY=1           0 skips the verdict-stability check (bench/verdict-stability.mjs, its own BENCH_STABILITY_* variables)
+//   BENCH_FLEET=1               0 skips analyze --prom over a backfilled fleet (bench/fleet.mjs, its own BENCH_FLEET_* variables)
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
@@ -68,6 +69,7 @@ const config = {
   build: env.BENCH_BUILD !== '0',
   strict: env.BENCH_STRICT === '1',
   stability: env.BENCH_STABILITY !== '0',
+  fleet: env.BENCH_FLEET !== '0',
   engine: env.BENCH_ENGINE !== '0'
 }
 
@@ -289,6 +291,11 @@ async function main () {
   if (config.stability && !isExiting()) {
     log()
     spawnSync(process.execPath, [join(ROOT, 'bench', 'verdict-stability.mjs')], { stdio: 'inherit', cwd: ROOT })
+  }
+  // A fleet's history in Prometheus: no load, only memsiege reading and judging it.
+  if (config.fleet && !isExiting()) {
+    log()
+    spawnSync(process.execPath, [join(ROOT, 'bench', 'fleet.mjs')], { stdio: 'inherit', cwd: ROOT })
   }
 
   const missed = rat.some((r) => r.met === false) || growth?.met === false
