@@ -2,7 +2,7 @@
 // backfilled with promtool. Two leak from a given hour on, one of them restarted after; one
 // restarts without leaking; one has a 2-hour gap.
 import t, { type Test } from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeFleetHistory, type FleetSpec } from './fixtures/fleet-history.mjs'
@@ -57,8 +57,14 @@ t.test('names exactly the leaking instances, the hour each started, restarts and
   t.same(fleet.breaches.sort(), ['pod-001: leak', 'pod-004: leak'])
 })
 
-t.test('the fleet table in text', async (t) => {
-  const r = await analyze('--memory', 'app_memory_bytes', '--requests', 'app_requests_total', ...range)
+t.test('the fleet table in text, and report.html: one chart per instance, the leaking ones first', async (t) => {
+  const report = join(work, 'fleet.html')
+  const r = await analyze('--memory', 'app_memory_bytes', '--requests', 'app_requests_total', '--report', report, ...range)
+  const page = readFileSync(report, 'utf8')
+  t.equal(page.match(/<figure/g)?.length, 6)
+  t.match(page, /<h1>Fleet memory: LEAK<\/h1>/)
+  const charts = [...page.matchAll(/<figure.*?>(pod-\d+): (\w+)</gs)].map((m) => `${m[1]} ${m[2]}`)
+  t.same(charts.slice(0, 2).map((c) => c.split(' ')[1]), ['leak', 'leak'], charts.join(', '))
   t.equal(r.status, 4, r.stderr)
   t.match(r.stdout, /^Fleet:\tLEAK: 2 of 6 instances leak \(pod-00[14], pod-00[14]\)/)
   t.match(r.stdout, /Instance\s+Verdict\s+Growth\/hour\s+Growth\/1,000 requests\s+Since\s+Restarts/)
@@ -88,7 +94,7 @@ t.test('errors: one line each, exit 2, or 3 when Prometheus cannot be reached', 
   }
   const down = await runInProcess(['analyze', '--prom', `http://127.0.0.1:${await freePort()}`, '--memory', 'app_memory_bytes', ...range])
   t.equal(down.status, 3)
-  oneLine(t, down.stderr, /^memsiege: --prom http:\/\/127\.0\.0\.1:\d+: Prometheus can't be reached/)
+  oneLine(t, down.stderr, /^memsiege: error: --prom http:\/\/127\.0\.0\.1:\d+: Prometheus can't be reached/)
   t.equal(down.stdout, '')
 
   const syntax = await analyze('--memory', 'app_memory_bytes{', ...range)
@@ -106,6 +112,10 @@ t.test('errors: one line each, exit 2, or 3 when Prometheus cannot be reached', 
   const unmatched = await analyze('--memory', 'app_memory_bytes', '--requests', 'label_replace(app_requests_total, "instance", "other-$1", "instance", "(.*)")', ...range)
   t.equal(unmatched.status, 2)
   oneLine(t, unmatched.stderr, /^memsiege: --requests: no series with the labels of the memory series \{instance="pod-00\d",job="fleet"\} \(its series have labels like \{instance="other-pod-00\d",job="fleet"\}\)/)
+
+  const folderWithFleetFlag = await runInProcess(['analyze', work, '--memory', 'app_memory_bytes'])
+  t.equal(folderWithFleetFlag.status, 2)
+  oneLine(t, folderWithFleetFlag.stderr, /^memsiege: analyze .*: --memory is for a fleet, with --prom URL/)
 
   const noMemory = await analyze(...range)
   t.equal(noMemory.status, 2)

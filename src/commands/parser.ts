@@ -143,7 +143,8 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
       .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
       .option('warmup', { type: 'string', describe: 'left out: 20%, 2m, 5000 (requests) or auto' })
       .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
-      .option('metrics', { type: 'string', array: true, describe: 'the samples.csv columns to judge (default: chosen from what the run has)' }),
+      .option('metrics', { type: 'string', array: true, describe: 'the samples.csv columns to judge (default: chosen from what the run has)' })
+      .option('report', { type: 'string', describe: "fleet: write the fleet's report.html to this file" }),
     async (args) => {
       if (args.prom !== undefined) {
         if (args.dir !== undefined) throw new UsageError(`analyze: a results folder (${args.dir}) or --prom, not both`)
@@ -152,6 +153,8 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
         return
       }
       if (args.dir === undefined) throw new UsageError('analyze: give a results folder, or --prom URL --memory QUERY for a fleet')
+      const fleetOnly = (['memory', 'requests', 'startTime', 'since', 'until', 'step', 'report'] as const).filter((k) => args[k] !== undefined)
+      if (fleetOnly.length) throw new UsageError(`analyze ${args.dir}: --${fleetOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a fleet, with --prom URL`)
       const { analyzeCommand } = await import('./analyze.js')
       setStatus(await analyzeCommand({ dir: args.dir as string, json: args.json, failOn: args.failOn, warmup: args.warmup, maxGrowth: args.maxGrowth, metrics: args.metrics }, warn))
     })
