@@ -63,6 +63,7 @@ t.test('the fleet table in text, and report.html: one chart per instance, the le
   const page = readFileSync(report, 'utf8')
   t.equal(page.match(/<figure/g)?.length, 6)
   t.match(page, /<h1>Fleet memory: LEAK<\/h1>/)
+  t.match(page, /<pre>\s*Instance\s+Verdict[^]*pod-005\s+flat[^]*<\/pre>/, 'the fleet table')
   const charts = [...page.matchAll(/<figure.*?>(pod-\d+): (\w+)</gs)].map((m) => `${m[1]} ${m[2]}`)
   t.same(charts.slice(0, 2).map((c) => c.split(' ')[1]), ['leak', 'leak'], charts.join(', '))
   t.equal(r.status, 4, r.stderr)

@@ -15,11 +15,14 @@ const CHART_W = 360
 const CHART_H = 190
 
 export function fleetHtml (f: FleetVerdict): string {
-  const [headline, ...table] = fleetText(f).split('\n\n')[0]!.split('\n')
+  // The text's first two blocks: the headline and range, then the table.
+  const [head, table] = fleetText(f).split('\n\n')
+  const [headline, range] = head!.split('\n')
   const body = html`
 <h1>Fleet memory: ${f.verdict.toUpperCase()}</h1>
 <p>${headline!.replace(/^Fleet:\t/, '')}</p>
-<pre>${table.join('\n')}</pre>
+<p>${range!.replace(/^Range:\t/, 'Range: ')}</p>
+<pre>${table}</pre>
 <h2>Each instance</h2>
 <div style="display:flex;flex-wrap:wrap;gap:12px">
 ${f.instances.map((v) => html`<figure style="margin:0;width:${CHART_W}px">${raw(instanceChart(v, f.x_axis))}<figcaption style="font-size:12px">${v.summary}</figcaption></figure>`)}
