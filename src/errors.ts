@@ -102,7 +102,7 @@ export class TargetStartError extends MemsiegeError {
 
 /** Prometheus refused a query (a syntax error, an unknown function): its own message, passed on. */
 export class PrometheusQueryError extends MemsiegeError {
-  override readonly code = 'MEMSIEGE_ERR_PROM_QUERY'
+  override readonly code: string = 'MEMSIEGE_ERR_PROM_QUERY'
   override readonly userMistake = true
   override name = 'PrometheusQueryError'
 }
@@ -111,4 +111,10 @@ export class PrometheusQueryError extends MemsiegeError {
 export class PrometheusUnreachableError extends MemsiegeError {
   override readonly code = 'MEMSIEGE_ERR_PROM_UNREACHABLE'
   override name = 'PrometheusUnreachableError'
+}
+
+/** A query that selects no series over the range: a typo, or (live) nothing scraped yet. */
+export class PrometheusEmptyError extends PrometheusQueryError {
+  override readonly code = 'MEMSIEGE_ERR_PROM_EMPTY'
+  override name = 'PrometheusEmptyError'
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startPrometheus } from './fixtures/prometheus.mjs'
-import { CLI } from './helpers/cli.js'
+import { CLI, runInProcess } from './helpers/cli.js'
 import { waitForLine } from './helpers/wait.js'
 import { repoRoot } from './fixtures/sampler-helpers.js'
 
@@ -44,4 +44,10 @@ t.test('names the leaking instance, alone, and exits 4 when stopped on it', asyn
   t.equal(await exited, 4)
   t.match(stdout, new RegExp(`^Fleet:\\tLEAK: 1 of 3 instances leak \\(${leaking.replace(/\./g, '\\.')}\\)`))
   t.match(stdout, new RegExp(`${leaking.replace(/\./g, '\\.')}\\s+leak\\s+\\+[\\d.]+ [MG]iB`))
+})
+
+t.test('a query Prometheus refuses ends the watch: one line, exit 2', async (t) => {
+  const r = await runInProcess(['watch', '--prom', prom.url, '--memory', 'process_resident_memory_bytes{', '--step', '1s', '--every', '1s', '--for', '1m'])
+  t.equal(r.status, 2)
+  t.match(r.stderr, /\nmemsiege: --memory "process_resident_memory_bytes\{": Prometheus says: .*parse error.*\n$/)
 })

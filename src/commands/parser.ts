@@ -44,6 +44,12 @@ function promOptions (y: Argv) {
     .option('step', { type: 'string', describe: "fleet: between points (default 15s; not below Prometheus's scrape interval)" })
 }
 
+/** A fleet's flag given without --prom would be ignored: told instead. `keys` in camel case. */
+function refuseFleetFlags (command: string, args: Record<string, unknown>, keys: readonly string[]): void {
+  const given = keys.find((k) => args[k] !== undefined)
+  if (given) throw new UsageError(`${command}: --${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a fleet, with --prom URL`)
+}
+
 /** A yargs `coerce` for counting flags. */
 function positiveInteger (name: string) {
   return (value: unknown): number | undefined => countFlag(name, value)
@@ -134,6 +140,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
         setStatus(await watchPromCommand({ ...args, prom: args.prom }))
         return
       }
+      refuseFleetFlags('watch', args, ['memory', 'requests', 'startTime', 'since', 'until', 'step'])
       const { watchCommand } = await import('./watch.js')
       setStatus(await watchCommand(args as Parameters<typeof watchCommand>[0], warn))
     })
@@ -153,8 +160,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
         return
       }
       if (args.dir === undefined) throw new UsageError('analyze: give a results folder, or --prom URL --memory QUERY for a fleet')
-      const fleetOnly = (['memory', 'requests', 'startTime', 'since', 'until', 'step', 'report'] as const).filter((k) => args[k] !== undefined)
-      if (fleetOnly.length) throw new UsageError(`analyze ${args.dir}: --${fleetOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a fleet, with --prom URL`)
+      refuseFleetFlags(`analyze ${args.dir}`, args, ['memory', 'requests', 'startTime', 'since', 'until', 'step', 'report'])
       const { analyzeCommand } = await import('./analyze.js')
       setStatus(await analyzeCommand({ dir: args.dir as string, json: args.json, failOn: args.failOn, warmup: args.warmup, maxGrowth: args.maxGrowth, metrics: args.metrics }, warn))
     })

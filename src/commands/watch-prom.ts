@@ -12,12 +12,14 @@ import { verdictOptions } from '../analysis/verdict-of-dir.js'
 import { EXIT_BREACH } from './analyze.js'
 import { EXIT_UNREACHABLE, promFailure } from './analyze-prom.js'
 import { onSignals } from './signals.js'
+import { ConfigError } from '../errors.js'
 
 /** How often a fleet is judged when --every doesn't say. */
 const DEFAULT_EVERY_S = 60
 
 export interface WatchPromArgs extends FleetQueries {
   since?: string
+  until?: string
   step?: string
   every?: string
   for?: string
@@ -32,6 +34,7 @@ export async function watchPromCommand (args: WatchPromArgs): Promise<number> {
   let watch
   try {
     checkQueries(args)
+    if (args.until !== undefined) throw new ConfigError('watch --prom: --until is for analyze; a watch judges up to now, for --for')
     const step = args.step ?? '15s'
     // The flags checked before the first turn: a bad --since or --step is told at once, not after --every.
     fleetGrid({ since: args.since ?? '1s', step }, Date.now() / 1000)
@@ -48,6 +51,8 @@ export async function watchPromCommand (args: WatchPromArgs): Promise<number> {
   let fleet
   try {
     fleet = await watch.done
+  } catch (err) {
+    return promFailure(err)
   } finally {
     release()
   }

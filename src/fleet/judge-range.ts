@@ -7,7 +7,7 @@ import { fleetGrid, type RangeFlags } from './fleet-range.js'
 import { queryRange } from './prom-range.js'
 import { judgeFleet, type FleetVerdict } from './judge-fleet.js'
 import type { AnalysisOptions } from '../analysis/analyze-run.js'
-import { ConfigError, PrometheusQueryError } from '../errors.js'
+import { ConfigError, PrometheusEmptyError } from '../errors.js'
 
 export interface FleetQueries {
   /** The Prometheus server's base URL. */
@@ -28,7 +28,7 @@ export async function judgeRange (q: FleetQueries, range: RangeFlags, now: numbe
   const grid = fleetGrid(range, now)
   const read = async (flag: string, query: string) => {
     const series = await queryRange(q.prom, flag, query, grid)
-    if (series.length === 0) throw new PrometheusQueryError(`${flag} ${JSON.stringify(query)}: no series between ${new Date(grid.start * 1000).toISOString()} and ${new Date((grid.start + (grid.steps - 1) * grid.step) * 1000).toISOString()}`)
+    if (series.length === 0) throw new PrometheusEmptyError(`${flag} ${JSON.stringify(query)}: no series between ${new Date(grid.start * 1000).toISOString()} and ${new Date((grid.start + (grid.steps - 1) * grid.step) * 1000).toISOString()}`)
     return series
   }
   const memory = await read('--memory', q.memory)

@@ -3,12 +3,12 @@
  * to now is read from Prometheus and judged again, and a line says the fleet's verdict; a change
  * of which instances leak is said as an alert when asked for. A query that fails once (Prometheus
  * restarting, nothing scraped yet) is said and tried again at the next turn; the last verdict
- * stands until then.
+ * stands until then. A query Prometheus refuses ends the watch (`done` rejects).
  */
 import type { AnalysisOptions } from '../analysis/analyze-run.js'
 import { judgeRange, type FleetQueries } from './judge-range.js'
 import type { FleetVerdict } from './judge-fleet.js'
-import { MemsiegeError } from '../errors.js'
+import { PrometheusEmptyError, PrometheusUnreachableError } from '../errors.js'
 
 export interface FleetWatchOptions {
   queries: FleetQueries
@@ -59,7 +59,8 @@ export function watchFleet (o: FleetWatchOptions): FleetWatch {
         if (o.alertLeak && leaks.join(',') !== leaking) o.say(leaks.length ? `ALERT: leak: ${leaks.join(', ')}` : 'alert cleared: no instance leaks')
         leaking = leaks.join(',')
       } catch (err) {
-        if (!(err instanceof MemsiegeError)) throw err
+        // A refused query or a bad flag stays so: only what time may mend is tried again.
+        if (!(err instanceof PrometheusUnreachableError || err instanceof PrometheusEmptyError)) throw err
         o.say(`${new Date(now * 1000).toISOString().slice(11, 19)} no verdict: ${err.message}`)
       }
       if (now >= end) break
