@@ -47,10 +47,10 @@ async function benchSize (instances) {
   const end = Math.floor(Date.now() / 3_600_000) * 3600 - 3600
   const spec = fleetSpec(instances, end - config.hours * 3600)
   let t = Date.now()
-  await writeFleetHistory(join(dir, 'history.om'), spec)
+  const files = await writeFleetHistory(dir, spec)
   const generateS = (Date.now() - t) / 1000
   t = Date.now()
-  backfill(join(dir, 'history.om'), join(dir, 'data'))
+  backfill(files, join(dir, 'data'))
   const backfillS = (Date.now() - t) / 1000
   const prom = await startPrometheus(dir, { readyMs: 600_000 })
   try {

@@ -23,8 +23,7 @@ const spec: FleetSpec = {
   restarts: [{ index: 4, atHour: 50 }, { index: 2, atHour: 20 }],
   gaps: [{ index: 5, fromHour: 40, hours: 2 }]
 }
-await writeFleetHistory(join(work, 'history.om'), spec)
-backfill(join(work, 'history.om'), join(work, 'data'))
+backfill(await writeFleetHistory(work, spec), join(work, 'data'))
 const prom = await startPrometheus(work)
 t.teardown(async () => {
   await prom.stop()
