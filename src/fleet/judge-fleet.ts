@@ -6,9 +6,9 @@
  */
 import { analyzeTable, type AnalysisOptions } from '../analysis/analyze-run.js'
 import { chooseMetrics } from '../analysis/metrics.js'
-import { wordVerdict } from '../analysis/verdict-words.js'
+import { summaryText, wordVerdict } from '../analysis/verdict-words.js'
 import { worst, VERDICT_ORDER } from '../analysis/attribution.js'
-import { TIME_AXIS } from '../analysis/x-axis.js'
+import { axisWords, TIME_AXIS } from '../analysis/x-axis.js'
 import type { Estimate, MetricVerdict, SeriesVerdict } from '../analysis/types.js'
 import { MAX_WINDOWS, windowFloors } from '../analysis/floors.js'
 import type { SamplesTable } from '../analysis/samples-reader.js'
@@ -81,7 +81,9 @@ export function judgeFleet (input: FleetInput): FleetVerdict {
     const result = analyzeTable(it.table, metrics, it.events, input.options)
     const worded = wordVerdict(xAxis ? { ...result, x_axis: xAxis } : result)
     const metric = worded.metrics[0]
-    const out: InstanceVerdict = { ...base, verdict: worded.verdict, summary: worded.summary, ...(metric ? { metric } : {}) }
+    // Without the run's hint: adding the probe to a run means nothing to an instance in production.
+    const summary = summaryText(result.why.summary, undefined, result.verdict, result.scale, axisWords(xAxis))
+    const out: InstanceVerdict = { ...base, verdict: worded.verdict, summary, ...(metric ? { metric } : {}) }
     if (metric?.per_hour) out.per_hour = metric.per_hour
     if (counters && metric?.per_request) out.per_1000_requests = scaled(metric.per_request, 1000)
     if (worded.verdict === 'leak' && metric) {
