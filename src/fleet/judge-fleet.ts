@@ -11,6 +11,7 @@ import { worst, VERDICT_ORDER } from '../analysis/attribution.js'
 import { axisWords, TIME_AXIS } from '../analysis/x-axis.js'
 import type { Estimate, MetricVerdict, SeriesVerdict } from '../analysis/types.js'
 import { MAX_WINDOWS, windowFloors } from '../analysis/floors.js'
+import { DEFAULT_TREND_SETTINGS } from '../analysis/series-verdict.js'
 import type { SamplesTable } from '../analysis/samples-reader.js'
 import { instanceTable, type InstanceSeries } from './instance-table.js'
 import { leakStartX } from './leak-start.js'
@@ -117,7 +118,10 @@ function scaled (e: Estimate, f: number): Estimate {
  * start), and a wide window places the start no closer than its width.
  */
 function leakSince (metric: MetricVerdict, table: SamplesTable, time: Float64Array): number | undefined {
-  const segment = metric.segments.find((s) => s.verdict === 'leak') ?? (metric.segments.length === 1 ? metric.segments[0] : undefined)
+  // The first segment that rises significantly: a leak that began a while before a restart may be
+  // too short there to be called a leak on its own, and the restart did not start it.
+  const rises = (s: MetricVerdict['segments'][number]) => s.verdict === 'leak' || (s.p_value !== undefined && s.p_value < DEFAULT_TREND_SETTINGS.alpha && (s.per_request?.low ?? 0) > 0)
+  const segment = metric.segments.find(rises) ?? (metric.segments.length === 1 ? metric.segments[0] : undefined)
   if (!segment) return undefined
   const x = table.columns.get('requests')!
   let from = segment.rows[0]
