@@ -23,6 +23,7 @@
 //   BENCH_DECIDE=1              0 skips the time-to-decision table (bench/time-to-decision.mjs, its own BENCH_DECIDE_* variables)
 //   BENCH_ONLY=decide           only the time-to-decision table
 //   BENCH_SOURCE=1              0 skips the cost of --find-source per runtime (bench/find-source-cost.mjs, its own BENCH_SOURCE_* variables)
+//   BENCH_FLEET=1               0 skips analyze --prom over a backfilled fleet (bench/fleet.mjs, its own BENCH_FLEET_* variables)
 // Traffic goes to 127.0.0.1 only.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
@@ -73,6 +74,7 @@ const config = {
   stability: env.BENCH_STABILITY !== '0',
   decide: env.BENCH_DECIDE !== '0',
   source: env.BENCH_SOURCE !== '0',
+  fleet: env.BENCH_FLEET !== '0',
   engine: env.BENCH_ENGINE !== '0'
 }
 
@@ -308,6 +310,11 @@ async function main () {
   if (config.source && !isExiting()) {
     log()
     spawnSync(process.execPath, [join(ROOT, 'bench', 'find-source-cost.mjs')], { stdio: 'inherit', cwd: ROOT })
+  }
+  // A fleet's history in Prometheus: no load, only memsiege reading and judging it.
+  if (config.fleet && !isExiting()) {
+    log()
+    spawnSync(process.execPath, [join(ROOT, 'bench', 'fleet.mjs')], { stdio: 'inherit', cwd: ROOT })
   }
 
   const missed = rat.some((r) => r.met === false) || growth?.met === false

@@ -99,3 +99,22 @@ export class TargetStartError extends MemsiegeError {
     this.name = 'TargetStartError'
   }
 }
+
+/** Prometheus refused a query (a syntax error, an unknown function): its own message, passed on. */
+export class PrometheusQueryError extends MemsiegeError {
+  override readonly code: string = 'MEMSIEGE_ERR_PROM_QUERY'
+  override readonly userMistake = true
+  override name = 'PrometheusQueryError'
+}
+
+/** The Prometheus server did not answer (refused, timed out, not Prometheus): exit 3, nothing to judge. */
+export class PrometheusUnreachableError extends MemsiegeError {
+  override readonly code = 'MEMSIEGE_ERR_PROM_UNREACHABLE'
+  override name = 'PrometheusUnreachableError'
+}
+
+/** A query that selects no series over the range: a typo, or (live) nothing scraped yet. */
+export class PrometheusEmptyError extends PrometheusQueryError {
+  override readonly code = 'MEMSIEGE_ERR_PROM_EMPTY'
+  override name = 'PrometheusEmptyError'
+}

@@ -54,6 +54,24 @@ function runOptions (y: Argv) {
     .option('find-source', { type: 'boolean', default: false, describe: 'name the allocation sites whose live memory grew (through the probe in the target)' })
 }
 
+/** A fleet's memory from Prometheus (src/fleet/). */
+function promOptions (y: Argv) {
+  return y
+    .option('prom', { type: 'string', describe: "fleet: the Prometheus server's URL; one verdict per series of --memory" })
+    .option('memory', { type: 'string', describe: 'fleet: PromQL, the memory of each instance (container_memory_working_set_bytes{...})' })
+    .option('requests', { type: 'string', describe: "fleet: PromQL, each instance's request counter, with its labels (the x axis; default: time)" })
+    .option('start-time', { type: 'string', describe: 'fleet: PromQL, process_start_time_seconds of each instance (a change is a restart)' })
+    .option('since', { type: 'string', describe: 'fleet: from this long ago (3d) or this time (ISO); default: 3d for analyze, the start for watch' })
+    .option('until', { type: 'string', describe: 'fleet: to this long ago or this time; default now' })
+    .option('step', { type: 'string', describe: "fleet: between points (default 15s; not below Prometheus's scrape interval)" })
+}
+
+/** A fleet's flag given without --prom would be ignored: told instead. `keys` in camel case. */
+function refuseFleetFlags (command: string, args: Record<string, unknown>, keys: readonly string[]): void {
+  const given = keys.find((k) => args[k] !== undefined)
+  if (given) throw new UsageError(`${command}: --${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a fleet, with --prom URL`)
+}
+
 /** A yargs `coerce` for counting flags. */
 function positiveInteger (name: string) {
   return (value: unknown): number | undefined => countFlag(name, value)
@@ -119,7 +137,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
         scenario: args.scenario, trial: args.trial, trialRequests: args.trialRequests as number | undefined, maxTime: args.maxTime, maxExtension: args.maxExtension as number | undefined, json: args.json, out: args.out, resume: args.resume
       }, warn))
     })
-    .command('watch [scenario]', 'sample a running target under its own traffic, for days if need be: no load from memsiege', (y) => targetOptions(y)
+    .command('watch [scenario]', 'sample a running target under its own traffic, for days if need be: no load from memsiege; or a fleet in Prometheus (--prom)', (y) => targetOptions(promOptions(y))
       .positional('scenario', { type: 'string', describe: "a scenario file: its target, sample and analysis settings (its URL list isn't used)" })
       .option('out', { type: 'string', describe: 'results folder' })
       .option('for', { type: 'string', describe: 'watch this long (30m, 8h, 3d); default: until Ctrl-C' })
@@ -140,17 +158,32 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
       .option('warmup', { type: 'string', describe: 'left out of the verdict: 20%, 2m, 5000 (requests) or auto' })
       .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' }),
     async (args) => {
+      if (args.prom !== undefined) {
+        const { watchPromCommand } = await import('./watch-prom.js')
+        setStatus(await watchPromCommand({ ...args, prom: args.prom }))
+        return
+      }
+      refuseFleetFlags('watch', args, ['memory', 'requests', 'startTime', 'since', 'until', 'step'])
       const { watchCommand } = await import('./watch.js')
       setStatus(await watchCommand(args as Parameters<typeof watchCommand>[0], warn))
     })
-    .command('analyze <dir>', 'does it leak? the verdict on a results folder', (y) => y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'the results folder' })
+    .command('analyze [dir]', 'does it leak? the verdict on a results folder, or on each instance of a fleet in Prometheus (--prom)', (y) => promOptions(y)
+      .positional('dir', { type: 'string', describe: 'the results folder' })
       .option('json', { alias: 'j', type: 'boolean', default: false, describe: 'print the verdict as JSON' })
       .option('fail-on', { type: 'string', choices: ['leak', 'inconclusive'], describe: 'exit 4 when the verdict is this (or worse)' })
       .option('warmup', { type: 'string', describe: 'left out: 20%, 2m, 5000 (requests) or auto' })
       .option('max-growth', { type: 'string', array: true, describe: 'exit 4 above this growth: 2KB/request, 50MB/h (repeatable)' })
-      .option('metrics', { type: 'string', array: true, describe: 'the samples.csv columns to judge (default: chosen from what the run has)' }),
+      .option('metrics', { type: 'string', array: true, describe: 'the samples.csv columns to judge (default: chosen from what the run has)' })
+      .option('report', { type: 'string', describe: "fleet: write the fleet's report.html to this file" }),
     async (args) => {
+      if (args.prom !== undefined) {
+        if (args.dir !== undefined) throw new UsageError(`analyze: a results folder (${args.dir}) or --prom, not both`)
+        const { analyzePromCommand } = await import('./analyze-prom.js')
+        setStatus(await analyzePromCommand({ ...args, prom: args.prom, since: args.since ?? '3d' }))
+        return
+      }
+      if (args.dir === undefined) throw new UsageError('analyze: give a results folder, or --prom URL --memory QUERY for a fleet')
+      refuseFleetFlags(`analyze ${args.dir}`, args, ['memory', 'requests', 'startTime', 'since', 'until', 'step', 'report'])
       const { analyzeCommand } = await import('./analyze.js')
       setStatus(await analyzeCommand({ dir: args.dir as string, json: args.json, failOn: args.failOn, warmup: args.warmup, maxGrowth: args.maxGrowth, metrics: args.metrics }, warn))
     })
