@@ -30,10 +30,15 @@ export function unknownCommand (word: string, commands: readonly string[], group
 /** What each command needs after its name, as the line that says it is missing. */
 const MISSING: Record<string, string> = {
   run: 'run: which scenario? give its file: memsiege run scenarios/demo.yml',
-  analyze: 'analyze: which results folder? give it: memsiege analyze results/FOLDER',
+  analyze: 'analyze: which results folder? give it: memsiege analyze results/FOLDER (for a fleet in Prometheus: --prom URL --memory QUERY)',
   report: 'report: which results folder? give it: memsiege report results/FOLDER',
   compare: 'compare: which results folders? give two or more, the baseline first: memsiege compare results/A results/B',
   probe: 'probe env: which runtime? give node, ruby or python: memsiege probe env node',
+}
+
+/** The line that says what `command` lacks after its name (its argument is optional to yargs when a flag can stand for it). */
+export function missingArgument (command: keyof typeof MISSING): string {
+  return MISSING[command]!
 }
 
 /** yargs' "Not enough non-option arguments: got 0, need at least 1" for `argv`, said as what is missing. */

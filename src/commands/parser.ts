@@ -13,7 +13,7 @@ import { positiveInteger as countFlag } from './flag-values.js'
 import { version } from '../version.js'
 import { MemsiegeError, UsageError } from '../errors.js'
 import { refuseRepeatedFlags } from './repeated-flags.js'
-import { looksLikeUrl, missingArguments, unknownCommand } from './command-words.js'
+import { looksLikeUrl, missingArgument, missingArguments, unknownCommand } from './command-words.js'
 
 /** The commands, for "did you mean": each is a `.command()` below. */
 const COMMANDS = ['run', 'bisect', 'watch', 'analyze', 'report', 'compare', 'probe', 'stub', 'urls']
@@ -182,7 +182,7 @@ function parser (argv: string[], setStatus: (status: number) => void, width?: nu
         setStatus(await analyzePromCommand({ ...args, prom: args.prom, since: args.since ?? '3d' }))
         return
       }
-      if (args.dir === undefined) throw new UsageError('analyze: give a results folder, or --prom URL --memory QUERY for a fleet')
+      if (args.dir === undefined) throw new UsageError(missingArgument('analyze'))
       refuseFleetFlags(`analyze ${args.dir}`, args, ['memory', 'requests', 'startTime', 'since', 'until', 'step', 'report'])
       const { analyzeCommand } = await import('./analyze.js')
       setStatus(await analyzeCommand({ dir: args.dir as string, json: args.json, failOn: args.failOn, warmup: args.warmup, maxGrowth: args.maxGrowth, metrics: args.metrics }, warn))
