@@ -12,14 +12,14 @@ import { fileURLToPath } from 'node:url'
 const src = fileURLToPath(new URL('../src/', import.meta.url))
 
 const LAYERS: string[][] = [
-  ['errors.ts', 'version.ts', 'long-timeout.ts', 'lazy-undici.ts', 'units', 'columns'],
+  ['errors.ts', 'version.ts', 'long-timeout.ts', 'lazy-undici.ts', 'files', 'units', 'columns'],
   ['scenario', 'probe'],
   ['counters', 'engine'],
   ['target', 'sampler'],
   ['recorder'],
   ['analysis', 'source'],
   ['report'],
-  ['run', 'bisect', 'urls', 'demo', 'watch', 'stub'],
+  ['run', 'bisect', 'urls', 'demo', 'watch', 'stub', 'fleet'],
   ['commands', 'cli.ts', 'index.ts'],
 ]
 

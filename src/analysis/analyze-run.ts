@@ -32,7 +32,7 @@ import { median } from './stats/quantile.js'
 import type { Series } from './stats/series.js'
 import { readRecorded, type ColumnMeanings, type DeclaredRoles, type Unit } from '../columns/index.js'
 import { AnalysisInputError } from '../errors.js'
-import { readRegularFile } from '../regular-file.js'
+import { readRegularFile } from '../files/regular-file.js'
 
 export interface AnalysisOptions {
   /** What to leave out at the start of each segment. Default auto (see warmup.ts). */

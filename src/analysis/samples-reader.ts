@@ -12,7 +12,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCsvRecord } from './csv-record.js'
-import { notRegularFile } from '../regular-file.js'
+import { notRegularFile } from '../files/regular-file.js'
 
 export interface SamplesTable {
   header: string[]

@@ -12,7 +12,7 @@
  */
 import { existsSync } from 'node:fs'
 import { parseCsvRecord } from './csv-record.js'
-import { readRegularFile } from '../regular-file.js'
+import { readRegularFile } from '../files/regular-file.js'
 
 export interface TargetEventRow {
   /** Seconds since the load started, as samples.csv's elapsed_s. */

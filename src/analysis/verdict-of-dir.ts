@@ -4,7 +4,7 @@
  * the same folder with the same settings always gives the same verdict.
  */
 import { existsSync } from 'node:fs'
-import { readRegularFile } from '../regular-file.js'
+import { readRegularFile } from '../files/regular-file.js'
 import { join } from 'node:path'
 import type { AnalysisConfig, Scenario } from '../scenario/types.js'
 import { analyzeRun, type AnalysisOptions } from './analyze-run.js'

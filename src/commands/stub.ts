@@ -4,6 +4,7 @@ import { defaultCaDir } from '../stub/ca.js'
 import { StubServer, type StubMode } from '../stub/stub-server.js'
 import { exportLines, proxyEnv } from '../stub/target-env.js'
 import { onSignals } from './signals.js'
+import { stubLine } from '../report/stub-line.js'
 
 export interface StubArgs {
   record?: string
@@ -44,7 +45,6 @@ export async function stubCommand (args: StubArgs): Promise<number> {
   if (!args.upstream) process.stdout.write(exportLines(proxyEnv(stub.url, stub.ca)) + '\n')
   await new Promise<void>((resolve) => { onSignals(() => resolve()) })
   await stub.stop()
-  const s = stub.summary()
-  process.stderr.write(`memsiege stub: ${s.requests} requests: ${s.hits} replayed, ${s.rule_hits} by rules, ${s.misses} unmatched, ${s.passed_through} passed through, ${s.recorded} recorded, ${s.refused} refused; p50 ${s.latency.p50_ms} ms, p99 ${s.latency.p99_ms} ms\n`)
+  process.stderr.write(`memsiege stub: ${stubLine(stub.summary())}\n`)
   return 0
 }

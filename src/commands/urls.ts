@@ -12,8 +12,8 @@ import { countsTable, DEFAULT_MAX_REPEAT, interleave, UrlTable, weightedRepeats,
 import { positiveInteger } from './flag-values.js'
 import { ConfigError } from '../errors.js'
 import { formatCount } from '../units/format.js'
-import { notRegularFile } from '../regular-file.js'
-import { storageProblem } from '../recorder/output-folder.js'
+import { notRegularFile } from '../files/regular-file.js'
+import { storageProblem } from '../files/storage.js'
 import { dirname, resolve } from 'node:path'
 
 export interface CommandIo {

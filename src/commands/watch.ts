@@ -23,7 +23,7 @@ import { sidesOfFlags, watchSides } from './watch-sides.js'
 import { ConfigError } from '../errors.js'
 import { TargetWatch } from '../target/watch.js'
 import { hasProcfs } from '../target/procfs.js'
-import { notRegularFile } from '../regular-file.js'
+import { notRegularFile } from '../files/regular-file.js'
 
 export interface WatchArgs extends TargetFlags, AnalysisFlags {
   scenario?: string

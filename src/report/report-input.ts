@@ -6,7 +6,7 @@ import { samplesFiles } from '../analysis/samples-reader.js'
 import { readSamplesBounded } from '../analysis/bounded-samples.js'
 import { summaryProblem } from '../recorder/summary-check.js'
 import { NotResultsFolderError } from '../errors.js'
-import { notRegularFile, readRegularFile } from '../regular-file.js'
+import { notRegularFile, readRegularFile } from '../files/regular-file.js'
 import { folderMeanings, MEMORY_ROLES } from './column-meanings.js'
 
 /** samples.csv in memory, column by column: empty cells are null. */

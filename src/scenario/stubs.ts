@@ -6,8 +6,8 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from '../errors.js'
-import { storageProblem } from '../recorder/output-folder.js'
-import { upstreamCaProblem } from '../stub/ca.js'
+import { storageProblem } from '../files/storage.js'
+import { upstreamCaProblem } from '../files/pem-certificates.js'
 import type { ListSpec } from './schema.js'
 import type { Where } from './yaml-source.js'
 

@@ -9,7 +9,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError } from '../errors.js'
 import { makeOutputFolder } from '../recorder/output-folder.js'
-import { readRegularFile } from '../regular-file.js'
+import { readRegularFile } from '../files/regular-file.js'
 
 export interface StubCa {
   keyPath: string
@@ -60,24 +60,6 @@ function readPem<T> (path: string, what: string, parse: (text: string) => T): { 
     return { text, parsed: parse(text) }
   } catch {
     throw new ConfigError(`--ca-dir: ${path}: not a PEM ${what}; remove key.pem and cert.pem, and a new CA is made`)
-  }
-}
-
-/** What is wrong with `path` as a PEM file of CA certificates to trust upstream (--upstream-ca); undefined when nothing is. */
-export function upstreamCaProblem (path: string): string | undefined {
-  let text: string
-  try {
-    text = readRegularFile(path)
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    return code === 'ENOENT' ? 'no such file' : `can't be read (${code ?? (err as Error).message})`
-  }
-  try {
-    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no certificate')
-    void new X509Certificate(text)
-    return undefined
-  } catch {
-    return 'not a PEM certificate (-----BEGIN CERTIFICATE-----)'
   }
 }
 
