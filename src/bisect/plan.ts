@@ -46,7 +46,7 @@
  * Trial counts (measured for N = 1..32 by test/bisect-plan.test.ts): one culprit at most
  * ⌈log₂ N⌉ + 3 (control, baseline, descent, one verification), ⌈log₂ N⌉ + 2 unless N is more than
  * ¾ of the next power of two (`oneCulpritBound`); two culprits `twoCulpritBound(N)`.
- * Assumptions (README): a set leaks if a part of it leaks alone (more endpoints never cure a leak);
+ * Assumptions (docs/bisect.md, "Assumptions and limits"): a set leaks if a part of it leaks alone (more endpoints never cure a leak);
  * within a pair tried together, a leak of one group is not an interaction of the two.
  */
 import type { Estimate, SeriesVerdict } from '../analysis/types.js'
