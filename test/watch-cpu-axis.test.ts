@@ -14,7 +14,9 @@ import { freePort, repoRoot } from './fixtures/sampler-helpers.js'
 import { readFileSync, readdirSync } from 'node:fs'
 
 const APP = join(repoRoot, 'test/fixtures/watch-app.mjs')
-const REQUESTS = 4000
+// Enough work for a dozen readings with work in them at 100 ms on a fast, idle machine (4,000
+// requests took 11 there, one too few to judge).
+const REQUESTS = 12_000
 const USERS = 4
 
 /** `count` GETs over `users` keep-alive connections, each answered before the next is sent. */
@@ -62,7 +64,7 @@ async function watchWithLull (dir: string, env: string): Promise<{ watch: Runnin
 
 t.test('a leak whose traffic stopped stays a leak, per CPU-second of the target', async (t) => {
   const dir = join(t.testdir(), 'leak')
-  const { summary } = await watchWithLull(dir, 'LEAK_BYTES=16384')
+  const { summary } = await watchWithLull(dir, 'LEAK_BYTES=8192')
   t.match(summary.x_axis, /^cpu: /, 'the x axis is the target\'s CPU time')
   t.equal(summary.verdict.verdict, 'leak', summary.verdict.summary)
   t.match(summary.stdout, /Note: x axis: cpu: .*CPU seconds/, 'the verdict says which axis it used')
