@@ -216,9 +216,6 @@ export function jsonParser (options: ParserOptions): LineParser {
 
 // ---------------------------------------------------------------- --pattern
 
-/** The named groups a --pattern may have. */
-export const PATTERN_GROUPS = ['method', 'url', 'path', 'query', 'request', 'status', 'time'] as const
-
 export function patternParser (source: string, options: ParserOptions): LineParser {
   let regex: RegExp
   try {

@@ -13,7 +13,3 @@ export function series (x: ArrayLike<number>, y: ArrayLike<number>): Series {
 export function slice (s: Series, from: number, to: number): Series {
   return { x: s.x.subarray(from, to), y: s.y.subarray(from, to) }
 }
-
-export function pointCount (strata: readonly Series[]): number {
-  return strata.reduce((n, s) => n + s.x.length, 0)
-}
